@@ -1,0 +1,1 @@
+//! Analysis: documents + world snapshot -> findings.

@@ -1,0 +1,1 @@
+//! The HubSpot CLI model (no LSP types here).

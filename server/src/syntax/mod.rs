@@ -1,0 +1,1 @@
+//! Spanned syntax trees.
