@@ -1,0 +1,160 @@
+//! JSON text -> [`Tree`]. Strict JSON as the CLI's `JSON.parse` reads it; comments and
+//! trailing commas are errors, but the text is then read again leniently so the rest of the
+//! file can still be checked and completed.
+
+use std::collections::HashMap;
+
+use jsonc_parser::ast::{ObjectPropName, Value as Ast};
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use serde_json::{Map, Number, Value};
+
+use super::range::TextRange;
+use super::tree::{child_pointer, Spans, SyntaxError, Tree};
+
+pub fn parse(text: &str) -> Tree {
+    let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+    let strict = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let mut errors = Vec::new();
+    let ast = match jsonc_parser::parse_to_ast(text, &collect, &strict) {
+        Ok(r) => r.value,
+        Err(e) => {
+            errors.push(error_from(text, &e));
+            // Lenient second reading: keeps comments/trailing commas from hiding every other finding.
+            jsonc_parser::parse_to_ast(text, &collect, &ParseOptions::default()).ok().and_then(|r| r.value)
+        }
+    };
+    if ast.is_none() && errors.is_empty() && !text.trim().is_empty() {
+        errors.push(SyntaxError { range: TextRange::empty(0), message: "JSON syntax error".into() });
+    }
+    let mut spans = HashMap::new();
+    let value = match &ast {
+        Some(node) => {
+            let range = range_of(node);
+            spans.insert(String::new(), Spans { key: None, value: range, entry: range });
+            build(node, "", &mut spans)
+        }
+        None => Value::Null,
+    };
+    Tree::new(value, spans, errors)
+}
+
+fn error_from(text: &str, e: &jsonc_parser::errors::ParseError) -> SyntaxError {
+    let r = e.range();
+    let mut range = TextRange::new(r.start.min(text.len()), r.end.min(text.len()));
+    if range.is_empty() {
+        // Point at one character so editors draw something (or the last one at end of file).
+        let at = range.start as usize;
+        range = match text[at..].chars().next() {
+            Some(c) => TextRange::new(at, at + c.len_utf8()),
+            None => text[..at].chars().next_back().map_or(range, |c| TextRange::new(at - c.len_utf8(), at)),
+        };
+    }
+    SyntaxError { range, message: format!("JSON syntax error: {}", e.kind()) }
+}
+
+fn range_of(node: &Ast) -> TextRange {
+    let r = match node {
+        Ast::StringLit(n) => n.range,
+        Ast::NumberLit(n) => n.range,
+        Ast::BooleanLit(n) => n.range,
+        Ast::Object(n) => n.range,
+        Ast::Array(n) => n.range,
+        Ast::NullKeyword(n) => n.range,
+    };
+    TextRange::new(r.start, r.end)
+}
+
+fn build(node: &Ast, pointer: &str, spans: &mut HashMap<String, Spans>) -> Value {
+    match node {
+        Ast::StringLit(s) => Value::String(s.value.to_string()),
+        Ast::NumberLit(n) => number(n.value),
+        Ast::BooleanLit(b) => Value::Bool(b.value),
+        Ast::NullKeyword(_) => Value::Null,
+        Ast::Array(a) => Value::Array(
+            a.elements
+                .iter()
+                .enumerate()
+                .map(|(i, el)| {
+                    let child = child_pointer(pointer, &i.to_string());
+                    let r = range_of(el);
+                    spans.insert(child.clone(), Spans { key: None, value: r, entry: r });
+                    build(el, &child, spans)
+                })
+                .collect(),
+        ),
+        Ast::Object(o) => {
+            let mut map = Map::new();
+            for prop in &o.properties {
+                let (key, key_range) = match &prop.name {
+                    ObjectPropName::String(s) => (s.value.to_string(), s.range),
+                    ObjectPropName::Word(w) => (w.value.to_string(), w.range),
+                };
+                // JSON.parse keeps the last of duplicated keys.
+                let child = child_pointer(pointer, &key);
+                let key_range = TextRange::new(key_range.start, key_range.end);
+                let value_range = range_of(&prop.value);
+                spans.insert(
+                    child.clone(),
+                    Spans { key: Some(key_range), value: value_range, entry: TextRange::new(prop.range.start, prop.range.end) },
+                );
+                let v = build(&prop.value, &child, spans);
+                map.insert(key, v);
+            }
+            Value::Object(map)
+        }
+    }
+}
+
+fn number(raw: &str) -> Value {
+    if let Ok(i) = raw.parse::<i64>() {
+        return Value::Number(i.into());
+    }
+    raw.parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map(Value::Number)
+        .unwrap_or_else(|| Value::String(raw.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strict_json_with_spans() {
+        let text = "{\n  \"accounts\": [123, 456],\n  \"localDefaultAccount\": 456\n}";
+        let t = parse(text);
+        assert!(t.errors.is_empty());
+        assert_eq!(t.value, json!({"accounts": [123, 456], "localDefaultAccount": 456}));
+        assert_eq!(t.spans("/accounts/1").unwrap().value.slice(text), "456");
+        assert_eq!(t.spans("/localDefaultAccount").unwrap().key.unwrap().slice(text), "\"localDefaultAccount\"");
+    }
+
+    #[test]
+    fn comments_and_trailing_commas_are_errors_but_still_read() {
+        let text = "{\n  // linked\n  \"accounts\": [1, 2,],\n}";
+        let t = parse(text);
+        assert!(!t.errors.is_empty());
+        assert_eq!(t.value, json!({"accounts": [1, 2]}));
+        assert!(t.errors[0].range.slice(text).starts_with("//"), "{:?}", t.errors);
+    }
+
+    #[test]
+    fn garbage_is_an_error_with_null_value() {
+        let t = parse("{\"accounts\": [1, ");
+        assert!(!t.errors.is_empty());
+        assert!(!t.complete);
+    }
+}

@@ -1,0 +1,456 @@
+//! YAML text -> [`Tree`], with the semantics of the CLI's `js-yaml` `load()` where they matter.
+//!
+//! Built on `saphyr-parser`'s event stream (YAML 1.2, the parser under `saphyr`'s `MarkedYaml`)
+//! rather than on `MarkedYaml` itself, because the events let us keep everything read before a
+//! syntax error, and a line-skipping retry lets us read what comes after it. Like js-yaml:
+//! plain scalars resolve by the 1.2 core schema (`yes` is a string), keys become strings,
+//! aliases expand, a duplicated key is an error, and a second document is an error.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use saphyr::{Scalar, ScalarStyle};
+use saphyr_parser::{Event, Parser, Span};
+use serde_json::{Map, Number, Value};
+
+use super::range::TextRange;
+use super::tree::{child_pointer, Spans, SyntaxError, Tree};
+
+/// How many times a syntax error may be stepped over by blanking its line.
+const MAX_RECOVERIES: usize = 8;
+
+pub fn parse(text: &str) -> Tree {
+    let mut errors = Vec::new();
+    let mut patched: Option<String> = None;
+    let mut blanked: HashSet<usize> = HashSet::new();
+    loop {
+        let source = patched.as_deref().unwrap_or(text);
+        let outcome = Builder::run(source);
+        match outcome.error {
+            None => {
+                let mut tree = Tree::new(outcome.value, outcome.spans, errors);
+                tree.errors.extend(outcome.semantic_errors);
+                tree.complete = tree.errors.is_empty() && patched.is_none();
+                return tree;
+            }
+            Some(err) => {
+                // Report each distinct position once (a retry may fail at the same place).
+                if !errors.iter().any(|e: &SyntaxError| e.range.start == err.range.start) {
+                    errors.push(err.clone());
+                }
+                let line = line_of(source, err.range.start as usize);
+                let can_retry = blanked.len() < MAX_RECOVERIES && blanked.insert(line.start);
+                if !can_retry {
+                    let mut tree = Tree::new(outcome.value, outcome.spans, errors);
+                    tree.errors.extend(outcome.semantic_errors);
+                    tree.complete = false;
+                    return tree;
+                }
+                // Blank the offending line with spaces of the same byte length, so every byte
+                // offset in the patched text is the same offset in the user's text.
+                let mut bytes = source.as_bytes().to_vec();
+                for b in &mut bytes[line.clone()] {
+                    *b = b' ';
+                }
+                // Only ASCII spaces replaced whole lines, so this stays valid UTF-8.
+                patched = Some(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()));
+            }
+        }
+    }
+}
+
+/// Byte range of the line holding `offset`, without its line break.
+fn line_of(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
+    start..end
+}
+
+/// Maps saphyr's char indices to byte offsets. Events arrive almost in order, so a cursor
+/// that walks forward (and, rarely, back) is cheaper than a table for the whole text.
+struct CharToByte<'t> {
+    text: &'t str,
+    ascii: bool,
+    char_idx: usize,
+    byte_idx: usize,
+}
+
+impl<'t> CharToByte<'t> {
+    fn new(text: &'t str) -> Self {
+        CharToByte { text, ascii: text.is_ascii(), char_idx: 0, byte_idx: 0 }
+    }
+
+    fn byte(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(self.text.len());
+        }
+        if char_index < self.char_idx / 2 {
+            self.char_idx = 0;
+            self.byte_idx = 0;
+        }
+        while self.char_idx < char_index {
+            match self.text[self.byte_idx..].chars().next() {
+                Some(c) => {
+                    self.byte_idx += c.len_utf8();
+                    self.char_idx += 1;
+                }
+                None => break,
+            }
+        }
+        while self.char_idx > char_index {
+            match self.text[..self.byte_idx].chars().next_back() {
+                Some(c) => {
+                    self.byte_idx -= c.len_utf8();
+                    self.char_idx -= 1;
+                }
+                None => break,
+            }
+        }
+        self.byte_idx
+    }
+
+    fn range(&mut self, span: Span) -> TextRange {
+        let start = self.byte(span.start.index());
+        let end = self.byte(span.end.index());
+        TextRange::new(start, end)
+    }
+}
+
+enum Frame {
+    Map {
+        map: Map<String, Value>,
+        pointer: String,
+        start: usize,
+        end: usize,
+        anchor: usize,
+        pending_key: Option<(String, TextRange)>,
+    },
+    Seq {
+        items: Vec<Value>,
+        pointer: String,
+        start: usize,
+        end: usize,
+        anchor: usize,
+    },
+}
+
+struct Outcome {
+    value: Value,
+    spans: HashMap<String, Spans>,
+    error: Option<SyntaxError>,
+    /// Errors that do not stop the parser but that js-yaml refuses (duplicate keys, ...).
+    semantic_errors: Vec<SyntaxError>,
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    pos: CharToByte<'t>,
+    stack: Vec<Frame>,
+    spans: HashMap<String, Spans>,
+    anchors: HashMap<usize, Value>,
+    root: Option<Value>,
+    documents: usize,
+    semantic_errors: Vec<SyntaxError>,
+}
+
+impl<'t> Builder<'t> {
+    fn run(text: &'t str) -> Outcome {
+        let mut b = Builder {
+            text,
+            pos: CharToByte::new(text),
+            stack: Vec::new(),
+            spans: HashMap::new(),
+            anchors: HashMap::new(),
+            root: None,
+            documents: 0,
+            semantic_errors: Vec::new(),
+        };
+        let mut error = None;
+        for item in Parser::new_from_str(text) {
+            match item {
+                Ok((event, span)) => {
+                    if !b.on_event(event, span) {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let at = b.pos.byte(e.marker().index());
+                    let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                    error = Some(SyntaxError {
+                        range: TextRange::new(at, end),
+                        message: format!("YAML syntax error: {}", e.info()),
+                    });
+                    break;
+                }
+            }
+        }
+        // Close whatever the error left open, so the partial tree keeps what was read.
+        while !b.stack.is_empty() {
+            b.close_container(None);
+        }
+        Outcome {
+            value: b.root.unwrap_or(Value::Null),
+            spans: b.spans,
+            error,
+            semantic_errors: b.semantic_errors,
+        }
+    }
+
+    /// Returns false when reading should stop.
+    fn on_event(&mut self, event: Event<'t>, span: Span) -> bool {
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    let r = self.pos.range(span);
+                    let at = if r.is_empty() { TextRange::new(r.start as usize, line_of(self.text, r.start as usize).end) } else { r };
+                    self.semantic_errors.push(SyntaxError {
+                        range: at,
+                        message: "A config file holds one YAML document; the CLI refuses a second one (`---`).".into(),
+                    });
+                    return false;
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let range = self.pos.range(span);
+                let v = scalar_value(value, style, tag.as_ref());
+                if anchor > 0 {
+                    self.anchors.insert(anchor, v.clone());
+                }
+                self.attach(v, range);
+            }
+            Event::Alias(id) => {
+                let range = self.pos.range(span);
+                let v = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
+                self.attach(v, range);
+            }
+            Event::MappingStart(anchor, _) => {
+                let start = skip_properties(self.text, self.pos.range(span).start as usize);
+                let pointer = self.next_pointer();
+                self.stack.push(Frame::Map { map: Map::new(), pointer, start, end: start, anchor, pending_key: None });
+            }
+            Event::SequenceStart(anchor, _) => {
+                let start = skip_properties(self.text, self.pos.range(span).start as usize);
+                let pointer = self.next_pointer();
+                self.stack.push(Frame::Seq { items: Vec::new(), pointer, start, end: start, anchor });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                let end = self.pos.range(span).end as usize;
+                self.close_container(Some(end));
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+        }
+        true
+    }
+
+    /// Pointer the next node will get, from the innermost open container.
+    fn next_pointer(&self) -> String {
+        match self.stack.last() {
+            None => String::new(),
+            Some(Frame::Map { pointer, pending_key: Some((k, _)), .. }) => child_pointer(pointer, k),
+            // A container used as a key: give it a pointer nobody looks up.
+            Some(Frame::Map { pointer, pending_key: None, .. }) => child_pointer(pointer, "\u{0}key"),
+            Some(Frame::Seq { pointer, items, .. }) => child_pointer(pointer, &items.len().to_string()),
+        }
+    }
+
+    fn close_container(&mut self, end: Option<usize>) {
+        let Some(frame) = self.stack.pop() else { return };
+        let (value, start, last_end, anchor) = match frame {
+            Frame::Map { map, start, end, anchor, .. } => (Value::Object(map), start, end, anchor),
+            Frame::Seq { items, start, end, anchor, .. } => (Value::Array(items), start, end, anchor),
+        };
+        // Block collections end where their last child ends; the end event's own span can sit
+        // on the next line (after comments and blank lines), which would make ranges too wide.
+        let end = match end {
+            Some(e) if e > start && self.text.as_bytes().get(start).is_some_and(|b| *b == b'{' || *b == b'[') => e,
+            _ => last_end.max(start),
+        };
+        if anchor > 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        self.attach(value, TextRange::new(start, end));
+    }
+
+    fn attach(&mut self, value: Value, range: TextRange) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.spans.insert(String::new(), Spans { key: None, value: range, entry: range });
+                    self.root = Some(value);
+                }
+            }
+            Some(Frame::Map { map, pointer, end, pending_key, .. }) => {
+                *end = (*end).max(range.end as usize);
+                match pending_key.take() {
+                    None => {
+                        let key = key_string(&value, range.slice(self.text));
+                        *pending_key = Some((key, range));
+                    }
+                    Some((key, key_range)) => {
+                        let child = child_pointer(pointer, &key);
+                        if map.contains_key(&key) {
+                            self.semantic_errors.push(SyntaxError {
+                                range: key_range,
+                                message: format!("Duplicated key `{key}`: the CLI's YAML reader rejects the whole file."),
+                            });
+                            return;
+                        }
+                        let entry = key_range.cover(range);
+                        self.spans.insert(child, Spans { key: Some(key_range), value: range, entry });
+                        map.insert(key, value);
+                    }
+                }
+            }
+            Some(Frame::Seq { items, pointer, end, .. }) => {
+                *end = (*end).max(range.end as usize);
+                let child = child_pointer(pointer, &items.len().to_string());
+                let entry = TextRange::new(dash_before(self.text, range.start as usize), range.end as usize);
+                self.spans.insert(child, Spans { key: None, value: range, entry });
+                items.push(value);
+            }
+        }
+    }
+}
+
+/// A collection's span starts at its anchor or tag (`&x {...}`); the node itself starts after.
+fn skip_properties(text: &str, mut start: usize) -> usize {
+    while let Some(rest) = text.get(start..) {
+        if !(rest.starts_with('&') || rest.starts_with('!')) {
+            break;
+        }
+        let token = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
+        let after = &rest[token..];
+        let ws = after.len() - after.trim_start_matches([' ', '\t', '\n', '\r']).len();
+        start += token + ws;
+    }
+    start
+}
+
+/// For a block sequence item, where its `-` is (so deleting the entry removes the dash too).
+fn dash_before(text: &str, start: usize) -> usize {
+    let before = &text[..start.min(text.len())];
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    if trimmed.ends_with('-') {
+        trimmed.len() - 1
+    } else {
+        start
+    }
+}
+
+/// js-yaml turns every key into a string.
+fn key_string(value: &Value, source: &str) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        Value::Object(_) | Value::Array(_) => source.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn scalar_value(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
+    if style != ScalarStyle::Plain {
+        return Value::String(raw.into_owned());
+    }
+    match Scalar::parse_from_cow_and_metadata(raw.clone(), style, tag) {
+        Some(Scalar::Null) => Value::Null,
+        Some(Scalar::Boolean(b)) => Value::Bool(b),
+        Some(Scalar::Integer(i)) => Value::Number(i.into()),
+        Some(Scalar::FloatingPoint(f)) => Number::from_f64(f.into_inner())
+            .map(Value::Number)
+            // JSON has no NaN/inf; keep the text so the finding can quote it.
+            .unwrap_or_else(|| Value::String(raw.into_owned())),
+        Some(Scalar::String(s)) => Value::String(s.into_owned()),
+        None => Value::String(raw.into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values_follow_the_core_schema() {
+        let t = parse("a: 123\nb: '123'\nc: yes\nd: true\ne: ~\nf:\ng: 1.5\nh: 0x10\n");
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
+        assert_eq!(t.value, json!({"a":123,"b":"123","c":"yes","d":true,"e":null,"f":null,"g":1.5,"h":16}));
+    }
+
+    #[test]
+    fn spans_cover_keys_values_and_entries() {
+        let text = "accounts:\n  - name: foo\n    accountId: 12\n";
+        let t = parse(text);
+        let s = t.spans("/accounts/0/accountId").unwrap();
+        assert_eq!(s.key.unwrap().slice(text), "accountId");
+        assert_eq!(s.value.slice(text), "12");
+        let item = t.spans("/accounts/0").unwrap();
+        assert_eq!(item.entry.slice(text), "- name: foo\n    accountId: 12");
+        assert_eq!(t.spans("/accounts").unwrap().key.unwrap().slice(text), "accounts");
+    }
+
+    #[test]
+    fn multibyte_text_gets_byte_ranges() {
+        let text = "# héllo 😀\nname: \"é😀\"\nid: 5\n";
+        let t = parse(text);
+        assert_eq!(t.spans("/name").unwrap().value.slice(text), "\"é😀\"");
+        assert_eq!(t.spans("/id").unwrap().value.slice(text), "5");
+    }
+
+    #[test]
+    fn flow_collections_and_aliases() {
+        let text = "a: &x {k: 1, j: [1, 2]}\nb: *x\n";
+        let t = parse(text);
+        assert_eq!(t.value["b"], json!({"k":1,"j":[1,2]}));
+        assert_eq!(t.spans("/a").unwrap().value.slice(text), "{k: 1, j: [1, 2]}");
+        assert_eq!(t.spans("/a/j/1").unwrap().value.slice(text), "2");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let t = parse("a: 1\na: 2\n");
+        assert_eq!(t.errors.len(), 1);
+        assert_eq!(t.value, json!({"a": 1}));
+        assert!(!t.complete);
+    }
+
+    #[test]
+    fn syntax_error_keeps_the_rest() {
+        let text = "httpTimeout: 5000\nbad: [\nallowUsageTracking: maybe\n";
+        let t = parse(text);
+        assert!(!t.errors.is_empty());
+        assert!(!t.complete);
+        assert_eq!(t.value["httpTimeout"], json!(5000));
+    }
+
+    #[test]
+    fn error_in_the_middle_keeps_later_lines() {
+        let text = "a: 1\nb: \"unterminated\n  c: : :\nd: 4\n";
+        let t = parse(text);
+        assert!(!t.errors.is_empty());
+        assert_eq!(t.value["a"], json!(1));
+    }
+
+    #[test]
+    fn tab_indentation_is_an_error_with_position() {
+        let text = "accounts:\n\t- name: x\n";
+        let t = parse(text);
+        assert!(!t.errors.is_empty());
+        assert!(t.errors[0].range.start as usize >= "accounts:\n".len() - 1);
+    }
+
+    #[test]
+    fn empty_and_comment_only_documents() {
+        assert_eq!(parse("").value, Value::Null);
+        assert_eq!(parse("# nothing\n").value, Value::Null);
+        assert!(parse("").errors.is_empty());
+    }
+
+    #[test]
+    fn second_document_is_an_error() {
+        let t = parse("a: 1\n---\nb: 2\n");
+        assert_eq!(t.errors.len(), 1);
+        assert_eq!(t.value, json!({"a": 1}));
+    }
+}
