@@ -8,6 +8,7 @@
 //! - `syntax`: text -> spanned tree (YAML and JSON) and position conversion.
 
 pub mod analysis;
+pub mod check;
 pub mod hubspot;
 pub mod lsp;
 pub mod syntax;

@@ -1,1 +1,12 @@
-//! Analysis: documents + world snapshot -> findings.
+//! Analysis: documents + a snapshot of the account world -> findings, completions, hovers
+//! and actions. Pure functions; no LSP types (those live in `lsp::to_proto`).
+
+pub mod diagnostic;
+pub mod document;
+
+pub use diagnostic::{Code, Diagnostic, Severity, Tag};
+pub use document::{DocKind, SourceFile};
+pub mod diagnostics;
+pub mod world;
+
+pub use world::World;

@@ -1,1 +1,19 @@
-//! Protocol glue.
+//! Protocol glue: the only layer that knows LSP types.
+
+pub mod capabilities;
+pub mod diagnostics;
+pub mod documents;
+pub mod from_proto;
+pub mod handlers;
+pub mod server;
+pub mod session;
+pub mod to_proto;
+pub mod watcher;
+
+use tower_lsp_server::{LspService, Server as Transport};
+
+/// Serve LSP on stdin/stdout until the client says `exit`.
+pub async fn serve() {
+    let (service, socket) = LspService::new(server::Server::new);
+    Transport::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+}

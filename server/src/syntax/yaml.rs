@@ -175,7 +175,13 @@ impl<'t> Builder<'t> {
                     }
                 }
                 Err(e) => {
-                    let at = b.pos.byte(e.marker().index());
+                    let mut at = b.pos.byte(e.marker().index());
+                    // An error at the end of the text (an unclosed bracket or quote) is shown
+                    // on the last thing written, where the user is looking.
+                    if text[at..].trim().is_empty() {
+                        let trimmed = text[..at].trim_end();
+                        at = trimmed.char_indices().next_back().map_or(0, |(i, _)| i);
+                    }
                     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
                     error = Some(SyntaxError {
                         range: TextRange::new(at, end),

@@ -1,0 +1,98 @@
+//! `hubspot-ls check`: the server's analysis without an editor, for CI and terminals.
+
+mod render;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::analysis::world::DiskCache;
+use crate::analysis::{diagnostics, DocKind, Severity, SourceFile, World};
+
+pub use render::Format;
+
+/// One analysed file and what was found in it.
+pub struct Report {
+    pub file: Arc<SourceFile>,
+    pub diagnostics: Vec<crate::analysis::Diagnostic>,
+}
+
+pub enum CheckError {
+    Usage(String),
+    Io(String),
+}
+
+/// Exit codes of CONTRACT §1.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i32 {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let files = match collect(paths, &cwd) {
+        Ok(f) => f,
+        Err(CheckError::Usage(m)) | Err(CheckError::Io(m)) => {
+            eprintln!("hubspot-ls check: {m}");
+            return EXIT_USAGE;
+        }
+    };
+    let world = World::new(Default::default(), Arc::new(DiskCache::default()));
+    let reports: Vec<Report> = files
+        .into_iter()
+        .map(|file| Report { diagnostics: diagnostics::compute(&file, &world), file })
+        .collect();
+    if let Err(e) = render::write(&reports, format, &cwd, out) {
+        eprintln!("hubspot-ls check: cannot write output: {e}");
+        return EXIT_USAGE;
+    }
+    let errors = reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity == Severity::Error);
+    if errors { EXIT_FINDINGS } else { EXIT_OK }
+}
+
+fn configured_path() -> Option<PathBuf> {
+    std::env::var_os("HUBSPOT_CONFIG_PATH").filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+fn collect(paths: &[PathBuf], cwd: &Path) -> Result<Vec<Arc<SourceFile>>, CheckError> {
+    let configured = configured_path();
+    let targets: Vec<PathBuf> = if paths.is_empty() {
+        files_in_force(cwd)
+    } else {
+        paths.iter().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) }).collect()
+    };
+    let mut out = Vec::new();
+    for path in targets {
+        let kind = DocKind::of_path(&path, configured.as_deref()).ok_or_else(|| {
+            CheckError::Usage(format!(
+                "{}: not a HubSpot CLI file (expected .hscli/config.yml, hubspot.config.yml, .hs/settings.json or .hsaccount)",
+                path.display()
+            ))
+        })?;
+        let bytes = std::fs::read(&path).map_err(|e| CheckError::Io(format!("{}: {e}", path.display())))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| CheckError::Io(format!("{}: not UTF-8 text", path.display())))?;
+        out.push(Arc::new(SourceFile::parse(path, kind, text)));
+    }
+    Ok(out)
+}
+
+/// With no PATH: the global config, the nearest `.hs/settings.json` and `.hsaccount`, and
+/// every `hubspot.config.yml`/`.yaml` up the tree.
+fn files_in_force(cwd: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let global = configured_path().or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".hscli/config.yml")));
+    if let Some(g) = global.filter(|g| g.is_file()) {
+        out.push(g);
+    }
+    let nearest = |rel: &str| cwd.ancestors().map(|d| d.join(rel)).find(|p| p.is_file());
+    out.extend(nearest(".hs/settings.json"));
+    out.extend(nearest(".hsaccount"));
+    for dir in cwd.ancestors() {
+        for name in ["hubspot.config.yml", "hubspot.config.yaml"] {
+            let p = dir.join(name);
+            if p.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

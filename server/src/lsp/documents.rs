@@ -1,0 +1,86 @@
+//! Open documents: the editor's text (a rope, for cheap incremental edits) and its parse.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::Uri;
+
+use crate::analysis::{DocKind, SourceFile};
+use crate::syntax::position::{apply_change, LineCol};
+use crate::syntax::Tree;
+
+#[derive(Clone)]
+pub struct Document {
+    pub uri: Uri,
+    pub version: i32,
+    pub rope: Rope,
+    pub file: Arc<SourceFile>,
+    /// The newest tree that parsed without errors: completion on half-typed text uses it
+    /// for everything but the line being typed.
+    pub last_good_tree: Option<Arc<Tree>>,
+}
+
+impl Document {
+    fn new(uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String) -> Document {
+        let rope = Rope::from_str(&text);
+        let file = Arc::new(SourceFile::parse(path, kind, text));
+        let last_good_tree = file.tree.clone().filter(|t| t.complete);
+        Document { uri, version, rope, file, last_good_tree }
+    }
+
+    fn reparse(&mut self) {
+        let text = self.rope.to_string();
+        let file = SourceFile::parse(self.file.path.clone(), self.file.kind, text);
+        if let Some(tree) = file.tree.as_ref().filter(|t| t.complete) {
+            self.last_good_tree = Some(tree.clone());
+        }
+        self.file = Arc::new(file);
+    }
+}
+
+/// An edit as the protocol sends it, already free of LSP types.
+pub enum Change {
+    Full(String),
+    Range { start: LineCol, end: LineCol, text: String },
+}
+
+#[derive(Default, Clone)]
+pub struct DocumentStore {
+    docs: HashMap<Uri, Document>,
+}
+
+impl DocumentStore {
+    pub fn open(&mut self, uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String) -> &Document {
+        let doc = Document::new(uri.clone(), path, kind, version, text);
+        self.docs.insert(uri.clone(), doc);
+        &self.docs[&uri]
+    }
+
+    /// Applies the changes in order and reparses once. Returns None for unknown documents.
+    pub fn change(&mut self, uri: &Uri, version: i32, changes: Vec<Change>) -> Option<&Document> {
+        let doc = self.docs.get_mut(uri)?;
+        for change in changes {
+            match change {
+                Change::Full(text) => doc.rope = Rope::from_str(&text),
+                Change::Range { start, end, text } => apply_change(&mut doc.rope, start, end, &text),
+            }
+        }
+        doc.version = version;
+        doc.reparse();
+        Some(doc)
+    }
+
+    pub fn close(&mut self, uri: &Uri) -> Option<Document> {
+        self.docs.remove(uri)
+    }
+
+    pub fn get(&self, uri: &Uri) -> Option<&Document> {
+        self.docs.get(uri)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Document> {
+        self.docs.values()
+    }
+}

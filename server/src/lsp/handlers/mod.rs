@@ -1,0 +1,5 @@
+//! One module per LSP method (or small family of methods).
+
+pub mod lifecycle;
+pub mod text_sync;
+pub mod watched_files;

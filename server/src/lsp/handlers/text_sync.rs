@@ -1,0 +1,54 @@
+//! `didOpen` / `didChange` / `didSave` / `didClose`. Each applies its change to the store
+//! before its first `.await`, so edits are never reordered.
+
+use tower_lsp_server::ls_types::*;
+
+use crate::lsp::diagnostics;
+use crate::lsp::from_proto;
+use crate::lsp::server::Server;
+
+pub async fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
+    let doc = params.text_document;
+    let accepted = {
+        let mut s = server.session();
+        let path = from_proto::path(&doc.uri);
+        match path.and_then(|p| s.kind_of(&p).map(|k| (p, k))) {
+            Some((path, kind)) => {
+                s.documents.open(doc.uri.clone(), path, kind, doc.version, doc.text);
+                true
+            }
+            None => false,
+        }
+    };
+    if accepted {
+        diagnostics::refresh_after_change(server, &doc.uri).await;
+    }
+}
+
+pub async fn did_change(server: &Server, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let changed = {
+        let mut s = server.session();
+        let changes = params.content_changes.into_iter().map(from_proto::change).collect();
+        s.documents.change(&uri, params.text_document.version, changes).is_some()
+    };
+    if changed {
+        diagnostics::refresh_after_change(server, &uri).await;
+    }
+}
+
+pub async fn did_save(server: &Server, params: DidSaveTextDocumentParams) {
+    // Saving changes file permissions and git status facts nothing else tells us about.
+    server.session().disk.clear();
+    diagnostics::refresh_after_change(server, &params.text_document.uri).await;
+}
+
+pub async fn did_close(server: &Server, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let closed = server.session().documents.close(&uri).is_some();
+    if closed {
+        // Clear what we published: a closed file's problems belong to `check`, not the editor.
+        server.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+        diagnostics::refresh_all(server).await;
+    }
+}

@@ -1,0 +1,61 @@
+//! The `LanguageServer` implementation: a thin dispatcher, one handler module per method.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::handlers;
+use super::session::Session;
+
+pub struct Server {
+    pub client: Client,
+    pub session: Arc<Mutex<Session>>,
+}
+
+impl Server {
+    pub fn new(client: Client) -> Server {
+        Server { client, session: Arc::new(Mutex::new(Session::default())) }
+    }
+
+    /// The session lock. A handler that panicked while holding it must not take the whole
+    /// server down with it, so a poisoned lock is simply taken over.
+    pub fn session(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl LanguageServer for Server {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        handlers::lifecycle::initialize(self, params)
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        handlers::lifecycle::initialized(self).await
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        handlers::text_sync::did_open(self, params).await
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        handlers::text_sync::did_change(self, params).await
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        handlers::text_sync::did_save(self, params).await
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        handlers::text_sync::did_close(self, params).await
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        handlers::watched_files::did_change_watched_files(self, params).await
+    }
+}
