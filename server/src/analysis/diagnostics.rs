@@ -1,15 +1,32 @@
 //! All findings for one document.
 
+use super::checks;
 use super::diagnostic::{Code, Diagnostic};
-use super::document::SourceFile;
+use super::document::{DocKind, SourceFile};
 use super::world::World;
 
-pub fn compute(file: &SourceFile, _world: &World) -> Vec<Diagnostic> {
+pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(tree) = &file.tree {
         for e in &tree.errors {
             out.push(Diagnostic::error(Code::Syntax, e.range, e.message.clone()));
         }
     }
+    match (file.kind, file.tree.as_deref()) {
+        (DocKind::GlobalConfig | DocKind::LegacyConfig, Some(tree)) => {
+            checks::config::check(tree, &mut out);
+            if file.kind == DocKind::LegacyConfig {
+                checks::legacy::check(file, world, &mut out);
+            } else {
+                checks::files::permissions(&file.path, &file.text, &mut out);
+            }
+            checks::files::in_git(&file.path, &file.text, tree, &mut out);
+        }
+        (DocKind::Settings, Some(tree)) => checks::settings::check(file, tree, world, &mut out),
+        (DocKind::HsAccount, _) => checks::hsaccount::check(file, world, &mut out),
+        _ => {}
+    }
+    out.sort_by_key(|d| (d.range.start, d.range.end));
+    out.dedup_by(|a, b| a.code == b.code && a.range == b.range);
     out
 }

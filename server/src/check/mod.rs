@@ -5,7 +5,7 @@ mod render;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::analysis::world::DiskCache;
+use crate::analysis::world::{DiskCache, Env};
 use crate::analysis::{diagnostics, DocKind, Severity, SourceFile, World};
 
 pub use render::Format;
@@ -35,7 +35,7 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i
             return EXIT_USAGE;
         }
     };
-    let world = World::new(Default::default(), Arc::new(DiskCache::default()));
+    let world = World::new(Default::default(), Arc::new(DiskCache::default()), Arc::new(Env::from_process(None)));
     let reports: Vec<Report> = files
         .into_iter()
         .map(|file| Report { diagnostics: diagnostics::compute(&file, &world), file })
@@ -49,7 +49,7 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i
 }
 
 fn configured_path() -> Option<PathBuf> {
-    std::env::var_os("HUBSPOT_CONFIG_PATH").filter(|v| !v.is_empty()).map(PathBuf::from)
+    Env::from_process(None).config_path
 }
 
 fn collect(paths: &[PathBuf], cwd: &Path) -> Result<Vec<Arc<SourceFile>>, CheckError> {

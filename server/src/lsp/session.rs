@@ -46,7 +46,7 @@ impl Session {
     pub fn world(&self) -> World {
         let overlay: HashMap<_, _> =
             self.documents.iter().map(|d| (d.file.path.clone(), d.file.clone())).collect();
-        World::new(overlay, self.disk.clone())
+        World::new(overlay, self.disk.clone(), std::sync::Arc::new(crate::analysis::world::Env::from_process(self.options.config_path.clone())))
     }
 
     pub fn snapshot(&self, uri: &Uri) -> Option<(Document, World)> {

@@ -1,0 +1,133 @@
+//! The account entries of a config tree, as the CLI will see them after normalisation
+//! (spec 1.5: `portals` replaces `accounts`), with the pointers to find them in the text.
+
+use serde_json::{Map, Value};
+
+use crate::syntax::tree::child_pointer;
+use crate::syntax::Tree;
+
+pub struct Entry<'a> {
+    /// `/accounts/3` or `/portals/3`.
+    pub pointer: String,
+    /// `None` when the item is not a mapping (a bare string, a null `-`).
+    pub map: Option<&'a Map<String, Value>>,
+    /// `accountId`, or `portalId` in a legacy entry.
+    pub id_key: &'static str,
+}
+
+impl<'a> Entry<'a> {
+    pub fn get(&self, key: &str) -> Option<&'a Value> {
+        self.map.and_then(|m| m.get(key))
+    }
+
+    pub fn id(&self) -> Option<&'a Value> {
+        self.get(self.id_key).or_else(|| self.get("accountId"))
+    }
+
+    pub fn id_pointer(&self) -> String {
+        let key = if self.get(self.id_key).is_some() { self.id_key } else { "accountId" };
+        child_pointer(&self.pointer, key)
+    }
+
+    pub fn key_pointer(&self, key: &str) -> String {
+        child_pointer(&self.pointer, key)
+    }
+
+    pub fn name(&self) -> Option<&'a str> {
+        self.get("name").and_then(Value::as_str)
+    }
+
+    pub fn auth_type(&self) -> Option<&'a str> {
+        self.get("authType").and_then(Value::as_str)
+    }
+}
+
+/// Which list holds the accounts the CLI will use: `portals` wins when present.
+pub fn list_key(tree: &Tree) -> Option<&'static str> {
+    let root = tree.value.as_object()?;
+    if root.contains_key("portals") {
+        Some("portals")
+    } else if root.contains_key("accounts") {
+        Some("accounts")
+    } else {
+        None
+    }
+}
+
+pub fn entries(tree: &Tree) -> Vec<Entry<'_>> {
+    let Some(key) = list_key(tree) else { return Vec::new() };
+    let id_key = if key == "portals" { "portalId" } else { "accountId" };
+    match tree.value.get(key) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Entry { pointer: format!("/{key}/{i}"), map: v.as_object(), id_key })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// JavaScript's `parseInt(s, 10)`: leading whitespace, a sign, digits up to the first
+/// non-digit (`"123abc"` is 123, `"abc"` is nothing).
+pub fn parse_int_js(s: &str) -> Option<i64> {
+    let t = s.trim_start();
+    let (neg, rest) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let digits: &str = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
+    let n: i64 = digits.parse().ok()?;
+    Some(if neg { -n } else { n })
+}
+
+/// Spec 1.6, the CLI's "inferred identifier" lookup: a number (or a string `parseInt` reads
+/// as one) matches an `accountId` that is a YAML number; otherwise, and as a fallback, the
+/// exact name. First match in file order wins.
+pub fn find<'e, 'a>(entries: &'e [Entry<'a>], ident: &Value) -> Option<&'e Entry<'a>> {
+    let as_id = match ident {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => parse_int_js(s),
+        _ => None,
+    };
+    if let Some(id) = as_id {
+        if let Some(e) = entries.iter().find(|e| e.id().and_then(Value::as_i64) == Some(id)) {
+            return Some(e);
+        }
+    }
+    let name = match ident {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    entries.iter().find(|e| e.name() == Some(name.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parse_int_like_javascript() {
+        assert_eq!(parse_int_js("  222abc\n"), Some(222));
+        assert_eq!(parse_int_js("12 ab"), Some(12));
+        assert_eq!(parse_int_js("abc"), None);
+        assert_eq!(parse_int_js(""), None);
+        assert_eq!(parse_int_js("-5"), Some(-5));
+    }
+
+    #[test]
+    fn lookup_by_id_then_name() {
+        let tree = crate::syntax::yaml::parse(
+            "accounts:\n  - {name: '2024', accountId: 111}\n  - {name: b, accountId: '123'}\n  - {name: c, accountId: 2024}\n",
+        );
+        let es = entries(&tree);
+        assert_eq!(find(&es, &json!(2024)).unwrap().name(), Some("c"));
+        assert_eq!(find(&es, &json!("2024")).unwrap().name(), Some("c"));
+        // A quoted id is never found by id.
+        assert!(find(&es, &json!(123)).is_none());
+        assert_eq!(find(&es, &json!("b")).unwrap().name(), Some("b"));
+        assert_eq!(find(&es, &json!("111x")).unwrap().name(), Some("2024"));
+    }
+}

@@ -1,0 +1,274 @@
+//! Semantic checks of a global or legacy config: what `validateConfig` rejects, and the
+//! mistakes the CLI lets through (spec 5.1, 8.3, 8.5).
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::analysis::diagnostic::{Code, Diagnostic, Severity, Tag};
+use crate::syntax::{TextRange, Tree};
+
+use super::accounts::{entries, find, list_key, Entry};
+
+/// `hs config set` refuses less (spec 1.9); reads take anything.
+const MIN_HTTP_TIMEOUT: u32 = 3000;
+use super::dates::parses_as_date;
+
+pub fn check(tree: &Tree, out: &mut Vec<Diagnostic>) {
+    let root = tree.value.as_object();
+    top_level(tree, out);
+    let entries = entries(tree);
+    if tree.complete {
+        no_accounts(tree, root.is_some(), &entries, out);
+    }
+    duplicates(tree, &entries, out);
+    for e in &entries {
+        account(tree, e, &entries, out);
+    }
+}
+
+fn top_level(tree: &Tree, out: &mut Vec<Diagnostic>) {
+    let Some(root) = tree.value.as_object() else { return };
+    let key = |k: &str| tree.key_range(&format!("/{k}")).unwrap_or_default();
+    let value = |k: &str| tree.value_range(&format!("/{k}")).unwrap_or_default();
+
+    if root.contains_key("portals") {
+        out.push(
+            Diagnostic::warning(Code::Deprecated, key("portals"), "`portals` is the legacy name of `accounts` (entries use `portalId`). The CLI still reads it; `hs config migrate` rewrites it as `accounts`.")
+                .with_tag(Tag::Deprecated),
+        );
+        if root.contains_key("accounts") {
+            out.push(Diagnostic::error(
+                Code::PortalsReplaceAccounts,
+                key("accounts"),
+                "Both `accounts` and `portals` are present: the CLI replaces `accounts` with the converted `portals`, so every account listed here is silently ignored (and dropped on the next write). Move these entries into one list.",
+            ));
+        }
+    }
+    if root.contains_key("defaultPortal") {
+        out.push(
+            Diagnostic::warning(Code::Deprecated, key("defaultPortal"), "`defaultPortal` is the legacy form of `defaultAccount` (it holds an account name; `defaultAccount` holds the id).")
+                .with_tag(Tag::Deprecated),
+        );
+    }
+    if let Some(mode) = root.get("defaultMode") {
+        let mut msg = String::from("`defaultMode` is the legacy name of `defaultCmsPublishMode`.");
+        if root.contains_key("defaultCmsPublishMode") && mode.as_str().is_some_and(|s| !s.is_empty()) {
+            msg.push_str(" The CLI copies it over `defaultCmsPublishMode` on read, so this value wins.");
+        }
+        out.push(Diagnostic::warning(Code::Deprecated, key("defaultMode"), msg).with_tag(Tag::Deprecated));
+    }
+    if let Some(n) = root.get("httpTimeout").and_then(Value::as_f64) {
+        if n < MIN_HTTP_TIMEOUT as f64 {
+            let msg = if n == 0.0 {
+                "`httpTimeout: 0` means the default of 15000 ms to the CLI; remove it or set at least 3000.".to_string()
+            } else {
+                format!("`httpTimeout` is {n} ms, below the CLI's minimum of {MIN_HTTP_TIMEOUT}: the CLI uses it as-is when reading (requests may time out), but `hs config set` refuses it.")
+            };
+            out.push(Diagnostic::warning(Code::HttpTimeoutLow, value("httpTimeout"), msg));
+        }
+    }
+    default_account(tree, out);
+}
+
+fn default_account(tree: &Tree, out: &mut Vec<Diagnostic>) {
+    let Some(root) = tree.value.as_object() else { return };
+    let accounts = entries(tree);
+    // `defaultPortal` is only consulted when truthy, and resolves against the accounts the
+    // CLI ends up with (after `portals` replaced `accounts`).
+    for key in ["defaultAccount", "defaultPortal"] {
+        let Some(v) = root.get(key) else { continue };
+        if is_falsy(v) || v.is_object() || v.is_array() {
+            continue;
+        }
+        if find(&accounts, v).is_none() {
+            let shown = match v {
+                Value::String(s) => format!("\"{s}\""),
+                other => other.to_string(),
+            };
+            let mut msg = format!("`{key}` is {shown}, but no account has that id or name: commands without `--account` fail with \"An account needs to be supplied\".");
+            if matches!(v, Value::String(s) if s.trim().parse::<i64>().is_ok()) {
+                msg.push_str(" Note the id is quoted: write it as a number.");
+            }
+            out.push(Diagnostic::error(Code::DefaultAccountUnknown, tree.value_range(&format!("/{key}")).unwrap_or_default(), msg));
+        }
+    }
+}
+
+fn is_falsy(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn no_accounts(tree: &Tree, is_mapping: bool, entries: &[Entry<'_>], out: &mut Vec<Diagnostic>) {
+    let list = list_key(tree);
+    let list_value = list.and_then(|k| tree.value.get(k));
+    let empty = match list_value {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(a)) => a.is_empty(),
+        _ => false, // a wrong type is the schema's `type` finding
+    };
+    if !empty || !entries.is_empty() {
+        return;
+    }
+    let (range, msg) = match list {
+        Some(k) => (
+            tree.key_range(&format!("/{k}")).unwrap_or_default(),
+            format!("`{k}` is empty: every `hs` command fails with \"No accounts found\". Add an account with `hs account auth` (or the Authenticate action)."),
+        ),
+        None if is_mapping => (
+            tree.first_key_range("").unwrap_or_default(),
+            "No `accounts` list: every `hs` command fails with \"No accounts found\". Add an account with `hs account auth` (or the Authenticate action).".to_string(),
+        ),
+        None if tree.value.is_null() => (
+            TextRange::empty(0),
+            "The config is empty: the CLI cannot read an empty file (it reports \"No config file found\"). Add `accounts:` with at least one account, or run `hs account auth`.".to_string(),
+        ),
+        None => return, // not a mapping at all: the schema's `type` finding says so
+    };
+    out.push(Diagnostic::error(Code::NoAccounts, range, msg));
+}
+
+fn duplicates(tree: &Tree, entries: &[Entry<'_>], out: &mut Vec<Diagnostic>) {
+    // `validateConfig` keys its seen-map by the id as an object key, so `123` and '123' collide.
+    let mut ids: HashMap<String, (usize, Option<&str>)> = HashMap::new();
+    let mut names: HashMap<String, (usize, &str)> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(id) = e.id() {
+            let k = match id {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => String::new(),
+            };
+            if !k.is_empty() {
+                match ids.get(&k) {
+                    Some((_, first_name)) => {
+                        let first = first_name.map(|n| format!(" (`{n}`)")).unwrap_or_default();
+                        out.push(Diagnostic::error(
+                            Code::DuplicateAccountId,
+                            tree.value_range(&e.id_pointer()).unwrap_or_default(),
+                            format!("Account id {k} is already used by an earlier account{first}: the CLI rejects the config (\"Multiple accounts with accountId: {k}\"). Remove one of them."),
+                        ));
+                    }
+                    None => {
+                        ids.insert(k, (i, e.name()));
+                    }
+                }
+            }
+        }
+        if let Some(name) = e.name() {
+            let folded = name.to_lowercase();
+            match names.get(&folded) {
+                Some((_, first)) => {
+                    // The CLI's own check only fires when the earlier name is exactly the
+                    // lowercase form of this one (spec 5.1).
+                    let cli_sees_it = *first == name.to_lowercase();
+                    let consequence = if cli_sees_it {
+                        format!("the CLI rejects the config (\"Multiple accounts with name: {name}\")")
+                    } else {
+                        "the CLI does not notice (its check is case-sensitive in one direction), but `--account` and `defaultAccount` by name silently pick the first one".to_string()
+                    };
+                    out.push(Diagnostic::error(
+                        Code::DuplicateAccountName,
+                        tree.value_range(&e.key_pointer("name")).unwrap_or_default(),
+                        format!("Account name \"{name}\" is already used by an earlier account (\"{first}\", ignoring case): {consequence}. Rename one of them."),
+                    ));
+                }
+                None => {
+                    names.insert(folded, (i, name));
+                }
+            }
+        }
+    }
+}
+
+fn account(tree: &Tree, e: &Entry<'_>, all: &[Entry<'_>], out: &mut Vec<Diagnostic>) {
+    let Some(map) = e.map else { return };
+    let key_range = |k: &str| tree.key_range(&e.key_pointer(k)).unwrap_or_default();
+    let value_range = |k: &str| tree.value_range(&e.key_pointer(k)).unwrap_or_default();
+
+    if let Some(name) = e.name() {
+        if name.chars().any(char::is_whitespace) {
+            let fixed: String = name.split_whitespace().collect::<Vec<_>>().join("-");
+            out.push(Diagnostic::error(
+                Code::NameWhitespace,
+                value_range("name"),
+                format!("Account name \"{name}\" contains whitespace: the CLI rejects the config (\"Account name {name} contains spaces\"). Use `{fixed}`."),
+            ));
+        }
+    }
+    if e.id_key == "accountId" && map.contains_key("portalId") {
+        out.push(Diagnostic::warning(Code::Deprecated, key_range("portalId"), "`portalId` is the legacy name of `accountId`.").with_tag(Tag::Deprecated));
+    } else if e.id_key == "portalId" && map.contains_key("portalId") {
+        out.push(Diagnostic::warning(Code::Deprecated, key_range("portalId"), "`portalId` is the legacy name of `accountId` (`hs config migrate` renames it).").with_tag(Tag::Deprecated));
+    }
+    if map.contains_key("sandboxAccountType") {
+        let note = if map.contains_key("accountType") {
+            " `accountType` is already set, so the CLI ignores this key."
+        } else {
+            " The CLI converts it to `accountType` on read."
+        };
+        out.push(Diagnostic::warning(Code::Deprecated, key_range("sandboxAccountType"), format!("`sandboxAccountType` is deprecated.{note}")).with_tag(Tag::Deprecated));
+    }
+    if map.contains_key("defaultMode") {
+        out.push(
+            Diagnostic::warning(Code::Deprecated, key_range("defaultMode"), "`defaultMode` inside an account is ignored by the CLI (only the top-level one is renamed). Use `defaultCmsPublishMode`.")
+                .with_tag(Tag::Deprecated),
+        );
+    }
+    if e.auth_type() == Some("apikey") {
+        out.push(
+            Diagnostic::warning(Code::Deprecated, value_range("authType"), "HubSpot has retired developer API keys (`authType: apikey`). Re-authenticate this account with a personal access key (`hs account auth`).")
+                .with_tag(Tag::Deprecated),
+        );
+    }
+    if e.auth_type() == Some("personalaccesskey") && tree.complete {
+        let token_info = map.get("auth").and_then(Value::as_object).and_then(|a| a.get("tokenInfo"));
+        if !token_info.is_some_and(Value::is_object) {
+            let at = if map.contains_key("auth") { key_range("auth") } else { tree.first_key_range(&e.pointer).unwrap_or_default() };
+            out.push(Diagnostic::warning(
+                Code::TokenInfoMissing,
+                at,
+                "This personal access key account has no `auth.tokenInfo` mapping: the CLI fails with a TypeError on every API call for it, and `hs account clean` skips it. Add `auth: {tokenInfo: {}}` or re-run `hs account auth`.",
+            ));
+        }
+    }
+    if let Some(expires) = map.get("auth").and_then(|a| a.get("tokenInfo")).and_then(|t| t.get("expiresAt")) {
+        let ok = match expires {
+            Value::String(s) => parses_as_date(s),
+            Value::Number(_) => true, // epoch milliseconds: moment() accepts them
+            _ => false,
+        };
+        if !ok {
+            let pointer = format!("{}/auth/tokenInfo/expiresAt", e.pointer);
+            out.push(Diagnostic::warning(
+                Code::ExpiresAtInvalid,
+                tree.value_range(&pointer).unwrap_or_default(),
+                "`expiresAt` is not a date: the CLI then never refreshes the cached access token and keeps sending it until HubSpot answers 401. Remove it (with `accessToken`) to force a refresh.",
+            ));
+        }
+    }
+    if let Some(parent) = map.get("parentAccountId") {
+        if !parent.is_null() && (!parent.is_number() || find(all, parent).is_none()) {
+            out.push(Diagnostic::warning(
+                Code::ParentAccountUnknown,
+                value_range("parentAccountId"),
+                format!("`parentAccountId` {parent} names no account in this config: `hs sandbox delete` needs the parent account to be configured."),
+            ));
+        }
+    }
+}
+
+pub(crate) fn severity_for_enum(pointer: &str) -> Severity {
+    let last = pointer.rsplit('/').next().unwrap_or("");
+    if last == "env" || last == "accountType" {
+        Severity::Warning
+    } else {
+        Severity::Error
+    }
+}

@@ -1,0 +1,91 @@
+//! `.hsaccount`: the per-directory default account override (spec 3).
+
+use serde_json::Value;
+
+use crate::analysis::diagnostic::{Code, Diagnostic, Severity};
+use crate::analysis::document::SourceFile;
+use crate::analysis::world::{ConfigKind, InForce, World};
+use crate::syntax::TextRange;
+
+use super::accounts::{entries, find, parse_int_js};
+
+/// Where the content is: the first run of non-whitespace (the CLI reads nothing else).
+pub fn content_range(text: &str) -> TextRange {
+    let start = text.len() - text.trim_start().len();
+    let len = text[start..].find(char::is_whitespace).unwrap_or(text.len() - start);
+    TextRange::new(start, start + len)
+}
+
+pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
+    let text = &*file.text;
+    let range = content_range(text);
+    let dir = file.directory();
+    let in_force = world.config_in_force(&dir);
+    let global_tree = in_force.file().and_then(|f| f.tree.clone());
+    let accounts = global_tree.as_deref().map(entries).unwrap_or_default();
+    let before = out.len();
+
+    match parse_int_js(text) {
+        None if text.trim().is_empty() => out.push(Diagnostic::error(
+            Code::HsaccountInvalid,
+            range,
+            "`.hsaccount` is empty: the CLI fails with \"Error in .hsaccount\" for every command in this folder. Write an account id, or delete the file.",
+        )),
+        None => {
+            let word = range.slice(text);
+            let hint = find(&accounts, &Value::from(word))
+                .and_then(|e| e.id().and_then(Value::as_i64))
+                .map(|id| format!(" `{word}` is the name of account {id}: write `{id}` instead."))
+                .unwrap_or_default();
+            out.push(Diagnostic::error(
+                Code::HsaccountInvalid,
+                range,
+                format!("`.hsaccount` must hold an account id (a number), not `{word}`: the CLI fails with \"Error in .hsaccount\" for every command in this folder.{hint}"),
+            ));
+        }
+        Some(id) => {
+            if in_force.honours_hsaccount() && find(&accounts, &Value::from(id)).filter(|e| e.id().and_then(Value::as_i64) == Some(id)).is_none() {
+                out.push(Diagnostic::error(
+                    Code::HsaccountUnknownAccount,
+                    range,
+                    format!("Account {id} is not in your global config: every `hs` command in this folder fails (\"Error in .hsaccount\"). Authenticate it with `hs account auth`, or fix the id."),
+                ));
+            }
+        }
+    }
+
+    let ignored_because = match &in_force {
+        InForce::File { kind: ConfigKind::Global, .. } => None,
+        InForce::File { kind: ConfigKind::Legacy, file } => Some(format!("the CLI reads the deprecated config {} here, and ignores `.hsaccount` with it", file.path.display())),
+        InForce::File { kind: ConfigKind::Custom, file } => Some(format!("HUBSPOT_CONFIG_PATH points at {}, and the CLI only honours `.hsaccount` with the global config", file.path.display())),
+        InForce::Environment => Some("USE_ENVIRONMENT_HUBSPOT_CONFIG=true takes the account from environment variables".to_string()),
+        InForce::Missing { path } => Some(format!("the config file {} does not exist", path.display())),
+        InForce::None => Some("no global config (~/.hscli/config.yml) exists".to_string()),
+        InForce::Conflict => Some("USE_ENVIRONMENT_HUBSPOT_CONFIG and HUBSPOT_CONFIG_PATH are both set, which the CLI refuses".to_string()),
+    };
+    if let Some(why) = ignored_because {
+        out.push(Diagnostic::warning(Code::HsaccountIgnored, range, format!("This file has no effect: {why}.")));
+    }
+
+    if let Some(settings_path) = world.find_up(&dir, ".hs/settings.json") {
+        let local = world
+            .source(&settings_path, crate::analysis::DocKind::Settings)
+            .and_then(|s| s.tree.as_ref().and_then(|t| t.value.get("localDefaultAccount").cloned()));
+        if local.is_some_and(|v| !(v.is_null() || v == Value::from(0) || v == Value::from("") || v == Value::Bool(false))) {
+            out.push(Diagnostic::warning(
+                Code::HsaccountShadowed,
+                range,
+                format!("{} sets `localDefaultAccount`, which takes precedence over this file: it has no effect.", settings_path.display()),
+            ));
+        }
+    }
+
+    let nothing_else = out.len() == before;
+    let severity = if nothing_else { Severity::Information } else { Severity::Hint };
+    out.push(Diagnostic::new(
+        Code::HsaccountDeprecated,
+        severity,
+        range,
+        "`.hsaccount` is superseded by `.hs/settings.json` (`hs account link`). Use the quick fix to migrate: the id is linked and made the local default, and this file is deleted.",
+    ));
+}

@@ -1,0 +1,91 @@
+//! `.hs/settings.json` against the global config (spec 2, 3.3).
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::analysis::diagnostic::{Code, Diagnostic};
+use crate::analysis::document::SourceFile;
+use crate::analysis::world::{InForce, World};
+use crate::syntax::Tree;
+
+use super::accounts::{entries, find, Entry};
+use super::files::first_line;
+
+pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagnostic>) {
+    let Some(root) = tree.value.as_object() else { return };
+    let dir = file.directory();
+    let in_force = world.config_in_force(&dir);
+    let global_tree = in_force.file().and_then(|f| f.tree.clone());
+    let global: Option<Vec<Entry<'_>>> = global_tree.as_deref().map(entries);
+    let no_global = match &in_force {
+        InForce::File { .. } | InForce::Environment | InForce::Conflict => None,
+        InForce::Missing { path } => Some(format!("the config file {} does not exist", path.display())),
+        InForce::None => Some("no global config (~/.hscli/config.yml) exists; run `hs account auth`".to_string()),
+    };
+
+    if tree.complete && !root.contains_key("accounts") {
+        out.push(Diagnostic::error(
+            Code::Required,
+            tree.first_key_range("").unwrap_or_else(|| first_line(&file.text)),
+            "No `accounts` list: `hs account list` and other link-aware commands crash (TypeError) on this file. Add `\"accounts\": [<id>, ...]`.",
+        ));
+    }
+
+    let mut linked: Vec<i64> = Vec::new();
+    if let Some(Value::Array(items)) = root.get("accounts") {
+        let mut seen = HashSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let pointer = format!("/accounts/{i}");
+            let range = tree.value_range(&pointer).unwrap_or_default();
+            let Some(id) = item.as_i64() else { continue }; // wrong types are the schema's
+            linked.push(id);
+            if !seen.insert(id) {
+                out.push(Diagnostic::warning(Code::DuplicateLinkedAccount, range, format!("Account {id} is already linked above; remove this duplicate.")));
+                continue;
+            }
+            if let Some(why) = &no_global {
+                out.push(Diagnostic::error(Code::LinkedAccountUnknown, range, format!("Account {id} cannot be resolved: {why}.")));
+            } else if let Some(accounts) = &global {
+                if find(accounts, item).filter(|e| e.id().and_then(Value::as_i64) == Some(id)).is_none() {
+                    out.push(Diagnostic::error(
+                        Code::LinkedAccountUnknown,
+                        range,
+                        format!("Account {id} is not in your global config: `hs project dev` and `hs account use` cannot use it. Authenticate it (`hs account auth`) or unlink it."),
+                    ));
+                }
+            }
+        }
+    }
+
+    if let Some(local) = root.get("localDefaultAccount") {
+        // The CLI ignores a falsy value (0, "", null) and falls through to .hsaccount/defaultAccount.
+        let truthy = !matches!(local, Value::Null | Value::Bool(false)) && local != &Value::from(0) && local != &Value::from("");
+        if truthy && (local.is_number() || local.is_string()) {
+            let range = tree.value_range("/localDefaultAccount").unwrap_or_default();
+            let resolved = global.as_ref().and_then(|accounts| find(accounts, local).and_then(|e| e.id().and_then(Value::as_i64)));
+            match (&no_global, &global, resolved) {
+                (Some(why), _, _) => out.push(Diagnostic::error(Code::LocalDefaultUnknown, range, format!("`localDefaultAccount` cannot be resolved: {why}."))),
+                (None, Some(_), None) => out.push(Diagnostic::error(
+                    Code::LocalDefaultUnknown,
+                    range,
+                    format!("`localDefaultAccount` {local} names no account in your global config: every `hs` command in this folder fails to find its default account (\"Default account is set to , but no account with that id exists\")."),
+                )),
+                (None, Some(_), Some(id)) if !linked.contains(&id) && root.get("accounts").is_some_and(Value::is_array) => out.push(Diagnostic::warning(
+                    Code::LocalDefaultNotLinked,
+                    range,
+                    format!("`localDefaultAccount` {local} is not among the linked `accounts`: `hs account link` will warn and reset it. Add {id} to `accounts`."),
+                )),
+                _ => {}
+            }
+        }
+    }
+
+    if let Some(legacy) = world.legacy_above(&dir) {
+        out.push(Diagnostic::warning(
+            Code::LegacyConfigBlocksLink,
+            first_line(&file.text),
+            format!("A deprecated config at {} makes `hs account link` and `unlink` refuse to run here. Migrate it (`hs config migrate`, or the Migrate action on that file).", legacy.display()),
+        ));
+    }
+}
