@@ -3,6 +3,7 @@
 use super::checks;
 use super::diagnostic::{Code, Diagnostic};
 use super::document::{DocKind, SourceFile};
+use super::schema::SchemaKind;
 use super::world::World;
 
 pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
@@ -14,6 +15,7 @@ pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
     }
     match (file.kind, file.tree.as_deref()) {
         (DocKind::GlobalConfig | DocKind::LegacyConfig, Some(tree)) => {
+            checks::schema_findings::check(SchemaKind::Config, tree, &mut out);
             checks::config::check(tree, &mut out);
             if file.kind == DocKind::LegacyConfig {
                 checks::legacy::check(file, world, &mut out);
@@ -22,7 +24,10 @@ pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
             }
             checks::files::in_git(&file.path, &file.text, tree, &mut out);
         }
-        (DocKind::Settings, Some(tree)) => checks::settings::check(file, tree, world, &mut out),
+        (DocKind::Settings, Some(tree)) => {
+            checks::schema_findings::check(SchemaKind::Settings, tree, &mut out);
+            checks::settings::check(file, tree, world, &mut out);
+        }
         (DocKind::HsAccount, _) => checks::hsaccount::check(file, world, &mut out),
         _ => {}
     }

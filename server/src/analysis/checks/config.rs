@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::analysis::diagnostic::{Code, Diagnostic, Severity, Tag};
+use crate::analysis::diagnostic::{Code, Diagnostic, Tag};
 use crate::syntax::{TextRange, Tree};
 
 use super::accounts::{entries, find, list_key, Entry};
@@ -261,14 +261,5 @@ fn account(tree: &Tree, e: &Entry<'_>, all: &[Entry<'_>], out: &mut Vec<Diagnost
                 format!("`parentAccountId` {parent} names no account in this config: `hs sandbox delete` needs the parent account to be configured."),
             ));
         }
-    }
-}
-
-pub(crate) fn severity_for_enum(pointer: &str) -> Severity {
-    let last = pointer.rsplit('/').next().unwrap_or("");
-    if last == "env" || last == "accountType" {
-        Severity::Warning
-    } else {
-        Severity::Error
     }
 }

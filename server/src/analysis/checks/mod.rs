@@ -6,4 +6,5 @@ pub mod dates;
 pub mod files;
 pub mod hsaccount;
 pub mod legacy;
+pub mod schema_findings;
 pub mod settings;
