@@ -11,4 +11,7 @@ pub mod diagnostics;
 pub mod schema;
 pub mod world;
 
+#[cfg(test)]
+mod tests;
+
 pub use world::World;

@@ -152,6 +152,28 @@ struct Builder<'t> {
     root: Option<Value>,
     documents: usize,
     semantic_errors: Vec<SyntaxError>,
+    expanded: usize,
+    alias_overflow: bool,
+}
+
+const ALIAS_BUDGET: usize = 100_000;
+
+/// Nodes in a value, counting no further than `limit`.
+fn node_count(v: &Value, limit: usize) -> usize {
+    let mut n = 0;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        n += 1;
+        if n > limit {
+            break;
+        }
+        match v {
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(m) => stack.extend(m.values()),
+            _ => {}
+        }
+    }
+    n
 }
 
 impl<'t> Builder<'t> {
@@ -165,6 +187,8 @@ impl<'t> Builder<'t> {
             root: None,
             documents: 0,
             semantic_errors: Vec::new(),
+            expanded: 0,
+            alias_overflow: false,
         };
         let mut error = None;
         for item in Parser::new_from_str(text) {
@@ -228,7 +252,20 @@ impl<'t> Builder<'t> {
             }
             Event::Alias(id) => {
                 let range = self.pos.range(span);
-                let v = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
+                let mut v = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
+                // Aliases of aliases grow exponentially ("billion laughs"): expand, as
+                // js-yaml does, but only up to a budget.
+                self.expanded += node_count(&v, ALIAS_BUDGET);
+                if self.expanded > ALIAS_BUDGET {
+                    if !self.alias_overflow {
+                        self.alias_overflow = true;
+                        self.semantic_errors.push(SyntaxError {
+                            range,
+                            message: "Aliases here expand to too much data to read; the rest of them is ignored.".into(),
+                        });
+                    }
+                    v = Value::Null;
+                }
                 self.attach(v, range);
             }
             Event::MappingStart(anchor, _) => {
@@ -451,6 +488,17 @@ mod tests {
         assert_eq!(parse("").value, Value::Null);
         assert_eq!(parse("# nothing\n").value, Value::Null);
         assert!(parse("").errors.is_empty());
+    }
+
+    #[test]
+    fn alias_bombs_are_cut_off() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let t = parse(&text);
+        assert!(t.errors.iter().any(|e| e.message.contains("Aliases")));
     }
 
     #[test]

@@ -1,0 +1,98 @@
+use super::*;
+
+#[test]
+fn legacy_config_in_force_or_ignored() {
+    let home = Home::new();
+    let legacy = home.write("proj/hubspot.config.yml", VALID);
+    let ds = home.check(&legacy);
+    assert_eq!(found(&ds, Code::LegacyConfig, VALID), vec![(Severity::Warning, "defaultAccount: 123")]);
+    home.write_global(VALID);
+    let ds = home.check(&legacy);
+    assert_eq!(found(&ds, Code::LegacyConfigIgnored, VALID).len(), 1);
+    assert!(found(&ds, Code::LegacyConfig, VALID).is_empty());
+}
+
+#[test]
+fn settings_against_the_global_config() {
+    let home = Home::new();
+    home.write_global(VALID);
+    let text = "{\n  \"accounts\": [123, 999, 123],\n  \"localDefaultAccount\": 456\n}";
+    let p = home.write("proj/.hs/settings.json", text);
+    let ds = home.check(&p);
+    assert_eq!(found(&ds, Code::LinkedAccountUnknown, text), vec![(Severity::Error, "999")]);
+    assert_eq!(found(&ds, Code::DuplicateLinkedAccount, text), vec![(Severity::Warning, "123")]);
+    assert_eq!(found(&ds, Code::LocalDefaultNotLinked, text), vec![(Severity::Warning, "456")]);
+    let text = "{\"accounts\": [123], \"localDefaultAccount\": 999}";
+    let ds = home.check_text(&p, text);
+    assert_eq!(found(&ds, Code::LocalDefaultUnknown, text), vec![(Severity::Error, "999")]);
+    assert!(found(&ds, Code::LocalDefaultNotLinked, text).is_empty());
+    // A name is resolved, as the CLI does.
+    let text = "{\"accounts\": [456], \"localDefaultAccount\": \"sandbox\"}";
+    assert!(home.check_text(&p, text).is_empty(), "{:?}", home.check_text(&p, text));
+}
+
+#[test]
+fn settings_syntax_schema_and_missing_accounts() {
+    let home = Home::new();
+    home.write_global(VALID);
+    let p = home.path("proj/.hs/settings.json");
+    let text = "{\n  // linked\n  \"accounts\": [\"123\"],\n  \"extra\": 1,\n}";
+    let ds = home.check_text(&p, text);
+    assert_eq!(found(&ds, Code::Syntax, text).len(), 1);
+    assert_eq!(found(&ds, Code::Type, text), vec![(Severity::Error, "\"123\"")]);
+    assert_eq!(found(&ds, Code::UnknownKey, text), vec![(Severity::Warning, "\"extra\"")]);
+    let text = "{\"localDefaultAccount\": 123}";
+    assert_eq!(found(&home.check_text(&p, text), Code::Required, text), vec![(Severity::Error, "\"localDefaultAccount\"")]);
+}
+
+#[test]
+fn legacy_config_blocks_link() {
+    let home = Home::new();
+    home.write_global(VALID);
+    home.write("proj/hubspot.config.yml", VALID);
+    let text = "{\"accounts\": [123]}";
+    let p = home.write("proj/sub/.hs/settings.json", text);
+    assert_eq!(found(&home.check(&p), Code::LegacyConfigBlocksLink, text).len(), 1);
+}
+
+#[test]
+fn hsaccount_checks() {
+    let home = Home::new();
+    home.write_global(VALID);
+    let p = home.path("proj/.hsaccount");
+    let ds = home.check_text(&p, "456");
+    assert_eq!(codes(&ds), vec!["hsaccount-deprecated"]);
+    assert_eq!(ds[0].severity, Severity::Information);
+    let ds = home.check_text(&p, "sandbox\n");
+    assert_eq!(found(&ds, Code::HsaccountInvalid, "sandbox\n"), vec![(Severity::Error, "sandbox")]);
+    assert!(ds.iter().any(|d| d.message.contains("write `456`")));
+    assert_eq!(found(&ds, Code::HsaccountDeprecated, "sandbox\n"), vec![(Severity::Hint, "sandbox")]);
+    assert_eq!(found(&home.check_text(&p, ""), Code::HsaccountInvalid, "").len(), 1);
+    assert_eq!(found(&home.check_text(&p, " 999"), Code::HsaccountUnknownAccount, " 999"), vec![(Severity::Error, "999")]);
+    // `parseInt` accepts trailing garbage, and so do we.
+    assert!(found(&home.check_text(&p, "456abc"), Code::HsaccountInvalid, "").is_empty());
+    home.write("proj/.hs/settings.json", "{\"accounts\": [123], \"localDefaultAccount\": 123}");
+    assert_eq!(found(&home.check_text(&p, "456"), Code::HsaccountShadowed, "456").len(), 1);
+}
+
+#[test]
+fn hsaccount_ignored_without_a_global_config() {
+    let home = Home::new();
+    home.write("proj/hubspot.config.yml", VALID);
+    let p = home.path("proj/.hsaccount");
+    let ds = home.check_text(&p, "123");
+    assert_eq!(found(&ds, Code::HsaccountIgnored, "123"), vec![(Severity::Warning, "123")]);
+    assert!(found(&ds, Code::HsaccountUnknownAccount, "123").is_empty());
+}
+
+#[test]
+fn custom_config_path_is_a_global_config() {
+    let mut home = Home::new();
+    let custom = home.write("etc/custom.yml", VALID);
+    home.env.config_path = Some(custom.clone());
+    set_mode(&custom, 0o600);
+    assert!(home.check(&custom).is_empty());
+    // `.hsaccount` only counts with the global path.
+    let p = home.path("proj/.hsaccount");
+    assert_eq!(found(&home.check_text(&p, "123"), Code::HsaccountIgnored, "123").len(), 1);
+}

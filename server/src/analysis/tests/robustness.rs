@@ -1,0 +1,64 @@
+//! No input may panic the analysis: random and mutated files, every kind.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn kinds() -> impl Strategy<Value = &'static str> {
+    prop_oneof![Just("home/.hscli/config.yml"), Just("p/hubspot.config.yml"), Just("p/.hs/settings.json"), Just("p/.hsaccount")]
+}
+
+/// Real files, with bytes deleted, duplicated and replaced at random places.
+fn mutated() -> impl Strategy<Value = String> {
+    let seeds = vec![VALID.to_string(), "{\"accounts\": [123, 456], \"localDefaultAccount\": 456}".to_string(), "defaultPortal: a\nportals:\n  - {name: a, portalId: 1, authType: apikey, apiKey: k, auth: {tokenInfo: {expiresAt: x}}}\n".to_string()];
+    (proptest::sample::select(seeds), proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 0..12)).prop_map(|(seed, edits)| {
+        let mut chars: Vec<char> = seed.chars().collect();
+        for (idx, op, c) in edits {
+            if chars.is_empty() {
+                chars.push(c);
+                continue;
+            }
+            let i = idx.index(chars.len());
+            match op {
+                0 => { chars.remove(i); }
+                1 => chars.insert(i, c),
+                2 => chars[i] = c,
+                _ => { let ch = chars[i]; chars.insert(i, ch); }
+            }
+        }
+        chars.into_iter().collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, .. ProptestConfig::default() })]
+
+    #[test]
+    fn random_text_never_panics(kind in kinds(), text in "\\PC{0,200}") {
+        let home = Home::new();
+        home.write_global(VALID);
+        let ds = home.check_text(&home.path(kind), &text);
+        for d in ds { prop_assert!(d.range.end as usize <= text.len()); }
+    }
+
+    #[test]
+    fn mutated_files_never_panic(kind in kinds(), text in mutated()) {
+        let home = Home::new();
+        home.write_global(VALID);
+        let ds = home.check_text(&home.path(kind), &text);
+        for d in ds {
+            prop_assert!(d.range.end as usize <= text.len());
+            prop_assert!(text.is_char_boundary(d.range.start as usize) && text.is_char_boundary(d.range.end as usize));
+        }
+    }
+}
+
+#[test]
+fn pathological_yaml_does_not_hang_or_panic() {
+    let home = Home::new();
+    let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+    let aliases = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n";
+    for text in [deep.as_str(), aliases, "\u{feff}accounts: []", "\t\t\t", "- - - -", "? [a]\n: b\n", "a: !!binary aGVsbG8=\n"] {
+        let _ = home.check_text(&home.global(), text);
+    }
+}
