@@ -1,0 +1,138 @@
+"""Protocol tests: the real hubspot-ls binary over stdio, driven by pytest-lsp with the
+capabilities real editors advertise (VS Code and Neovim 0.7).
+
+Every test gets its own HOME (so `~/.hscli/config.yml` is the test's) and its own server.
+"""
+import asyncio
+import os
+import pathlib
+import subprocess
+
+import pytest
+import pytest_asyncio
+from lsprotocol import types as T
+from pytest_lsp import ClientServerConfig, client_capabilities
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = os.environ.get("HUBSPOT_LS_BIN") or str(ROOT / "target" / "debug" / "hubspot-ls")
+PROFILES = ["visual-studio-code", "neovim@v0.7.0"]
+
+VALID = """defaultAccount: 123
+accounts:
+  - name: prod
+    accountId: 123
+    env: prod
+    authType: personalaccesskey
+    accountType: STANDARD
+    personalAccessKey: pak-123
+    auth:
+      tokenInfo: {}
+  - name: sandbox
+    accountId: 456
+    authType: personalaccesskey
+    accountType: DEVELOPMENT_SANDBOX
+    personalAccessKey: pak-456
+    auth:
+      tokenInfo: {}
+    parentAccountId: 123
+"""
+
+
+class Files:
+    """A temporary home and project tree."""
+
+    def __init__(self, root: pathlib.Path):
+        self.root = root
+        self.home = root / "home"
+        (self.home / ".hscli").mkdir(parents=True)
+        self.project = root / "proj"
+        self.project.mkdir()
+
+    @property
+    def global_config(self) -> pathlib.Path:
+        return self.home / ".hscli" / "config.yml"
+
+    def write(self, path, text: str, mode: int | None = None) -> pathlib.Path:
+        p = pathlib.Path(path)
+        if not p.is_absolute():
+            p = self.root / p
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+        if mode is not None:
+            p.chmod(mode)
+        return p
+
+    def write_global(self, text: str = VALID) -> pathlib.Path:
+        return self.write(self.global_config, text, mode=0o600)
+
+
+@pytest.fixture
+def files(tmp_path):
+    return Files(tmp_path)
+
+
+def server_env(files: Files) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT") and k != "USE_ENVIRONMENT_HUBSPOT_CONFIG"}
+    env["HOME"] = str(files.home)
+    env["HUBSPOT_LS_LOG"] = "warn"
+    return env
+
+
+@pytest_asyncio.fixture(params=PROFILES)
+async def lsp(request, files):
+    if not pathlib.Path(BIN).exists():
+        subprocess.run(["cargo", "build", "-p", "hubspot-ls"], cwd=ROOT, check=True)
+    config = ClientServerConfig(server_command=[BIN, "--stdio"], server_env=server_env(files))
+    client = await config.start()
+    client.profile = request.param
+
+    @client.feature("client/registerCapability")
+    def _register(params):  # pytest-lsp's client does not answer this by itself
+        client.registrations = getattr(client, "registrations", []) + list(params.registrations)
+        return None
+
+    await client.initialize_session(
+        T.InitializeParams(
+            capabilities=client_capabilities(request.param),
+            root_uri=files.project.as_uri(),
+            workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")],
+        )
+    )
+    yield client
+    await client.shutdown_session()
+
+
+def open_doc(client, path: pathlib.Path, text: str | None = None, language="yaml") -> str:
+    uri = path.as_uri()
+    if text is None:
+        text = path.read_text()
+    client.text_document_did_open(T.DidOpenTextDocumentParams(T.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)))
+    return uri
+
+
+async def diagnostics(client, uri: str, until=lambda ds: True, timeout: float = 10.0):
+    """Wait until diagnostics for `uri` have been published and satisfy `until`."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        ds = client.diagnostics.get(uri)
+        if ds is not None and until(ds):
+            return ds
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"no matching diagnostics for {uri}; last published: {ds!r}")
+        await asyncio.sleep(0.02)
+
+
+def by_code(ds, code):
+    return [d for d in ds if d.code == code]
+
+
+def covered(text: str, rng: T.Range) -> str:
+    """The text an LSP range covers (UTF-16 columns)."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(pos):
+        line = lines[pos.line] if pos.line < len(lines) else ""
+        units = line.encode("utf-16-le")
+        return sum(len(l) for l in lines[: pos.line]) + len(units[: pos.character * 2].decode("utf-16-le"))
+
+    return text[offset(rng.start): offset(rng.end)]

@@ -1,0 +1,53 @@
+"""Incremental edits, UTF-16 positions, and updates across files."""
+import asyncio
+
+from lsprotocol import types as T
+
+from conftest import VALID, by_code, covered, diagnostics, open_doc
+
+
+def change(client, uri, version, start, end, text):
+    client.text_document_did_change(
+        T.DidChangeTextDocumentParams(
+            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[T.TextDocumentContentChangePartial(range=T.Range(T.Position(*start), T.Position(*end)), text=text)],
+        )
+    )
+
+
+async def test_incremental_change_with_emoji_columns(lsp, files):
+    text = "# 😀 accounts\nhttpTimeout: 30000 # ⏱️\n" + VALID
+    uri = open_doc(lsp, files.write_global(text))
+    await diagnostics(lsp, uri, lambda ds: len(ds) == 0)
+    # Replace 30000 by 1000 on line 1.
+    change(lsp, uri, 2, (1, 13), (1, 18), "1000")
+    new = text.replace("30000", "1000")
+    ds = await diagnostics(lsp, uri, lambda ds: len(ds) == 1)
+    assert ds[0].code == "http-timeout-low"
+    assert ds[0].range == T.Range(T.Position(1, 13), T.Position(1, 17))
+    assert covered(new, ds[0].range) == "1000"
+    # A value after an emoji on the same line: `name: 😀x y` has whitespace.
+    change(lsp, uri, 3, (0, 0), (0, 0), "")
+    change(lsp, uri, 4, (1, 13), (1, 17), "30000")
+    await diagnostics(lsp, uri, lambda ds: len(ds) == 0)
+
+
+async def test_settings_rechecked_when_the_global_config_buffer_changes(lsp, files):
+    cfg = files.write_global()
+    settings = open_doc(lsp, files.write("proj/.hs/settings.json", '{"accounts": [999]}'), language="json")
+    await diagnostics(lsp, settings, lambda ds: len(by_code(ds, "linked-account-unknown")) == 1)
+    uri = open_doc(lsp, cfg)
+    end = len(VALID.splitlines())
+    change(lsp, uri, 2, (end, 0), (end, 0), "  - name: new\n    accountId: 999\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo: {}\n")
+    await diagnostics(lsp, settings, lambda ds: not by_code(ds, "linked-account-unknown"))
+
+
+async def test_settings_rechecked_when_the_global_config_changes_on_disk(lsp, files):
+    cfg = files.write_global()
+    settings = open_doc(lsp, files.write("proj/.hs/settings.json", '{"accounts": [999]}'), language="json")
+    await diagnostics(lsp, settings, lambda ds: len(by_code(ds, "linked-account-unknown")) == 1)
+    await asyncio.sleep(0.6)  # let the server's own watcher (Neovim profile) pick up the folder
+    cfg.write_text(VALID + "  - {name: new, accountId: 999, authType: personalaccesskey, personalAccessKey: k, auth: {tokenInfo: {}}}\n")
+    if lsp.profile == "visual-studio-code":
+        lsp.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(changes=[T.FileEvent(uri=cfg.as_uri(), type=T.FileChangeType.Changed)]))
+    await diagnostics(lsp, settings, lambda ds: not by_code(ds, "linked-account-unknown"))
