@@ -99,7 +99,7 @@ impl Env {
     pub fn from_process(config_path_override: Option<PathBuf>) -> Env {
         let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
         Env {
-            home: var("HOME").map(PathBuf::from),
+            home: var("HOME").map(PathBuf::from).map(|h| if h.is_absolute() { h } else { std::env::current_dir().unwrap_or_default().join(h) }),
             // The CLI joins a relative path onto the current directory.
             config_path: config_path_override
                 .or_else(|| var("HUBSPOT_CONFIG_PATH").map(PathBuf::from))

@@ -243,7 +243,10 @@ impl<'t> Builder<'t> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let range = self.pos.range(span);
+                let mut range = self.pos.range(span);
+                if matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted) {
+                    range = quoted_extent(self.text, range);
+                }
                 let v = scalar_value(value, style, tag.as_ref());
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
@@ -357,6 +360,24 @@ impl<'t> Builder<'t> {
     }
 }
 
+/// The parser's span of a quoted scalar can run past the closing quote (over trailing
+/// blanks and a comment); end it at the closing quote.
+fn quoted_extent(text: &str, range: TextRange) -> TextRange {
+    let start = range.start as usize;
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(start).filter(|b| **b == b'"' || **b == b'\'') else { return range };
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return TextRange::new(start, i + 1),
+            _ => i += 1,
+        }
+    }
+    range
+}
+
 /// A collection's span starts at its anchor or tag (`&x {...}`); the node itself starts after.
 fn skip_properties(text: &str, mut start: usize) -> usize {
     while let Some(rest) = text.get(start..) {
@@ -439,6 +460,16 @@ mod tests {
         let t = parse(text);
         assert_eq!(t.spans("/name").unwrap().value.slice(text), "\"é😀\"");
         assert_eq!(t.spans("/id").unwrap().value.slice(text), "5");
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_quote() {
+        let text = "a: \"456\"   # c\nb: 'it''s'  # d\nc: \"x\\\"y\"\n";
+        let t = parse(text);
+        assert_eq!(t.spans("/a").unwrap().value.slice(text), "\"456\"");
+        assert_eq!(t.spans("/b").unwrap().value.slice(text), "'it''s'");
+        assert_eq!(t.spans("/c").unwrap().value.slice(text), "\"x\\\"y\"");
+        assert_eq!(t.value["c"], serde_json::json!("x\"y"));
     }
 
     #[test]
