@@ -8,6 +8,7 @@ pub mod document;
 pub use diagnostic::{Code, Diagnostic, Severity, Tag};
 pub use document::{DocKind, SourceFile};
 pub mod diagnostics;
+pub mod ide;
 pub mod schema;
 pub mod world;
 

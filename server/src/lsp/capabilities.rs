@@ -77,6 +77,16 @@ pub fn server_capabilities() -> lsp::ServerCapabilities {
             save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
             ..Default::default()
         })),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec![":".into(), " ".into(), "\"".into(), "-".into(), "[".into(), ",".into()]),
+            ..Default::default()
+        }),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
+        inlay_hint_provider: Some(lsp::OneOf::Left(true)),
         ..Default::default()
     }
 }

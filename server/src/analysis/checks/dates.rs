@@ -2,26 +2,31 @@
 //! ISO 8601 (what PAK refreshes write) and JavaScript's `Date.toString()` / RFC 2822 forms
 //! (what OAuth2 refreshes write).
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 pub fn parses_as_date(s: &str) -> bool {
+    parse_date(s).is_some()
+}
+
+/// The instant a date string names (naive forms are taken as UTC).
+pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if s.is_empty() {
-        return false;
+        return None;
     }
-    if DateTime::parse_from_rfc3339(s).is_ok() || DateTime::parse_from_rfc2822(s).is_ok() {
-        return true;
+    if let Ok(d) = DateTime::parse_from_rfc3339(s).or_else(|_| DateTime::parse_from_rfc2822(s)) {
+        return Some(d.with_timezone(&Utc));
     }
     const NAIVE: &[&str] = &["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"];
-    if NAIVE.iter().any(|f| NaiveDateTime::parse_from_str(s, f).is_ok()) {
-        return true;
+    if let Some(d) = NAIVE.iter().find_map(|f| NaiveDateTime::parse_from_str(s, f).ok()) {
+        return Some(d.and_utc());
     }
-    if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
-        return true;
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return d.and_hms_opt(0, 0, 0).map(|d| d.and_utc());
     }
     // `Tue Jan 07 2025 10:00:00 GMT+0000` optionally followed by ` (Coordinated Universal Time)`.
     let js = s.split(" (").next().unwrap_or(s);
-    DateTime::parse_from_str(js, "%a %b %d %Y %H:%M:%S GMT%z").is_ok()
+    DateTime::parse_from_str(js, "%a %b %d %Y %H:%M:%S GMT%z").ok().map(|d| d.with_timezone(&Utc))
 }
 
 #[cfg(test)]

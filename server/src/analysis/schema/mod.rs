@@ -12,7 +12,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::Validator;
 use serde_json::Value;
 
-pub use docs::{keys_at, KeyDoc};
+pub use docs::{doc_at, keys_at, KeyDoc};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SchemaKind {
