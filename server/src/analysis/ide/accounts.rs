@@ -130,6 +130,7 @@ pub fn references(file: &SourceFile) -> Vec<AccountRef> {
         }
         _ => {}
     }
+    out.sort_by_key(|r| r.range.start);
     out
 }
 

@@ -185,7 +185,18 @@ fn linked_already(file: &SourceFile, tree: Option<&Tree>, ctx: &Context) -> Vec<
     if file.kind != DocKind::Settings || ctx.slot != Slot::Item {
         return Vec::new();
     }
-    tree.and_then(|t| t.get("/accounts")).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_i64).map(|i| i.to_string()).collect()).unwrap_or_default()
+    let mut ids: Vec<String> = tree
+        .and_then(|t| t.get("/accounts"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_i64).map(|i| i.to_string()).collect())
+        .unwrap_or_default();
+    // Half-typed JSON may not parse at all: read the list's numbers from the text.
+    let text = &*file.text;
+    if let Some(list) = text.find("\"accounts\"").and_then(|k| text[k..].find('[').map(|b| k + b + 1)) {
+        let end = text[list..].find(']').map_or(text.len(), |e| list + e);
+        ids.extend(text[list..end].split(|c: char| !c.is_ascii_digit()).filter(|d| !d.is_empty()).map(String::from));
+    }
+    ids
 }
 
 fn account_items(file: &SourceFile, world: &World, tree: Option<&Tree>, ctx: &Context, _item: bool) -> Vec<CompletionItem> {
