@@ -1,0 +1,549 @@
+// hubspot-ls in real VS Code: code-server (npm) in headless Debian Chromium, driven by
+// playwright-core, with the extension installed from its .vsix.
+//
+//   node tests/editors/vscode/test_vscode.mjs --vsix editors/vscode/hubspot-ls.vsix \
+//        --server target/debug/hubspot-ls [--artifacts target/editor-artifacts] [--keep]
+//
+// Needs node >= 22 (code-server 4.139), /usr/bin/chromium, tests/editors/node_modules.
+// Every check looks at what a user sees (Problems rows, the suggest widget, the quick-fix
+// menu, the status bar, notifications). A failed check prints its reason and the path of a
+// screenshot; the last line is `vscode: N passed, N failed`; exit 1 if any failed.
+
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..', '..');
+const editorsTests = path.resolve(here, '..');
+
+function argValue(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+const vsix = path.resolve(argValue('--vsix', path.join(repo, 'editors/vscode/hubspot-ls.vsix')));
+const serverBin = path.resolve(argValue('--server', path.join(repo, 'target/debug/hubspot-ls')));
+const artifacts = path.resolve(argValue('--artifacts', path.join(repo, 'target/editor-artifacts')));
+const keep = process.argv.includes('--keep');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const codeServer = path.join(editorsTests, 'node_modules/.bin/code-server');
+const T = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 20000); // per UI wait
+
+fs.mkdirSync(artifacts, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+let shotCount = 0;
+let page;
+
+function log(s) {
+  process.stdout.write(s + '\n');
+}
+
+async function screenshot(name) {
+  if (!page) return undefined;
+  const file = path.join(artifacts, `vscode-${String(++shotCount).padStart(2, '0')}-${name}.png`);
+  try {
+    await page.screenshot({ path: file });
+    return file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs one check: PASS, or FAIL with the reason and a screenshot of the moment. */
+async function check(name, fn) {
+  const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase().slice(0, 60);
+  const t0 = Date.now();
+  try {
+    await fn();
+    const shot = await screenshot(slug);
+    passed++;
+    log(`PASS vscode: ${name} (${Date.now() - t0} ms)${shot ? ` [${path.relative(repo, shot)}]` : ''}`);
+  } catch (e) {
+    const shot = await screenshot(`FAIL-${slug}`);
+    failed++;
+    log(`FAIL vscode: ${name}: ${e && e.message ? e.message : e}${shot ? `\n     screenshot: ${shot}` : ''}`);
+  }
+}
+
+/** Polls `fn` until it returns a truthy value; throws `what` (with the last value seen) on time-out. */
+async function waitFor(what, fn, timeout = T, interval = 200) {
+  const end = Date.now() + timeout;
+  let last;
+  let lastError;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+  const seen = lastError ? `; last error: ${lastError.message}` : last !== undefined ? `; last seen: ${JSON.stringify(last)}` : '';
+  throw new Error(`timed out after ${timeout} ms waiting for ${what}${seen}`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The machine: a temp home with a broken global config, a project, code-server's own dirs.
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hubspot-ls-vscode-'));
+const ws = path.join(tmp, 'ws'); // the workspace: home/ (HOME) and project/
+const home = path.join(ws, 'home');
+fs.cpSync(path.join(editorsTests, 'fixtures'), ws, { recursive: true });
+fs.chmodSync(path.join(home, '.hscli/config.yml'), 0o600);
+const userData = path.join(tmp, 'code-server/data');
+const extDir = path.join(tmp, 'code-server/extensions');
+const xdg = path.join(tmp, 'xdg');
+for (const d of [userData, extDir, xdg, path.join(userData, 'User')]) fs.mkdirSync(d, { recursive: true });
+
+const env = {
+  ...process.env,
+  HOME: home,
+  XDG_CONFIG_HOME: path.join(xdg, 'config'),
+  XDG_DATA_HOME: path.join(xdg, 'data'),
+  XDG_CACHE_HOME: path.join(xdg, 'cache'),
+  XDG_STATE_HOME: path.join(xdg, 'state'),
+  HUBSPOT_LS_LOG: process.env.HUBSPOT_LS_LOG || 'info',
+};
+delete env.HUBSPOT_CONFIG_PATH;
+delete env.USE_ENVIRONMENT_HUBSPOT_CONFIG;
+delete env.VSCODE_IPC_HOOK_CLI;
+
+fs.writeFileSync(
+  path.join(userData, 'User/settings.json'),
+  JSON.stringify(
+    {
+      'hubspot.server.path': serverBin,
+      'hubspot.trace.server': 'messages',
+      'workbench.startupEditor': 'none',
+      'workbench.tips.enabled': false,
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'workbench.enableExperiments': false,
+      'security.workspace.trust.enabled': false,
+      'telemetry.telemetryLevel': 'off',
+      'extensions.ignoreRecommendations': true,
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'update.mode': 'none',
+      'chat.disableAIFeatures': true,
+      'chat.commandCenter.enabled': false,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'git.enabled': false,
+      'editor.minimap.enabled': false,
+      'editor.suggest.showStatusBar': true,
+      'files.autoSave': 'off',
+      'window.commandCenter': false,
+    },
+    null,
+    2,
+  ),
+);
+
+let cs; // code-server, leader of its own process group
+let browser;
+
+function stopCodeServer() {
+  if (!cs || cs.exitCode !== null) return;
+  try {
+    process.kill(-cs.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+function killCodeServerHard() {
+  if (!cs) return;
+  try {
+    process.kill(-cs.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+process.on('exit', killCodeServerHard);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    killCodeServerHard();
+    process.exit(2);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// UI helpers
+
+const mod = 'Control';
+
+async function focusEditor() {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 200, y: 5 } });
+}
+
+async function quickInputVisible() {
+  return page.locator('.quick-input-widget').evaluate((el) => el && getComputedStyle(el).display !== 'none').catch(() => false);
+}
+
+async function closeWidgets() {
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
+}
+
+/** Opens `rel` (relative to the workspace) with Quick Open (typing `query`), waiting for its row before choosing it. */
+async function openFile(rel, query = rel) {
+  const base = path.basename(rel);
+  const parent = path.basename(path.dirname(rel));
+  for (let attempt = 1; ; attempt++) {
+    await closeWidgets();
+    await page.keyboard.press(`${mod}+KeyP`);
+    await waitFor('the Quick Open box', () => quickInputVisible());
+    await page.keyboard.type(query, { delay: 10 });
+    let row;
+    try {
+      // The file's row: its name as label, its folder as description.
+      row = await waitFor(`a Quick Open row for ${rel}`, async () => {
+        const rows = page.locator('.quick-input-list .monaco-list-row');
+        const n = await rows.count();
+        for (let i = 0; i < n; i++) {
+          const t = await rows.nth(i).innerText();
+          if (t.includes(base) && t.includes(parent)) return rows.nth(i);
+        }
+        return false;
+      }, 8000);
+    } catch (e) {
+      // The first search of a fresh window can come back empty: type the query again.
+      if (attempt >= 3) throw e;
+      continue;
+    }
+    try {
+      await row.click({ timeout: 3000 });
+    } catch (e) {
+      // The list re-rendered under the pointer (results still arriving): search again.
+      if (attempt >= 3) throw e;
+      continue;
+    }
+    break;
+  }
+  await waitFor(`the editor for ${rel} (window title and breadcrumbs)`, async () => {
+    const title = await page.title();
+    const crumbs = await page.locator('.breadcrumbs-control').first().innerText().catch(() => '');
+    return title.replace(/^[●•*]\s*/, '').startsWith(base) && crumbs.includes(parent) ? title : false;
+  });
+  await waitFor(`the text of ${rel} in the editor`, async () =>
+    (await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText()).trim().length > 0,
+  );
+}
+
+/** Ctrl+G line:col. */
+async function gotoLine(line, col) {
+  await focusEditor();
+  await page.keyboard.press(`${mod}+KeyG`);
+  await waitFor('the Go to Line box', () => quickInputVisible());
+  await page.keyboard.type(`${line}:${col}`, { delay: 10 });
+  await page.keyboard.press('Enter');
+  await waitFor(`the cursor at ${line}:${col}`, async () => {
+    const txt = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText();
+    return txt.includes(`Ln ${line}, Col ${col}`) ? txt : false;
+  }, 5000);
+}
+
+async function openProblems() {
+  const panelVisible = await page.locator('.markers-panel').isVisible().catch(() => false);
+  if (!panelVisible) {
+    await page.keyboard.press(`${mod}+Shift+KeyM`);
+    await waitFor('the Problems panel', () => page.locator('.markers-panel').isVisible());
+  }
+}
+
+/** The Problems panel's rows, as text. */
+async function problemRows() {
+  return page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) => (r.innerText || '').replace(/\s+/g, ' ').trim() + ' ' + (r.getAttribute('aria-label') || '')),
+  );
+}
+
+/** Waits until the Problems panel has a row mentioning every one of `parts` (strings or RegExps). */
+async function expectProblem(parts, timeout = T) {
+  await openProblems();
+  return waitFor(
+    `a Problems row with ${parts.map(String).join(' + ')}`,
+    async () => {
+      const rows = await problemRows();
+      const hit = rows.find((r) => parts.every((p) => (p instanceof RegExp ? p.test(r) : r.includes(p))));
+      return hit || (rows.length ? false : undefined);
+    },
+    timeout,
+  ).catch(async (e) => {
+    const rows = await problemRows().catch(() => []);
+    throw new Error(`${e.message.split('; last seen')[0]}; rows: ${JSON.stringify(rows)}`);
+  });
+}
+
+async function suggestRows() {
+  return page
+    .locator('.editor-widget.suggest-widget.visible .monaco-list-row')
+    .evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') || r.innerText || '').replace(/\s+/g, ' ').trim()));
+}
+
+async function notifications() {
+  return page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item').evaluateAll((els) =>
+    els.map((e) => (e.innerText || '').replace(/\s+/g, ' ').trim()),
+  );
+}
+
+async function clearNotifications() {
+  await page.keyboard.press(`${mod}+Shift+P`).catch(() => {});
+  await waitFor('the command palette', () => quickInputVisible(), 5000).catch(() => {});
+  await page.keyboard.type('Notifications: Clear All Notifications', { delay: 5 });
+  await waitFor('the Clear All Notifications command', async () => (await page.locator('.quick-input-list .monaco-list-row').count()) > 0, 5000).catch(() => {});
+  await page.keyboard.press('Enter');
+}
+
+/** Runs a palette command by its title, waiting for the row before Enter. */
+async function runPaletteCommand(titleText) {
+  await closeWidgets();
+  await page.keyboard.press('F1');
+  await waitFor('the command palette', () => quickInputVisible());
+  await page.keyboard.type(titleText, { delay: 5 });
+  await waitFor(`the palette row "${titleText}"`, async () => {
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    return rows.some((r) => r.includes(titleText)) ? rows : false;
+  });
+  await page.keyboard.press('Enter');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  for (const [what, p] of [
+    ['the .vsix (npm run package in editors/vscode)', vsix],
+    ['the server binary (cargo build -p hubspot-ls)', serverBin],
+    ['code-server (tests/editors/install.sh)', codeServer],
+    ['chromium (apt-get install chromium)', chromiumPath],
+  ]) {
+    if (!fs.existsSync(p)) throw new Error(`missing ${what}: ${p}`);
+  }
+  log(`vscode: workspace ${ws}, artifacts ${artifacts}`);
+
+  // Install the extension the way a user does.
+  const installOut = execFileSync(codeServer, ['--extensions-dir', extDir, '--user-data-dir', userData, '--install-extension', vsix], {
+    env,
+    encoding: 'utf8',
+    timeout: 120000,
+  });
+  if (!/successfully installed|already installed/i.test(installOut)) throw new Error(`extension install said: ${installOut}`);
+  const installed = fs.readdirSync(extDir).filter((d) => d.startsWith('hubspot-ls.hubspot-ls'));
+  if (installed.length === 0) throw new Error(`the extension is not in ${extDir}: ${fs.readdirSync(extDir)}`);
+
+  const port = await freePort();
+  const csLog = fs.openSync(path.join(artifacts, 'code-server.log'), 'w');
+  cs = spawn(
+    codeServer,
+    [
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--user-data-dir', userData,
+      '--extensions-dir', extDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--reconnection-grace-time', '5',
+      ws,
+    ],
+    { env, detached: true, stdio: ['ignore', csLog, csLog] },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('code-server to answer /healthz', async () => {
+    if (cs.exitCode !== null) throw new Error(`code-server exited with ${cs.exitCode} (see ${artifacts}/code-server.log)`);
+    const r = await fetch(`${base}/healthz`).catch(() => null);
+    return r && r.ok;
+  }, 60000);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // playwright gives every launch a fresh temporary profile (its own --user-data-dir)
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  page = await context.newPage();
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  await page.goto(`${base}/?folder=${encodeURIComponent(ws)}`);
+  await check('the workbench loads with the workspace', async () => {
+    await waitFor('the workbench', () => page.locator('.monaco-workbench').isVisible(), 60000);
+    await waitFor('the explorer or the status bar', () => page.locator('#workbench\\.parts\\.statusbar').isVisible(), 30000);
+    // The extension host must be up before typing: wait for the explorer to list the workspace.
+    await page.waitForTimeout(1500);
+  });
+
+  // 1. The broken global config: diagnostics with codes in the Problems panel.
+  await check('global config: Problems shows `type` for httpTimeout: fast', async () => {
+    // HOME is <ws>/home, so VS Code shows the folder as ~/.hscli: search for that part.
+    await openFile('home/.hscli/config.yml', '.hscli/config.yml');
+    await expectProblem(['httpTimeout', /\btype\b/], 45000); // first file: extension activation + server start
+  });
+  await check('global config: Problems shows `unknown-key` for colour', async () => {
+    await expectProblem(['colour', 'unknown-key']);
+  });
+  await check('global config: the server is hubspot-ls (source in the Problems row)', async () => {
+    await expectProblem(['hubspot-ls', 'httpTimeout']);
+  });
+
+  // 2. settings.json: an unknown linked id, then completion of account ids.
+  await check('settings.json: Problems shows `linked-account-unknown` for 555555', async () => {
+    await openFile('project/.hs/settings.json');
+    await expectProblem(['555555', 'linked-account-unknown']);
+  });
+  await check('settings.json: Ctrl+Space after "localDefaultAccount": lists 789012 sandbox', async () => {
+    await gotoLine(3, 26);
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.press('Delete');
+    await page.keyboard.press(`${mod}+Space`);
+    let rows;
+    try {
+      rows = await waitFor('the suggest widget with 789012', async () => {
+        const r = await suggestRows();
+        return r.some((x) => x.includes('789012')) ? r : r.length ? false : undefined;
+      });
+    } catch (e) {
+      // Trigger again once: the first request may race the edit.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press(`${mod}+Space`);
+      rows = await waitFor('the suggest widget with 789012 (second try)', async () => {
+        const r = await suggestRows();
+        return r.some((x) => x.includes('789012')) ? r : r.length ? false : undefined;
+      });
+    }
+    await screenshot('completion-widget');
+    if (!rows.some((r) => r.includes('789012') && r.includes('sandbox'))) {
+      // The name may be in the details pane of the focused row; look at the whole widget.
+      const widget = await page.locator('.editor-widget.suggest-widget.visible').innerText();
+      if (!widget.includes('sandbox')) throw new Error(`no completion entry shows the name sandbox: ${JSON.stringify(rows)}`);
+    }
+    await page.keyboard.press('Escape');
+  });
+
+  // 3. .hsaccount holding a name: the diagnostic and its quick fix.
+  await check('.hsaccount: Problems shows `hsaccount-invalid` for a name', async () => {
+    await openFile('project/theme/.hsaccount');
+    await expectProblem(['hsaccount-invalid', 'prod-portal']);
+  });
+  await check('.hsaccount: Ctrl+. offers a quick fix writing 123456, and applying it fixes the file', async () => {
+    await gotoLine(1, 1);
+    await page.keyboard.press(`${mod}+Period`);
+    const actions = await waitFor('the quick-fix menu', async () => {
+      const rows = await page
+        .locator('.action-widget .monaco-list-row, .context-view .monaco-list-row')
+        .evaluateAll((els) => els.map((e) => (e.innerText || e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim()));
+      if (rows.length) return rows;
+      const msg = await page.locator('.monaco-editor-overlaymessage').allInnerTexts().catch(() => []);
+      if (msg.some((m) => m.trim())) throw new Error(`VS Code says: ${msg.join(' ').trim()}`);
+      return false;
+    }, 10000);
+    await screenshot('quickfix-menu');
+    const idx = actions.findIndex((a) => a.includes('123456'));
+    if (idx < 0) throw new Error(`no quick fix mentions 123456: ${JSON.stringify(actions)}`);
+    const row = page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row').nth(idx);
+    await row.click();
+    await waitFor('the editor to read 123456', async () => {
+      const text = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+      return text.includes('123456') ? text : false;
+    }, 10000);
+    await waitFor('hsaccount-invalid to leave the Problems panel', async () => {
+      const rows = await problemRows();
+      return !rows.some((r) => r.includes('hsaccount-invalid'));
+    }, 10000);
+  });
+
+  // 4. The extension's own UI.
+  await check('status bar shows the account in force (HubSpot: prod-portal)', async () => {
+    await openFile('project/.hs/settings.json');
+    await waitFor('a HubSpot status bar item', async () => {
+      const items = await page.locator('#workbench\\.parts\\.statusbar .statusbar-item').allInnerTexts();
+      const hit = items.find((t) => t.includes('HubSpot'));
+      return hit && hit.includes('prod-portal') ? hit : false;
+    });
+  });
+  await check('palette: "HubSpot: Authenticate an account" asks for the key in a masked input', async () => {
+    await runPaletteCommand('HubSpot: Authenticate an account');
+    await waitFor('a password input box', async () => {
+      const type = await page.locator('.quick-input-widget .quick-input-box input').first().getAttribute('type');
+      return type === 'password';
+    }, 10000);
+    await page.keyboard.press('Escape');
+  });
+  await check('palette: "HubSpot: List accounts" shows both accounts in a notification', async () => {
+    await runPaletteCommand('HubSpot: List accounts');
+    await waitFor('a notification listing prod-portal and sandbox', async () => {
+      const n = await notifications();
+      const hit = n.find((t) => t.includes('prod-portal') && t.includes('sandbox'));
+      if (hit) return hit;
+      const err = n.find((t) => /HubSpot/.test(t) && /failed|not found|error/i.test(t));
+      if (err) throw new Error(`the notification says: ${err}`);
+      return false;
+    }, 15000);
+  });
+
+  if (consoleErrors.length) log(`vscode: page errors (not failures): ${consoleErrors.slice(0, 5).join(' | ')}`);
+}
+
+let fatal;
+const started = Date.now();
+try {
+  await main();
+} catch (e) {
+  fatal = e;
+  const shot = await screenshot('FATAL');
+  failed++;
+  log(`FAIL vscode: harness: ${e && e.stack ? e.stack : e}${shot ? `\n     screenshot: ${shot}` : ''}`);
+} finally {
+  // The server's log, as the extension's output channel recorded it, for failures.
+  try {
+    const logs = path.join(userData, 'logs');
+    const found = [];
+    const walk = (d) => {
+      for (const f of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, f.name);
+        if (f.isDirectory()) walk(p);
+        else if (/HubSpot/.test(f.name)) found.push(p);
+      }
+    };
+    if (fs.existsSync(logs)) walk(logs);
+    for (const f of found) fs.copyFileSync(f, path.join(artifacts, `vscode-output-${path.basename(f)}`));
+  } catch {
+    // logs are a convenience
+  }
+  if (browser) await browser.close().catch(() => {});
+  stopCodeServer();
+  if (cs) {
+    const gone = await waitFor('code-server to stop', () => cs.exitCode !== null || cs.signalCode !== null, 5000, 100).catch(() => false);
+    if (!gone) log("vscode: code-server did not stop on SIGTERM within 5 s; killing its process group");
+    killCodeServerHard(); // whatever of the group is left (extension host, language server)
+  }
+  if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+  else log(`vscode: kept ${tmp}`);
+}
+log(`vscode: finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+log(`vscode: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && !fatal ? 0 : 1);
