@@ -91,6 +91,17 @@ for suite in "${SUITES[@]}"; do
       XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
       timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim07.lua"
     rm -rf "$tmp"
+    # The editors/nvim plugin itself: filetypes, attaching, prompting command handlers.
+    tmp=$(mktemp -d)
+    cp -a "$ROOT/tests/editors/fixtures/." "$tmp/"
+    chmod 600 "$tmp/home/.hscli/config.yml"
+    mkdir -p "$tmp/xdg"
+    run_suite nvim-plugin env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG \
+      HOME="$tmp/home" TEST_ROOT="$tmp" PLUGIN_DIR="$ROOT/editors/nvim" \
+      XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
+      XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
+      timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim_plugin.lua"
+    rm -rf "$tmp"
     ;;
   helix)
     run_suite helix python3 "$ROOT/tests/editors/helix/test_languages_toml.py"

@@ -1,0 +1,232 @@
+-- The Neovim integration in editors/nvim, loaded as a plugin in Debian's Neovim 0.7 headless:
+-- filetype detection, attaching only to HubSpot files, and the client-side command handlers
+-- that ask for a key or a secret value (masked) before the command goes to the server.
+--
+-- Run: HOME=<tmp>/home TEST_ROOT=<tmp> HUBSPOT_LS=<binary> PLUGIN_DIR=editors/nvim \
+--      nvim --headless -u NONE -c 'luafile tests/editors/nvim/test_nvim_plugin.lua'
+
+local bin = os.getenv('HUBSPOT_LS') or 'hubspot-ls'
+local root = assert(os.getenv('TEST_ROOT'), 'TEST_ROOT is not set')
+local home = assert(os.getenv('HOME'), 'HOME is not set')
+local plugin_dir = assert(os.getenv('PLUGIN_DIR'), 'PLUGIN_DIR is not set')
+local timeout = 10000
+
+local passed, failed = 0, 0
+local function out(s)
+  io.stdout:write(s .. '\n')
+  io.stdout:flush()
+end
+local function check(name, ok, detail)
+  if ok then
+    passed = passed + 1
+    out('PASS nvim-plugin: ' .. name)
+  else
+    failed = failed + 1
+    out('FAIL nvim-plugin: ' .. name .. (detail and (': ' .. detail) or ''))
+  end
+end
+
+local ok_all, err_all = pcall(function()
+  -- Filetype detection as a user has it (0.7 needs filetype.lua switched on).
+  vim.g.do_filetype_lua = 1
+  vim.opt.runtimepath:prepend(plugin_dir)
+  vim.cmd('filetype on')
+  vim.cmd('runtime! plugin/hubspot_ls.lua')
+  local hubspot = require('hubspot_ls')
+  hubspot.setup({ cmd = { bin } })
+
+  -- Record what is notified (no secret may appear) and every request sent to the server.
+  local notified = {}
+  vim.notify = function(msg, level)
+    notified[#notified + 1] = tostring(msg)
+  end
+
+  local function client_of(buf)
+    for _, c in pairs(vim.lsp.buf_get_clients(buf)) do
+      if c.name == 'hubspot_ls' then
+        return c
+      end
+    end
+    return nil
+  end
+
+  local function open(path)
+    vim.cmd('edit ' .. vim.fn.fnameescape(path))
+    return vim.api.nvim_get_current_buf()
+  end
+
+  local function has_code(buf, code)
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      local c = d.code
+      if c == nil and d.user_data and d.user_data.lsp then
+        c = d.user_data.lsp.code
+      end
+      if c == code then
+        return true
+      end
+    end
+    return false
+  end
+
+  check(':HubSpotSecretsAdd and friends exist', vim.fn.exists(':HubSpotSecretsAdd') == 2 and vim.fn.exists(':HubSpotAccountAuth') == 2
+    and vim.fn.exists(':HubSpotSecretsList') == 2, 'user commands missing')
+
+  -- Every Lua file of the integration compiles (LuaJIT, as Neovim runs it).
+  local bad = {}
+  for _, file in ipairs(vim.fn.globpath(plugin_dir, '**/*.lua', false, true)) do
+    local chunk, err = loadfile(file)
+    if not chunk then
+      bad[#bad + 1] = err
+    end
+  end
+  check('every editors/nvim/**/*.lua compiles', #bad == 0, table.concat(bad, '; '))
+
+  -- lsp/hubspot_ls.lua: the vim.lsp.config (0.11) table.
+  local lsp_cfg = dofile(plugin_dir .. '/lsp/hubspot_ls.lua')
+  check('lsp/hubspot_ls.lua: cmd, filetypes, root markers, workspace_required = false',
+    type(lsp_cfg) == 'table' and lsp_cfg.cmd and lsp_cfg.cmd[1]:match('hubspot%-ls$') ~= nil and vim.tbl_contains(lsp_cfg.filetypes, 'yaml')
+      and vim.tbl_contains(lsp_cfg.filetypes, 'json') and vim.tbl_contains(lsp_cfg.filetypes, 'hsaccount')
+      and vim.tbl_contains(lsp_cfg.root_markers, '.hs') and vim.tbl_contains(lsp_cfg.root_markers, '.hsaccount')
+      and vim.tbl_contains(lsp_cfg.root_markers, '.git') and lsp_cfg.workspace_required == false
+      and type(lsp_cfg.root_dir) == 'function' and type(lsp_cfg.commands) == 'table',
+    vim.inspect(lsp_cfg):sub(1, 400))
+  -- nvim-lspconfig's format.
+  local lspconfig_cfg = dofile(plugin_dir .. '/lua/lspconfig/configs/hubspot_ls.lua')
+  check('lua/lspconfig/configs/hubspot_ls.lua: default_config with cmd, filetypes, root_dir',
+    type(lspconfig_cfg) == 'table' and type(lspconfig_cfg.default_config) == 'table'
+      and lspconfig_cfg.default_config.cmd ~= nil and type(lspconfig_cfg.default_config.root_dir) == 'function'
+      and lspconfig_cfg.default_config.root_dir(root .. '/project/.hs/settings.json') == root .. '/project'
+      and lspconfig_cfg.default_config.root_dir(root .. '/project/other.yml') == nil,
+    'root_dir(settings.json) = ' .. tostring(lspconfig_cfg and lspconfig_cfg.default_config.root_dir(root .. '/project/.hs/settings.json')))
+
+  local config_buf = open(home .. '/.hscli/config.yml')
+  local roots = {}
+  lsp_cfg.root_dir(config_buf, function(dir)
+    roots[#roots + 1] = dir
+  end)
+  check('lsp/hubspot_ls.lua root_dir attaches ~/.hscli/config.yml (root: ~/.hscli)', roots[1] == home .. '/.hscli',
+    vim.inspect(roots))
+  check('~/.hscli/config.yml: filetype yaml', vim.bo[config_buf].filetype == 'yaml', 'filetype ' .. vim.bo[config_buf].filetype)
+  local attached = vim.wait(timeout, function()
+    return client_of(config_buf) ~= nil and has_code(config_buf, 'type')
+  end, 20)
+  check('~/.hscli/config.yml: hubspot-ls attached and reported `type`', attached,
+    client_of(config_buf) and 'attached, no `type` diagnostic' or 'not attached')
+
+  local hsaccount_buf = open(root .. '/project/theme/.hsaccount')
+  check('.hsaccount: filetype hsaccount', vim.bo[hsaccount_buf].filetype == 'hsaccount', 'filetype ' .. vim.bo[hsaccount_buf].filetype)
+  check('.hsaccount: hubspot-ls attached and reported `hsaccount-invalid`', vim.wait(timeout, function()
+    return has_code(hsaccount_buf, 'hsaccount-invalid')
+  end, 20), 'no hsaccount-invalid')
+
+  local settings_buf = open(root .. '/project/.hs/settings.json')
+  check('.hs/settings.json: hubspot-ls attached and reported `linked-account-unknown`', vim.wait(timeout, function()
+    return has_code(settings_buf, 'linked-account-unknown')
+  end, 20), 'no linked-account-unknown')
+
+  local n_clients = 0
+  for _, c in pairs(vim.lsp.get_active_clients()) do
+    if c.name == 'hubspot_ls' then
+      n_clients = n_clients + 1
+    end
+  end
+  check('one hubspot-ls serves the global config and the project', n_clients == 1, n_clients .. ' clients')
+
+  local other = root .. '/project/other.yml'
+  local f = io.open(other, 'w')
+  f:write('key: value\n')
+  f:close()
+  local other_buf = open(other)
+  vim.wait(300)
+  check('a plain YAML file gets no hubspot-ls', client_of(other_buf) == nil, 'hubspot-ls attached to other.yml')
+  roots = {}
+  lsp_cfg.root_dir(other_buf, function(dir)
+    roots[#roots + 1] = dir
+  end)
+  check('lsp/hubspot_ls.lua root_dir skips a plain YAML file', #roots == 0, vim.inspect(roots))
+
+  -- Client-side command handlers, as a code action runs them: record the server requests.
+  local client = client_of(config_buf)
+  local sent = {}
+  local real_request = client.request
+  client.request = function(method, params, handler, bufnr)
+    if method == 'workspace/executeCommand' then
+      sent[#sent + 1] = vim.deepcopy(params)
+    end
+    return real_request(method, params, handler, bufnr)
+  end
+  local prompts = {}
+  vim.fn.inputsecret = function(prompt)
+    prompts[#prompts + 1] = prompt
+    return 'pat-na1-99999999-test-secret'
+  end
+
+  local handler = client.commands and client.commands['hubspot.account.auth']
+  check('client.commands has a handler for hubspot.account.auth', handler ~= nil, 'no handler')
+  if handler then
+    local done = false
+    local real_run = hubspot.run
+    handler({ title = 'Authenticate', command = 'hubspot.account.auth', arguments = { { name = 'new-portal' } } },
+      { bufnr = config_buf, client_id = client.id })
+    vim.wait(timeout, function()
+      return #sent > 0
+    end, 20)
+    local p = sent[1]
+    local arg = p and p.arguments and p.arguments[1] or {}
+    check('code action hubspot.account.auth without a key: asks for it, masked (inputsecret)', #prompts == 1,
+      #prompts .. ' masked prompts')
+    check('... then sends it with the key and the action\'s own fields', p ~= nil and p.command == 'hubspot.account.auth'
+      and arg.personalAccessKey == 'pat-na1-99999999-test-secret' and arg.name == 'new-portal',
+      'sent: ' .. vim.inspect(sent))
+    hubspot.run = real_run
+    _ = done
+  end
+
+  -- :HubSpotSecretsAdd NAME asks for the value (masked) and sends name + value.
+  sent = {}
+  prompts = {}
+  vim.api.nvim_set_current_buf(settings_buf)
+  vim.cmd('HubSpotSecretsAdd MY_TOKEN')
+  vim.wait(timeout, function()
+    for _, p in ipairs(sent) do
+      if p.command == 'hubspot.secrets.add' then
+        return true
+      end
+    end
+    return false
+  end, 20)
+  local add
+  for _, p in ipairs(sent) do
+    if p.command == 'hubspot.secrets.add' then
+      add = p.arguments[1]
+    end
+  end
+  check(':HubSpotSecretsAdd MY_TOKEN asks for the value masked and sends it', add ~= nil and add.name == 'MY_TOKEN'
+    and add.value == 'pat-na1-99999999-test-secret' and #prompts == 1, 'sent: ' .. vim.inspect(sent))
+
+  -- Wait for the answers (errors while the server lacks the commands), then: no secret shown.
+  vim.wait(2000, function()
+    return #notified >= 2
+  end, 20)
+  local leaked = false
+  for _, m in ipairs(notified) do
+    if m:find('99999999', 1, true) then
+      leaked = true
+    end
+  end
+  check('no notification shows a key or secret value', not leaked, table.concat(notified, ' | '))
+  out('nvim-plugin: notifications: ' .. table.concat(notified, ' | '):gsub('\n', ' '))
+
+  vim.lsp.stop_client(client.id)
+  vim.wait(2000, function()
+    return client.is_stopped()
+  end, 20)
+end)
+
+if not ok_all then
+  check('test script ran to the end', false, tostring(err_all))
+end
+out(string.format('nvim-plugin: %d passed, %d failed', passed, failed))
+vim.schedule(function()
+  os.exit(failed == 0 and 0 or 1)
+end)
