@@ -609,8 +609,9 @@ async function optionalAccount(arg: Args, interactive: boolean, titleText: strin
     if (dir) arg.directory = dir;
   }
   if (interactive && arg.account === undefined) {
-    const l = await listAccounts(arg.directory as string | undefined);
-    if (l.accounts.length > 1) {
+    // Only to offer a choice: when the list cannot be had, the account in force is used.
+    const l = await listAccounts(arg.directory as string | undefined).catch(() => undefined);
+    if (l && l.accounts.length > 1) {
       const a = await pickAccount(titleText, arg.directory as string | undefined, true);
       if (a !== undefined) arg.account = a;
     }
