@@ -35,6 +35,10 @@ const codeServer = path.join(editorsTests, 'node_modules/.bin/code-server');
 const T = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 20000); // per UI wait
 
 fs.mkdirSync(artifacts, { recursive: true });
+// This run's screenshots and logs only.
+for (const f of fs.readdirSync(artifacts)) {
+  if (/^vscode-.*\.(png|log)$/.test(f) || f === 'code-server.log') fs.rmSync(path.join(artifacts, f), { force: true });
+}
 
 let passed = 0;
 let failed = 0;
