@@ -1,0 +1,391 @@
+//! The typed model of the CLI config, as the CLI holds it in memory after reading: the
+//! legacy shape converted to the new one (spec 1.5), nothing validated (spec 1.2: the CLI
+//! validates nothing on read, so neither does the model; diagnostics do that on the tree).
+//!
+//! Every account remembers the JSON pointer of its entry in the source file, so edits
+//! (token write-back, removal, renames) can go straight to the right bytes.
+
+use serde_json::{Map, Value};
+
+use super::secret::Secret;
+
+/// `authType`, exactly as the CLI compares it (case-sensitive, spec 1.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthType {
+    PersonalAccessKey,
+    OAuth2,
+    ApiKey,
+    /// Anything else, kept so messages can name it (`PersonalAccessKey`, `oauth`).
+    Other(String),
+}
+
+impl AuthType {
+    pub fn parse(s: &str) -> AuthType {
+        match s {
+            "personalaccesskey" => AuthType::PersonalAccessKey,
+            "oauth2" => AuthType::OAuth2,
+            "apikey" => AuthType::ApiKey,
+            other => AuthType::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuthType::PersonalAccessKey => "personalaccesskey",
+            AuthType::OAuth2 => "oauth2",
+            AuthType::ApiKey => "apikey",
+            AuthType::Other(s) => s,
+        }
+    }
+}
+
+/// The account's environment: only a case-insensitive `qa` means QA (`getValidEnv`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum HubEnv {
+    #[default]
+    Prod,
+    Qa,
+}
+
+impl HubEnv {
+    pub fn parse(s: Option<&str>) -> HubEnv {
+        match s {
+            Some(v) if v.eq_ignore_ascii_case("qa") => HubEnv::Qa,
+            _ => HubEnv::Prod,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HubEnv::Prod => "prod",
+            HubEnv::Qa => "qa",
+        }
+    }
+}
+
+/// `auth.tokenInfo`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TokenInfo {
+    pub access_token: Option<Secret>,
+    /// As written: ISO-8601 for PAK accounts, `moment().toString()` for OAuth2.
+    pub expires_at: Option<String>,
+    pub refresh_token: Option<Secret>,
+}
+
+/// `auth` (OAuth2 client data and the token cache of every auth type).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Auth {
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+    pub scopes: Vec<String>,
+    /// `None` when `auth.tokenInfo` is absent or not a mapping: the CLI's PAK code then
+    /// throws a TypeError (spec 1.4), so callers must tell this apart from an empty one.
+    pub token_info: Option<TokenInfo>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Account {
+    /// The entry in the source file: `/accounts/3`, or `/portals/3` in the legacy shape.
+    pub pointer: String,
+    pub name: Option<String>,
+    /// Only a YAML integer: a quoted `'123'` is never found by id (spec 1.6), so it is `None`
+    /// here and `raw_account_id` keeps what was written.
+    pub account_id: Option<i64>,
+    pub raw_account_id: Option<Value>,
+    pub auth_type: Option<AuthType>,
+    pub env: HubEnv,
+    pub account_type: Option<String>,
+    pub parent_account_id: Option<i64>,
+    pub default_cms_publish_mode: Option<String>,
+    pub personal_access_key: Option<Secret>,
+    pub api_key: Option<Secret>,
+    /// `None` when the entry has no `auth` mapping.
+    pub auth: Option<Auth>,
+}
+
+impl Account {
+    /// `name (id)`, or whichever of the two exists: how messages name an account.
+    pub fn label(&self) -> String {
+        match (&self.name, self.account_id) {
+            (Some(n), Some(id)) => format!("{n} ({id})"),
+            (Some(n), None) => n.clone(),
+            (None, Some(id)) => id.to_string(),
+            (None, None) => "an unnamed account".into(),
+        }
+    }
+
+    pub fn token_info(&self) -> Option<&TokenInfo> {
+        self.auth.as_ref().and_then(|a| a.token_info.as_ref())
+    }
+}
+
+/// Which shape the file was written in. The CLI reads both anywhere (spec 1.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `accounts` / `accountId` / `defaultAccount`.
+    Current,
+    /// `portals` / `portalId` / `defaultPortal`.
+    Legacy,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub shape: Shape,
+    pub accounts: Vec<Account>,
+    /// `defaultAccount` after normalisation: an id, or (as read) a name; resolve it with
+    /// [`Config::find`]. A `defaultPortal` that names no account is dropped, as the CLI does.
+    pub default_account: Option<Value>,
+    pub default_cms_publish_mode: Option<String>,
+    /// Milliseconds; `None` when absent, zero or not a number (the CLI then uses 15000).
+    pub http_timeout: Option<u64>,
+    pub http_use_localhost: bool,
+    pub allow_usage_tracking: Option<bool>,
+    pub env: Option<String>,
+}
+
+/// The CLI's default HTTP timeout (spec §0).
+pub const DEFAULT_HTTP_TIMEOUT_MS: u64 = 15_000;
+
+impl Config {
+    /// An empty config (`accounts: []`), as `createEmptyConfigFile` writes it.
+    pub fn empty() -> Config {
+        Config {
+            shape: Shape::Current,
+            accounts: Vec::new(),
+            default_account: None,
+            default_cms_publish_mode: None,
+            http_timeout: None,
+            http_use_localhost: false,
+            allow_usage_tracking: None,
+            env: None,
+        }
+    }
+
+    /// `normalizeParsedConfig` (spec 1.5) over a parsed file. Never fails: a value that is not
+    /// a mapping is an empty config, entries that are not mappings are skipped.
+    pub fn from_value(root: &Value) -> Config {
+        let Some(map) = root.as_object() else { return Config::empty() };
+        let (shape, list_key) = if map.contains_key("portals") { (Shape::Legacy, "portals") } else { (Shape::Current, "accounts") };
+        let accounts: Vec<Account> = match map.get(list_key) {
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| Some(account(&format!("/{list_key}/{i}"), v.as_object()?, shape)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut cfg = Config {
+            shape,
+            accounts,
+            default_account: map.get("defaultAccount").filter(|v| truthy(v)).cloned(),
+            default_cms_publish_mode: str_of(map, "defaultCmsPublishMode"),
+            http_timeout: map.get("httpTimeout").and_then(Value::as_f64).filter(|t| *t > 0.0).map(|t| t as u64),
+            http_use_localhost: map.get("httpUseLocalhost").and_then(Value::as_bool).unwrap_or(false),
+            allow_usage_tracking: map.get("allowUsageTracking").and_then(Value::as_bool),
+            env: str_of(map, "env"),
+        };
+        // defaultPortal (a name, or an id) becomes the id of the account it finds, or vanishes.
+        if let Some(portal) = map.get("defaultPortal").filter(|v| truthy(v)) {
+            if let Some(id) = cfg.find(portal).and_then(|a| a.account_id) {
+                cfg.default_account = Some(Value::from(id));
+            }
+        }
+        // Top-level defaultMode overwrites defaultCmsPublishMode.
+        if let Some(mode) = map.get("defaultMode").filter(|v| truthy(v)).and_then(Value::as_str) {
+            cfg.default_cms_publish_mode = Some(mode.to_string());
+        }
+        cfg
+    }
+
+    /// Spec 1.6, the "inferred identifier" lookup: a number, or a string `parseInt` reads as
+    /// one, matches a numeric `accountId`; otherwise, and as a fallback, the exact name.
+    /// First match in file order wins.
+    pub fn find(&self, ident: &Value) -> Option<&Account> {
+        let as_id = match ident {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => parse_int_js(s),
+            _ => None,
+        };
+        if let Some(id) = as_id {
+            if let Some(a) = self.accounts.iter().find(|a| a.account_id == Some(id)) {
+                return Some(a);
+            }
+        }
+        let name = match ident {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        self.accounts.iter().find(|a| a.name.as_deref() == Some(name.as_str()))
+    }
+
+    /// `find` for text typed by a user (a command's `account` argument).
+    pub fn find_str(&self, ident: &str) -> Option<&Account> {
+        self.find(&Value::String(ident.to_string()))
+    }
+
+    pub fn by_id(&self, id: i64) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.account_id == Some(id))
+    }
+
+    /// The account `defaultAccount` resolves to.
+    pub fn default(&self) -> Option<&Account> {
+        self.default_account.as_ref().and_then(|d| self.find(d))
+    }
+
+    pub fn timeout_ms(&self) -> u64 {
+        self.http_timeout.unwrap_or(DEFAULT_HTTP_TIMEOUT_MS)
+    }
+}
+
+/// JavaScript's `parseInt(s, 10)`: leading whitespace, a sign, digits up to the first
+/// non-digit (`"123abc"` is 123, `"abc"` is nothing).
+pub fn parse_int_js(s: &str) -> Option<i64> {
+    let t = s.trim_start();
+    let (neg, rest) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let digits: &str = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
+    let n: i64 = digits.parse().ok()?;
+    Some(if neg { -n } else { n })
+}
+
+/// JavaScript truthiness of a parsed value.
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0 && !f.is_nan()),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(_) | Value::Object(_) => true,
+    }
+}
+
+fn str_of(map: &Map<String, Value>, key: &str) -> Option<String> {
+    map.get(key).and_then(Value::as_str).map(String::from)
+}
+
+fn secret_of(map: &Map<String, Value>, key: &str) -> Option<Secret> {
+    map.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(Secret::new)
+}
+
+fn int_of(v: Option<&Value>) -> Option<i64> {
+    v.and_then(|v| v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)))
+}
+
+fn account(pointer: &str, m: &Map<String, Value>, shape: Shape) -> Account {
+    // Legacy entries: a truthy portalId becomes accountId.
+    let raw_id = match shape {
+        Shape::Legacy => m.get("portalId").filter(|v| truthy(v)).or_else(|| m.get("accountId")),
+        Shape::Current => m.get("accountId"),
+    };
+    let mut account_type = str_of(m, "accountType");
+    if shape == Shape::Legacy && account_type.is_none() {
+        let sandbox = m.get("sandboxAccountType").and_then(Value::as_str).map(str::to_uppercase);
+        account_type = Some(
+            match sandbox.as_deref() {
+                Some("DEVELOPER") => "DEVELOPMENT_SANDBOX",
+                Some("STANDARD") => "STANDARD_SANDBOX",
+                _ => "STANDARD",
+            }
+            .to_string(),
+        );
+    }
+    Account {
+        pointer: pointer.to_string(),
+        name: str_of(m, "name"),
+        account_id: raw_id.filter(|v| v.is_number()).and_then(|v| int_of(Some(v))),
+        raw_account_id: raw_id.cloned(),
+        auth_type: m.get("authType").and_then(Value::as_str).map(AuthType::parse),
+        env: HubEnv::parse(m.get("env").and_then(Value::as_str)),
+        account_type,
+        parent_account_id: int_of(m.get("parentAccountId")),
+        default_cms_publish_mode: str_of(m, "defaultCmsPublishMode"),
+        personal_access_key: secret_of(m, "personalAccessKey"),
+        api_key: secret_of(m, "apiKey"),
+        auth: m.get("auth").and_then(Value::as_object).map(auth),
+    }
+}
+
+fn auth(m: &Map<String, Value>) -> Auth {
+    Auth {
+        client_id: str_of(m, "clientId"),
+        client_secret: secret_of(m, "clientSecret"),
+        scopes: m
+            .get("scopes")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+            .unwrap_or_default(),
+        token_info: m.get("tokenInfo").and_then(Value::as_object).map(|t| TokenInfo {
+            access_token: secret_of(t, "accessToken"),
+            expires_at: str_of(t, "expiresAt"),
+            refresh_token: secret_of(t, "refreshToken"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn cfg(yaml: &str) -> Config {
+        Config::from_value(&crate::syntax::yaml::parse(yaml).value)
+    }
+
+    #[test]
+    fn legacy_shape_is_normalised() {
+        let c = cfg("defaultPortal: old\ndefaultMode: draft\ndefaultCmsPublishMode: publish\nportals:\n  - name: old\n    portalId: 123\n    authType: personalaccesskey\n    sandboxAccountType: DEVELOPER\n  - name: std\n    portalId: 456\n    sandboxAccountType: standard\n  - name: plain\n    portalId: 789\n    accountType: APP_DEVELOPER\n");
+        assert_eq!(c.shape, Shape::Legacy);
+        assert_eq!(c.accounts.iter().map(|a| a.account_id).collect::<Vec<_>>(), vec![Some(123), Some(456), Some(789)]);
+        assert_eq!(c.accounts[0].account_type.as_deref(), Some("DEVELOPMENT_SANDBOX"));
+        assert_eq!(c.accounts[1].account_type.as_deref(), Some("STANDARD_SANDBOX"));
+        assert_eq!(c.accounts[2].account_type.as_deref(), Some("APP_DEVELOPER"));
+        assert_eq!(c.default_account, Some(json!(123)));
+        assert_eq!(c.default_cms_publish_mode.as_deref(), Some("draft"));
+        assert_eq!(c.accounts[0].pointer, "/portals/0");
+    }
+
+    #[test]
+    fn portals_replace_accounts_and_unknown_default_portal_vanishes() {
+        let c = cfg("defaultPortal: nobody\naccounts:\n  - {name: lost, accountId: 1}\nportals:\n  - {name: kept, portalId: 2}\n");
+        assert_eq!(c.accounts.len(), 1);
+        assert_eq!(c.accounts[0].name.as_deref(), Some("kept"));
+        assert_eq!(c.default_account, None);
+    }
+
+    #[test]
+    fn values_are_not_coerced() {
+        let c = cfg("defaultAccount: prod\nhttpTimeout: 0\naccounts:\n  - {name: 789, accountId: '123', authType: PersonalAccessKey, env: QA}\n  - {name: prod, accountId: 5, auth: {}}\n");
+        let a = &c.accounts[0];
+        assert_eq!(a.name, None);
+        assert_eq!(a.account_id, None);
+        assert_eq!(a.raw_account_id, Some(json!("123")));
+        assert_eq!(a.auth_type, Some(AuthType::Other("PersonalAccessKey".into())));
+        assert_eq!(a.env, HubEnv::Qa);
+        assert_eq!(c.timeout_ms(), 15_000);
+        assert_eq!(c.default().and_then(|a| a.account_id), Some(5));
+        assert_eq!(c.accounts[1].auth.as_ref().map(|a| a.token_info.is_none()), Some(true));
+    }
+
+    #[test]
+    fn inferred_identifier_lookup() {
+        let c = cfg("accounts:\n  - {name: '2024', accountId: 111}\n  - {name: b, accountId: '123'}\n  - {name: c, accountId: 2024}\n");
+        assert_eq!(c.find(&json!(2024)).and_then(|a| a.name.as_deref()), Some("c"));
+        assert_eq!(c.find_str("2024").and_then(|a| a.name.as_deref()), Some("c"));
+        assert!(c.find(&json!(123)).is_none());
+        assert_eq!(c.find_str("b").and_then(|a| a.name.as_deref()), Some("b"));
+        assert_eq!(c.find_str("111x").and_then(|a| a.name.as_deref()), Some("2024"));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let c = cfg("accounts:\n  - name: a\n    accountId: 1\n    authType: personalaccesskey\n    personalAccessKey: pat-na1-aaaaaaaa-bbbb-cccc-dddd-eeeeeeee1234\n    auth: {tokenInfo: {accessToken: CJDVnLanLxICAQEYu_hardly_a_token_9876, expiresAt: '2030-01-01T00:00:00.000Z'}}\n");
+        let dump = format!("{c:?}");
+        assert!(!dump.contains("aaaaaaaa"), "{dump}");
+        assert!(!dump.contains("hardly_a_token"), "{dump}");
+        assert_eq!(c.accounts[0].token_info().and_then(|t| t.expires_at.as_deref()), Some("2030-01-01T00:00:00.000Z"));
+    }
+}
