@@ -2,6 +2,7 @@
 //! and which file or account wins, credentials, and (to come) auth, the API client and
 //! comment-preserving file edits.
 
+pub mod api;
 pub mod model;
 pub mod secret;
 

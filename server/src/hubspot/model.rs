@@ -40,7 +40,7 @@ impl AuthType {
 }
 
 /// The account's environment: only a case-insensitive `qa` means QA (`getValidEnv`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum HubEnv {
     #[default]
     Prod,

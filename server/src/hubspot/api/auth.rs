@@ -1,0 +1,266 @@
+//! Credentials for API calls (spec 6.2, 6.3, 6.6): the personal-access-key exchange, the
+//! cached access token used while it is valid and refreshed 5 minutes before expiry, OAuth2
+//! refresh, and the write-back of fresh tokens through a [`TokenStore`].
+//!
+//! Better than the CLI: concurrent refreshes of one account share one exchange (a per-account
+//! async lock, then a second look at the cache); an unparseable `expiresAt` counts as expired
+//! instead of "valid forever"; a PAK account without `auth.tokenInfo` simply gets one.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration as Span, Utc};
+use serde::Deserialize;
+
+use crate::hubspot::model::{Account, AuthType, HubEnv};
+use crate::hubspot::secret::Secret;
+
+/// Refresh this long before the server-given expiry (spec 6.3).
+pub const REFRESH_MARGIN_MINUTES: i64 = 5;
+
+/// What the PAK exchange answers (spec 6.2 `AccessTokenResponse`).
+#[derive(Clone, Debug)]
+pub struct AccessToken {
+    pub hub_id: i64,
+    pub user_id: Option<i64>,
+    pub token: Secret,
+    pub expires_at: DateTime<Utc>,
+    pub scope_groups: Vec<String>,
+    pub hub_name: Option<String>,
+    pub account_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ExchangeBody {
+    hub_id: i64,
+    #[serde(default)]
+    user_id: Option<i64>,
+    oauth_access_token: String,
+    expires_at_millis: i64,
+    #[serde(default)]
+    scope_groups: Vec<String>,
+    #[serde(default)]
+    hub_name: Option<String>,
+    #[serde(default)]
+    account_type: Option<String>,
+}
+
+impl ExchangeBody {
+    pub(crate) fn into_token(self) -> AccessToken {
+        AccessToken {
+            hub_id: self.hub_id,
+            user_id: self.user_id,
+            token: Secret::new(self.oauth_access_token),
+            expires_at: DateTime::from_timestamp_millis(self.expires_at_millis).unwrap_or_else(Utc::now),
+            scope_groups: self.scope_groups,
+            hub_name: self.hub_name,
+            account_type: self.account_type,
+        }
+    }
+}
+
+/// `POST oauth/v1/token` answer (spec 6.6).
+#[derive(Deserialize)]
+pub(crate) struct OAuthBody {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    pub expires_in: i64,
+}
+
+/// A token ready to be written back under `auth.tokenInfo`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredToken {
+    pub access_token: Secret,
+    /// ISO-8601 with milliseconds, as the CLI writes it for PAK accounts.
+    pub expires_at: String,
+    /// OAuth2 only: the rotated refresh token.
+    pub refresh_token: Option<Secret>,
+}
+
+/// Where refreshed tokens go: the config file (comment-preserving edit), or nowhere in
+/// env-var mode (spec 4.1: refreshes are never persisted there).
+pub trait TokenStore: Send + Sync {
+    fn save(&self, account: &Account, token: &StoredToken) -> Result<(), String>;
+}
+
+/// Env-var mode and callers that must not write (`hubspot.account.info`).
+pub struct NoStore;
+
+impl TokenStore for NoStore {
+    fn save(&self, _: &Account, _: &StoredToken) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// `expiresAt` as the CLI may have written it: ISO-8601 (PAK) or `moment().toString()`
+/// (`Tue Jan 07 2025 10:00:00 GMT+0000`, OAuth2). `None` when it parses as neither.
+pub fn parse_expiry(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    // moment's toString, possibly followed by a zone name in parentheses.
+    let head = s.split(" (").next().unwrap_or(s);
+    DateTime::parse_from_str(head, "%a %b %d %Y %H:%M:%S GMT%z").ok().map(|t| t.with_timezone(&Utc))
+}
+
+pub fn iso_millis(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Still good for at least the refresh margin.
+pub fn is_fresh(expires_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now + Span::minutes(REFRESH_MARGIN_MINUTES) < expires_at
+}
+
+/// The cached token of an account's config entry, if it is still fresh.
+pub fn fresh_config_token(account: &Account, now: DateTime<Utc>) -> Option<Secret> {
+    let info = account.token_info()?;
+    let token = info.access_token.clone()?;
+    let expires = parse_expiry(info.expires_at.as_deref()?)?;
+    is_fresh(expires, now).then_some(token)
+}
+
+/// In-process token cache and per-account refresh locks, shared by every command.
+#[derive(Default)]
+pub struct TokenCache {
+    tokens: Mutex<HashMap<CacheKey, (Secret, DateTime<Utc>)>>,
+    locks: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// One cache slot per account id, env and credential: a re-authenticated account (new PAK)
+/// never reuses the old key's token.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    account_id: i64,
+    env: HubEnv,
+    credential: u64,
+}
+
+impl CacheKey {
+    pub fn of(account: &Account) -> Option<CacheKey> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        match account.auth_type.as_ref()? {
+            AuthType::PersonalAccessKey => account.personal_access_key.as_ref()?.expose().hash(&mut h),
+            AuthType::OAuth2 => account.auth.as_ref()?.client_id.hash(&mut h),
+            _ => return None,
+        }
+        Some(CacheKey { account_id: account.account_id?, env: account.env, credential: h.finish() })
+    }
+}
+
+impl TokenCache {
+    /// A cached token that is fresh and is not the one the server just rejected.
+    pub fn get(&self, key: &CacheKey, rejected: Option<&Secret>, now: DateTime<Utc>) -> Option<Secret> {
+        let tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
+        let (token, expires) = tokens.get(key)?;
+        (is_fresh(*expires, now) && Some(token) != rejected).then(|| token.clone())
+    }
+
+    pub fn put(&self, key: CacheKey, token: Secret, expires: DateTime<Utc>) {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (token, expires));
+    }
+
+    pub fn forget(&self, key: &CacheKey) {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+
+    /// The lock that serialises refreshes of one account.
+    pub fn lock_for(&self, key: &CacheKey) -> Arc<tokio::sync::Mutex<()>> {
+        self.locks.lock().unwrap_or_else(|p| p.into_inner()).entry(key.clone()).or_default().clone()
+    }
+}
+
+/// `toKebabCase` (spec 5.3): the CLI's default account name from a hub name,
+/// `My Company, Inc.` -> `my-company-inc`. Mirrors its word regex
+/// `[A-Z]{2,}(?=[A-Z][a-z]+[0-9]*|\b)|[A-Z]?[a-z]+[0-9]*|[A-Z]|[0-9]+` (ASCII, like JS).
+pub fn kebab_case(s: &str) -> String {
+    let b: Vec<char> = s.chars().filter(|c| !".,/#!$%^&*;:{}=-_'\"`~()".contains(*c)).collect();
+    let n = b.len();
+    let (up, low, dig) = (|c: char| c.is_ascii_uppercase(), |c: char| c.is_ascii_lowercase(), |c: char| c.is_ascii_digit());
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let run = |mut j: usize, f: &dyn Fn(char) -> bool| {
+        while j < n && f(b[j]) {
+            j += 1;
+        }
+        j
+    };
+    let mut words: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let c = b[i];
+        if up(c) {
+            let j = run(i, &up);
+            let lookahead = |end: usize| (end + 1 < n && up(b[end]) && low(b[end + 1])) || end == n || !word(b[end]);
+            if let Some(end) = (i + 2..=j).rev().find(|&e| lookahead(e)) {
+                words.push(b[i..end].iter().collect());
+                i = end;
+                continue;
+            }
+        }
+        let k = if up(c) { i + 1 } else { i };
+        let j = run(k, &low);
+        if j > k {
+            let j = run(j, &dig);
+            words.push(b[i..j].iter().collect());
+            i = j;
+        } else if up(c) {
+            words.push(c.to_string());
+            i += 1;
+        } else if dig(c) {
+            let j = run(i, &dig);
+            words.push(b[i..j].iter().collect());
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    words.join("-").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_formats_the_cli_writes() {
+        let iso = parse_expiry("2030-01-01T12:00:00.000Z").unwrap();
+        assert_eq!(iso_millis(iso), "2030-01-01T12:00:00.000Z");
+        let moment = parse_expiry("Tue Jan 07 2025 10:00:00 GMT+0000").unwrap();
+        assert_eq!(iso_millis(moment), "2025-01-07T10:00:00.000Z");
+        assert!(parse_expiry("Tue Jan 07 2025 10:00:00 GMT+0100 (Central European Standard Time)").is_some());
+        assert!(parse_expiry("garbage").is_none());
+        assert!(parse_expiry("").is_none());
+    }
+
+    #[test]
+    fn fresh_means_more_than_five_minutes_left() {
+        let now = Utc::now();
+        assert!(is_fresh(now + Span::minutes(6), now));
+        assert!(!is_fresh(now + Span::minutes(4), now));
+        assert!(!is_fresh(now - Span::minutes(1), now));
+    }
+
+    #[test]
+    fn cache_skips_the_rejected_token() {
+        let cache = TokenCache::default();
+        let key = CacheKey { account_id: 1, env: HubEnv::Prod, credential: 7 };
+        let now = Utc::now();
+        cache.put(key.clone(), Secret::new("t1"), now + Span::hours(1));
+        assert_eq!(cache.get(&key, None, now), Some(Secret::new("t1")));
+        assert_eq!(cache.get(&key, Some(&Secret::new("t1")), now), None);
+        assert_eq!(cache.get(&key, Some(&Secret::new("t0")), now), Some(Secret::new("t1")));
+    }
+
+    #[test]
+    fn kebab_case_like_the_cli() {
+        assert_eq!(kebab_case("My Company, Inc."), "my-company-inc");
+        assert_eq!(kebab_case("My Test Hub, Inc."), "my-test-hub-inc");
+        assert_eq!(kebab_case("devSandbox 2"), "dev-sandbox-2");
+        assert_eq!(kebab_case("HTMLParser abc123"), "html-parser-abc123");
+        assert_eq!(kebab_case("ACME"), "acme");
+    }
+}

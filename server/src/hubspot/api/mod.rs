@@ -1,0 +1,11 @@
+//! HubSpot's API as the CLI uses it: origins, auth, the HTTP client, and the endpoints of
+//! the commands (secrets, File Manager). Shared by commands and code actions.
+
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod origin;
+
+pub use client::{ApiRequest, ApiResponse, Body, Caller, FormPart, HubSpotClient};
+pub use error::ApiError;
+pub use origin::Origins;
