@@ -3,8 +3,10 @@
 //! comment-preserving file edits.
 
 pub mod api;
+pub mod ignore_rules;
 pub mod model;
 pub mod secret;
+pub mod write;
 
 pub use model::{Account, AuthType, Config, HubEnv};
 pub use secret::Secret;

@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod files;
 pub mod origin;
+pub mod secrets;
 
 pub use client::{ApiRequest, ApiResponse, Body, Caller, FormPart, HubSpotClient};
 pub use error::ApiError;
