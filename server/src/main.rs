@@ -32,7 +32,19 @@ fn main() {
 
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HUBSPOT_LS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
+        // tower-lsp-server traces every JSON-RPC message whole, and those carry credentials
+        // (a config's keys in didOpen, a PAK or secret value in executeCommand): its codec
+        // and its client are never logged below `info`, whatever HUBSPOT_LS_LOG says.
+        .add_directive("tower_lsp_server::codec=info".parse().expect("static directive"))
+        .add_directive("tower_lsp_server::service=info".parse().expect("static directive"))
+        // The HTTP stack's trace output includes request lines, and an apikey account's
+        // URL carries `hapikey=`.
+        .add_directive("reqwest=info".parse().expect("static directive"))
+        .add_directive("hyper=info".parse().expect("static directive"))
+        .add_directive("hyper_util=info".parse().expect("static directive"))
+        .add_directive("h2=info".parse().expect("static directive"))
+        .add_directive("rustls=info".parse().expect("static directive"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).init();
 }
 

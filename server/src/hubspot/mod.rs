@@ -5,7 +5,9 @@
 pub mod api;
 pub mod ignore_rules;
 pub mod model;
+pub mod ops;
 pub mod secret;
+pub mod store;
 pub mod write;
 
 pub use model::{Account, AuthType, Config, HubEnv};

@@ -117,6 +117,28 @@ impl Account {
     pub fn token_info(&self) -> Option<&TokenInfo> {
         self.auth.as_ref().and_then(|a| a.token_info.as_ref())
     }
+
+    /// A PAK account that exists only in memory, holding a fresh token: for the calls made
+    /// right after a key exchange, before the account is written anywhere.
+    pub fn with_token(id: i64, env: HubEnv, token: Secret, expires_at: String) -> Account {
+        Account {
+            pointer: String::new(),
+            name: None,
+            account_id: Some(id),
+            raw_account_id: Some(Value::from(id)),
+            auth_type: Some(AuthType::PersonalAccessKey),
+            env,
+            account_type: None,
+            parent_account_id: None,
+            default_cms_publish_mode: None,
+            personal_access_key: None,
+            api_key: None,
+            auth: Some(Auth {
+                token_info: Some(TokenInfo { access_token: Some(token), expires_at: Some(expires_at), refresh_token: None }),
+                ..Auth::default()
+            }),
+        }
+    }
 }
 
 /// Which shape the file was written in. The CLI reads both anywhere (spec 1.5).

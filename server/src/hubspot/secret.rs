@@ -27,6 +27,17 @@ impl Secret {
     }
 }
 
+/// From a JSON string (command arguments). A value of another type is refused without
+/// quoting it, unlike serde's usual "invalid type: integer `1234`" message.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::String(s) => Ok(Secret(s)),
+            _ => Err(serde::de::Error::custom("a credential must be a string")),
+        }
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Secret({})", self.redacted())

@@ -87,6 +87,10 @@ pub fn server_capabilities() -> lsp::ServerCapabilities {
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        execute_command_provider: Some(lsp::ExecuteCommandOptions {
+            commands: super::commands::COMMANDS.iter().map(|c| c.to_string()).collect(),
+            ..Default::default()
+        }),
         ..Default::default()
     }
 }

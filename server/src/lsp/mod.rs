@@ -1,6 +1,7 @@
 //! Protocol glue: the only layer that knows LSP types.
 
 pub mod capabilities;
+pub mod commands;
 pub mod diagnostics;
 pub mod documents;
 pub mod from_proto;

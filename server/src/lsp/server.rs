@@ -1,22 +1,30 @@
 //! The `LanguageServer` implementation: a thin dispatcher, one handler module per method.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::handlers;
+use crate::hubspot::api::{HubSpotClient, Origins};
 use super::session::Session;
 
 pub struct Server {
     pub client: Client,
     pub session: Arc<Mutex<Session>>,
+    /// Built on the first command, not at start-up: most sessions never call HubSpot.
+    api: OnceLock<Arc<HubSpotClient>>,
 }
 
 impl Server {
     pub fn new(client: Client) -> Server {
-        Server { client, session: Arc::new(Mutex::new(Session::default())) }
+        Server { client, session: Arc::new(Mutex::new(Session::default())), api: OnceLock::new() }
+    }
+
+    /// The API client every command shares (one token cache, one connection pool).
+    pub fn api(&self, session: &Session) -> Arc<HubSpotClient> {
+        self.api.get_or_init(|| Arc::new(HubSpotClient::new(Origins::from_process(session.options.api_url.clone())))).clone()
     }
 
     /// The session lock. A handler that panicked while holding it must not take the whole
@@ -85,5 +93,9 @@ impl LanguageServer for Server {
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         handlers::watched_files::did_change_watched_files(self, params).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        super::commands::execute(self, params).await
     }
 }

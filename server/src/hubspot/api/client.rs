@@ -234,16 +234,17 @@ impl HubSpotClient {
     /// config's cached token, else a refresh (written back through the caller's store).
     pub async fn access_token(&self, caller: &Caller, rejected: Option<&Secret>) -> Result<Secret, ApiError> {
         let a = &caller.account;
-        let Some(key) = CacheKey::of(a) else {
-            return Err(ApiError::Auth { account: a.label(), message: missing_credential(a) });
-        };
+        let key = CacheKey::of(a);
         let now = Utc::now();
-        if let Some(t) = self.tokens.get(&key, rejected, now) {
+        if let Some(t) = key.as_ref().and_then(|k| self.tokens.get(k, rejected, now)) {
             return Ok(t);
         }
         if let Some(t) = auth::fresh_config_token(a, now).filter(|t| Some(t) != rejected) {
             return Ok(t);
         }
+        let Some(key) = key else {
+            return Err(ApiError::Auth { account: a.label(), message: missing_credential(a) });
+        };
         let lock = self.tokens.lock_for(&key);
         let _guard = lock.lock().await;
         // Someone else may have refreshed while we waited for the lock.

@@ -1,0 +1,179 @@
+//! A config file on disk as commands change it: read, parsed with spans, changed by minimal
+//! edits (comments, order and quoting of everything else survive), written atomically with
+//! its permissions kept. The CLI rewrites the whole file with js-yaml; we never do.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde_json::{Map, Value};
+
+use super::api::auth::{StoredToken, TokenStore};
+use super::edit::{self, TextEdit};
+use super::model::{Account, Config};
+use super::write::write_atomic;
+use crate::syntax::{yaml, Tree};
+
+/// A new global config is created owner-only: it holds credentials (CONTRACT §6).
+pub const NEW_CONFIG_MODE: u32 = 0o600;
+
+#[derive(Debug)]
+pub enum StoreError {
+    Read { path: PathBuf, error: std::io::Error },
+    Syntax { path: PathBuf, line: usize, message: String },
+    Edit { path: PathBuf, error: edit::EditError },
+    Write { path: PathBuf, error: std::io::Error },
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Read { path, error } => write!(f, "Cannot read {}: {error}.", path.display()),
+            StoreError::Syntax { path, line, message } => {
+                write!(f, "{} does not parse (line {line}: {message}); fix it first, hubspot-ls will not rewrite a file it cannot read whole.", path.display())
+            }
+            StoreError::Edit { path, error } => write!(f, "Cannot change {}: {error}.", path.display()),
+            StoreError::Write { path, error } => write!(f, "Cannot write {}: {error}; the file was left as it was.", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// A parsed config file and its text.
+#[derive(Clone, Debug)]
+pub struct ConfigFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub tree: Tree,
+    pub config: Config,
+    /// The file did not exist: saving creates it `0600`.
+    pub is_new: bool,
+}
+
+impl ConfigFile {
+    pub fn load(path: &Path) -> Result<ConfigFile, StoreError> {
+        let text = std::fs::read_to_string(path).map_err(|error| StoreError::Read { path: path.to_path_buf(), error })?;
+        ConfigFile::from_text(path, text, false)
+    }
+
+    /// The file, or an empty config that saving will create (`accounts: []`).
+    pub fn load_or_new(path: &Path) -> Result<ConfigFile, StoreError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => ConfigFile::from_text(path, text, false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ConfigFile::from_text(path, String::new(), true),
+            Err(error) => Err(StoreError::Read { path: path.to_path_buf(), error }),
+        }
+    }
+
+    fn from_text(path: &Path, text: String, is_new: bool) -> Result<ConfigFile, StoreError> {
+        let tree = yaml::parse(&text);
+        if let Some(err) = tree.errors.first() {
+            let line = text[..(err.range.start as usize).min(text.len())].matches('\n').count() + 1;
+            return Err(StoreError::Syntax { path: path.to_path_buf(), line, message: err.message.clone() });
+        }
+        let config = Config::from_value(&tree.value);
+        Ok(ConfigFile { path: path.to_path_buf(), text, tree, config, is_new })
+    }
+
+    /// Applies edits computed against this text and writes the result; returns the file as
+    /// it now is on disk.
+    pub fn save(&self, edits: &[TextEdit]) -> Result<ConfigFile, StoreError> {
+        let text = edit::apply(&self.text, edits);
+        write_atomic(&self.path, text.as_bytes(), NEW_CONFIG_MODE).map_err(|error| StoreError::Write { path: self.path.clone(), error })?;
+        ConfigFile::from_text(&self.path, text, false)
+    }
+
+    /// The file with `edits` applied, in memory (re-parsed, so further edits can be
+    /// computed against it); nothing is written.
+    pub fn with_edits(&self, edits: &[TextEdit]) -> Result<ConfigFile, StoreError> {
+        let text = edit::apply(&self.text, edits);
+        let mut next = ConfigFile::from_text(&self.path, text, self.is_new)?;
+        next.is_new = self.is_new;
+        Ok(next)
+    }
+
+    /// Writes the current text (after `with_edits` steps).
+    pub fn write(&self) -> Result<(), StoreError> {
+        write_atomic(&self.path, self.text.as_bytes(), NEW_CONFIG_MODE).map_err(|error| StoreError::Write { path: self.path.clone(), error })
+    }
+
+    fn edit_err(&self, error: edit::EditError) -> StoreError {
+        StoreError::Edit { path: self.path.clone(), error }
+    }
+
+    /// Edits that set `pointer` to `value`, creating keys as needed.
+    pub fn set(&self, pointer: &str, value: &Value) -> Result<Vec<TextEdit>, StoreError> {
+        edit::yaml::set(&self.text, &self.tree, pointer, value).map_err(|e| self.edit_err(e))
+    }
+
+    pub fn remove(&self, pointer: &str) -> Result<Vec<TextEdit>, StoreError> {
+        edit::yaml::remove(&self.text, &self.tree, pointer).map_err(|e| self.edit_err(e))
+    }
+
+    pub fn append(&self, pointer: &str, value: &Value) -> Result<Vec<TextEdit>, StoreError> {
+        edit::yaml::append(&self.text, &self.tree, pointer, value).map_err(|e| self.edit_err(e))
+    }
+
+    /// The key that holds the accounts: `portals` in a legacy-shape file.
+    pub fn list_key(&self) -> &'static str {
+        match self.config.shape {
+            super::model::Shape::Legacy => "portals",
+            super::model::Shape::Current => "accounts",
+        }
+    }
+}
+
+/// Writes refreshed tokens into a config file: re-reads it (the CLI or the user may have
+/// changed it since), finds the account by id, and sets only `auth.tokenInfo`'s token keys,
+/// keeping everything else under `auth` (the CLI replaces the whole `auth` object).
+pub struct FileTokenStore {
+    pub path: PathBuf,
+    /// One write at a time per store: two refreshes must not interleave read and write.
+    lock: Mutex<()>,
+}
+
+impl FileTokenStore {
+    pub fn new(path: PathBuf) -> FileTokenStore {
+        FileTokenStore { path, lock: Mutex::new(()) }
+    }
+}
+
+impl TokenStore for FileTokenStore {
+    fn save(&self, account: &Account, token: &StoredToken) -> Result<(), String> {
+        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let file = ConfigFile::load(&self.path).map_err(|e| e.to_string())?;
+        let id = account.account_id.ok_or("the account has no numeric accountId")?;
+        let Some(current) = file.config.by_id(id) else {
+            return Err(format!("account {id} is no longer in {}", self.path.display()));
+        };
+        let pointer = format!("{}/auth/tokenInfo", current.pointer);
+        let mut fields = vec![
+            ("accessToken", Value::String(token.access_token.expose().to_string())),
+            ("expiresAt", Value::String(token.expires_at.clone())),
+        ];
+        if let Some(r) = &token.refresh_token {
+            fields.push(("refreshToken", Value::String(r.expose().to_string())));
+        }
+        let existing = file.tree.get(&pointer).and_then(Value::as_object);
+        let edits = match existing {
+            // Every key already there: replace just the values, the most minimal edit.
+            Some(map) if fields.iter().all(|(k, _)| map.contains_key(*k)) => {
+                let mut edits = Vec::new();
+                for (k, v) in &fields {
+                    edits.extend(file.set(&format!("{pointer}/{k}"), v).map_err(|e| e.to_string())?);
+                }
+                edits
+            }
+            _ => {
+                let mut info: Map<String, Value> = existing.cloned().unwrap_or_default();
+                for (k, v) in fields {
+                    info.insert(k.into(), v);
+                }
+                file.set(&pointer, &Value::Object(info)).map_err(|e| e.to_string())?
+            }
+        };
+        file.save(&edits).map_err(|e| e.to_string())?;
+        tracing::debug!(account = id, path = %self.path.display(), "wrote the refreshed token back");
+        Ok(())
+    }
+}

@@ -1,0 +1,103 @@
+//! `hubspot.account.*` except link/unlink (see `link.rs`).
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{args, to_value, CommandCtx};
+use crate::hubspot::model::HubEnv;
+use crate::hubspot::ops::{accounts, OpError, OpResult};
+use crate::hubspot::secret::Secret;
+use crate::hubspot::target;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Auth {
+    personal_access_key: Option<Secret>,
+    name: Option<String>,
+    env: Option<String>,
+    make_default: Option<bool>,
+}
+
+pub async fn auth(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+    let a: Auth = args("hubspot.account.auth", arg)?;
+    let env = match a.env.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("") | Some("prod") => HubEnv::Prod,
+        Some("qa") => HubEnv::Qa,
+        Some(other) => return Err(OpError::invalid(format!("`env` is \"prod\" or \"qa\", not {other:?}."))),
+    };
+    let Some(key) = a.personal_access_key.filter(|k| !k.expose().trim().is_empty()) else {
+        return Err(accounts::needs_key(env, None));
+    };
+    let path = target::auth_config_path(&ctx.env)?;
+    let result = accounts::auth(&ctx.api, &path, accounts::AuthArgs { personal_access_key: key, name: a.name, env, make_default: a.make_default }).await?;
+    to_value(result)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Where {
+    account: Option<String>,
+    directory: Option<String>,
+}
+
+pub fn list(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+    let a: Where = args("hubspot.account.list", arg)?;
+    let dir = ctx.directory(a.directory.as_deref())?;
+    let config = target::config(&ctx.env, &dir)?;
+    to_value(accounts::list(&config, target::linked_ids(&dir)))
+}
+
+pub fn resolve(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+    let a: Where = args("hubspot.account.resolve", arg)?;
+    let dir = ctx.directory(a.directory.as_deref())?;
+    to_value(target::in_force(&ctx.env, &dir)?)
+}
+
+pub async fn info(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+    let a: Where = args("hubspot.account.info", arg)?;
+    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref())?;
+    to_value(accounts::info(&ctx.api, &t.caller).await?)
+}
+
+fn required_account(command: &str, a: &Where) -> OpResult<String> {
+    a.account.clone().filter(|s| !s.trim().is_empty()).ok_or_else(|| OpError::invalid(format!("{command} needs `account`, a name or an id.")))
+}
+
+pub fn use_account(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+    const C: &str = "hubspot.account.use";
+    let a: Where = args(C, arg)?;
+    let ident = required_account(C, &a)?;
+    let dir = ctx.directory(a.directory.as_deref())?;
+    let file = target::config_file(&ctx.env, &dir)?;
+    let account = target::find_account(&file.config, &ident, &file.path)?;
+    to_value(target::use_account(&file, &account, a.directory.is_some().then_some(dir.as_path()))?)
+}
+
+pub fn remove(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+    const C: &str = "hubspot.account.remove";
+    let a: Where = args(C, arg)?;
+    let ident = required_account(C, &a)?;
+    let file = target::config_file(&ctx.env, &ctx.directory(a.directory.as_deref())?)?;
+    let account = target::find_account(&file.config, &ident, &file.path)?;
+    let default_cleared = accounts::remove(&file, &account)?;
+    Ok(json!({ "removed": account.account_id, "name": account.name, "defaultCleared": default_cleared }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Clean {
+    #[serde(default)]
+    dry_run: bool,
+    directory: Option<String>,
+}
+
+pub async fn clean(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+    let a: Clean = args("hubspot.account.clean", arg)?;
+    let dir = ctx.directory(a.directory.as_deref())?;
+    let file = target::config_file(&ctx.env, &dir)?;
+    let result = accounts::clean(&ctx.api, &file, a.dry_run).await?;
+    if !a.dry_run && !result.removed.is_empty() {
+        target::drop_stale_hsaccount(&dir, &result.removed);
+    }
+    to_value(result)
+}

@@ -1,0 +1,113 @@
+//! `workspace/executeCommand` (CONTRACT §6): argument parsing, dispatch, and the mapping of
+//! operation errors to JSON-RPC errors. The operations themselves live in `hubspot::ops`
+//! and `hubspot::api`; one small module here per command family.
+
+mod account;
+mod api;
+mod context;
+mod files;
+mod link;
+mod secrets;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::ExecuteCommandParams;
+
+use crate::hubspot::ops::{OpError, OpErrorKind, OpResult};
+
+use super::server::Server;
+pub use context::CommandCtx;
+
+/// Every command the server executes, advertised in `initialize`.
+pub const COMMANDS: &[&str] = &[
+    "hubspot.account.auth",
+    "hubspot.account.list",
+    "hubspot.account.resolve",
+    "hubspot.account.info",
+    "hubspot.account.use",
+    "hubspot.account.remove",
+    "hubspot.account.clean",
+    "hubspot.account.link",
+    "hubspot.account.unlink",
+    "hubspot.override.migrate",
+    "hubspot.config.migrate",
+    "hubspot.secrets.list",
+    "hubspot.secrets.add",
+    "hubspot.secrets.update",
+    "hubspot.secrets.delete",
+    "hubspot.files.upload",
+    "hubspot.files.fetch",
+    "hubspot.api.request",
+];
+
+/// Commands that change files: after them every open document is checked again.
+const WRITES: &[&str] = &[
+    "hubspot.account.auth",
+    "hubspot.account.use",
+    "hubspot.account.remove",
+    "hubspot.account.clean",
+    "hubspot.account.link",
+    "hubspot.account.unlink",
+    "hubspot.override.migrate",
+    "hubspot.config.migrate",
+];
+
+pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Option<Value>> {
+    let ctx = CommandCtx::snapshot(server, params.work_done_progress_params.work_done_token.clone());
+    let arg = params.arguments.into_iter().next().unwrap_or(Value::Null);
+    let name = params.command.as_str();
+    // Never log `arg`: it may hold a personal access key or a secret value.
+    tracing::debug!(command = name, "executeCommand");
+    let out = match name {
+        "hubspot.account.auth" => account::auth(&ctx, arg).await,
+        "hubspot.account.list" => account::list(&ctx, arg),
+        "hubspot.account.resolve" => account::resolve(&ctx, arg),
+        "hubspot.account.info" => account::info(&ctx, arg).await,
+        "hubspot.account.use" => account::use_account(&ctx, arg),
+        "hubspot.account.remove" => account::remove(&ctx, arg),
+        "hubspot.account.clean" => account::clean(&ctx, arg).await,
+        "hubspot.account.link" => link::link(&ctx, arg),
+        "hubspot.account.unlink" => link::unlink(&ctx, arg),
+        "hubspot.override.migrate" => link::migrate_override(&ctx, arg),
+        "hubspot.config.migrate" => link::migrate_config(&ctx, arg),
+        "hubspot.secrets.list" => secrets::list(&ctx, arg).await,
+        "hubspot.secrets.add" => secrets::add(&ctx, arg).await,
+        "hubspot.secrets.update" => secrets::update(&ctx, arg).await,
+        "hubspot.secrets.delete" => secrets::delete(&ctx, arg).await,
+        "hubspot.files.upload" => files::upload(&ctx, arg).await,
+        "hubspot.files.fetch" => files::fetch(&ctx, arg).await,
+        "hubspot.api.request" => api::request(&ctx, arg).await,
+        other => Err(OpError::invalid(format!("hubspot-ls has no command {other:?}; the commands are {}.", COMMANDS.join(", ")))),
+    };
+    if WRITES.contains(&name) {
+        server.session().disk.clear();
+        super::diagnostics::refresh_all(server).await;
+    }
+    match out {
+        Ok(v) => Ok(Some(v)),
+        Err(e) => {
+            tracing::info!(command = name, "command failed: {}", e.message);
+            Err(rpc_error(e))
+        }
+    }
+}
+
+fn rpc_error(e: OpError) -> Error {
+    let code = match e.kind {
+        OpErrorKind::InvalidArgument => ErrorCode::InvalidParams,
+        // -32001: an application error the client should show as is.
+        OpErrorKind::Failed => ErrorCode::ServerError(-32001),
+    };
+    Error { code, message: e.message.into(), data: e.data }
+}
+
+/// The command's one JSON object argument (absent = `{}`), as `T`.
+fn args<T: DeserializeOwned>(command: &str, arg: Value) -> OpResult<T> {
+    let arg = if arg.is_null() { Value::Object(Default::default()) } else { arg };
+    serde_json::from_value(arg).map_err(|e| OpError::invalid(format!("{command}: bad argument: {e}. See CONTRACT §6 for its fields.")))
+}
+
+fn to_value(v: impl serde::Serialize) -> OpResult<Value> {
+    serde_json::to_value(v).map_err(|e| OpError::failed(format!("cannot encode the result: {e}")))
+}
