@@ -268,7 +268,7 @@ pub fn cdn(shared: &Shared, hub_id: u64, req: &Recorded) -> Response {
         return not_found("file not found");
     };
     let mut resp = respond::bytes(200, &f.content_type, f.bytes.clone());
-    let disposition = format!("attachment; filename=\"{}\"", full_name(f).replace('"', "'"));
+    let disposition = content_disposition(&full_name(f));
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -305,4 +305,18 @@ pub fn seed_folder(st: &mut Inner, hub_id: u64, spec: crate::model::FolderSpec) 
 pub fn file_url(st: &Inner, id: u64) -> Option<String> {
     let f = st.files.iter().find(|f| f.id == id)?;
     file_json(st, f).get("url").and_then(Value::as_str).map(str::to_string)
+}
+
+/// `attachment; filename="a.txt"`, plus the RFC 6266 `filename*` form when the name is not
+/// plain ASCII (a header value cannot carry it raw).
+fn content_disposition(name: &str) -> String {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let ascii = ascii.replace(['"', '\\'], "_");
+    if ascii == name {
+        format!("attachment; filename=\"{ascii}\"")
+    } else {
+        let enc = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+        format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{enc}")
+    }
 }
