@@ -14,12 +14,17 @@ pub struct Server {
     pub client: Client,
     pub session: Arc<Mutex<Session>>,
     /// Built on the first command, not at start-up: most sessions never call HubSpot.
-    api: OnceLock<Arc<HubSpotClient>>,
+    api: Arc<OnceLock<Arc<HubSpotClient>>>,
 }
 
 impl Server {
     pub fn new(client: Client) -> Server {
-        Server { client, session: Arc::new(Mutex::new(Session::default())), api: OnceLock::new() }
+        Server { client, session: Arc::new(Mutex::new(Session::default())), api: Arc::default() }
+    }
+
+    /// Another handle on the same server, for tasks spawned off the request path.
+    pub fn handle(&self) -> Server {
+        Server { client: self.client.clone(), session: self.session.clone(), api: self.api.clone() }
     }
 
     /// The API client every command shares (one token cache, one connection pool).

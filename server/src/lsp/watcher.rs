@@ -37,7 +37,7 @@ pub fn start(server: &Server) {
         }
     };
     let session = server.session.clone();
-    let client = server.client.clone();
+    let server = server.handle();
     tokio::spawn(async move {
         let mut watched: HashSet<PathBuf> = HashSet::new();
         let mut tick = tokio::time::interval(Duration::from_millis(500));
@@ -49,7 +49,6 @@ pub fn start(server: &Server) {
                     while rx.try_recv().is_ok() {}
                     session.lock().unwrap_or_else(|p| p.into_inner()).disk.clear();
                     tracing::debug!("changed on disk: {}", path.display());
-                    let server = Server { client: client.clone(), session: session.clone() };
                     diagnostics::refresh_all(&server).await;
                 }
                 _ = tick.tick() => {

@@ -11,3 +11,6 @@ pub mod secrets;
 pub use client::{ApiRequest, ApiResponse, Body, Caller, FormPart, HubSpotClient};
 pub use error::ApiError;
 pub use origin::Origins;
+
+#[cfg(test)]
+mod tests;
