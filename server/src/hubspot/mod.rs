@@ -2,8 +2,10 @@
 //! and which file or account wins, credentials, and (to come) auth, the API client and
 //! comment-preserving file edits.
 
+pub mod edit;
 pub mod model;
 pub mod secret;
+pub mod write;
 
 pub use model::{Account, AuthType, Config, HubEnv};
 pub use secret::Secret;

@@ -1,0 +1,1 @@
+//! Format-preserving edits of `.hs/settings.json`.

@@ -1,0 +1,1 @@
+//! Comment-preserving edits of the CLI's YAML config (see the module docs of `edit`).
