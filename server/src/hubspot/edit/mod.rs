@@ -12,6 +12,7 @@
 
 pub mod json;
 mod scalar;
+mod text;
 pub mod yaml;
 
 use std::fmt;
