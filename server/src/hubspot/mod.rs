@@ -3,6 +3,7 @@
 //! comment-preserving file edits.
 
 pub mod edit;
+pub mod gitignore;
 pub mod model;
 pub mod secret;
 pub mod write;

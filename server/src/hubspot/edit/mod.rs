@@ -12,7 +12,7 @@
 
 pub mod json;
 mod scalar;
-mod text;
+pub(crate) mod text;
 pub mod yaml;
 
 use std::fmt;
