@@ -4,6 +4,7 @@
 
 pub mod edit;
 pub mod gitignore;
+pub mod link;
 pub mod model;
 pub mod secret;
 pub mod write;
