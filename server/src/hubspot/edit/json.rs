@@ -1,0 +1,454 @@
+//! Format-preserving edits of `.hs/settings.json` (spec 2.1).
+//!
+//! The CLI rewrites the file with `JSON.stringify(settings, null, 2)`; we change only the
+//! bytes that differ, in the file's own indentation and line breaks, so a hand-formatted file
+//! (`"accounts": [123]` on one line) stays as it was written. A new file is written exactly as
+//! the CLI writes one: see [`new_settings_text`].
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::text::{column, diff, line_content_start, line_start, newline, starts_line};
+use super::{EditError, Result, TextEdit};
+use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
+use crate::syntax::{Spans, TextRange, Tree};
+
+/// Replace or insert the value at `pointer` (missing objects on the way are created).
+pub fn set(text: &str, tree: &Tree, pointer: &str, value: &Value) -> Result<Vec<TextEdit>> {
+    let mut ed = JsonEditor::with_tree(text, tree.clone())?;
+    ed.set(pointer, value)?;
+    Ok(ed.edits())
+}
+
+/// Remove an object member or array element (and its comma).
+pub fn remove(text: &str, tree: &Tree, pointer: &str) -> Result<Vec<TextEdit>> {
+    let mut ed = JsonEditor::with_tree(text, tree.clone())?;
+    ed.remove(pointer)?;
+    Ok(ed.edits())
+}
+
+/// Append to the array at `pointer` (created if missing).
+pub fn append(text: &str, tree: &Tree, pointer: &str, value: &Value) -> Result<Vec<TextEdit>> {
+    let mut ed = JsonEditor::with_tree(text, tree.clone())?;
+    ed.append(pointer, value)?;
+    Ok(ed.edits())
+}
+
+/// A new `.hs/settings.json` as `hs account link` writes it: `JSON.stringify(x, null, 2)`,
+/// `accounts` first, `localDefaultAccount` only when set, no final newline (spec 2.1).
+pub fn new_settings_text(accounts: &[i64], local_default_account: Option<i64>) -> String {
+    let mut m = Map::new();
+    m.insert("accounts".into(), Value::from(accounts.to_vec()));
+    if let Some(id) = local_default_account {
+        m.insert("localDefaultAccount".into(), Value::from(id));
+    }
+    stringify(&Value::Object(m), "  ", "", "\n")
+}
+
+/// A text being changed step by step (see `yaml::YamlEditor`; the same idea for JSON).
+#[derive(Clone)]
+pub struct JsonEditor {
+    original: String,
+    text: String,
+    tree: Tree,
+    /// One level of indentation (`"  "`, `"    "`, `"\t"`).
+    unit: String,
+    nl: &'static str,
+}
+
+impl JsonEditor {
+    pub fn new(text: &str) -> Result<JsonEditor> {
+        JsonEditor::with_tree(text, crate::syntax::json::parse(text))
+    }
+
+    pub fn with_tree(text: &str, tree: Tree) -> Result<JsonEditor> {
+        if let Some(e) = tree.errors.first() {
+            return Err(EditError::Unparsable { message: e.message.clone() });
+        }
+        let unit = detect_unit(text, &tree);
+        Ok(JsonEditor { original: text.to_string(), nl: newline(text), text: text.to_string(), tree, unit })
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn value(&self) -> &Value {
+        &self.tree.value
+    }
+
+    pub fn edits(&self) -> Vec<TextEdit> {
+        diff(&self.original, &self.text)
+    }
+
+    pub fn set(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        self.transaction(|ed| {
+            ed.set_inner(pointer, value)?;
+            ed.expect(pointer, Some(value))
+        })
+    }
+
+    pub fn remove(&mut self, pointer: &str) -> Result<()> {
+        self.transaction(|ed| ed.remove_inner(pointer))
+    }
+
+    pub fn append(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let mut want = self.tree.get(pointer).and_then(Value::as_array).cloned().unwrap_or_default();
+        want.push(value.clone());
+        self.transaction(|ed| {
+            ed.append_inner(pointer, value)?;
+            ed.expect(pointer, Some(&Value::Array(want)))
+        })
+    }
+
+    fn transaction(&mut self, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+        let saved = (self.text.clone(), self.tree.clone());
+        let r = f(self);
+        if r.is_err() {
+            (self.text, self.tree) = saved;
+        }
+        r
+    }
+
+    fn expect(&self, pointer: &str, want: Option<&Value>) -> Result<()> {
+        if self.tree.get(pointer) == want {
+            Ok(())
+        } else {
+            Err(unsupported(pointer, "the change did not read back as intended"))
+        }
+    }
+
+    fn commit(&mut self, edits: Vec<TextEdit>) -> Result<()> {
+        let text = super::apply(&self.text, &edits);
+        let tree = crate::syntax::json::parse(&text);
+        if !tree.errors.is_empty() {
+            return Err(unsupported("", "the result would not parse"));
+        }
+        self.text = text;
+        self.tree = tree;
+        Ok(())
+    }
+
+    fn spans_of(&self, pointer: &str) -> Result<Spans> {
+        self.tree.spans(pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.to_string() })
+    }
+
+    /// Whether the container at `pointer` is written over several lines.
+    fn multiline(&self, pointer: &str) -> bool {
+        self.tree.spans(pointer).is_some_and(|s| s.value.slice(&self.text).contains('\n'))
+    }
+
+    /// Leading whitespace of the line where the node at `pointer` starts.
+    fn line_indent(&self, pointer: &str) -> String {
+        let Some(s) = self.tree.spans(pointer) else { return String::new() };
+        let at = s.entry.start as usize;
+        self.text[line_start(&self.text, at)..line_content_start(&self.text, at)].to_string()
+    }
+
+    /// Indentation of the children of the container at `pointer` on their own lines.
+    fn child_indent(&self, pointer: &str) -> String {
+        let first = match self.tree.get(pointer) {
+            Some(Value::Object(m)) => m.keys().next().map(|k| child_pointer(pointer, k)),
+            Some(Value::Array(a)) if !a.is_empty() => Some(child_pointer(pointer, "0")),
+            _ => None,
+        };
+        if let Some(s) = first.and_then(|p| self.tree.spans(&p)) {
+            let at = s.entry.start as usize;
+            if starts_line(&self.text, at) {
+                return self.text[line_start(&self.text, at)..at].to_string();
+            }
+        }
+        format!("{}{}", self.line_indent(pointer), self.unit)
+    }
+
+    fn render(&self, value: &Value, indent: &str) -> String {
+        stringify(value, &self.unit, indent, self.nl)
+    }
+
+    fn set_inner(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        match self.tree.get(pointer).cloned() {
+            Some(old) if &old == value => Ok(()),
+            Some(old) => match (&old, value) {
+                (Value::Object(o), Value::Object(n)) if !o.is_empty() && !n.is_empty() => {
+                    for (k, v) in n {
+                        self.set_inner(&child_pointer(pointer, k), v)?;
+                    }
+                    for k in o.keys().filter(|k| !n.contains_key(*k)) {
+                        self.remove_inner(&child_pointer(pointer, k))?;
+                    }
+                    Ok(())
+                }
+                (Value::Array(o), Value::Array(n)) if !o.is_empty() && o.len() == n.len() => {
+                    for (i, v) in n.iter().enumerate() {
+                        self.set_inner(&child_pointer(pointer, &i.to_string()), v)?;
+                    }
+                    Ok(())
+                }
+                _ => self.replace(pointer, value),
+            },
+            None => self.insert_missing(pointer, value),
+        }
+    }
+
+    fn replace(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let Some(s) = self.tree.spans(pointer) else { return self.write_root(value) };
+        let single_line_array = matches!(self.tree.get(pointer), Some(Value::Array(a)) if !a.is_empty()) && !self.multiline(pointer);
+        let text = match value {
+            // A hand-written `[123]` stays on one line.
+            Value::Array(items) if single_line_array => {
+                format!("[{}]", items.iter().map(|v| stringify(v, "", "", "")).collect::<Vec<_>>().join(", "))
+            }
+            _ => self.render(value, &self.line_indent(pointer)),
+        };
+        self.commit(vec![TextEdit::replace(s.value, text)])
+    }
+
+    fn write_root(&mut self, value: &Value) -> Result<()> {
+        if !self.text.trim().is_empty() {
+            return Err(unsupported("", "the file holds no JSON value"));
+        }
+        let text = stringify(value, &self.unit, "", self.nl);
+        self.commit(vec![TextEdit::replace(TextRange::new(0, self.text.len()), text)])
+    }
+
+    fn insert_missing(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let mut segments = Vec::new();
+        let mut anc = pointer;
+        while self.tree.get(anc).is_none() && !anc.is_empty() {
+            segments.push(last_segment(anc));
+            anc = parent_pointer(anc);
+        }
+        let anc = anc.to_string();
+        let Some(first) = segments.pop() else { return Err(EditError::NotFound { pointer: pointer.into() }) };
+        let nested = segments.iter().fold(value.clone(), |v, k| {
+            let mut m = Map::new();
+            m.insert(k.clone(), v);
+            Value::Object(m)
+        });
+        match self.tree.get(&anc).cloned() {
+            Some(Value::Object(_)) => self.insert_member(&anc, &first, &nested),
+            Some(Value::Array(a)) if first == "-" || first == a.len().to_string() => self.append_inner(&anc, &nested),
+            Some(Value::Array(_)) => Err(EditError::NotFound { pointer: child_pointer(&anc, &first) }),
+            Some(Value::Null) | None => {
+                let mut m = Map::new();
+                m.insert(first, nested);
+                self.replace(&anc, &Value::Object(m))
+            }
+            Some(_) => Err(EditError::NotAContainer { pointer: anc }),
+        }
+    }
+
+    fn insert_member(&mut self, obj: &str, key: &str, value: &Value) -> Result<()> {
+        let Some(Value::Object(map)) = self.tree.get(obj).cloned() else {
+            return Err(EditError::NotAContainer { pointer: obj.into() });
+        };
+        let s = self.spans_of(obj)?;
+        let key_text = serde_json::to_string(key).unwrap_or_default();
+        match map.keys().next_back() {
+            None => {
+                let mut m = Map::new();
+                m.insert(key.to_string(), value.clone());
+                let indent = self.line_indent(obj);
+                self.commit(vec![TextEdit::replace(s.value, self.render(&Value::Object(m), &indent))])
+            }
+            Some(last) => {
+                let last = self.spans_of(&child_pointer(obj, last))?;
+                let new_text = if self.multiline(obj) {
+                    let indent = self.child_indent(obj);
+                    format!(",{}{indent}{key_text}: {}", self.nl, self.render(value, &indent))
+                } else {
+                    format!(", {key_text}: {}", stringify(value, "", "", ""))
+                };
+                self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
+            }
+        }
+    }
+
+    fn append_inner(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        match self.tree.get(pointer).cloned() {
+            None => self.insert_missing(pointer, &Value::Array(vec![value.clone()])),
+            Some(Value::Null) => self.replace(pointer, &Value::Array(vec![value.clone()])),
+            Some(Value::Array(items)) if items.is_empty() => {
+                // `[]` becomes what JSON.stringify writes when the file is pretty-printed.
+                let s = self.spans_of(pointer)?;
+                let pretty = self.text.contains('\n');
+                let text = if pretty {
+                    self.render(&Value::Array(vec![value.clone()]), &self.line_indent(pointer))
+                } else {
+                    format!("[{}]", stringify(value, "", "", ""))
+                };
+                self.commit(vec![TextEdit::replace(s.value, text)])
+            }
+            Some(Value::Array(items)) => {
+                let last = self.spans_of(&child_pointer(pointer, &(items.len() - 1).to_string()))?;
+                let new_text = if self.multiline(pointer) {
+                    let indent = self.child_indent(pointer);
+                    format!(",{}{indent}{}", self.nl, self.render(value, &indent))
+                } else {
+                    format!(", {}", stringify(value, "", "", ""))
+                };
+                self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
+            }
+            Some(_) => Err(EditError::NotASequence { pointer: pointer.into() }),
+        }
+    }
+
+    fn remove_inner(&mut self, pointer: &str) -> Result<()> {
+        if pointer.is_empty() {
+            return Err(unsupported(pointer, "the whole document cannot be removed"));
+        }
+        let s = self.spans_of(pointer)?;
+        let parent = parent_pointer(pointer).to_string();
+        let siblings: Vec<String> = match self.tree.get(&parent) {
+            Some(Value::Object(m)) => m.keys().map(|k| child_pointer(&parent, k)).collect(),
+            Some(Value::Array(a)) => (0..a.len()).map(|i| child_pointer(&parent, &i.to_string())).collect(),
+            _ => return Err(EditError::NotFound { pointer: pointer.into() }),
+        };
+        let idx = siblings.iter().position(|p| p == pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.into() })?;
+        if siblings.len() == 1 {
+            let empty = if self.tree.get(&parent).is_some_and(Value::is_array) { "[]" } else { "{}" };
+            let ps = self.spans_of(&parent)?;
+            return self.commit(vec![TextEdit::replace(ps.value, empty)]);
+        }
+        let range = match siblings.get(idx + 1) {
+            Some(next) => TextRange::new(s.entry.start as usize, self.spans_of(next)?.entry.start as usize),
+            None => TextRange::new(self.spans_of(&siblings[idx - 1])?.entry.end as usize, s.entry.end as usize),
+        };
+        self.commit(vec![TextEdit::delete(range)])
+    }
+}
+
+fn unsupported(pointer: &str, why: &str) -> EditError {
+    EditError::Unsupported { pointer: pointer.to_string(), why: why.to_string() }
+}
+
+/// `JSON.stringify(value, null, unit)` with every line after the first prefixed by `indent`
+/// and `nl` as the line break. An empty `unit` gives the compact form with `, ` and `: `.
+fn stringify(value: &Value, unit: &str, indent: &str, nl: &str) -> String {
+    if unit.is_empty() {
+        // serde's compact form has no spaces; add them after `,` and `:` outside strings.
+        return compact(value);
+    }
+    let mut out = Vec::new();
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(unit.as_bytes());
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    if value.serialize(&mut ser).is_err() {
+        return String::new();
+    }
+    let pretty = String::from_utf8(out).unwrap_or_default();
+    pretty.split('\n').collect::<Vec<_>>().join(&format!("{nl}{indent}"))
+}
+
+fn compact(value: &Value) -> String {
+    match value {
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter().map(|(k, v)| format!("{}: {}", serde_json::to_string(k).unwrap_or_default(), compact(v))).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Array(a) => format!("[{}]", a.iter().map(compact).collect::<Vec<_>>().join(", ")),
+        v => v.to_string(),
+    }
+}
+
+/// The indentation step of the file: the indent of the first member on its own line, relative
+/// to its container's line. Two spaces when the file has none (`JSON.stringify(x, null, 2)`).
+fn detect_unit(text: &str, tree: &Tree) -> String {
+    let Some(Value::Object(m)) = Some(&tree.value) else { return "  ".into() };
+    for k in m.keys() {
+        let Some(s) = tree.spans(&child_pointer("", k)) else { continue };
+        let at = s.entry.start as usize;
+        if starts_line(text, at) && column(text, at) > 0 {
+            return text[line_start(text, at)..at].to_string();
+        }
+    }
+    "  ".into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hubspot::edit::apply;
+    use crate::syntax::json::parse;
+    use serde_json::json;
+
+    fn fixture(name: &str) -> String {
+        std::fs::read_to_string(format!("/work/shared/spec/fixtures/{name}"))
+            .or_else(|_| std::fs::read_to_string(format!("{}/../../../shared/spec/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))))
+            .unwrap()
+    }
+
+    fn run(text: &str, f: impl FnOnce(&str, &Tree) -> Result<Vec<TextEdit>>) -> String {
+        let out = apply(text, &f(text, &parse(text)).unwrap_or_else(|e| panic!("{e}")));
+        assert!(parse(&out).errors.is_empty(), "does not parse:\n{out}");
+        out
+    }
+
+    #[test]
+    fn new_file_is_json_stringify_with_two_spaces() {
+        assert_eq!(new_settings_text(&[123, 456], Some(456)), fixture("12-settings-linked.json").trim_end());
+        assert_eq!(new_settings_text(&[], None), fixture("13-settings-after-unlink-all.json"));
+        assert_eq!(new_settings_text(&[987654, 555], Some(555)), "{\n  \"accounts\": [\n    987654,\n    555\n  ],\n  \"localDefaultAccount\": 555\n}");
+    }
+
+    #[test]
+    fn append_in_a_pretty_file() {
+        let text = fixture("12-settings-linked.json");
+        let out = run(&text, |t, tr| append(t, tr, "/accounts", &json!(789)));
+        assert_eq!(out, text.replace("    456\n", "    456,\n    789\n"));
+        let out = run(&fixture("13-settings-after-unlink-all.json"), |t, tr| append(t, tr, "/accounts", &json!(1)));
+        assert_eq!(out, "{\n  \"accounts\": [\n    1\n  ]\n}");
+    }
+
+    #[test]
+    fn one_line_arrays_stay_on_one_line() {
+        let text = fixture("14-settings-invalid-default.json");
+        let out = run(&text, |t, tr| append(t, tr, "/accounts", &json!(456)));
+        assert_eq!(out, text.replace("[123]", "[123, 456]"));
+        let out = run(&text, |t, tr| set(t, tr, "/accounts", &json!([1, 2, 3])));
+        assert_eq!(out, text.replace("[123]", "[1, 2, 3]"));
+    }
+
+    #[test]
+    fn set_replaces_and_inserts() {
+        let text = fixture("12-settings-linked.json");
+        let out = run(&text, |t, tr| set(t, tr, "/localDefaultAccount", &json!(123)));
+        assert_eq!(out, text.replace("\": 456\n", "\": 123\n"));
+        let text = fixture("13-settings-after-unlink-all.json");
+        let out = run(&text, |t, tr| set(t, tr, "/localDefaultAccount", &json!(7)));
+        assert_eq!(out, "{\n  \"accounts\": [],\n  \"localDefaultAccount\": 7\n}");
+        let out = run("{}", |t, tr| set(t, tr, "/accounts", &json!([1])));
+        assert_eq!(out, "{\n  \"accounts\": [\n    1\n  ]\n}");
+        let out = run("", |t, tr| set(t, tr, "/accounts", &json!([])));
+        assert_eq!(out, "{\n  \"accounts\": []\n}");
+    }
+
+    #[test]
+    fn four_spaces_and_crlf_are_kept() {
+        let text = "{\r\n    \"accounts\": [\r\n        1\r\n    ]\r\n}\r\n";
+        let out = run(text, |t, tr| set(t, tr, "/localDefaultAccount", &json!(1)));
+        assert_eq!(out, "{\r\n    \"accounts\": [\r\n        1\r\n    ],\r\n    \"localDefaultAccount\": 1\r\n}\r\n");
+        let out = run(text, |t, tr| append(t, tr, "/accounts", &json!(2)));
+        assert_eq!(out, "{\r\n    \"accounts\": [\r\n        1,\r\n        2\r\n    ]\r\n}\r\n");
+    }
+
+    #[test]
+    fn remove_members_and_elements() {
+        let text = fixture("12-settings-linked.json");
+        assert_eq!(run(&text, |t, tr| remove(t, tr, "/localDefaultAccount")), "{\n  \"accounts\": [\n    123,\n    456\n  ]\n}\n");
+        assert_eq!(run(&text, |t, tr| remove(t, tr, "/accounts/0")), text.replace("    123,\n", ""));
+        assert_eq!(run(&text, |t, tr| remove(t, tr, "/accounts/1")), text.replace("    123,\n    456\n", "    123\n"));
+        let t2 = "{\"accounts\": [5]}";
+        assert_eq!(run(t2, |t, tr| remove(t, tr, "/accounts/0")), "{\"accounts\": []}");
+        assert_eq!(run(&text, |t, tr| set(t, tr, "/accounts", &json!([]))), text.replace("[\n    123,\n    456\n  ]", "[]"));
+    }
+
+    #[test]
+    fn errors() {
+        let bad = "{\"accounts\": [1,]}";
+        assert!(matches!(set(bad, &parse(bad), "/accounts", &json!([])), Err(EditError::Unparsable { .. })));
+        let t = "{\"a\": 1}";
+        assert!(matches!(set(t, &parse(t), "/a/b", &json!(1)), Err(EditError::NotAContainer { .. })));
+        assert!(matches!(append(t, &parse(t), "/a", &json!(1)), Err(EditError::NotASequence { .. })));
+        assert!(matches!(remove(t, &parse(t), "/b"), Err(EditError::NotFound { .. })));
+    }
+}

@@ -1,0 +1,217 @@
+//! `.gitignore` upkeep when a directory is linked: LDL `lib/gitignore.js`
+//! `checkAndAddHsFolderToGitignore`, reproduced exactly (spec 2.5), returned as a plan step
+//! instead of written.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use ignore::gitignore::GitignoreBuilder;
+
+use super::edit::{text, FileOp};
+
+/// The block the CLI appends (after trimming the file).
+pub const HS_FOLDER_BLOCK: &str = "\n\n# HubSpot link folder\n.hs\n";
+
+/// What `checkAndAddHsFolderToGitignore(settings_path)` would write, run from `cwd` (the CLI
+/// finds `.git` from the process's working directory, not from the settings file):
+///
+/// - not in git (no `.git` found walking up from `cwd`, or the project directory, the parent
+///   of `.hs`, is not under the directory holding it): nothing;
+/// - any `.gitignore` from the project directory up to the git root ignores `.hs` (as a file
+///   path relative to it, `ignore` package semantics): nothing;
+/// - the target is the nearest of those `.gitignore` files, else `<project>/.gitignore`; if
+///   its text contains `.hs` anywhere (`.hsaccount`, `.hs/`): nothing;
+/// - else the target becomes `<its text trimmed>\n\n# HubSpot link folder\n.hs\n`.
+///
+/// Paths are compared case-insensitively, as LDL lowercases them. An existing `.gitignore` is
+/// changed by an `Edit` (its other bytes are kept), a new one created by a `Write`.
+pub fn check_and_add_hs_folder_to_gitignore(settings_path: &Path, cwd: &Path) -> io::Result<Option<FileOp>> {
+    let settings_path = absolute(settings_path, cwd);
+    let Some(hs_dir) = settings_path.parent() else { return Ok(None) };
+    let Some(project_dir) = hs_dir.parent() else { return Ok(None) };
+    let Some(git_root) = find_up(cwd, ".git").and_then(|g| g.parent().map(Path::to_path_buf)) else { return Ok(None) };
+    let git_cmp = comparison_dir(&git_root);
+    if !comparison_dir(project_dir).starts_with(&git_cmp) {
+        return Ok(None);
+    }
+    let gitignores = gitignore_files(project_dir, &git_cmp);
+    for gi in &gitignores {
+        if ignores(gi, hs_dir)? {
+            return Ok(None);
+        }
+    }
+    match gitignores.first() {
+        Some(target) => {
+            let old = fs::read_to_string(target)?;
+            if old.contains(".hs") {
+                return Ok(None);
+            }
+            let new = format!("{}{HS_FOLDER_BLOCK}", js_trim(&old));
+            Ok(Some(FileOp::Edit { path: target.clone(), edits: text::diff(&old, &new) }))
+        }
+        None => Ok(Some(FileOp::Write {
+            path: project_dir.join(".gitignore"),
+            text: HS_FOLDER_BLOCK.to_string(),
+            mode: None,
+        })),
+    }
+}
+
+/// The nearest `name` at or above `start` (file or directory, like `findup-sync`).
+pub fn find_up(start: &Path, name: &str) -> Option<PathBuf> {
+    start.ancestors().map(|d| d.join(name)).find(|p| p.exists())
+}
+
+/// `makeComparisonDir` applied to a directory: lowercased, ending in a separator, so that
+/// `/repo-other` does not count as inside `/repo`.
+fn comparison_dir(dir: &Path) -> String {
+    let mut s = dir.to_string_lossy().to_lowercase();
+    if !s.ends_with(std::path::MAIN_SEPARATOR) {
+        s.push(std::path::MAIN_SEPARATOR);
+    }
+    s
+}
+
+/// `getGitignoreFiles`: `.gitignore` files from `project_dir` upward while they lie under the
+/// git root, nearest first.
+fn gitignore_files(project_dir: &Path, git_cmp: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut cwd = Some(project_dir.to_path_buf());
+    while let Some(dir) = cwd {
+        match find_up(&dir, ".gitignore") {
+            Some(file) if file.parent().is_some_and(|p| comparison_dir(p).starts_with(git_cmp)) => {
+                cwd = file.parent().and_then(Path::parent).map(Path::to_path_buf);
+                out.push(file);
+            }
+            _ => cwd = None,
+        }
+    }
+    out
+}
+
+/// Whether `gitignore` ignores `path` (as a file, like the `ignore` npm package's `ignores()`,
+/// parents included).
+fn ignores(gitignore: &Path, path: &Path) -> io::Result<bool> {
+    let root = gitignore.parent().unwrap_or(Path::new("/"));
+    let mut b = GitignoreBuilder::new(root);
+    for line in fs::read_to_string(gitignore)?.lines() {
+        // A bad pattern is skipped, as `ignore` skips what it cannot read.
+        let _ = b.add_line(None, line);
+    }
+    let Ok(gi) = b.build() else { return Ok(false) };
+    let Ok(rel) = path.strip_prefix(root) else { return Ok(false) };
+    Ok(gi.matched_path_or_any_parents(rel, false).is_ignore())
+}
+
+/// JavaScript's `String.prototype.trim` (white space, line terminators and the BOM).
+fn js_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+fn absolute(p: &Path, cwd: &Path) -> PathBuf {
+    if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hubspot::edit::apply_ops;
+
+    struct Repo {
+        dir: tempfile::TempDir,
+    }
+
+    impl Repo {
+        fn new() -> Repo {
+            let dir = tempfile::tempdir().unwrap();
+            fs::create_dir(dir.path().join(".git")).unwrap();
+            Repo { dir }
+        }
+        fn p(&self, rel: &str) -> PathBuf {
+            self.dir.path().join(rel)
+        }
+        fn write(&self, rel: &str, text: &str) {
+            let p = self.p(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        fn run(&self, project: &str) -> Option<FileOp> {
+            let project = self.p(project);
+            fs::create_dir_all(&project).unwrap();
+            let op = check_and_add_hs_folder_to_gitignore(&project.join(".hs/settings.json"), &project).unwrap();
+            if let Some(op) = &op {
+                apply_ops(std::slice::from_ref(op)).unwrap();
+            }
+            op
+        }
+    }
+
+    #[test]
+    fn fixture_29_root_gitignore_gets_the_block() {
+        let repo = Repo::new();
+        repo.write(".gitignore", "node_modules\n");
+        assert!(repo.run("sub").is_some());
+        let want = fs::read_to_string("/work/shared/spec/fixtures/29-gitignore-after-link.txt")
+            .unwrap_or_else(|_| "node_modules\n\n# HubSpot link folder\n.hs\n".into());
+        assert_eq!(fs::read_to_string(repo.p(".gitignore")).unwrap(), want);
+    }
+
+    #[test]
+    fn no_gitignore_creates_one_in_the_project_dir() {
+        let repo = Repo::new();
+        let op = repo.run("app").unwrap();
+        assert!(matches!(op, FileOp::Write { .. }));
+        assert_eq!(fs::read_to_string(repo.p("app/.gitignore")).unwrap(), "\n\n# HubSpot link folder\n.hs\n");
+    }
+
+    #[test]
+    fn nearest_gitignore_is_the_target() {
+        let repo = Repo::new();
+        repo.write(".gitignore", "dist\n");
+        repo.write("a/.gitignore", "\n  tmp  \n\n");
+        repo.run("a/b");
+        assert_eq!(fs::read_to_string(repo.p("a/.gitignore")).unwrap(), "tmp\n\n# HubSpot link folder\n.hs\n");
+        assert_eq!(fs::read_to_string(repo.p(".gitignore")).unwrap(), "dist\n");
+    }
+
+    #[test]
+    fn already_ignored_or_mentioned_means_nothing() {
+        for (text, why) in [(".hs\n", "pattern"), ("**/.hs\n", "glob"), ("sub/\n", "parent dir"), (".hsaccount\n", "substring"), (".hs/\n", "substring of a dir pattern")] {
+            let repo = Repo::new();
+            repo.write(".gitignore", text);
+            assert!(repo.run("sub").is_none(), "{why}");
+            assert_eq!(fs::read_to_string(repo.p(".gitignore")).unwrap(), text);
+        }
+        // Ignored by an outer file: the inner one is left alone.
+        let repo = Repo::new();
+        repo.write(".gitignore", "sub/.hs\n");
+        repo.write("sub/.gitignore", "x\n");
+        assert!(repo.run("sub").is_none());
+    }
+
+    #[test]
+    fn a_negated_pattern_does_not_count_as_ignored_but_the_substring_does() {
+        let repo = Repo::new();
+        repo.write(".gitignore", ".hs\n!.hs\n");
+        assert!(repo.run("sub").is_none());
+    }
+
+    #[test]
+    fn outside_git_nothing_happens() {
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("p");
+        fs::create_dir_all(&project).unwrap();
+        assert!(check_and_add_hs_folder_to_gitignore(&project.join(".hs/settings.json"), &project).unwrap().is_none());
+    }
+
+    #[test]
+    fn gitignore_above_the_git_root_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".gitignore"), "other\n").unwrap();
+        fs::create_dir_all(dir.path().join("repo/.git")).unwrap();
+        let project = dir.path().join("repo");
+        let op = check_and_add_hs_folder_to_gitignore(&project.join(".hs/settings.json"), &project).unwrap().unwrap();
+        assert_eq!(op.path(), project.join(".gitignore"));
+    }
+}
