@@ -1,17 +1,58 @@
 //! The HubSpot CLI's world, with no LSP types: the typed config model, where the CLI looks
 //! and which file or account wins, credentials, auth and the API client, and
 //! comment-preserving file edits.
+//!
+//! Layering: `lsp -> analysis -> hubspot -> syntax`. Nothing here depends on `analysis`;
+//! file access goes through [`discovery::Files`], which `analysis::World` implements over
+//! open buffers and the disk.
 
 pub mod api;
+pub mod discovery;
 pub mod edit;
+pub mod env_config;
 pub mod gitignore;
 pub mod ignore_rules;
 pub mod link;
+pub mod load;
 pub mod model;
 pub mod ops;
+pub mod precedence;
 pub mod secret;
+pub mod settings;
 pub mod store;
+pub mod target;
 pub mod write;
 
+pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, Files};
 pub use model::{Account, AuthType, Config, HubEnv};
+pub use precedence::{InForceAccount, ResolveError, Source};
 pub use secret::Secret;
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The copies in `testdata/` are the spec's fixtures, byte for byte, when the shared
+    /// folder is beside the repository (as in CI) or beside a folder of worktrees; without
+    /// it there is nothing to compare.
+    #[test]
+    fn fixtures_match_the_spec() {
+        let candidates = [
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec/fixtures"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/fixtures"),
+        ];
+        let copies = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/hubspot/testdata"));
+        let Some(shared) = candidates.iter().map(Path::new).find(|p| p.is_dir()) else { return };
+        let mut compared = 0;
+        for entry in std::fs::read_dir(copies).unwrap().flatten() {
+            let name = entry.file_name();
+            if name == "README.md" {
+                continue;
+            }
+            let original = std::fs::read(shared.join(&name)).unwrap_or_else(|_| panic!("{name:?} is not a spec fixture"));
+            assert_eq!(std::fs::read(entry.path()).unwrap(), original, "{name:?} differs from the spec's copy");
+            compared += 1;
+        }
+        assert!(compared > 0);
+    }
+}

@@ -187,7 +187,9 @@ impl Config {
     /// a mapping is an empty config, entries that are not mappings are skipped.
     pub fn from_value(root: &Value) -> Config {
         let Some(map) = root.as_object() else { return Config::empty() };
-        let (shape, list_key) = if map.contains_key("portals") { (Shape::Legacy, "portals") } else { (Shape::Current, "accounts") };
+        // Only a truthy `portals` replaces `accounts` (`if (parsedConfig.portals)`).
+        let legacy = map.get("portals").is_some_and(truthy);
+        let (shape, list_key) = if legacy { (Shape::Legacy, "portals") } else { (Shape::Current, "accounts") };
         let accounts: Vec<Account> = match map.get(list_key) {
             Some(Value::Array(items)) => items
                 .iter()
@@ -219,26 +221,9 @@ impl Config {
         cfg
     }
 
-    /// Spec 1.6, the "inferred identifier" lookup: a number, or a string `parseInt` reads as
-    /// one, matches a numeric `accountId`; otherwise, and as a fallback, the exact name.
-    /// First match in file order wins.
+    /// Spec 1.6, the "inferred identifier" lookup (see [`find_by_identifier`]).
     pub fn find(&self, ident: &Value) -> Option<&Account> {
-        let as_id = match ident {
-            Value::Number(n) => n.as_i64(),
-            Value::String(s) => parse_int_js(s),
-            _ => None,
-        };
-        if let Some(id) = as_id {
-            if let Some(a) = self.accounts.iter().find(|a| a.account_id == Some(id)) {
-                return Some(a);
-            }
-        }
-        let name = match ident {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => return None,
-        };
-        self.accounts.iter().find(|a| a.name.as_deref() == Some(name.as_str()))
+        find_by_identifier(&self.accounts, ident, |a| a.account_id, |a| a.name.as_deref())
     }
 
     /// `find` for text typed by a user (a command's `account` argument).
@@ -260,18 +245,57 @@ impl Config {
     }
 }
 
-/// JavaScript's `parseInt(s, 10)`: leading whitespace, a sign, digits up to the first
-/// non-digit (`"123abc"` is 123, `"abc"` is nothing).
+/// Spec 1.6, `getConfigAccountByInferredIdentifier`, over any list of accounts (the model's,
+/// or entries of a syntax tree): a number, or a string `parseInt` reads as one, matches a
+/// numeric `accountId` (`===`, so a quoted `'123'` never does); otherwise, and as a
+/// fallback, the exact name, compared with `String(identifier)` so digit names work.
+/// First match in file order wins. Identifiers other than numbers and strings match nothing.
+pub fn find_by_identifier<'a, T>(
+    items: &'a [T],
+    ident: &Value,
+    id: impl Fn(&T) -> Option<i64>,
+    name: impl Fn(&T) -> Option<&str>,
+) -> Option<&'a T> {
+    let (as_id, text) = match ident {
+        Value::Number(n) => match n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)) {
+            // `String(123.0)` is "123".
+            Some(i) => (Some(i), i.to_string()),
+            None => (None, n.to_string()),
+        },
+        Value::String(s) => (parse_int_js(s), s.clone()),
+        _ => return None,
+    };
+    if let Some(wanted) = as_id {
+        if let Some(found) = items.iter().find(|a| id(a) == Some(wanted)) {
+            return Some(found);
+        }
+    }
+    items.iter().find(|a| name(a) == Some(text.as_str()))
+}
+
+/// JavaScript's `parseInt(s)` without a radix, as the CLI calls it: leading whitespace (the
+/// JavaScript set, BOM included), a sign, then decimal digits up to the first non-digit
+/// (`"123abc"` is 123), or hexadecimal after `0x` (`"0x1A"` is 26). `None` is NaN.
 pub fn parse_int_js(s: &str) -> Option<i64> {
-    let t = s.trim_start();
+    let t = s.trim_start_matches(is_js_whitespace);
     let (neg, rest) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let digits: &str = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
-    let n: i64 = digits.parse().ok()?;
+    let (radix, rest) = match rest.get(..2) {
+        Some("0x" | "0X") => (16, &rest[2..]),
+        _ => (10, rest),
+    };
+    let digits = &rest[..rest.bytes().take_while(|b| (*b as char).is_digit(radix)).count()];
+    let n = i64::from_str_radix(digits, radix).ok()?;
     Some(if neg { -n } else { n })
+}
+
+/// `StrWhiteSpaceChar`: Unicode spaces and line terminators plus the BOM, but not U+0085,
+/// which Rust counts as whitespace and JavaScript does not.
+fn is_js_whitespace(c: char) -> bool {
+    c == '\u{feff}' || (c.is_whitespace() && c != '\u{85}')
 }
 
 /// JavaScript truthiness of a parsed value.
@@ -376,6 +400,8 @@ mod tests {
         assert_eq!(c.accounts.len(), 1);
         assert_eq!(c.accounts[0].name.as_deref(), Some("kept"));
         assert_eq!(c.default_account, None);
+        let c = cfg("portals: ~\naccounts:\n  - {name: kept, accountId: 1}\n");
+        assert_eq!((c.shape, c.accounts.len()), (Shape::Current, 1));
     }
 
     #[test]
@@ -400,6 +426,24 @@ mod tests {
         assert!(c.find(&json!(123)).is_none());
         assert_eq!(c.find_str("b").and_then(|a| a.name.as_deref()), Some("b"));
         assert_eq!(c.find_str("111x").and_then(|a| a.name.as_deref()), Some("2024"));
+        assert_eq!(c.find(&json!(2024.0)).and_then(|a| a.name.as_deref()), Some("c"));
+        assert!(c.find(&json!(true)).is_none());
+    }
+
+    #[test]
+    fn parse_int_like_javascript() {
+        assert_eq!(parse_int_js("  222abc\n"), Some(222));
+        assert_eq!(parse_int_js("12 ab"), Some(12));
+        assert_eq!(parse_int_js("\u{feff}\u{a0}7"), Some(7));
+        assert_eq!(parse_int_js("\u{85}7"), None);
+        assert_eq!(parse_int_js("0x1A"), Some(26));
+        assert_eq!(parse_int_js("0x"), None);
+        assert_eq!(parse_int_js("-0X10"), Some(-16));
+        assert_eq!(parse_int_js("abc"), None);
+        assert_eq!(parse_int_js(""), None);
+        assert_eq!(parse_int_js("-5"), Some(-5));
+        assert_eq!(parse_int_js("+"), None);
+        assert_eq!(parse_int_js("99999999999999999999"), None);
     }
 
     #[test]

@@ -1,0 +1,335 @@
+//! Where the CLI looks: the process inputs that matter ([`Env`]), which config file it reads
+//! for a directory ([`locate`], spec 1.1), and the upward searches for the per-directory
+//! files (spec 1.1 step 5, 2.2, 3.2).
+//!
+//! Nothing here touches the disk directly: every probe goes through [`Files`], so the
+//! language server can answer from open buffers and tests can answer from a list.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Component, Path, PathBuf};
+
+use super::env_config::{self, EnvConfigError};
+use super::model::Config;
+
+/// `~/.hscli`, the global config folder (spec §0).
+pub const GLOBAL_DIR: &str = ".hscli";
+/// `~/.hscli/config.yml`. Only `.yml`: a `config.yaml` there is not recognised (spec 1.1 step 4).
+pub const GLOBAL_FILE: &str = "config.yml";
+/// The legacy names, in the order the CLI tries them in each directory (spec 1.1 step 5).
+pub const LEGACY_FILES: [&str; 2] = ["hubspot.config.yml", "hubspot.config.yaml"];
+/// The linked-directory settings, relative to the directory they speak for (spec 2.2).
+pub const SETTINGS_FILE: &str = ".hs/settings.json";
+/// The per-directory default account override (spec 3.2).
+pub const HSACCOUNT_FILE: &str = ".hsaccount";
+
+/// What discovery needs to know about files. `read` is `None` for a file that is missing
+/// or cannot be read; callers that must tell the two apart ask `is_file` first.
+pub trait Files {
+    fn is_file(&self, path: &Path) -> bool;
+    fn read(&self, path: &Path) -> Option<String>;
+}
+
+/// The real file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Disk;
+
+impl Files for Disk {
+    fn is_file(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+
+    fn read(&self, path: &Path) -> Option<String> {
+        // The CLI reads as UTF-8 and never fails on bad bytes; neither do we.
+        std::fs::read(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+}
+
+/// The process inputs that decide where the CLI looks and what it reads.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Env {
+    /// `HOME`, made absolute. `None` when unset or empty.
+    pub home: Option<PathBuf>,
+    /// `HUBSPOT_CONFIG_PATH`, or `initializationOptions.configPath` (which wins), made
+    /// absolute the way `--config` is (joined onto the current directory, spec 1.1).
+    pub config_path: Option<PathBuf>,
+    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG` is exactly `"true"`: the config comes from environment
+    /// variables and no file is read (spec 1.1 step 2; `TRUE` or `1` is off).
+    pub use_env: bool,
+    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG` has any non-empty value. Token write-back tests
+    /// truthiness, not `"true"` (spec 1.7, §9): with `=1` the file is read but refreshed
+    /// tokens are never written to it.
+    pub use_env_set: bool,
+    /// `buildConfigFromEnvironment()` (spec 4.1), present exactly when `use_env` is.
+    pub environment: Option<Result<Config, EnvConfigError>>,
+}
+
+impl Env {
+    /// From a variable lookup, so tests need no process environment. `cwd` is what relative
+    /// paths are joined onto; `config_path_override` is `initializationOptions.configPath`.
+    pub fn from_vars(var: impl Fn(&str) -> Option<OsString>, cwd: &Path, config_path_override: Option<PathBuf>) -> Env {
+        let set = |k: &str| var(k).filter(|v| !v.is_empty());
+        let absolute = |p: PathBuf| if p.is_absolute() { p } else { cwd.join(p) };
+        let use_env_raw = set("USE_ENVIRONMENT_HUBSPOT_CONFIG");
+        let use_env = use_env_raw.as_deref() == Some(OsStr::new("true"));
+        Env {
+            home: set("HOME").map(PathBuf::from).map(absolute),
+            config_path: config_path_override.filter(|p| !p.as_os_str().is_empty()).or_else(|| set("HUBSPOT_CONFIG_PATH").map(PathBuf::from)).map(absolute),
+            use_env,
+            use_env_set: use_env_raw.is_some(),
+            environment: use_env.then(|| env_config::build(|k| var(k).and_then(|v| v.into_string().ok()))),
+        }
+    }
+
+    pub fn from_process(config_path_override: Option<PathBuf>) -> Env {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        Env::from_vars(|k| std::env::var_os(k), &cwd, config_path_override)
+    }
+
+    /// `<home>/.hscli/config.yml`.
+    pub fn global_path(&self) -> Option<PathBuf> {
+        self.home.as_ref().map(|h| h.join(GLOBAL_DIR).join(GLOBAL_FILE))
+    }
+
+    pub fn is_global_path(&self, path: &Path) -> bool {
+        self.global_path().is_some_and(|g| same_path(&g, path))
+    }
+
+    /// Whether refreshed tokens may be written back to the config file (spec 1.7).
+    pub fn persists_tokens(&self) -> bool {
+        !self.use_env_set
+    }
+}
+
+/// Which kind of config file is in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigKind {
+    /// `~/.hscli/config.yml`, found or named by `HUBSPOT_CONFIG_PATH`.
+    Global,
+    /// `HUBSPOT_CONFIG_PATH`/`configPath` pointing elsewhere than the global path: read like
+    /// the global config, but written in the legacy shape and without `.hsaccount` (spec 1.5, 3.3).
+    Custom,
+    /// A `hubspot.config.yml`/`.yaml` found walking up.
+    Legacy,
+}
+
+/// The outcome of the spec 1.1 algorithm for one directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigLocation {
+    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG=true`: one account from environment variables (spec 4.1).
+    Environment,
+    /// The file the CLI reads.
+    File { kind: ConfigKind, path: PathBuf },
+    /// `HUBSPOT_CONFIG_PATH` names a file that does not exist. The CLI does not check at this
+    /// step (spec 1.1 step 3); reading then fails with "No config file found at <path>.".
+    Missing { path: PathBuf },
+    /// No config anywhere ("Attempted to get config file path, but no config file was found.").
+    None,
+    /// Both `USE_ENVIRONMENT_HUBSPOT_CONFIG=true` and `HUBSPOT_CONFIG_PATH` (spec 1.1 step 1).
+    Conflict,
+}
+
+impl ConfigLocation {
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            ConfigLocation::File { path, .. } | ConfigLocation::Missing { path } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// `.hsaccount` is only honoured when the config in force is the global path and the
+    /// file exists (spec 3.3 step 2). Env mode has its own rule, see `precedence`.
+    pub fn honours_hsaccount(&self) -> bool {
+        matches!(self, ConfigLocation::File { kind: ConfigKind::Global, .. })
+    }
+}
+
+/// Spec 1.1: which config the CLI reads when run in `dir`.
+pub fn locate(env: &Env, dir: &Path, files: &impl Files) -> ConfigLocation {
+    match (env.use_env, &env.config_path) {
+        (true, Some(_)) => ConfigLocation::Conflict,
+        (true, None) => ConfigLocation::Environment,
+        (false, Some(path)) => {
+            if !files.is_file(path) {
+                return ConfigLocation::Missing { path: path.clone() };
+            }
+            let kind = if env.is_global_path(path) { ConfigKind::Global } else { ConfigKind::Custom };
+            ConfigLocation::File { kind, path: path.clone() }
+        }
+        (false, None) => file_ignoring_env_mode(env, dir, files).map_or(ConfigLocation::None, |(kind, path)| ConfigLocation::File { kind, path }),
+    }
+}
+
+/// Steps 4 and 5 alone: the global file if it exists, else the nearest legacy file. This is
+/// also what `getConfigFilePath()` answers in env mode, where the CLI still asks for a path
+/// when it resolves the default account (spec 4.1 caveats).
+pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &impl Files) -> Option<(ConfigKind, PathBuf)> {
+    if let Some(global) = env.global_path().filter(|g| files.is_file(g)) {
+        return Some((ConfigKind::Global, global));
+    }
+    legacy_above(dir, files).map(|p| (ConfigKind::Legacy, p))
+}
+
+/// The nearest `hubspot.config.yml`, then `.yaml`, walking up from `dir` (`.yml` first in
+/// each directory; the nearest directory wins).
+pub fn legacy_above(dir: &Path, files: &impl Files) -> Option<PathBuf> {
+    dir.ancestors().find_map(|d| LEGACY_FILES.iter().map(|n| d.join(n)).find(|p| files.is_file(p)))
+}
+
+/// The nearest `rel` (e.g. [`SETTINGS_FILE`], [`HSACCOUNT_FILE`]) walking up from `dir`
+/// (`findup`, spec 2.2, 3.2).
+pub fn find_up(dir: &Path, rel: &str, files: &impl Files) -> Option<PathBuf> {
+    dir.ancestors().map(|d| d.join(rel)).find(|p| files.is_file(p))
+}
+
+/// Paths compare after making them lexically clean. Symlinks are not resolved, because
+/// the CLI compares plain strings (spec 1.5); `--config` paths go through `path.resolve`,
+/// which removes `.` and `..` as `clean` does.
+pub fn same_path(a: &Path, b: &Path) -> bool {
+    clean(a) == clean(b)
+}
+
+/// `.` segments dropped and `..` applied, without touching the file system.
+pub fn clean(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    /// A file system that is a list of paths; `..` resolves as on a disk without symlinks.
+    struct Listed(HashSet<PathBuf>);
+
+    impl Listed {
+        fn new(paths: &[&str]) -> Listed {
+            Listed(paths.iter().map(PathBuf::from).collect())
+        }
+    }
+
+    impl Files for Listed {
+        fn is_file(&self, path: &Path) -> bool {
+            self.0.contains(&clean(path))
+        }
+        fn read(&self, path: &Path) -> Option<String> {
+            self.is_file(path).then(String::new)
+        }
+    }
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Env::from_vars(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| OsString::from(v)), Path::new("/work"), None)
+    }
+
+    fn file(kind: ConfigKind, path: &str) -> ConfigLocation {
+        ConfigLocation::File { kind, path: PathBuf::from(path) }
+    }
+
+    #[test]
+    fn env_is_read_from_variables() {
+        let e = env(&[("HOME", "home"), ("HUBSPOT_CONFIG_PATH", "cfg/hs.yml"), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "1")]);
+        assert_eq!(e.home.as_deref(), Some(Path::new("/work/home")));
+        assert_eq!(e.config_path.as_deref(), Some(Path::new("/work/cfg/hs.yml")));
+        assert_eq!(e.global_path().as_deref(), Some(Path::new("/work/home/.hscli/config.yml")));
+        // `1` is not `true`: files are read, but token writes are suppressed.
+        assert!(!e.use_env);
+        assert!(e.use_env_set);
+        assert!(!e.persists_tokens());
+        assert_eq!(e.environment, None);
+
+        let e = env(&[("HOME", ""), ("HUBSPOT_CONFIG_PATH", ""), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "TRUE")]);
+        assert_eq!((e.home, e.config_path, e.use_env, e.use_env_set), (None, None, false, true));
+
+        let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", "7")]);
+        assert!(e.use_env);
+        assert_eq!(e.environment, Some(Err(EnvConfigError::InvalidAuthType)));
+        assert!(env(&[]).persists_tokens());
+    }
+
+    #[test]
+    fn config_path_override_wins_over_the_variable() {
+        let vars = |k: &str| (k == "HUBSPOT_CONFIG_PATH").then(|| OsString::from("/from/env.yml"));
+        let e = Env::from_vars(vars, Path::new("/w"), Some(PathBuf::from("rel.yml")));
+        assert_eq!(e.config_path.as_deref(), Some(Path::new("/w/rel.yml")));
+        let e = Env::from_vars(vars, Path::new("/w"), None);
+        assert_eq!(e.config_path.as_deref(), Some(Path::new("/from/env.yml")));
+    }
+
+    #[test]
+    fn spec_1_1_order() {
+        let dir = Path::new("/p/a/b");
+        let home = [("HOME", "/h")];
+        let global = "/h/.hscli/config.yml";
+        let fs = Listed::new(&[global, "/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/x.yml"]);
+
+        // 1, 2: env mode, and its conflict with an explicit path.
+        assert_eq!(locate(&env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_CONFIG_PATH", "/x.yml")]), dir, &fs), ConfigLocation::Conflict);
+        assert_eq!(locate(&env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true")]), dir, &fs), ConfigLocation::Environment);
+        // 3: an explicit path, existing or not; the global path spelled differently is still global.
+        assert_eq!(locate(&env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/x.yml")]), dir, &fs), file(ConfigKind::Custom, "/x.yml"));
+        assert_eq!(
+            locate(&env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/nonexist.yml")]), dir, &fs),
+            ConfigLocation::Missing { path: PathBuf::from("/nonexist.yml") }
+        );
+        // The global path spelled with `.` and `..` is still the global config. (The CLI
+        // compares raw strings, but `--config` goes through `path.resolve` first.)
+        let spelled = env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/h/./.hscli/../.hscli/config.yml")]);
+        assert!(locate(&spelled, dir, &fs).honours_hsaccount());
+        // 4: the global file beats any legacy file.
+        assert_eq!(locate(&env(&home), dir, &fs), file(ConfigKind::Global, global));
+        // 5: otherwise the nearest legacy file; `.yml` before `.yaml` in the same directory.
+        let no_global = Listed::new(&["/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/p/a/hubspot.config.yml"]);
+        assert_eq!(locate(&env(&home), dir, &no_global), file(ConfigKind::Legacy, "/p/a/hubspot.config.yml"));
+        assert_eq!(locate(&env(&home), Path::new("/p/other"), &no_global), file(ConfigKind::Legacy, "/p/hubspot.config.yml"));
+        // 6: nothing.
+        assert_eq!(locate(&env(&home), Path::new("/q"), &no_global), ConfigLocation::None);
+        assert_eq!(locate(&env(&[]), Path::new("/q"), &fs), ConfigLocation::None);
+    }
+
+    #[test]
+    fn only_config_yml_is_global() {
+        let fs = Listed::new(&["/h/.hscli/config.yaml"]);
+        assert_eq!(locate(&env(&[("HOME", "/h")]), Path::new("/p"), &fs), ConfigLocation::None);
+    }
+
+    #[test]
+    fn upward_searches_take_the_nearest() {
+        let fs = Listed::new(&["/p/.hs/settings.json", "/p/a/.hs/settings.json", "/.hsaccount"]);
+        assert_eq!(find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/a/.hs/settings.json")));
+        assert_eq!(find_up(Path::new("/p/c"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/.hs/settings.json")));
+        assert_eq!(find_up(Path::new("/p/a"), HSACCOUNT_FILE, &fs).as_deref(), Some(Path::new("/.hsaccount")));
+        assert_eq!(find_up(Path::new("/q"), SETTINGS_FILE, &fs), None);
+        assert_eq!(legacy_above(Path::new("/p"), &fs), None);
+    }
+
+    #[test]
+    fn real_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("a/b");
+        std::fs::create_dir_all(&sub).unwrap();
+        std::fs::write(dir.path().join("hubspot.config.yaml"), "accounts: []\n").unwrap();
+        let found = legacy_above(&sub, &Disk).unwrap();
+        assert_eq!(found, dir.path().join("hubspot.config.yaml"));
+        assert_eq!(Disk.read(&found).as_deref(), Some("accounts: []\n"));
+        assert_eq!(Disk.read(&sub), None);
+        assert!(!Disk.is_file(&sub));
+    }
+
+    #[test]
+    fn paths_compare_lexically() {
+        assert!(same_path(Path::new("/a/./b/../c"), Path::new("/a/c")));
+        assert!(!same_path(Path::new("/a/c"), Path::new("/a/C")));
+        assert_eq!(clean(Path::new("/../x")), PathBuf::from("/x"));
+    }
+}
