@@ -49,6 +49,11 @@ impl Session {
         World::new(overlay, self.disk.clone(), std::sync::Arc::new(crate::analysis::world::Env::from_process(self.options.config_path.clone())))
     }
 
+    /// Where the CLI looks, as this server sees it (`configPath` wins over the environment).
+    pub fn env(&self) -> crate::hubspot::discovery::Env {
+        crate::hubspot::discovery::Env::from_process(self.options.config_path.clone())
+    }
+
     pub fn snapshot(&self, uri: &Uri) -> Option<(Document, World)> {
         Some((self.documents.get(uri)?.clone(), self.world()))
     }

@@ -70,7 +70,7 @@ pub fn use_account(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let dir = ctx.directory(a.directory.as_deref())?;
     let file = target::config_file(&ctx.env, &dir)?;
     let account = target::find_account(&file.config, &ident, &file.path)?;
-    to_value(target::use_account(&file, &account, a.directory.is_some().then_some(dir.as_path()))?)
+    target::use_account(&file, &account, &dir)
 }
 
 pub fn remove(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {

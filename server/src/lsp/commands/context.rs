@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::Value;
 use tower_lsp_server::ls_types::{
     notification::Progress as ProgressNotification, request::WorkDoneProgressCreate, NumberOrString, ProgressParams,
     ProgressParamsValue, ProgressToken, WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressCreateParams,
@@ -124,9 +123,4 @@ pub fn progress_pump(handle: Option<ProgressHandle>) -> (impl Fn(crate::hubspot:
         }
     });
     (move |p| drop(tx.send(p)), task)
-}
-
-/// `Value` helper for results built by hand.
-pub fn obj(pairs: Vec<(&str, Value)>) -> Value {
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
