@@ -5,6 +5,7 @@
 pub mod edit;
 pub mod gitignore;
 pub mod link;
+pub mod migrate;
 pub mod model;
 pub mod secret;
 pub mod write;

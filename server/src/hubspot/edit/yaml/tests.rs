@@ -390,3 +390,19 @@ fn style_is_detected_from_the_file() {
     // 4-space mappings, sequences not indented under their key.
     set_ok("a:\n    b: 1\nl:\n- x\n", "/m", json!({"l": ["z"]}), "a:\n    b: 1\nl:\n- x\nm:\n    l:\n    - z\n");
 }
+
+#[test]
+fn insert_before_goes_above_the_entry_and_its_comments() {
+    let text = "a: 1\n\n# the accounts\naccounts:\n  - name: x\n";
+    let mut ed = YamlEditor::new(text).unwrap();
+    ed.insert_before("", "env", &json!("qa"), "accounts").unwrap();
+    ed.insert_before("", "flags", &json!(["F"]), "accounts").unwrap();
+    assert_eq!(ed.text(), "a: 1\n\nenv: qa\nflags:\n  - F\n# the accounts\naccounts:\n  - name: x\n");
+    // Falls back to set where it cannot.
+    let mut ed = YamlEditor::new("{a: 1}\n").unwrap();
+    ed.insert_before("", "b", &json!(2), "a").unwrap();
+    assert_eq!(ed.text(), "{a: 1, b: 2}\n");
+    let mut ed = YamlEditor::new("a: 1\n").unwrap();
+    ed.insert_before("", "a", &json!(2), "missing").unwrap();
+    assert_eq!(ed.text(), "a: 2\n");
+}
