@@ -372,9 +372,7 @@ mod tests {
     use serde_json::json;
 
     fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("/work/shared/spec/fixtures/{name}"))
-            .or_else(|_| std::fs::read_to_string(format!("{}/../../../shared/spec/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))))
-            .unwrap()
+        std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
     }
 
     fn run(text: &str, f: impl FnOnce(&str, &Tree) -> Result<Vec<TextEdit>>) -> String {

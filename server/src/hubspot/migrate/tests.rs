@@ -5,7 +5,7 @@ use crate::hubspot::edit::apply;
 use crate::syntax::yaml::parse;
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("/work/shared/spec/fixtures/{name}")).unwrap()
+    std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
 }
 
 fn paths() -> (PathBuf, PathBuf) {

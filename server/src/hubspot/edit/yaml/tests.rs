@@ -5,9 +5,7 @@ use crate::hubspot::edit::apply;
 use crate::syntax::yaml::parse;
 
 fn fixture(name: &str) -> String {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/fixtures/");
-    let alt = "/work/shared/spec/fixtures/";
-    std::fs::read_to_string(format!("{dir}{name}")).or_else(|_| std::fs::read_to_string(format!("{alt}{name}"))).unwrap()
+    std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
 }
 
 /// Run an edit and check the whole resulting file, byte for byte, and that it reads back.
