@@ -14,6 +14,7 @@ pub mod gitignore;
 pub mod ignore_rules;
 pub mod link;
 pub mod load;
+pub mod migrate;
 pub mod model;
 pub mod ops;
 pub mod precedence;

@@ -107,8 +107,9 @@ fn show(pointer: &str) -> &str {
 pub type Result<T> = std::result::Result<T, EditError>;
 
 /// Apply non-overlapping edits given in any order. Edits that do not fit the text or overlap
-/// an earlier one are dropped rather than corrupting it (they are a caller bug; debug builds
-/// assert). Insertions at the same offset keep their given order.
+/// an earlier one are dropped (and logged) rather than corrupting it or panicking: they are a
+/// caller bug, or edits computed from another version of the text. Insertions at the same
+/// offset keep their given order.
 pub fn apply(text: &str, edits: &[TextEdit]) -> String {
     let mut order: Vec<usize> = (0..edits.len()).collect();
     order.sort_by_key(|&i| (edits[i].range.start, edits[i].range.end, i));
@@ -118,8 +119,8 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> String {
         let e = &edits[i];
         let (s, t) = (e.range.start as usize, e.range.end as usize);
         let fits = s >= at && t <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(t);
-        debug_assert!(fits, "edit {:?} overlaps or is out of bounds", e.range);
         if !fits {
+            tracing::warn!("dropped an edit at {:?}: it overlaps another or does not fit the text", e.range);
             continue;
         }
         out.push_str(&text[at..s]);
@@ -234,6 +235,14 @@ mod tests {
         assert_eq!(apply("abc", &[]), "abc");
         assert_eq!(apply("abc", &[TextEdit::insert(3, "d")]), "abcd");
         assert_eq!(apply("", &[TextEdit::insert(0, "x")]), "x");
+    }
+
+    #[test]
+    fn bad_edits_are_dropped_not_applied() {
+        let edits = [TextEdit::replace(r(0, 2), "X"), TextEdit::replace(r(1, 3), "Y"), TextEdit::insert(99, "Z")];
+        assert_eq!(apply("abcd", &edits), "Xcd");
+        // Not on a character boundary.
+        assert_eq!(apply("é", &[TextEdit::insert(1, "x")]), "é");
     }
 
     #[test]

@@ -114,6 +114,36 @@ impl YamlEditor {
         })
     }
 
+    /// Add the missing key `key` to the block mapping at `map_pointer` just above its entry
+    /// `before` (and above the comment lines directly over it), e.g. a top-level setting
+    /// above `accounts`, where the CLI writes them (spec 1.4). Falls back to [`Self::set`]
+    /// when the key exists or `before` is not a block entry on its own line.
+    pub fn insert_before(&mut self, map_pointer: &str, key: &str, value: &Value, before: &str) -> Result<()> {
+        let pointer = child_pointer(map_pointer, key);
+        let target = self.node(&child_pointer(map_pointer, before)).filter(|s| s.key.is_some());
+        let usable = self.tree.get(&pointer).is_none()
+            && self.tree.get(map_pointer).is_some_and(Value::is_object)
+            && !self.is_flow(map_pointer)
+            && target.is_some_and(|s| starts_line(&self.text, s.entry.start as usize));
+        let Some(target) = target.filter(|_| usable) else { return self.set(&pointer, value) };
+        self.transaction(|ed| {
+            let col = column(&ed.text, target.entry.start as usize);
+            let mut at = line_start(&ed.text, target.entry.start as usize);
+            while at > 0 {
+                let prev = line_start(&ed.text, at - 1);
+                let line = &ed.text[prev..at];
+                if line.trim_start().starts_with('#') && line.len() - line.trim_start_matches(' ').len() == col {
+                    at = prev;
+                } else {
+                    break;
+                }
+            }
+            let entry = ed.block_entry(key, value, col);
+            ed.commit(vec![TextEdit::insert(at, format!("{}{entry}{}", " ".repeat(col), ed.style.nl))])?;
+            ed.expect(&pointer, Some(value))
+        })
+    }
+
     pub fn remove(&mut self, pointer: &str) -> Result<()> {
         let parent = parent_pointer(pointer).to_string();
         let before = self.tree.get(&parent).cloned();

@@ -9,7 +9,7 @@ fn config(ids: &[i64]) -> Config {
 }
 
 fn fixture(name: &str) -> String {
-    fs::read_to_string(format!("/work/shared/spec/fixtures/{name}")).unwrap()
+    fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
 }
 
 fn write(p: &Path, text: &str) {
