@@ -205,31 +205,11 @@ pub fn clean(p: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
-
     use super::*;
-
-    /// A file system that is a list of paths; `..` resolves as on a disk without symlinks.
-    struct Listed(HashSet<PathBuf>);
-
-    impl Listed {
-        fn new(paths: &[&str]) -> Listed {
-            Listed(paths.iter().map(PathBuf::from).collect())
-        }
-    }
-
-    impl Files for Listed {
-        fn is_file(&self, path: &Path) -> bool {
-            self.0.contains(&clean(path))
-        }
-        fn read(&self, path: &Path) -> Option<String> {
-            self.is_file(path).then(String::new)
-        }
-    }
+    use crate::hubspot::test_support::{env_of, MemFiles};
 
     fn env(vars: &[(&str, &str)]) -> Env {
-        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Env::from_vars(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| OsString::from(v)), Path::new("/work"), None)
+        env_of(vars, "/work")
     }
 
     fn file(kind: ConfigKind, path: &str) -> ConfigLocation {
@@ -271,7 +251,7 @@ mod tests {
         let dir = Path::new("/p/a/b");
         let home = [("HOME", "/h")];
         let global = "/h/.hscli/config.yml";
-        let fs = Listed::new(&[global, "/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/x.yml"]);
+        let fs = MemFiles::listed(&[global, "/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/x.yml"]);
 
         // 1, 2: env mode, and its conflict with an explicit path.
         assert_eq!(locate(&env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_CONFIG_PATH", "/x.yml")]), dir, &fs), ConfigLocation::Conflict);
@@ -289,7 +269,7 @@ mod tests {
         // 4: the global file beats any legacy file.
         assert_eq!(locate(&env(&home), dir, &fs), file(ConfigKind::Global, global));
         // 5: otherwise the nearest legacy file; `.yml` before `.yaml` in the same directory.
-        let no_global = Listed::new(&["/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/p/a/hubspot.config.yml"]);
+        let no_global = MemFiles::listed(&["/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/p/a/hubspot.config.yml"]);
         assert_eq!(locate(&env(&home), dir, &no_global), file(ConfigKind::Legacy, "/p/a/hubspot.config.yml"));
         assert_eq!(locate(&env(&home), Path::new("/p/other"), &no_global), file(ConfigKind::Legacy, "/p/hubspot.config.yml"));
         // 6: nothing.
@@ -299,13 +279,13 @@ mod tests {
 
     #[test]
     fn only_config_yml_is_global() {
-        let fs = Listed::new(&["/h/.hscli/config.yaml"]);
+        let fs = MemFiles::listed(&["/h/.hscli/config.yaml"]);
         assert_eq!(locate(&env(&[("HOME", "/h")]), Path::new("/p"), &fs), ConfigLocation::None);
     }
 
     #[test]
     fn upward_searches_take_the_nearest() {
-        let fs = Listed::new(&["/p/.hs/settings.json", "/p/a/.hs/settings.json", "/.hsaccount"]);
+        let fs = MemFiles::listed(&["/p/.hs/settings.json", "/p/a/.hs/settings.json", "/.hsaccount"]);
         assert_eq!(find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/a/.hs/settings.json")));
         assert_eq!(find_up(Path::new("/p/c"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/.hs/settings.json")));
         assert_eq!(find_up(Path::new("/p/a"), HSACCOUNT_FILE, &fs).as_deref(), Some(Path::new("/.hsaccount")));

@@ -13,6 +13,8 @@ pub mod model;
 pub mod precedence;
 pub mod secret;
 pub mod settings;
+#[cfg(test)]
+mod test_support;
 
 pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, Files};
 pub use model::{Account, AuthType, Config, HubEnv};

@@ -272,44 +272,22 @@ pub fn linked_or_all_accounts<'c>(config: &'c Config, dir: &Path, files: &impl F
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::ffi::OsString;
-
     use serde_json::json;
 
     use super::*;
     use crate::hubspot::settings::CAUSE_INVALID_ID;
+    use crate::hubspot::test_support::{env_of, MemFiles};
 
     const GLOBAL: &str = "/h/.hscli/config.yml";
     const ACCOUNTS: &str = "defaultAccount: 123\naccounts:\n  - {name: first, accountId: 123, authType: personalaccesskey, personalAccessKey: pak-1}\n  - {name: second, accountId: 456, authType: personalaccesskey}\n  - {name: third, accountId: 12345678, authType: personalaccesskey}\n  - {name: quoted, accountId: '789'}\n";
 
-    /// Files by path; `None` content is a file that cannot be read.
-    #[derive(Default)]
-    struct Mem(HashMap<PathBuf, Option<String>>);
-
-    impl Mem {
-        fn with(mut self, path: &str, text: &str) -> Mem {
-            self.0.insert(PathBuf::from(path), Some(text.to_string()));
-            self
-        }
-    }
-
-    impl Files for Mem {
-        fn is_file(&self, path: &Path) -> bool {
-            self.0.contains_key(path)
-        }
-        fn read(&self, path: &Path) -> Option<String> {
-            self.0.get(path).cloned().flatten()
-        }
-    }
-
     fn env(vars: &[(&str, &str)]) -> Env {
         let mut all = vec![("HOME", "/h")];
         all.extend_from_slice(vars);
-        Env::from_vars(|k| all.iter().rev().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v)), Path::new("/"), None)
+        env_of(&all, "/")
     }
 
-    fn at(fs: &Mem, dir: &str) -> Result<InForceAccount, ResolveError> {
+    fn at(fs: &MemFiles, dir: &str) -> Result<InForceAccount, ResolveError> {
         resolve(&env(&[]), Path::new(dir), fs)
     }
 
@@ -324,7 +302,7 @@ mod tests {
 
     #[test]
     fn settings_beat_hsaccount_beat_default() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/p/.hs/settings.json", include_str!("testdata/12-settings-linked.json"))
             .with("/p/.hsaccount", include_str!("testdata/15-hsaccount-valid.hsaccount"))
@@ -339,7 +317,7 @@ mod tests {
 
     #[test]
     fn local_default_by_name_and_missing_accounts_list() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/n/.hs/settings.json", "{\"accounts\": [123], \"localDefaultAccount\": \"third\"}")
             .with("/m/.hs/settings.json", "{\"localDefaultAccount\": 456}")
@@ -355,7 +333,7 @@ mod tests {
 
     #[test]
     fn settings_errors() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/i/.hs/settings.json", include_str!("testdata/14-settings-invalid-default.json"))
             .with("/j/.hs/settings.json", "{\"accounts\": [123],")
@@ -369,14 +347,13 @@ mod tests {
         // `null` is no settings file at all.
         assert_eq!(chose(at(&fs, "/k")).1, Source::Default);
         assert_eq!(is_directory_linked(Path::new("/k"), &fs), Ok(false));
-        let mut unreadable = Mem::default().with(GLOBAL, ACCOUNTS);
-        unreadable.0.insert("/u/.hs/settings.json".into(), None);
+        let unreadable = MemFiles::default().with(GLOBAL, ACCOUNTS).unreadable("/u/.hs/settings.json");
         assert_eq!(at(&unreadable, "/u"), Err(ResolveError::SettingsUnreadable { path: "/u/.hs/settings.json".into() }));
     }
 
     #[test]
     fn hsaccount_errors_break_resolution() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/a/.hsaccount", include_str!("testdata/16-hsaccount-invalid-name.hsaccount"))
             .with("/b/.hsaccount", "999")
@@ -393,8 +370,8 @@ mod tests {
     #[test]
     fn hsaccount_only_with_the_global_config() {
         let legacy = "defaultPortal: second\nportals:\n  - {name: first, portalId: 123}\n  - {name: second, portalId: 456}\n";
-        let fs = Mem::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123").with("/custom.yml", ACCOUNTS).with(GLOBAL, ACCOUNTS);
-        let no_global = Mem::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123");
+        let fs = MemFiles::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123").with("/custom.yml", ACCOUNTS).with(GLOBAL, ACCOUNTS);
+        let no_global = MemFiles::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123");
         assert_eq!(chose(at(&no_global, "/p")), (456, Source::Default, some("/p/hubspot.config.yml")));
         let custom = env(&[("HUBSPOT_CONFIG_PATH", "/custom.yml")]);
         assert_eq!(chose(resolve(&custom, Path::new("/p"), &fs)), (123, Source::Default, some("/custom.yml")));
@@ -407,23 +384,23 @@ mod tests {
         let vars = [("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_PORTAL_ID", "4343"), ("HUBSPOT_PERSONAL_ACCESS_KEY", "k")];
         let e = env(&vars);
         // With a global file: the env account, not the file's default.
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS);
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS);
         assert_eq!(resolve(&e, Path::new("/p"), &fs), Ok(InForceAccount { account_id: 4343, name: Some("4343".into()), source: Source::Env, path: None }));
         // No config file anywhere: the CLI fails without `--use-env`.
-        assert_eq!(resolve(&e, Path::new("/p"), &Mem::default()), Err(ResolveError::EnvModeWithoutConfigFile));
+        assert_eq!(resolve(&e, Path::new("/p"), &MemFiles::default()), Err(ResolveError::EnvModeWithoutConfigFile));
         // A legacy file is enough, and `.hsaccount` is then not consulted.
-        let legacy = Mem::default().with("/p/hubspot.config.yml", "accounts: []\n").with("/p/.hsaccount", "1");
+        let legacy = MemFiles::default().with("/p/hubspot.config.yml", "accounts: []\n").with("/p/.hsaccount", "1");
         assert_eq!(resolve(&e, Path::new("/p"), &legacy).map(|a| a.source), Ok(Source::Env));
         // With the global file, `.hsaccount` is consulted against the env account, and fails.
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "123");
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "123");
         assert!(matches!(resolve(&e, Path::new("/p"), &fs), Err(ResolveError::HsAccount { error: HsAccountError::AccountNotFound { id: 123 }, .. })));
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "4343");
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "4343");
         assert_eq!(resolve(&e, Path::new("/p"), &fs).map(|a| a.source), Ok(Source::HsAccount));
         // Settings are checked even in env mode.
-        let fs = Mem::default().with("/p/.hs/settings.json", "{\"accounts\": [4343], \"localDefaultAccount\": 4343}");
+        let fs = MemFiles::default().with("/p/.hs/settings.json", "{\"accounts\": [4343], \"localDefaultAccount\": 4343}");
         assert_eq!(resolve(&e, Path::new("/p"), &fs).map(|a| a.source), Ok(Source::Settings));
         let nan = env(&[vars[0], ("HUBSPOT_ACCOUNT_ID", "abc"), vars[2]]);
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS);
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS);
         assert_eq!(resolve(&nan, Path::new("/p"), &fs), Err(ResolveError::NoDefault { source: Source::Env, path: None }));
         let broken = env(&[vars[0]]);
         assert!(matches!(resolve(&broken, Path::new("/p"), &fs), Err(ResolveError::Config(ConfigError::Environment(_)))));
@@ -431,22 +408,22 @@ mod tests {
 
     #[test]
     fn default_account_by_name_and_unusable_ones() {
-        let fs = Mem::default().with(GLOBAL, include_str!("testdata/08-edge-string-account-id-and-default-by-name.yml"));
+        let fs = MemFiles::default().with(GLOBAL, include_str!("testdata/08-edge-string-account-id-and-default-by-name.yml"));
         assert_eq!(chose(at(&fs, "/p")), (456, Source::Default, some(GLOBAL)));
-        let fs = Mem::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
+        let fs = MemFiles::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
         let e = at(&fs, "/p").unwrap_err();
         assert_eq!(e, ResolveError::NoNumericId { account: "first".into(), source: Source::Default, path: Some(GLOBAL.into()) });
-        let fs = Mem::default().with(GLOBAL, "accounts:\n  - {name: first, accountId: 1}\n");
+        let fs = MemFiles::default().with(GLOBAL, "accounts:\n  - {name: first, accountId: 1}\n");
         assert_eq!(at(&fs, "/p"), Err(ResolveError::NoDefault { source: Source::Default, path: Some(GLOBAL.into()) }));
-        let fs = Mem::default().with(GLOBAL, "defaultAccount: nobody\naccounts:\n  - {name: first, accountId: 1}\n");
+        let fs = MemFiles::default().with(GLOBAL, "defaultAccount: nobody\naccounts:\n  - {name: first, accountId: 1}\n");
         let e = at(&fs, "/p").unwrap_err();
         assert!(e.to_string().starts_with("`defaultAccount` \"nobody\" in /h/.hscli/config.yml names no account"), "{e}");
-        assert!(matches!(at(&Mem::default(), "/p"), Err(ResolveError::Config(ConfigError::NotFound))));
+        assert!(matches!(at(&MemFiles::default(), "/p"), Err(ResolveError::Config(ConfigError::NotFound))));
     }
 
     #[test]
     fn linked_accounts_of_a_directory() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/p/.hs/settings.json", include_str!("testdata/12-settings-linked.json"))
             .with("/r/.hs/settings.json", include_str!("testdata/13-settings-after-unlink-all.json"));
@@ -473,9 +450,9 @@ mod tests {
 
     #[test]
     fn nothing_secret_in_errors_or_results() {
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "pak-1");
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "pak-1");
         let e = at(&fs, "/p").unwrap_err();
-        let chosen = at(&Mem::default().with(GLOBAL, ACCOUNTS), "/p").unwrap();
+        let chosen = at(&MemFiles::default().with(GLOBAL, ACCOUNTS), "/p").unwrap();
         for text in [e.to_string(), format!("{e:?}"), format!("{chosen:?}"), serde_json::to_string(&chosen).unwrap()] {
             assert!(!text.contains("pak-1"), "{text}");
         }
