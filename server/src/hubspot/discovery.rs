@@ -90,6 +90,12 @@ impl Env {
         self.home.as_ref().map(|h| h.join(GLOBAL_DIR).join(GLOBAL_FILE))
     }
 
+    /// The file in the global config's place: the explicit path, else `~/.hscli/config.yml`
+    /// (CONTRACT §2). What the server serves and watches as the global config.
+    pub fn config_file(&self) -> Option<PathBuf> {
+        self.config_path.clone().or_else(|| self.global_path())
+    }
+
     pub fn is_global_path(&self, path: &Path) -> bool {
         self.global_path().is_some_and(|g| same_path(&g, path))
     }
@@ -222,6 +228,7 @@ mod tests {
         assert_eq!(e.home.as_deref(), Some(Path::new("/work/home")));
         assert_eq!(e.config_path.as_deref(), Some(Path::new("/work/cfg/hs.yml")));
         assert_eq!(e.global_path().as_deref(), Some(Path::new("/work/home/.hscli/config.yml")));
+        assert_eq!(e.config_file(), e.config_path);
         // `1` is not `true`: files are read, but token writes are suppressed.
         assert!(!e.use_env);
         assert!(e.use_env_set);
@@ -229,6 +236,7 @@ mod tests {
         assert_eq!(e.environment, None);
 
         let e = env(&[("HOME", ""), ("HUBSPOT_CONFIG_PATH", ""), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "TRUE")]);
+        assert_eq!(e.config_file(), None);
         assert_eq!((e.home, e.config_path, e.use_env, e.use_env_set), (None, None, false, true));
 
         let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", "7")]);
