@@ -448,6 +448,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+        /// Any content in any of the three files, in or out of env mode: an answer, never a panic.
+        #[test]
+        fn any_files_resolve_without_panic(config in "\\PC{0,120}", settings in "\\PC{0,60}", hsaccount in "\\PC{0,12}", env_mode: bool, pick in 0usize..4) {
+            let seeds = [ACCOUNTS, "{\"accounts\": [123], \"localDefaultAccount\": \"first\"}", "0x7b", "portals:\n  - {portalId: 1}\n"];
+            let fs = MemFiles::default().with(GLOBAL, if pick == 0 { seeds[0] } else { &config }).with("/p/.hs/settings.json", if pick == 1 { seeds[1] } else { &settings }).with("/p/.hsaccount", if pick == 2 { seeds[2] } else { &hsaccount }).with("/p/hubspot.config.yml", seeds[3]);
+            let e = if env_mode { env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", &hsaccount), ("HUBSPOT_API_KEY", "k")]) } else { env(&[]) };
+            let r = resolve(&e, Path::new("/p/q"), &fs);
+            let _ = r.as_ref().map_err(ToString::to_string);
+            let _ = is_directory_linked(Path::new("/p"), &fs);
+            if let Ok(loaded) = load_config(&e, Path::new("/p"), &fs) {
+                let _ = linked_or_all_accounts(&loaded.config, Path::new("/p"), &fs);
+            }
+        }
+    }
+
     #[test]
     fn nothing_secret_in_errors_or_results() {
         let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "pak-1");
