@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use crate::hubspot::discovery::{self, ConfigLocation, Files};
+use crate::hubspot::discovery::{self, ConfigLocation, Disk, Files};
 pub use crate::hubspot::discovery::{ConfigKind, Env};
 
 use super::document::{DocKind, SourceFile};
@@ -160,6 +160,9 @@ impl Files for World {
     }
 
     fn read(&self, path: &Path) -> Option<String> {
-        self.read_to_string(path)
+        match self.overlay.get(path) {
+            Some(f) => Some(f.text.to_string()),
+            None => Disk.read(path),
+        }
     }
 }

@@ -52,15 +52,22 @@ pub struct Env {
     /// `HUBSPOT_CONFIG_PATH`, or `initializationOptions.configPath` (which wins), made
     /// absolute the way `--config` is (joined onto the current directory, spec 1.1).
     pub config_path: Option<PathBuf>,
-    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG` is exactly `"true"`: the config comes from environment
-    /// variables and no file is read (spec 1.1 step 2; `TRUE` or `1` is off).
-    pub use_env: bool,
-    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG` has any non-empty value. Token write-back tests
-    /// truthiness, not `"true"` (spec 1.7, §9): with `=1` the file is read but refreshed
-    /// tokens are never written to it.
-    pub use_env_set: bool,
-    /// `buildConfigFromEnvironment()` (spec 4.1), present exactly when `use_env` is.
-    pub environment: Option<Result<Config, EnvConfigError>>,
+    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG`.
+    pub mode: EnvMode,
+}
+
+/// `USE_ENVIRONMENT_HUBSPOT_CONFIG`, which the CLI reads two ways: config reading wants
+/// exactly `"true"` (spec 1.1 step 2), token write-back any truthy value (spec 1.7, §9).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum EnvMode {
+    /// Unset or empty.
+    #[default]
+    Off,
+    /// Set to anything but `true` (`1`, `TRUE`, `yes`): files are read as usual, but
+    /// refreshed tokens are never written back to them.
+    WritesSuppressed,
+    /// Exactly `true`: no file is read; the config is `buildConfigFromEnvironment()` (spec 4.1).
+    On(Result<Config, EnvConfigError>),
 }
 
 impl Env {
@@ -69,14 +76,15 @@ impl Env {
     pub fn from_vars(var: impl Fn(&str) -> Option<OsString>, cwd: &Path, config_path_override: Option<PathBuf>) -> Env {
         let set = |k: &str| var(k).filter(|v| !v.is_empty());
         let absolute = |p: PathBuf| if p.is_absolute() { p } else { cwd.join(p) };
-        let use_env_raw = set("USE_ENVIRONMENT_HUBSPOT_CONFIG");
-        let use_env = use_env_raw.as_deref() == Some(OsStr::new("true"));
+        let mode = match set("USE_ENVIRONMENT_HUBSPOT_CONFIG") {
+            None => EnvMode::Off,
+            Some(v) if v == OsStr::new("true") => EnvMode::On(env_config::build(|k| var(k).and_then(|v| v.into_string().ok()))),
+            Some(_) => EnvMode::WritesSuppressed,
+        };
         Env {
             home: set("HOME").map(PathBuf::from).map(absolute),
             config_path: config_path_override.filter(|p| !p.as_os_str().is_empty()).or_else(|| set("HUBSPOT_CONFIG_PATH").map(PathBuf::from)).map(absolute),
-            use_env,
-            use_env_set: use_env_raw.is_some(),
-            environment: use_env.then(|| env_config::build(|k| var(k).and_then(|v| v.into_string().ok()))),
+            mode,
         }
     }
 
@@ -100,9 +108,14 @@ impl Env {
         self.global_path().is_some_and(|g| same_path(&g, path))
     }
 
+    /// Env-var config mode: `USE_ENVIRONMENT_HUBSPOT_CONFIG=true`.
+    pub fn use_env(&self) -> bool {
+        matches!(self.mode, EnvMode::On(_))
+    }
+
     /// Whether refreshed tokens may be written back to the config file (spec 1.7).
     pub fn persists_tokens(&self) -> bool {
-        !self.use_env_set
+        self.mode == EnvMode::Off
     }
 }
 
@@ -151,7 +164,7 @@ impl ConfigLocation {
 
 /// Spec 1.1: which config the CLI reads when run in `dir`.
 pub fn locate(env: &Env, dir: &Path, files: &impl Files) -> ConfigLocation {
-    match (env.use_env, &env.config_path) {
+    match (env.use_env(), &env.config_path) {
         (true, Some(_)) => ConfigLocation::Conflict,
         (true, None) => ConfigLocation::Environment,
         (false, Some(path)) => {
@@ -230,19 +243,20 @@ mod tests {
         assert_eq!(e.global_path().as_deref(), Some(Path::new("/work/home/.hscli/config.yml")));
         assert_eq!(e.config_file(), e.config_path);
         // `1` is not `true`: files are read, but token writes are suppressed.
-        assert!(!e.use_env);
-        assert!(e.use_env_set);
+        assert_eq!(e.mode, EnvMode::WritesSuppressed);
+        assert!(!e.use_env());
         assert!(!e.persists_tokens());
-        assert_eq!(e.environment, None);
 
         let e = env(&[("HOME", ""), ("HUBSPOT_CONFIG_PATH", ""), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "TRUE")]);
         assert_eq!(e.config_file(), None);
-        assert_eq!((e.home, e.config_path, e.use_env, e.use_env_set), (None, None, false, true));
+        assert_eq!((e.home, e.config_path, e.mode), (None, None, EnvMode::WritesSuppressed));
 
         let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", "7")]);
-        assert!(e.use_env);
-        assert_eq!(e.environment, Some(Err(EnvConfigError::InvalidAuthType)));
-        assert!(env(&[]).persists_tokens());
+        assert!(e.use_env());
+        assert_eq!(e.mode, EnvMode::On(Err(EnvConfigError::InvalidAuthType)));
+        let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "")]);
+        assert_eq!(e.mode, EnvMode::Off);
+        assert!(e.persists_tokens());
     }
 
     #[test]

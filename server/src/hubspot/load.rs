@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::discovery::{locate, ConfigLocation, Env, Files};
+use super::discovery::{locate, ConfigLocation, Env, EnvMode, Files};
 use super::env_config::EnvConfigError;
 use super::model::{truthy, Config};
 
@@ -83,10 +83,10 @@ pub fn load_config(env: &Env, dir: &Path, files: &impl Files) -> Result<LoadedCo
         ConfigLocation::Conflict => return Err(ConfigError::Conflict),
         ConfigLocation::None => return Err(ConfigError::NotFound),
         ConfigLocation::Missing { path } => return Err(ConfigError::Missing { path: path.clone() }),
-        ConfigLocation::Environment => match &env.environment {
-            Some(built) => built.clone().map_err(ConfigError::Environment)?,
-            // An `Env` built by hand with `use_env` but no variables read: nothing to build from.
-            None => return Err(ConfigError::Environment(EnvConfigError::MissingAccountId)),
+        ConfigLocation::Environment => match &env.mode {
+            EnvMode::On(built) => built.clone().map_err(ConfigError::Environment)?,
+            // `locate` answers `Environment` only in this mode.
+            EnvMode::Off | EnvMode::WritesSuppressed => return Err(ConfigError::NotFound),
         },
         ConfigLocation::File { path, .. } => {
             let text = files.read(path).ok_or_else(|| ConfigError::Unreadable { path: path.clone() })?;

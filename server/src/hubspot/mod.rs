@@ -16,7 +16,7 @@ pub mod settings;
 #[cfg(test)]
 mod test_support;
 
-pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, Files};
+pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, EnvMode, Files};
 pub use model::{Account, AuthType, Config, HubEnv};
 pub use precedence::{InForceAccount, ResolveError, Source};
 pub use secret::Secret;

@@ -144,7 +144,7 @@ impl fmt::Display for ResolveError {
             ),
             ResolveError::NoDefault { source: Source::Env, .. } => write!(
                 f,
-                "HUBSPOT_ACCOUNT_ID is not a number, so env mode has no default account: commands fail with {NEEDS_ACCOUNT}. Set HUBSPOT_ACCOUNT_ID to the account id."
+                "HUBSPOT_ACCOUNT_ID is no account id (`parseInt` reads NaN or 0), so env mode has no default account: commands fail with {NEEDS_ACCOUNT}. Set HUBSPOT_ACCOUNT_ID to the account id."
             ),
             ResolveError::NoDefault { path, .. } => write!(
                 f,
