@@ -163,7 +163,7 @@ impl ConfigLocation {
 }
 
 /// Spec 1.1: which config the CLI reads when run in `dir`.
-pub fn locate(env: &Env, dir: &Path, files: &impl Files) -> ConfigLocation {
+pub fn locate(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> ConfigLocation {
     match (env.use_env(), &env.config_path) {
         (true, Some(_)) => ConfigLocation::Conflict,
         (true, None) => ConfigLocation::Environment,
@@ -181,7 +181,7 @@ pub fn locate(env: &Env, dir: &Path, files: &impl Files) -> ConfigLocation {
 /// Steps 4 and 5 alone: the global file if it exists, else the nearest legacy file. This is
 /// also what `getConfigFilePath()` answers in env mode, where the CLI still asks for a path
 /// when it resolves the default account (spec 4.1 caveats).
-pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &impl Files) -> Option<(ConfigKind, PathBuf)> {
+pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Option<(ConfigKind, PathBuf)> {
     if let Some(global) = env.global_path().filter(|g| files.is_file(g)) {
         return Some((ConfigKind::Global, global));
     }
@@ -190,13 +190,13 @@ pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &impl Files) -> Opti
 
 /// The nearest `hubspot.config.yml`, then `.yaml`, walking up from `dir` (`.yml` first in
 /// each directory; the nearest directory wins).
-pub fn legacy_above(dir: &Path, files: &impl Files) -> Option<PathBuf> {
+pub fn legacy_above(dir: &Path, files: &(impl Files + ?Sized)) -> Option<PathBuf> {
     dir.ancestors().find_map(|d| LEGACY_FILES.iter().map(|n| d.join(n)).find(|p| files.is_file(p)))
 }
 
 /// The nearest `rel` (e.g. [`SETTINGS_FILE`], [`HSACCOUNT_FILE`]) walking up from `dir`
 /// (`findup`, spec 2.2, 3.2).
-pub fn find_up(dir: &Path, rel: &str, files: &impl Files) -> Option<PathBuf> {
+pub fn find_up(dir: &Path, rel: &str, files: &(impl Files + ?Sized)) -> Option<PathBuf> {
     dir.ancestors().map(|d| d.join(rel)).find(|p| files.is_file(p))
 }
 
@@ -312,6 +312,9 @@ mod tests {
         assert_eq!(find_up(Path::new("/p/c"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/.hs/settings.json")));
         assert_eq!(find_up(Path::new("/p/a"), HSACCOUNT_FILE, &fs).as_deref(), Some(Path::new("/.hsaccount")));
         assert_eq!(find_up(Path::new("/q"), SETTINGS_FILE, &fs), None);
+        // Callers may hold their file system as a trait object.
+        let dynamic: &dyn Files = &fs;
+        assert_eq!(find_up(Path::new("/p/a/b"), SETTINGS_FILE, dynamic), find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs));
         assert_eq!(legacy_above(Path::new("/p"), &fs), None);
     }
 

@@ -77,7 +77,7 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// `getConfig()` for a directory.
-pub fn load_config(env: &Env, dir: &Path, files: &impl Files) -> Result<LoadedConfig, ConfigError> {
+pub fn load_config(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<LoadedConfig, ConfigError> {
     let location = locate(env, dir, files);
     let config = match &location {
         ConfigLocation::Conflict => return Err(ConfigError::Conflict),

@@ -186,13 +186,13 @@ impl From<ConfigError> for ResolveError {
 }
 
 /// The account in force in `dir`: the config read first, then spec 3.3.
-pub fn resolve(env: &Env, dir: &Path, files: &impl Files) -> Result<InForceAccount, ResolveError> {
+pub fn resolve(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<InForceAccount, ResolveError> {
     let loaded = load_config(env, dir, files)?;
     resolve_in(&loaded, env, dir, files).map(|c| c.in_force())
 }
 
 /// Spec 3.3 against a config already loaded for `dir`.
-pub fn resolve_in<'c>(loaded: &'c LoadedConfig, env: &Env, dir: &Path, files: &impl Files) -> Result<Chosen<'c>, ResolveError> {
+pub fn resolve_in<'c>(loaded: &'c LoadedConfig, env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Chosen<'c>, ResolveError> {
     let config = &loaded.config;
     let local = read_settings(dir, files)?.and_then(|(path, s)| s.local_default().cloned().map(|v| (path, v)));
     let (identifier, source, path) = match local {
@@ -222,7 +222,7 @@ pub fn resolve_in<'c>(loaded: &'c LoadedConfig, env: &Env, dir: &Path, files: &i
 
 /// `getHsSettingsFileIfExists()`: the nearest settings file, parsed. A file holding `null`
 /// counts as none, as it does for every check the CLI makes.
-pub fn read_settings(dir: &Path, files: &impl Files) -> Result<Option<(PathBuf, Settings)>, ResolveError> {
+pub fn read_settings(dir: &Path, files: &(impl Files + ?Sized)) -> Result<Option<(PathBuf, Settings)>, ResolveError> {
     let Some(path) = find_up(dir, SETTINGS_FILE, files) else { return Ok(None) };
     let Some(text) = files.read(&path) else { return Err(ResolveError::SettingsUnreadable { path }) };
     match Settings::parse(&text) {
@@ -234,7 +234,7 @@ pub fn read_settings(dir: &Path, files: &impl Files) -> Result<Option<(PathBuf, 
 /// `getDefaultAccountOverrideAccountId`, when the CLI consults it at all: the config path in
 /// use is the global one and exists. In env mode that path is what `getConfigFilePath()`
 /// finds ignoring the environment, and finding nothing is an error (spec 4.1 caveats).
-fn hsaccount_override(loaded: &LoadedConfig, env: &Env, dir: &Path, files: &impl Files) -> Result<Option<(PathBuf, i64)>, ResolveError> {
+fn hsaccount_override(loaded: &LoadedConfig, env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Option<(PathBuf, i64)>, ResolveError> {
     let global_in_use = match &loaded.location {
         ConfigLocation::Environment => match file_ignoring_env_mode(env, dir, files) {
             Some((kind, _)) => kind == ConfigKind::Global,
@@ -255,7 +255,7 @@ fn hsaccount_override(loaded: &LoadedConfig, env: &Env, dir: &Path, files: &impl
 }
 
 /// The CLI's `isDirectoryLinked`: a settings file up the tree whose `accounts` is non-empty.
-pub fn is_directory_linked(dir: &Path, files: &impl Files) -> Result<bool, ResolveError> {
+pub fn is_directory_linked(dir: &Path, files: &(impl Files + ?Sized)) -> Result<bool, ResolveError> {
     match read_settings(dir, files)? {
         None => Ok(false),
         Some((path, s)) => s.is_linked().map_err(|_| ResolveError::SettingsWithoutAccounts { path }),
@@ -263,7 +263,7 @@ pub fn is_directory_linked(dir: &Path, files: &impl Files) -> Result<bool, Resol
 }
 
 /// `getLinkedOrAllConfigAccounts()`: the accounts a linked directory may use, or all of them.
-pub fn linked_or_all_accounts<'c>(config: &'c Config, dir: &Path, files: &impl Files) -> Result<Vec<&'c Account>, ResolveError> {
+pub fn linked_or_all_accounts<'c>(config: &'c Config, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Vec<&'c Account>, ResolveError> {
     match read_settings(dir, files)? {
         None => Ok(config.accounts.iter().collect()),
         Some((path, s)) => s.linked_accounts(config).map_err(|_| ResolveError::SettingsWithoutAccounts { path }),
