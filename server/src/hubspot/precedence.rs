@@ -108,7 +108,9 @@ pub enum ResolveError {
     NoNumericId { account: String, source: Source, path: Option<PathBuf> },
 }
 
-const NEEDS_ACCOUNT: &str = "\"An account needs to be supplied either via \\\"--account\\\" or through setting a \\\"defaultAccount\\\"\"";
+/// The CLI's words when no account resolves (spec 3.3), quoted with marks that do not clash
+/// with its own double quotes.
+const NEEDS_ACCOUNT: &str = "“An account needs to be supplied either via \"--account\" or through setting a \"defaultAccount\"”";
 
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -418,6 +420,7 @@ mod tests {
         let fs = MemFiles::default().with(GLOBAL, "defaultAccount: nobody\naccounts:\n  - {name: first, accountId: 1}\n");
         let e = at(&fs, "/p").unwrap_err();
         assert!(e.to_string().starts_with("`defaultAccount` \"nobody\" in /h/.hscli/config.yml names no account"), "{e}");
+        assert!(e.to_string().contains("fail with “An account needs to be supplied either via \"--account\" or through setting a \"defaultAccount\"”."), "{e}");
         assert!(matches!(at(&MemFiles::default(), "/p"), Err(ResolveError::Config(ConfigError::NotFound))));
     }
 
