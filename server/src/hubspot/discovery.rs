@@ -139,7 +139,7 @@ pub enum ConfigLocation {
     /// The file the CLI reads.
     File { kind: ConfigKind, path: PathBuf },
     /// `HUBSPOT_CONFIG_PATH` names a file that does not exist. The CLI does not check at this
-    /// step (spec 1.1 step 3); reading then fails with "No config file found at <path>.".
+    /// step (spec 1.1 step 3); reading then fails with `No config file found at <path>.`.
     Missing { path: PathBuf },
     /// No config anywhere ("Attempted to get config file path, but no config file was found.").
     None,

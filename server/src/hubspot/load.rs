@@ -1,6 +1,6 @@
 //! Reading the config in force the way `getConfig()` does: locate it (spec 1.1), read it,
 //! `js-yaml` load, normalise (spec 1.2, 1.5), or build it from the environment (spec 4.1).
-//! The failures are the ones the CLI reports as "No config file found at <path>." whatever
+//! The failures are the ones the CLI reports as `No config file found at <path>.` whatever
 //! the real cause, so each carries the real cause for a better message.
 
 use std::fmt;
