@@ -22,9 +22,11 @@ pub mod secret;
 pub mod settings;
 pub mod store;
 pub mod target;
+#[cfg(test)]
+mod test_support;
 pub mod write;
 
-pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, Files};
+pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, EnvMode, Files};
 pub use model::{Account, AuthType, Config, HubEnv};
 pub use precedence::{InForceAccount, ResolveError, Source};
 pub use secret::Secret;

@@ -48,14 +48,12 @@ pub fn config_file(env: &Env, dir: &Path) -> OpResult<ConfigFile> {
 /// config (created when absent, even if a legacy `hubspot.config.yml` is in force: that file
 /// is then ignored by the CLI and offers its migration).
 pub fn auth_config_path(env: &Env) -> OpResult<PathBuf> {
-    if env.use_env {
+    if env.use_env() {
         return Err(OpError::invalid(
             "USE_ENVIRONMENT_HUBSPOT_CONFIG=true: accounts come from environment variables and nothing is written; unset it to authenticate into a config file.",
         ));
     }
-    env.config_path
-        .clone()
-        .or_else(|| env.global_path())
+    env.config_file()
         .ok_or_else(|| OpError::failed("HOME is not set, so there is no ~/.hscli/config.yml to write; set HOME or HUBSPOT_CONFIG_PATH."))
 }
 
