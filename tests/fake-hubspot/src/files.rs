@@ -277,9 +277,9 @@ pub fn cdn(shared: &Shared, hub_id: u64, req: &Recorded) -> Response {
 
 /// Seeds a file (test API and `POST /__fake/files`); returns its id.
 pub fn seed_file(st: &mut Inner, hub_id: u64, spec: crate::model::FileSpec) -> Result<u64, String> {
-    let path = spec.path.trim_matches('/');
+    let path = spec.path.trim_start_matches('/');
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    if name.is_empty() {
+    if name.is_empty() || name == "." || name == ".." {
         return Err(format!("file path {:?} has no file name", spec.path));
     }
     let folder = st.ensure_folder(hub_id, dir, false);
