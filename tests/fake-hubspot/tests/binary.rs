@@ -250,3 +250,22 @@ fn admin_files_folders_and_uploads() {
     assert_eq!(parts[0]["bodyEncoding"], "base64");
     assert_eq!(parts[3]["body"], "/");
 }
+
+/// The Python client (tests/lsp/fake_hubspot.py) against this binary; skipped without python3.
+#[test]
+fn python_client_self_check() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../lsp/fake_hubspot.py");
+    let out = match Command::new("python3").args([script, "--self-check", env!("CARGO_BIN_EXE_fake-hubspot")]).output() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("python3 not available ({e}); skipping the Python client self-check");
+            return;
+        }
+    };
+    assert!(
+        out.status.success(),
+        "self-check failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
