@@ -102,13 +102,21 @@ pub fn upload(shared: &Shared, hub_id: u64, req: &Recorded) -> Response {
             Err(_) => return bad_request("The options part must be JSON"),
         },
     };
-    let Some(folder_path) = text("folderPath") else {
-        return bad_request("folderPath is required");
-    };
-    let hidden = options.get("hidden").and_then(Value::as_bool).unwrap_or(false);
+    // HIDDEN_INDEXABLE / HIDDEN_NOT_INDEXABLE / HIDDEN_PRIVATE uploads are hidden files.
+    let hidden = options.get("access").and_then(Value::as_str).is_some_and(|a| a.starts_with("HIDDEN"));
 
     let mut st = shared.lock();
-    let folder = st.ensure_folder(hub_id, &folder_path, false);
+    // `folderPath` (what the CLI sends, folders created implicitly) or an existing `folderId`.
+    let (folder, folder_path) = match (text("folderPath"), text("folderId")) {
+        (Some(p), _) => (st.ensure_folder(hub_id, &p, false), p),
+        (None, Some(id)) => {
+            match id.trim().parse::<u64>().ok().filter(|id| st.folder(*id).is_some_and(|f| f.hub_id == hub_id)) {
+                Some(id) => (Some(id), st.folder_path(Some(id))),
+                None => return not_found(&format!("No folder with id {id}")),
+            }
+        }
+        (None, None) => return bad_request("folderPath (or folderId) is required"),
+    };
     let file_id =
         st.put_file(hub_id, folder, &file_name, file.bytes.clone(), file.content_type.clone(), false, hidden);
     st.uploads.push(UploadedFile {

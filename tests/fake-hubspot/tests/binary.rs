@@ -127,6 +127,9 @@ fn admin_accounts_requests_and_recording() {
     let r = client().post(format!("{}/__fake/accounts", b.url)).body("{").send().unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(b.admin("POST", "accounts", Some(json!({"hubId": "x"}))).0, 400);
+    assert_eq!(b.admin("POST", "accounts", Some(json!({"hub_id": 5}))).0, 400, "no hubId");
+    assert_eq!(b.admin("POST", "accounts", Some(json!({"hubId": 5, "hubNmae": "typo"}))).0, 400);
+    assert_eq!(b.admin("POST", "accounts", Some(json!([{"hubId": 5}, {"hubId": 6, "apiKey": "k"}]))).0, 200);
     assert_eq!(b.admin("GET", "nope", None).0, 404);
     let (s, v) = b.admin("GET", "accounts", None);
     assert_eq!((s, v["accounts"][0]["hubId"].as_u64()), (200, Some(123)));

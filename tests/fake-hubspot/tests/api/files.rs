@@ -213,5 +213,26 @@ fn malformed_uploads_are_400() {
         .send()
         .unwrap();
     assert_eq!(broken.status(), 400);
+    let unknown_folder = Form::new().part("file", Part::bytes(&b"x"[..]).file_name("a.txt")).text("folderId", "999999");
+    assert_eq!(client().post(&url).bearer_auth(&t).multipart(unknown_folder).send().unwrap().status(), 404);
     assert!(fake.uploaded().is_empty());
+}
+
+#[test]
+fn upload_by_folder_id_and_hidden_access() {
+    let fake = fake();
+    let docs = fake.add_folder(HUB, "/docs").unwrap();
+    let t = token(&fake);
+    let url = format!("{}/filemanager/api/v3/files/upload?portalId={HUB}", fake.url());
+    let form = Form::new()
+        .part("file", Part::bytes(&b"x"[..]).file_name("h.txt"))
+        .text("options", r#"{"access":"HIDDEN_PRIVATE"}"#)
+        .text("folderId", docs.to_string());
+    assert_eq!(client().post(&url).bearer_auth(&t).multipart(form).send().unwrap().status(), 200);
+    assert_eq!(fake.uploaded()[0].folder_path, "/docs");
+    assert_eq!(fake.uploaded()[0].file_name, "h.txt", "fileName defaults to the file part's filename");
+    let (_, v) = json_of(get(&fake, &t, "/filemanager/api/v2/files/stat//docs/h.txt"));
+    assert_eq!(v["file"]["hidden"], true);
+    let (_, v) = json_of(get(&fake, &t, &format!("/filemanager/api/v2/files/?hidden=0&folder_id={docs}")));
+    assert_eq!(v["total_count"], 0);
 }

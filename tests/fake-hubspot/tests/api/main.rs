@@ -78,3 +78,16 @@ fn dropping_stops_the_server() {
     drop(fake);
     assert!(client().get(format!("{url}/x?portalId=1")).send().is_err());
 }
+
+#[test]
+fn the_handle_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<FakeHubSpot>();
+    let fake = fake();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| assert_eq!(exchange(&fake, PAK, Some(HUB)).status(), 200));
+        }
+    });
+    assert_eq!(fake.requests().len(), 4);
+}
