@@ -156,8 +156,8 @@ impl Fault {
 }
 
 /// One request as it reached the fake (admin calls are not recorded).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// (The admin API's JSON form of it is built in `record.rs`, bodies base64 when not UTF-8.)
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recorded {
     pub method: String,
     /// Raw (still percent-encoded) path, exactly as sent: `stat//a/b.txt` stays that way.
@@ -168,10 +168,8 @@ pub struct Recorded {
     pub raw_query: String,
     /// Lowercased names, in the order sent; repeated headers appear repeatedly.
     pub headers: Vec<(String, String)>,
-    #[serde(skip)]
     pub body: Vec<u8>,
     /// The parsed parts when the body is `multipart/form-data` and parses.
-    #[serde(skip)]
     pub multipart: Option<Vec<Part>>,
 }
 
