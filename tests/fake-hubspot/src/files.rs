@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::model::{Recorded, UploadedFile};
 use crate::respond::{self, bad_request, not_found};
-use crate::state::{File, Folder, Inner, Shared};
+use crate::state::{File, FileData, Folder, Inner, Shared};
 
 pub const UPLOAD: &str = "/filemanager/api/v3/files/upload";
 pub const STAT: &str = "/filemanager/api/v2/files/stat/";
@@ -117,8 +117,8 @@ pub fn upload(shared: &Shared, hub_id: u64, req: &Recorded) -> Response {
         }
         (None, None) => return bad_request("folderPath (or folderId) is required"),
     };
-    let file_id =
-        st.put_file(hub_id, folder, &file_name, file.bytes.clone(), file.content_type.clone(), false, hidden);
+    let data = FileData { bytes: file.bytes.clone(), content_type: file.content_type.clone(), archived: false, hidden };
+    let file_id = st.put_file(hub_id, folder, &file_name, data);
     st.uploads.push(UploadedFile {
         hub_id,
         folder_path,
@@ -291,7 +291,8 @@ pub fn seed_file(st: &mut Inner, hub_id: u64, spec: crate::model::FileSpec) -> R
         return Err(format!("file path {:?} has no file name", spec.path));
     }
     let folder = st.ensure_folder(hub_id, dir, false);
-    Ok(st.put_file(hub_id, folder, name, spec.bytes, spec.content_type, spec.archived, spec.hidden))
+    let data = FileData { bytes: spec.bytes, content_type: spec.content_type, archived: spec.archived, hidden: spec.hidden };
+    Ok(st.put_file(hub_id, folder, name, data))
 }
 
 /// Seeds a folder and its parents; returns its id (`None` for the root).

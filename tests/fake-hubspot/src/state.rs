@@ -62,6 +62,14 @@ pub struct File {
     pub updated_ms: u64,
 }
 
+/// The content and flags of a file being stored (its place is given separately).
+pub struct FileData {
+    pub bytes: Vec<u8>,
+    pub content_type: Option<String>,
+    pub archived: bool,
+    pub hidden: bool,
+}
+
 pub struct Inner {
     /// `http://127.0.0.1:PORT`, used to build CDN URLs that point back at the fake.
     pub base_url: String,
@@ -202,16 +210,8 @@ impl Inner {
     }
 
     /// Stores (or, same folder and name, overwrites) a file; returns its id.
-    pub fn put_file(
-        &mut self,
-        hub_id: u64,
-        folder: Option<u64>,
-        file_name: &str,
-        bytes: Vec<u8>,
-        content_type: Option<String>,
-        archived: bool,
-        hidden: bool,
-    ) -> u64 {
+    pub fn put_file(&mut self, hub_id: u64, folder: Option<u64>, file_name: &str, data: FileData) -> u64 {
+        let FileData { bytes, content_type, archived, hidden } = data;
         let (name, extension) = split_name(file_name);
         let content_type = content_type
             .filter(|c| !c.is_empty())
