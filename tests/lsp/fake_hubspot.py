@@ -24,6 +24,7 @@ import pathlib
 import queue
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
 from typing import Any, Iterable
@@ -252,6 +253,17 @@ class FakeHubSpot:
         filename, contentType, body, bodyEncoding}] | None}`. See `body_bytes`/`body_json`."""
         return self._admin("GET", "requests")["requests"]
 
+    def wait_for_request(self, path_prefix: str, method: str | None = None, timeout: float = 10.0) -> dict | None:
+        """Polls until a recorded request matches; returns it, or None after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for req in self.requests():
+                if req["path"].startswith(path_prefix) and (method is None or req["method"] == method.upper()):
+                    return req
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.02)
+
     def clear_requests(self) -> None:
         self._admin("DELETE", "requests")
 
@@ -370,6 +382,8 @@ def self_check(binary: str | None = None) -> None:
         assert body_json(reqs[0]) == {"encodedOAuthRefreshToken": "pak-123"}
         assert query_value(reqs[2], "portalId") == "123"
         assert reqs[2]["headers"]["authorization"] == f"Bearer {tok}"
+        assert fake.wait_for_request("/cms/", "post", timeout=1)["path"] == "/cms/v3/functions/secrets"
+        assert fake.wait_for_request("/never", timeout=0.05) is None
         fake.clear_requests()
         assert fake.requests() == []
 

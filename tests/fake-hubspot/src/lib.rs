@@ -104,6 +104,21 @@ impl FakeHubSpot {
         self.shared.lock().requests.clone()
     }
 
+    /// Waits (polling) until a recorded request satisfies `pred`; returns the first one that
+    /// does, or `None` after `timeout`. For requests the code under test makes in the background.
+    pub fn wait_for_request(&self, pred: impl Fn(&Recorded) -> bool, timeout: Duration) -> Option<Recorded> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(r) = self.shared.lock().requests.iter().find(|r| pred(r)) {
+                return Some(r.clone());
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     pub fn clear_requests(&self) {
         self.shared.lock().requests.clear();
     }
