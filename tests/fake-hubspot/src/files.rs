@@ -73,13 +73,15 @@ fn file_type(ext: &str) -> &'static str {
     }
 }
 
+/// Everything but RFC 5987 `attr-char`s; also safe (and readable) in a URL path segment.
+const ENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn encode_segment(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
-        .to_string()
-        // Keep the URL readable: these are safe in a path segment.
-        .replace("%2E", ".")
-        .replace("%2D", "-")
-        .replace("%5F", "_")
+    percent_encoding::utf8_percent_encode(s, ENCODE).to_string()
 }
 
 /// `POST filemanager/api/v3/files/upload`, parts `file`, `fileName`, `options`, `folderPath`.
@@ -325,7 +327,7 @@ fn content_disposition(name: &str) -> String {
     if ascii == name {
         format!("attachment; filename=\"{ascii}\"")
     } else {
-        let enc = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+        let enc = encode_segment(name);
         format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{enc}")
     }
 }
