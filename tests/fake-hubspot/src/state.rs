@@ -284,3 +284,36 @@ pub fn correlation_id() -> String {
     let h = format!("{a:032x}");
     format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_like_hubspot() {
+        assert_eq!(split_name("a.txt"), ("a".into(), "txt".into()));
+        assert_eq!(split_name("a.tar.gz"), ("a.tar".into(), "gz".into()));
+        assert_eq!(split_name("Makefile"), ("Makefile".into(), "".into()));
+        assert_eq!(split_name(".env"), (".env".into(), "".into()));
+    }
+
+    #[test]
+    fn folder_paths_are_normalised() {
+        let mut st = Inner::default();
+        let a = st.ensure_folder(1, "docs/sub", false);
+        assert_eq!(st.ensure_folder(1, "/docs//sub/", false), a);
+        assert_eq!(st.ensure_folder(1, "/", false), None);
+        assert_eq!(st.ensure_folder(1, ".", false), None);
+        assert_eq!(st.folder_path(a), "/docs/sub");
+        assert_eq!(st.lookup_folder(1, "docs/sub"), Some(a));
+        assert_eq!(st.lookup_folder(2, "docs/sub"), None, "per hub");
+        assert_eq!(st.lookup_folder(1, ""), Some(None));
+    }
+
+    #[test]
+    fn correlation_ids_look_like_uuids() {
+        let c = correlation_id();
+        assert_eq!(c.len(), 36);
+        assert_eq!(c.matches('-').count(), 4);
+    }
+}
