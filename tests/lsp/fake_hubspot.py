@@ -106,7 +106,8 @@ class FakeHubSpot:
             # Convenience for local runs: build it (CARGO_TARGET_DIR is honoured by cargo).
             subprocess.run(["cargo", "build", "-p", "fake-hubspot", "--quiet"], cwd=ROOT, check=True)
         self._proc = subprocess.Popen(
-            [str(self.binary), "--port", str(port)],
+            # --parent-pid: the fake exits with this process, so a killed test run leaves no orphans.
+            [str(self.binary), "--port", str(port), "--parent-pid", str(os.getpid())],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=None,  # inherited: the fake only writes real problems there

@@ -254,6 +254,35 @@ fn admin_files_folders_and_uploads() {
     assert_eq!(parts[3]["body"], "/");
 }
 
+/// With --parent-pid the fake goes away with the process that started it.
+#[cfg(unix)]
+#[test]
+fn exits_with_its_parent() {
+    // A shell starts the fake in the background (all output to /dev/null, so `output()`
+    // does not wait for it), prints its pid and exits at once.
+    let script = format!("'{}' --parent-pid $$ >/dev/null 2>&1 & echo $!", env!("CARGO_BIN_EXE_fake-hubspot"));
+    let out = Command::new("sh").args(["-c", &script]).output().unwrap();
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(pid.parse::<u32>().is_ok(), "{pid:?}");
+    // Gone or a zombie (its new parent reaps it in its own time).
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|st| !st.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
+            .unwrap_or(false)
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while alive() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!alive(), "fake-hubspot {pid} outlived its parent");
+    // And it does not exit while its parent lives (this test process).
+    let mut b = start(&["--parent-pid", &std::process::id().to_string()]);
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(b.child.try_wait().unwrap().is_none());
+    assert_eq!(b.admin("GET", "health", None).0, 200);
+    assert!(Command::new(env!("CARGO_BIN_EXE_fake-hubspot")).args(["--parent-pid", "x"]).output().unwrap().status.code() == Some(2));
+}
+
 /// The Python client (tests/lsp/fake_hubspot.py) against this binary; skipped without python3.
 #[test]
 fn python_client_self_check() {
