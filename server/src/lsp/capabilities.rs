@@ -88,7 +88,7 @@ pub fn server_capabilities() -> lsp::ServerCapabilities {
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
         execute_command_provider: Some(lsp::ExecuteCommandOptions {
-            commands: super::commands::COMMANDS.iter().map(|c| c.to_string()).collect(),
+            commands: super::commands::names(),
             ..Default::default()
         }),
         ..Default::default()
