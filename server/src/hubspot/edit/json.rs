@@ -492,7 +492,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200), ..Default::default() })]
         #[test]
         fn random_json_never_panics(text in "[\\[\\]{}:, \n\"a1é]{0,40}") {
             exercise(&text);

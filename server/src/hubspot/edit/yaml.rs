@@ -15,7 +15,7 @@
 use serde_json::{Map, Value};
 
 use super::scalar::{yaml_scalar, yaml_string};
-use super::text::{after_line_break, column, diff, line_end, line_start, newline, starts_line};
+use super::text::{after_line_break, column, diff, line_content_start, line_end, line_start, newline, starts_line};
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
@@ -244,7 +244,7 @@ impl YamlEditor {
                 return Ok(());
             }
             if self.node(pointer).is_none() && !(pointer.is_empty() && old.is_null()) {
-                return Err(unsupported(pointer, "it is not written in this file (a merge key supplies it)"));
+                return Err(unsupported(pointer, "it is not written here but comes from an alias or a merge key"));
             }
             match (&old, value) {
                 (Value::Object(o), Value::Object(n)) if !o.is_empty() && !n.is_empty() => {
@@ -370,9 +370,12 @@ impl YamlEditor {
                     return self.commit(vec![TextEdit::replace(s.value, flow(value))]);
                 }
                 if on_next_line && !old_is_flow && !s.value.is_empty() {
-                    // A block collection replaced by another: same column as before.
+                    // A block collection replaced by another: same column as before, except
+                    // that a mapping must sit deeper than its key (an unindented list need not).
                     let col = column(&self.text, s.value.start as usize);
-                    let block = self.block(value, col);
+                    let key_col = column(&self.text, key.start as usize);
+                    let new_col = if value.is_object() && col <= key_col { key_col + self.style.unit } else { col };
+                    let block = format!("{}{}", " ".repeat(new_col - col), self.block(value, new_col));
                     return self.commit(vec![TextEdit::replace(s.value, block)]);
                 }
                 // A scalar, an empty collection or nothing becomes a block under the key;
@@ -388,19 +391,23 @@ impl YamlEditor {
                 self.commit(vec![TextEdit::replace(TextRange::new(after_colon, end), new_text)])
             }
             None => {
-                // A sequence item (after its dash) or the root.
+                // A sequence item (after its dash) or the root. An item with no value (`-`,
+                // maybe followed by a comment) gets its value right after the dash.
+                let dash = s.entry.start as usize;
+                let empty_item = s.value.is_empty() && self.text[dash..].starts_with('-');
                 if inline {
                     let t = flow(value);
-                    if s.value.is_empty() {
-                        let needs_space = self.text[..s.value.start as usize].ends_with('-');
-                        return self.commit(vec![TextEdit::insert(s.value.start as usize, format!("{}{t}", if needs_space { " " } else { "" }))]);
+                    if empty_item {
+                        return self.commit(vec![TextEdit::insert(dash + 1, format!(" {t}"))]);
                     }
                     return self.commit(vec![TextEdit::replace(s.value, t)]);
                 }
-                let (at, prefix, col) = if s.value.is_empty() {
-                    let dash_col = column(&self.text, s.entry.start as usize);
-                    let needs_space = self.text[..s.value.start as usize].ends_with('-');
-                    (s.value.start as usize, if needs_space { " " } else { "" }, dash_col + 2)
+                let (at, prefix, col) = if empty_item {
+                    let dash_col = column(&self.text, dash);
+                    let block = format!(" {}", self.block(value, dash_col + 2));
+                    return self.commit(vec![TextEdit::insert(dash + 1, block)]);
+                } else if s.value.is_empty() {
+                    (s.value.start as usize, "", column(&self.text, s.value.start as usize))
                 } else {
                     (s.value.start as usize, "", column(&self.text, s.value.start as usize))
                 };
@@ -624,20 +631,170 @@ fn join_lines(lines: &[(usize, String)], nl: &str) -> String {
 /// its key the parser starts it at the first item's value).
 fn node_spans(text: &str, tree: &Tree, pointer: &str) -> Option<Spans> {
     let mut s = tree.spans(pointer)?;
-    let start = s.value.start as usize;
-    if matches!(text.as_bytes().get(start), Some(b'{' | b'[')) {
-        if let Some(end) = flow_close(text, start) {
-            if s.entry.end == s.value.end {
-                s.entry.end = end as u32;
-            }
-            s.value.end = end as u32;
-        }
-    } else if tree.get(pointer).and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+    // First the dash: an unindented block sequence of flow items must not look like a flow node.
+    if tree.get(pointer).and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
         if let Some(first) = tree.spans(&child_pointer(pointer, "0")) {
             s.value.start = s.value.start.min(first.entry.start);
         }
     }
+    if s.key.is_none() && !pointer.is_empty() && tree.get(parent_pointer(pointer)).is_some_and(Value::is_array) {
+        if s.value.is_empty() {
+            empty_item(text, &mut s);
+        } else if s.entry.start == s.value.start {
+            // `-` alone on its line, the value below it: the entry starts at that dash.
+            if let Some(dash) = dash_above(text, s.value.start as usize) {
+                s.entry.start = dash as u32;
+            }
+        }
+    }
+    let start = s.value.start as usize;
+    let end = if matches!(text.as_bytes().get(start), Some(b'{' | b'[')) {
+        flow_close(text, start)
+    } else if tree.get(pointer).is_some_and(|v| v.is_string()) {
+        block_scalar(text, &mut s, pointer.is_empty());
+        None
+    } else if tree.get(pointer).is_some_and(|v| !is_inline(v)) {
+        // A block collection whose last entry has no value (`a:`) ends, for the parser, before
+        // that entry's colon; it really ends after it. (Computed from the start: after a block
+        // scalar the parser's end is too far.)
+        Some(block_end(text, tree, pointer, s.value.start as usize))
+    } else {
+        None
+    };
+    if let Some(end) = end {
+        if s.entry.end == s.value.end {
+            s.entry.end = end as u32;
+        }
+        s.value.end = end as u32;
+    }
     Some(s)
+}
+
+/// A block scalar (`|`, `>-`, ...): the parser's span starts at its first content line (or
+/// at the header when there is none) and ends wherever the next token starts; for an edit it
+/// runs from the header through the last content line, the lines indented deeper than the
+/// key (or dash) that introduces it.
+fn block_scalar(text: &str, s: &mut Spans, root: bool) {
+    let start = s.value.start as usize;
+    let header = if text[start..].starts_with(['|', '>']) {
+        start
+    } else {
+        let mut line = line_start(text, start);
+        if line == 0 || !text[line..start].trim().is_empty() {
+            return;
+        }
+        // The header is on the last non-blank line before: `key: |-  # comment`.
+        let mut prev = line_start(text, line - 1);
+        while prev > 0 && text[prev..line].trim().is_empty() {
+            line = prev;
+            prev = line_start(text, line - 1);
+        }
+        let head = &text[prev..line];
+        let code = match head.find(" #") {
+            Some(i) => &head[..i],
+            None => head,
+        }
+        .trim_end();
+        let token = code.rsplit([' ', '\t']).next().unwrap_or("");
+        prev + code.len() - token.len()
+    };
+    let token_len = text[header..].bytes().take_while(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
+    let token = &text[header..header + token_len];
+    let is_header = token.starts_with(['|', '>']) && token[1..].bytes().all(|b| b == b'-' || b == b'+' || b.is_ascii_digit());
+    if !is_header {
+        return;
+    }
+    // Content lines are indented deeper than the key or dash; at the root, anything goes.
+    let parent_col = if root { -1 } else { column(text, line_content_start(text, header)) as isize };
+    let mut end = header + token_len;
+    let mut at = after_line_break(text, line_end(text, header));
+    while at < text.len() {
+        let e = line_end(text, at);
+        let line = &text[at..e];
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() {
+            if indent as isize <= parent_col {
+                break;
+            }
+            end = e;
+        }
+        let next = after_line_break(text, e);
+        if next == e {
+            break;
+        }
+        at = next;
+    }
+    s.value = TextRange::new(header, end);
+    if s.key.is_none() {
+        s.entry.start = dash_before(text, header) as u32;
+    }
+    s.entry.end = s.value.end;
+}
+
+/// The `-` of a block sequence item whose value starts on a later line, looking back over
+/// blanks, line breaks and comments.
+fn dash_above(text: &str, start: usize) -> Option<usize> {
+    let mut p = start;
+    loop {
+        let before = text[..p].trim_end_matches([' ', '\t', '\r', '\n']);
+        if before.ends_with('-') && (before.len() == 1 || before[..before.len() - 1].ends_with([' ', '\t', '\n', '-'])) {
+            return Some(before.len() - 1);
+        }
+        // A comment line (or a trailing comment) between the dash and the value.
+        let ls = line_start(text, before.len());
+        let line = &text[ls..before.len()];
+        match line.match_indices('#').find(|(i, _)| *i == 0 || line[..*i].ends_with([' ', '\t'])) {
+            Some((i, _)) if ls + i < p => p = ls + i,
+            _ => return None,
+        }
+    }
+}
+
+/// The `-` of the sequence item whose value starts at `start`, or `start` itself.
+fn dash_before(text: &str, start: usize) -> usize {
+    let trimmed = text[..start].trim_end_matches([' ', '\t']);
+    if trimmed.ends_with('-') { trimmed.len() - 1 } else { start }
+}
+
+/// A sequence item with no value (`-  # comment`): the parser puts its empty span after the
+/// comment; it belongs right after its dash.
+fn empty_item(text: &str, s: &mut Spans) {
+    let at = s.value.start as usize;
+    let ls = line_start(text, at);
+    let line = &text[ls..at];
+    let code_end = line.match_indices('#').find(|(i, _)| *i == 0 || line[..*i].ends_with([' ', '\t'])).map_or(line.len(), |(i, _)| i);
+    let code = &line[..code_end];
+    let dash = code.char_indices().filter(|(i, c)| *c == '-' && code[i + 1..].chars().next().is_none_or(char::is_whitespace)).last();
+    if let Some((i, _)) = dash {
+        s.entry = TextRange::new(ls + i, ls + i + 1);
+        s.value = TextRange::empty(ls + i + 1);
+    }
+}
+
+/// The end of the block node at `pointer`, following its last entries down to the innermost
+/// one and past a value-less entry's colon.
+fn block_end(text: &str, tree: &Tree, pointer: &str, mut end: usize) -> usize {
+    let mut p = pointer.to_string();
+    loop {
+        let last = match tree.get(&p) {
+            Some(Value::Object(m)) => m.keys().next_back().map(|k| child_pointer(&p, k)),
+            Some(Value::Array(a)) => a.len().checked_sub(1).map(|i| child_pointer(&p, &i.to_string())),
+            _ => None,
+        };
+        let Some(last) = last else { return end };
+        let Some(mut s) = tree.spans(&last) else { return end };
+        if tree.get(&last).is_some_and(Value::is_string) {
+            block_scalar(text, &mut s, false);
+        }
+        if matches!(text.as_bytes().get(s.value.start as usize), Some(b'{' | b'[')) {
+            return flow_close(text, s.value.start as usize).map_or(end, |e| end.max(e));
+        }
+        end = end.max(s.entry.end as usize);
+        if let (Some(key), true) = (s.key, s.value.is_empty()) {
+            end = end.max(after_colon(text, key.end as usize).unwrap_or(key.end as usize));
+        }
+        p = last;
+    }
 }
 
 /// Just past the bracket closing the flow collection opened at `open`.
