@@ -14,8 +14,14 @@
 
 use serde_json::{Map, Value};
 
-use super::scalar::{yaml_scalar, yaml_string};
-use super::text::{after_line_break, column, diff, line_content_start, line_end, line_start, newline, starts_line};
+mod render;
+mod spans;
+
+use render::{detect_style, flow, is_empty_collection, is_inline, Style};
+use spans::{after_colon, end_of_last_line, line_comment, node_spans};
+
+use super::scalar::yaml_string;
+use super::text::{after_line_break, column, diff, line_end, line_start, starts_line};
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
@@ -51,16 +57,6 @@ pub fn rename_key(text: &str, tree: &Tree, pointer: &str, new_key: &str) -> Resu
     let mut ed = YamlEditor::with_tree(text, tree.clone())?;
     ed.rename_key(pointer, new_key)?;
     Ok(ed.edits())
-}
-
-/// The file's layout conventions, read once from the original text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Style {
-    nl: &'static str,
-    /// Indent of a nested mapping relative to its key.
-    unit: usize,
-    /// Indent of a block sequence's dashes relative to its key (0: `key:\n- a`).
-    seq_indent: usize,
 }
 
 /// A text being changed step by step. Each step edits the current text, re-parses it and
@@ -138,7 +134,7 @@ impl YamlEditor {
                     break;
                 }
             }
-            let entry = ed.block_entry(key, value, col);
+            let entry = ed.style.block_entry(key, value, col);
             ed.commit(vec![TextEdit::insert(at, format!("{}{entry}{}", " ".repeat(col), ed.style.nl))])?;
             ed.expect(&pointer, Some(value))
         })
@@ -328,7 +324,7 @@ impl YamlEditor {
         };
         let col = column(&self.text, s.value.start as usize);
         let at = end_of_last_line(&self.text, last.entry.end as usize);
-        let entry = self.block_entry(key, value, col);
+        let entry = self.style.block_entry(key, value, col);
         let new_text = format!("{}{}{}", self.style.nl, " ".repeat(col), entry);
         self.commit(vec![TextEdit::insert(at, new_text)])
     }
@@ -375,7 +371,7 @@ impl YamlEditor {
                     let col = column(&self.text, s.value.start as usize);
                     let key_col = column(&self.text, key.start as usize);
                     let new_col = if value.is_object() && col <= key_col { key_col + self.style.unit } else { col };
-                    let block = format!("{}{}", " ".repeat(new_col - col), self.block(value, new_col));
+                    let block = format!("{}{}", " ".repeat(new_col - col), self.style.block(value, new_col));
                     return self.commit(vec![TextEdit::replace(s.value, block)]);
                 }
                 // A scalar, an empty collection or nothing becomes a block under the key;
@@ -387,7 +383,7 @@ impl YamlEditor {
                     Some(c) => (line_end(&self.text, end), format!(" {c}")),
                     None => (end, String::new()),
                 };
-                let new_text = format!("{comment}{nl}{}{}", " ".repeat(col), self.block(value, col));
+                let new_text = format!("{comment}{nl}{}{}", " ".repeat(col), self.style.block(value, col));
                 self.commit(vec![TextEdit::replace(TextRange::new(after_colon, end), new_text)])
             }
             None => {
@@ -404,14 +400,14 @@ impl YamlEditor {
                 }
                 let (at, prefix, col) = if empty_item {
                     let dash_col = column(&self.text, dash);
-                    let block = format!(" {}", self.block(value, dash_col + 2));
+                    let block = format!(" {}", self.style.block(value, dash_col + 2));
                     return self.commit(vec![TextEdit::insert(dash + 1, block)]);
                 } else if s.value.is_empty() {
                     (s.value.start as usize, "", column(&self.text, s.value.start as usize))
                 } else {
                     (s.value.start as usize, "", column(&self.text, s.value.start as usize))
                 };
-                let block = format!("{prefix}{}", self.block(value, col));
+                let block = format!("{prefix}{}", self.style.block(value, col));
                 self.commit(vec![TextEdit::replace(TextRange::new(at, s.value.end as usize), block)])
             }
         }
@@ -420,7 +416,7 @@ impl YamlEditor {
     /// Write a value into a document that has none (empty, or only comments).
     fn write_root(&mut self, value: &Value) -> Result<()> {
         let nl = self.style.nl;
-        let body = if is_inline(value) { flow(value) } else { self.block(value, 0) };
+        let body = if is_inline(value) { flow(value) } else { self.style.block(value, 0) };
         let at = self.text.len();
         let sep = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { nl };
         self.commit(vec![TextEdit::insert(at, format!("{sep}{body}{nl}"))])
@@ -440,7 +436,7 @@ impl YamlEditor {
                 }
                 let col = column(&self.text, last.entry.start as usize);
                 let at = end_of_last_line(&self.text, last.entry.end as usize);
-                let item = self.block(&Value::Array(vec![value.clone()]), col);
+                let item = self.style.block(&Value::Array(vec![value.clone()]), col);
                 self.commit(vec![TextEdit::insert(at, format!("{}{}{}", self.style.nl, " ".repeat(col), item))])
             }
             Some(_) => Err(EditError::NotASequence { pointer: seq_pointer.into() }),
@@ -529,53 +525,6 @@ impl YamlEditor {
         self.commit(vec![TextEdit::replace(key, yaml_string(new_key, in_flow))])
     }
 
-    /// A collection in block style whose first line starts at the current position and whose
-    /// other lines are indented from column `col`.
-    fn block(&self, value: &Value, col: usize) -> String {
-        let mut lines = Vec::new();
-        self.block_lines(value, col, &mut lines);
-        join_lines(&lines, self.style.nl)
-    }
-
-    /// `key: value` as a block entry at column `col` (first line not indented).
-    fn block_entry(&self, key: &str, value: &Value, col: usize) -> String {
-        let mut m = Map::new();
-        m.insert(key.to_string(), value.clone());
-        self.block(&Value::Object(m), col)
-    }
-
-    fn block_lines(&self, value: &Value, col: usize, out: &mut Vec<(usize, String)>) {
-        match value {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    let key = yaml_string(k, false);
-                    if is_inline(v) {
-                        out.push((col, format!("{key}: {}", flow_top(v))));
-                    } else {
-                        out.push((col, format!("{key}:")));
-                        let child = col + if v.is_array() { self.style.seq_indent } else { self.style.unit };
-                        self.block_lines(v, child, out);
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for v in items {
-                    if is_inline(v) {
-                        out.push((col, format!("- {}", flow_top(v))));
-                    } else {
-                        let mut sub = Vec::new();
-                        self.block_lines(v, col + 2, &mut sub);
-                        let mut sub = sub.into_iter();
-                        if let Some((_, first)) = sub.next() {
-                            out.push((col, format!("- {first}")));
-                        }
-                        out.extend(sub);
-                    }
-                }
-            }
-            scalar => out.push((col, flow_top(scalar))),
-        }
-    }
 }
 
 fn unsupported(pointer: &str, why: &str) -> EditError {
@@ -585,311 +534,6 @@ fn unsupported(pointer: &str, why: &str) -> EditError {
 /// Never reached (a flow collection with one entry is handled before); a harmless empty range.
 fn unreachable_range(s: Spans) -> TextRange {
     TextRange::empty(s.entry.start as usize)
-}
-
-fn is_empty_collection(v: &Value) -> bool {
-    matches!(v, Value::Object(m) if m.is_empty()) || matches!(v, Value::Array(a) if a.is_empty())
-}
-
-/// Values written on the key's own line: scalars and empty collections.
-fn is_inline(v: &Value) -> bool {
-    !matches!(v, Value::Object(m) if !m.is_empty()) && !matches!(v, Value::Array(a) if !a.is_empty())
-}
-
-/// A value in flow style, as found inside `{}`/`[]`.
-fn flow(v: &Value) -> String {
-    match v {
-        Value::Object(m) => {
-            let items: Vec<String> = m.iter().map(|(k, v)| format!("{}: {}", yaml_string(k, true), flow(v))).collect();
-            format!("{{{}}}", items.join(", "))
-        }
-        Value::Array(a) => format!("[{}]", a.iter().map(flow).collect::<Vec<_>>().join(", ")),
-        scalar => yaml_scalar(scalar, true).unwrap_or_default(),
-    }
-}
-
-/// A scalar or empty collection in block context (where `,` and brackets need no quotes).
-fn flow_top(v: &Value) -> String {
-    yaml_scalar(v, false).unwrap_or_else(|| flow(v))
-}
-
-fn join_lines(lines: &[(usize, String)], nl: &str) -> String {
-    let mut out = String::new();
-    for (i, (col, line)) in lines.iter().enumerate() {
-        if i > 0 {
-            out.push_str(nl);
-            out.push_str(&" ".repeat(*col));
-        }
-        out.push_str(line);
-    }
-    out
-}
-
-/// The tree's spans, corrected where the parser's differ from what an edit needs: a flow
-/// collection ends at its closing bracket (the parser's span can run on over blanks and a
-/// comment), and a block sequence starts at its first dash (for a sequence not indented under
-/// its key the parser starts it at the first item's value).
-fn node_spans(text: &str, tree: &Tree, pointer: &str) -> Option<Spans> {
-    let mut s = tree.spans(pointer)?;
-    // First the dash: an unindented block sequence of flow items must not look like a flow node.
-    if tree.get(pointer).and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
-        if let Some(first) = tree.spans(&child_pointer(pointer, "0")) {
-            s.value.start = s.value.start.min(first.entry.start);
-        }
-    }
-    if s.key.is_none() && !pointer.is_empty() && tree.get(parent_pointer(pointer)).is_some_and(Value::is_array) {
-        if s.value.is_empty() {
-            empty_item(text, &mut s);
-        } else if s.entry.start == s.value.start {
-            // `-` alone on its line, the value below it: the entry starts at that dash.
-            if let Some(dash) = dash_above(text, s.value.start as usize) {
-                s.entry.start = dash as u32;
-            }
-        }
-    }
-    let start = s.value.start as usize;
-    let end = if matches!(text.as_bytes().get(start), Some(b'{' | b'[')) {
-        flow_close(text, start)
-    } else if tree.get(pointer).is_some_and(|v| v.is_string()) {
-        block_scalar(text, &mut s, pointer.is_empty());
-        None
-    } else if tree.get(pointer).is_some_and(|v| !is_inline(v)) {
-        // A block collection whose last entry has no value (`a:`) ends, for the parser, before
-        // that entry's colon; it really ends after it. (Computed from the start: after a block
-        // scalar the parser's end is too far.)
-        Some(block_end(text, tree, pointer, s.value.start as usize))
-    } else {
-        None
-    };
-    if let Some(end) = end {
-        if s.entry.end == s.value.end {
-            s.entry.end = end as u32;
-        }
-        s.value.end = end as u32;
-    }
-    Some(s)
-}
-
-/// A block scalar (`|`, `>-`, ...): the parser's span starts at its first content line (or
-/// at the header when there is none) and ends wherever the next token starts; for an edit it
-/// runs from the header through the last content line, the lines indented deeper than the
-/// key (or dash) that introduces it.
-fn block_scalar(text: &str, s: &mut Spans, root: bool) {
-    let start = s.value.start as usize;
-    let header = if text[start..].starts_with(['|', '>']) {
-        start
-    } else {
-        let mut line = line_start(text, start);
-        if line == 0 || !text[line..start].trim().is_empty() {
-            return;
-        }
-        // The header is on the last non-blank line before: `key: |-  # comment`.
-        let mut prev = line_start(text, line - 1);
-        while prev > 0 && text[prev..line].trim().is_empty() {
-            line = prev;
-            prev = line_start(text, line - 1);
-        }
-        let head = &text[prev..line];
-        let code = match head.find(" #") {
-            Some(i) => &head[..i],
-            None => head,
-        }
-        .trim_end();
-        let token = code.rsplit([' ', '\t']).next().unwrap_or("");
-        prev + code.len() - token.len()
-    };
-    let token_len = text[header..].bytes().take_while(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
-    let token = &text[header..header + token_len];
-    let is_header = token.starts_with(['|', '>']) && token[1..].bytes().all(|b| b == b'-' || b == b'+' || b.is_ascii_digit());
-    if !is_header {
-        return;
-    }
-    // Content lines are indented deeper than the key or dash; at the root, anything goes.
-    let parent_col = if root { -1 } else { column(text, line_content_start(text, header)) as isize };
-    let mut end = header + token_len;
-    let mut at = after_line_break(text, line_end(text, header));
-    while at < text.len() {
-        let e = line_end(text, at);
-        let line = &text[at..e];
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        if !line.trim().is_empty() {
-            if indent as isize <= parent_col {
-                break;
-            }
-            end = e;
-        }
-        let next = after_line_break(text, e);
-        if next == e {
-            break;
-        }
-        at = next;
-    }
-    s.value = TextRange::new(header, end);
-    if s.key.is_none() {
-        s.entry.start = dash_before(text, header) as u32;
-    }
-    s.entry.end = s.value.end;
-}
-
-/// The `-` of a block sequence item whose value starts on a later line, looking back over
-/// blanks, line breaks and comments.
-fn dash_above(text: &str, start: usize) -> Option<usize> {
-    let mut p = start;
-    loop {
-        let before = text[..p].trim_end_matches([' ', '\t', '\r', '\n']);
-        if before.ends_with('-') && (before.len() == 1 || before[..before.len() - 1].ends_with([' ', '\t', '\n', '-'])) {
-            return Some(before.len() - 1);
-        }
-        // A comment line (or a trailing comment) between the dash and the value.
-        let ls = line_start(text, before.len());
-        let line = &text[ls..before.len()];
-        match line.match_indices('#').find(|(i, _)| *i == 0 || line[..*i].ends_with([' ', '\t'])) {
-            Some((i, _)) if ls + i < p => p = ls + i,
-            _ => return None,
-        }
-    }
-}
-
-/// The `-` of the sequence item whose value starts at `start`, or `start` itself.
-fn dash_before(text: &str, start: usize) -> usize {
-    let trimmed = text[..start].trim_end_matches([' ', '\t']);
-    if trimmed.ends_with('-') { trimmed.len() - 1 } else { start }
-}
-
-/// A sequence item with no value (`-  # comment`): the parser puts its empty span after the
-/// comment; it belongs right after its dash.
-fn empty_item(text: &str, s: &mut Spans) {
-    let at = s.value.start as usize;
-    let ls = line_start(text, at);
-    let line = &text[ls..at];
-    let code_end = line.match_indices('#').find(|(i, _)| *i == 0 || line[..*i].ends_with([' ', '\t'])).map_or(line.len(), |(i, _)| i);
-    let code = &line[..code_end];
-    let dash = code.char_indices().filter(|(i, c)| *c == '-' && code[i + 1..].chars().next().is_none_or(char::is_whitespace)).last();
-    if let Some((i, _)) = dash {
-        s.entry = TextRange::new(ls + i, ls + i + 1);
-        s.value = TextRange::empty(ls + i + 1);
-    }
-}
-
-/// The end of the block node at `pointer`, following its last entries down to the innermost
-/// one and past a value-less entry's colon.
-fn block_end(text: &str, tree: &Tree, pointer: &str, mut end: usize) -> usize {
-    let mut p = pointer.to_string();
-    loop {
-        let last = match tree.get(&p) {
-            Some(Value::Object(m)) => m.keys().next_back().map(|k| child_pointer(&p, k)),
-            Some(Value::Array(a)) => a.len().checked_sub(1).map(|i| child_pointer(&p, &i.to_string())),
-            _ => None,
-        };
-        let Some(last) = last else { return end };
-        let Some(mut s) = tree.spans(&last) else { return end };
-        if tree.get(&last).is_some_and(Value::is_string) {
-            block_scalar(text, &mut s, false);
-        }
-        if matches!(text.as_bytes().get(s.value.start as usize), Some(b'{' | b'[')) {
-            return flow_close(text, s.value.start as usize).map_or(end, |e| end.max(e));
-        }
-        end = end.max(s.entry.end as usize);
-        if let (Some(key), true) = (s.key, s.value.is_empty()) {
-            end = end.max(after_colon(text, key.end as usize).unwrap_or(key.end as usize));
-        }
-        p = last;
-    }
-}
-
-/// Just past the bracket closing the flow collection opened at `open`.
-fn flow_close(text: &str, open: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < b.len() {
-        match b[i] {
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            b'\'' => {
-                i += 1;
-                while i < b.len() && !(b[i] == b'\'' && b.get(i + 1) != Some(&b'\'')) {
-                    i += if b[i] == b'\'' { 2 } else { 1 };
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'#' if i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Just after the `:` that follows a key ending at `key_end`.
-fn after_colon(text: &str, key_end: usize) -> Option<usize> {
-    let rest = &text[key_end.min(text.len())..];
-    let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    rest[skipped..].starts_with(':').then_some(key_end + skipped + 1)
-}
-
-/// A `# comment` between `at` and the end of its line, if that is all there is.
-fn line_comment(text: &str, at: usize) -> Option<&str> {
-    let rest = text[at.min(text.len())..line_end(text, at)].trim();
-    rest.starts_with('#').then_some(rest)
-}
-
-/// End of the line on which a node ending at `end` ends (a block scalar's span can end at the
-/// start of the next line, after its line break).
-fn end_of_last_line(text: &str, end: usize) -> usize {
-    if end > 0 && text.as_bytes().get(end - 1) == Some(&b'\n') {
-        line_end(text, end - 1)
-    } else {
-        line_end(text, end)
-    }
-}
-
-/// Indent width and sequence style, from the first examples in the file.
-fn detect_style(text: &str, tree: &Tree) -> Style {
-    let mut unit = None;
-    let mut seq = None;
-    let mut stack = vec![(String::new(), &tree.value)];
-    while let Some((pointer, v)) = stack.pop() {
-        if unit.is_some() && seq.is_some() {
-            break;
-        }
-        let children: Vec<(String, &Value)> = match v {
-            Value::Object(m) => m.iter().map(|(k, v)| (child_pointer(&pointer, k), v)).collect(),
-            Value::Array(a) => a.iter().enumerate().map(|(i, v)| (child_pointer(&pointer, &i.to_string()), v)).collect(),
-            _ => continue,
-        };
-        for (p, child) in &children {
-            let Some(s) = node_spans(text, tree, p) else { continue };
-            let Some(key) = s.key else { continue };
-            let (ks, vs) = (key.start as usize, s.value.start as usize);
-            if is_inline(child) || !text.get(ks..vs).is_some_and(|t| t.contains('\n')) {
-                continue;
-            }
-            let d = column(text, vs).saturating_sub(column(text, ks));
-            match child {
-                Value::Object(_) if unit.is_none() && d > 0 => unit = Some(d),
-                Value::Array(_) if seq.is_none() => seq = Some(d),
-                _ => {}
-            }
-        }
-        stack.extend(children.into_iter().rev());
-    }
-    let unit = unit.or(seq.filter(|d| *d > 0)).unwrap_or(2);
-    Style { nl: newline(text), unit, seq_indent: seq.unwrap_or(unit) }
 }
 
 #[cfg(test)]
