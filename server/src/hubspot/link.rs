@@ -50,6 +50,8 @@ pub enum LinkError {
     LegacyConfig { command: &'static str, path: PathBuf },
     /// An id the global config does not have.
     UnknownAccount { id: i64 },
+    /// A name (or other text) that names no account of the global config.
+    UnknownAccountRef { given: String },
     /// No account to link (the CLI requires at least one).
     NoAccounts,
     /// The requested default is not among the linked accounts.
@@ -74,6 +76,10 @@ impl fmt::Display for LinkError {
             LinkError::UnknownAccount { id } => write!(
                 f,
                 "account {id} is not in the global config; authenticate it first (`hs account auth`) or pick one of the configured accounts"
+            ),
+            LinkError::UnknownAccountRef { given } => write!(
+                f,
+                "no account `{given}` in the global config; give the name or id of a configured account (`hs account list`)"
             ),
             LinkError::NoAccounts => write!(f, "no account to link; pass at least one account id"),
             LinkError::DefaultNotLinked { id } => {
@@ -159,6 +165,23 @@ pub fn unlink(directory: &Path, accounts: &[i64]) -> Result<LinkPlan> {
             changed: true,
         },
     })
+}
+
+/// An account as a command names it (`accounts` items, `defaultAccount`): an id, or its text,
+/// or a name, found by the CLI's inferred-identifier rule (spec 1.6). An account must have a
+/// numeric `accountId` to be linked (settings store ids, spec 2.1).
+pub fn resolve_account(config: &Config, ident: &Value) -> Result<i64> {
+    let given = match ident {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match config.find(ident).and_then(|a| a.account_id) {
+        Some(id) => Ok(id),
+        None => match ident.as_i64() {
+            Some(id) => Err(LinkError::UnknownAccount { id }),
+            None => Err(LinkError::UnknownAccountRef { given }),
+        },
+    }
 }
 
 /// The nearest `.hs/settings.json` at or above `directory` (spec 2.2).

@@ -161,3 +161,14 @@ fn override_migration() {
     write(&hsaccount, "999");
     assert_eq!(migrate_override(&config(&[123]), &hsaccount), Err(LinkError::UnknownAccount { id: 999 }));
 }
+
+#[test]
+fn accounts_resolve_by_id_or_name() {
+    let cfg = config(&[12, 34]);
+    assert_eq!(resolve_account(&cfg, &json!(12)), Ok(12));
+    assert_eq!(resolve_account(&cfg, &json!("34")), Ok(34));
+    assert_eq!(resolve_account(&cfg, &json!("a12")), Ok(12));
+    assert_eq!(resolve_account(&cfg, &json!(99)), Err(LinkError::UnknownAccount { id: 99 }));
+    let err = resolve_account(&cfg, &json!("nobody")).unwrap_err();
+    assert!(err.to_string().contains("`nobody`"), "{err}");
+}

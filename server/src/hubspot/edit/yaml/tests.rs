@@ -549,3 +549,18 @@ fn empty_items_get_their_value_after_the_dash() {
     set_ok("- # c\n- b\n", "/0", json!("v"), "- v # c\n- b\n");
     set_ok("l:\n  -\n  - b\n", "/l/0", json!({"k": 1, "j": 2}), "l:\n  - k: 1\n    j: 2\n  - b\n");
 }
+
+#[test]
+fn oauth_token_refresh_as_fixture_25_says() {
+    // Fixture 02's oauth account, refreshed: env prod -> '', new refresh token and expiry.
+    let text = fixture("02-global-all-auth-types.yml");
+    let mut ed = YamlEditor::new(&text).unwrap();
+    ed.set("/accounts/3/env", &json!("")).unwrap();
+    let token = json!({"refreshToken": "new-rt", "accessToken": "oauth-at", "expiresAt": "Tue Nov 24 2026 17:37:01 GMT+0000"});
+    ed.set("/accounts/3/auth/tokenInfo", &token).unwrap();
+    let want = text
+        .replace("    env: qa\n    authType: oauth2", "    env: ''\n    authType: oauth2")
+        .replace("refreshToken: refresh-xyz\n        accessToken: oauth-access\n        expiresAt: Tue Jan 07 2025 10:00:00 GMT+0000", "refreshToken: new-rt\n        accessToken: oauth-at\n        expiresAt: Tue Nov 24 2026 17:37:01 GMT+0000");
+    assert_eq!(ed.text(), want);
+    assert_eq!(apply(&text, &ed.edits()), want);
+}
