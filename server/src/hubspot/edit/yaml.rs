@@ -398,17 +398,13 @@ impl YamlEditor {
                     }
                     return self.commit(vec![TextEdit::replace(s.value, t)]);
                 }
-                let (at, prefix, col) = if empty_item {
+                if empty_item {
                     let dash_col = column(&self.text, dash);
                     let block = format!(" {}", self.style.block(value, dash_col + 2));
                     return self.commit(vec![TextEdit::insert(dash + 1, block)]);
-                } else if s.value.is_empty() {
-                    (s.value.start as usize, "", column(&self.text, s.value.start as usize))
-                } else {
-                    (s.value.start as usize, "", column(&self.text, s.value.start as usize))
-                };
-                let block = format!("{prefix}{}", self.style.block(value, col));
-                self.commit(vec![TextEdit::replace(TextRange::new(at, s.value.end as usize), block)])
+                }
+                let block = self.style.block(value, column(&self.text, s.value.start as usize));
+                self.commit(vec![TextEdit::replace(s.value, block)])
             }
         }
     }

@@ -148,7 +148,7 @@ fn empty_item(text: &str, s: &mut Spans) {
     let line = &text[ls..at];
     let code_end = line.match_indices('#').find(|(i, _)| *i == 0 || line[..*i].ends_with([' ', '\t'])).map_or(line.len(), |(i, _)| i);
     let code = &line[..code_end];
-    let dash = code.char_indices().filter(|(i, c)| *c == '-' && code[i + 1..].chars().next().is_none_or(char::is_whitespace)).last();
+    let dash = code.char_indices().rfind(|(i, c)| *c == '-' && code[i + 1..].chars().next().is_none_or(char::is_whitespace));
     if let Some((i, _)) = dash {
         s.entry = TextRange::new(ls + i, ls + i + 1);
         s.value = TextRange::empty(ls + i + 1);
