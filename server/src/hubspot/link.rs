@@ -62,6 +62,8 @@ pub enum LinkError {
     BadSettings { path: PathBuf, message: String },
     /// An `.hsaccount` whose content is not an account id.
     BadHsaccount { path: PathBuf },
+    /// An `.hsaccount` naming an account the global config does not have.
+    HsaccountUnknown { path: PathBuf, id: i64 },
     Io { path: PathBuf, message: String },
 }
 
@@ -98,6 +100,11 @@ impl fmt::Display for LinkError {
                 "Error in {}: it does not hold an account id; put the numeric id of an account in it or delete it",
                 path.display()
             ),
+            LinkError::HsaccountUnknown { path, id } => write!(
+                f,
+                "Error in {}: account {id} is not in the global config; put a configured account's id in it or delete it",
+                path.display()
+            ),
             LinkError::Io { path, message } => write!(f, "cannot read {}: {message}", path.display()),
         }
     }
@@ -113,8 +120,16 @@ pub type Result<T> = std::result::Result<T, LinkError>;
 /// answered yes), else the only linked account, else the current default if still linked.
 pub fn link(config: &Config, directory: &Path, accounts: &[i64], default_account: Option<i64>) -> Result<LinkPlan> {
     refuse_legacy("link", directory)?;
+    // The CLI reads it with `getDefaultAccountOverrideAccountId`, which throws for content that
+    // is not an id and for an id the global config lacks (spec 2.4 step 2, 3.3): so do we.
     let hsaccount = match find_up(directory, ".hsaccount") {
-        Some(p) if p.is_file() => Some((read_hsaccount(&p)?, p)),
+        Some(p) if p.is_file() => {
+            let id = read_hsaccount(&p)?;
+            if config.by_id(id).is_none() {
+                return Err(LinkError::HsaccountUnknown { path: p, id });
+            }
+            Some((id, p))
+        }
         _ => None,
     };
     link_with(config, directory, accounts, default_account, hsaccount)

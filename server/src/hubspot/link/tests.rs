@@ -107,6 +107,9 @@ fn broken_settings_and_hsaccount_are_errors_that_say_what_to_do() {
     let t = tempfile::tempdir().unwrap();
     write(&t.path().join(".hsaccount"), "my-account");
     assert!(matches!(link(&config(&[1]), t.path(), &[1], None), Err(LinkError::BadHsaccount { .. })));
+    write(&t.path().join(".hsaccount"), "77");
+    let err = link(&config(&[1]), t.path(), &[1], None).unwrap_err();
+    assert!(matches!(err, LinkError::HsaccountUnknown { id: 77, .. }) && err.to_string().contains("delete it"), "{err}");
 }
 
 #[test]
