@@ -10,6 +10,7 @@
 //! touches several files is a plan, a `Vec<`[`FileOp`]`>`, that the LSP layer either turns
 //! into a `WorkspaceEdit` with resource operations or applies on disk with [`apply_ops`].
 
+mod expected;
 pub mod json;
 mod scalar;
 pub(crate) mod text;

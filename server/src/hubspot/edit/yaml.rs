@@ -20,6 +20,7 @@ mod spans;
 use render::{detect_style, flow, is_empty_collection, is_inline, Style};
 use spans::{after_colon, end_of_last_line, line_comment, node_spans};
 
+use super::expected;
 use super::scalar::yaml_string;
 use super::text::{after_line_break, column, diff, line_end, line_start, starts_line};
 use super::{EditError, Result, TextEdit};
@@ -104,10 +105,8 @@ impl YamlEditor {
         if last_segment(pointer) == "-" && !pointer.is_empty() {
             return self.append(parent_pointer(pointer), value);
         }
-        self.transaction(|ed| {
-            ed.set_inner(pointer, value)?;
-            ed.expect(pointer, Some(value))
-        })
+        let want = expected::set(&self.tree.value, pointer, value);
+        self.transaction(want, |ed| ed.set_inner(pointer, value))
     }
 
     /// Add the missing key `key` to the block mapping at `map_pointer` just above its entry
@@ -122,7 +121,8 @@ impl YamlEditor {
             && !self.is_flow(map_pointer)
             && target.is_some_and(|s| starts_line(&self.text, s.entry.start as usize));
         let Some(target) = target.filter(|_| usable) else { return self.set(&pointer, value) };
-        self.transaction(|ed| {
+        let want = expected::set(&self.tree.value, &pointer, value);
+        self.transaction(want, |ed| {
             let col = column(&ed.text, target.entry.start as usize);
             let mut at = line_start(&ed.text, target.entry.start as usize);
             while at > 0 {
@@ -135,73 +135,37 @@ impl YamlEditor {
                 }
             }
             let entry = ed.style.block_entry(key, value, col);
-            ed.commit(vec![TextEdit::insert(at, format!("{}{entry}{}", " ".repeat(col), ed.style.nl))])?;
-            ed.expect(&pointer, Some(value))
+            ed.commit(vec![TextEdit::insert(at, format!("{}{entry}{}", " ".repeat(col), ed.style.nl))])
         })
     }
 
     pub fn remove(&mut self, pointer: &str) -> Result<()> {
-        let parent = parent_pointer(pointer).to_string();
-        let before = self.tree.get(&parent).cloned();
-        self.transaction(|ed| {
-            ed.remove_inner(pointer)?;
-            // A removed sequence item shifts its followers: check the parent shrank by one.
-            let mut want = before.clone().unwrap_or(Value::Null);
-            match &mut want {
-                Value::Object(m) => {
-                    m.shift_remove(&last_segment(pointer));
-                }
-                Value::Array(a) => {
-                    if let Ok(i) = last_segment(pointer).parse::<usize>() {
-                        if i < a.len() {
-                            a.remove(i);
-                        }
-                    }
-                }
-                _ => {}
-            }
-            ed.expect(&parent, Some(&want))
-        })
+        let want = expected::remove(&self.tree.value, pointer);
+        self.transaction(want, |ed| ed.remove_inner(pointer))
     }
 
     pub fn append(&mut self, seq_pointer: &str, value: &Value) -> Result<()> {
-        let mut want = match self.tree.get(seq_pointer) {
-            Some(Value::Array(a)) => a.clone(),
-            _ => Vec::new(),
-        };
-        want.push(value.clone());
-        let want = Value::Array(want);
-        self.transaction(|ed| {
-            ed.append_inner(seq_pointer, value)?;
-            ed.expect(seq_pointer, Some(&want))
-        })
+        let want = expected::append(&self.tree.value, seq_pointer, value);
+        self.transaction(want, |ed| ed.append_inner(seq_pointer, value))
     }
 
     pub fn rename_key(&mut self, pointer: &str, new_key: &str) -> Result<()> {
-        let value = self.tree.get(pointer).cloned();
-        let target = child_pointer(parent_pointer(pointer), new_key);
-        self.transaction(|ed| {
-            ed.rename_inner(pointer, new_key)?;
-            ed.expect(&target, value.as_ref())
-        })
+        let want = expected::rename(&self.tree.value, pointer, new_key);
+        self.transaction(want, |ed| ed.rename_inner(pointer, new_key))
     }
 
-    /// Run steps; on any error put the text back as it was.
-    fn transaction(&mut self, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+    /// Run the steps of one operation; the document must then hold exactly `want` (the change
+    /// and nothing else), or the text is put back as it was and the operation refused.
+    fn transaction(&mut self, want: Option<Value>, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
         let saved = (self.text.clone(), self.tree.clone());
-        let r = f(self);
+        let r = f(self).and_then(|()| match &want {
+            Some(w) if w == &self.tree.value => Ok(()),
+            _ => Err(unsupported("", "the change did not read back as intended (anchors, aliases or merge keys nearby?)")),
+        });
         if r.is_err() {
             (self.text, self.tree) = saved;
         }
         r
-    }
-
-    fn expect(&self, pointer: &str, want: Option<&Value>) -> Result<()> {
-        if self.tree.get(pointer) == want {
-            Ok(())
-        } else {
-            Err(unsupported(pointer, "the change did not read back as intended (anchors, aliases or merge keys nearby?)"))
-        }
     }
 
     /// Apply one step's edits and re-parse; a step that breaks the syntax is refused.
