@@ -9,6 +9,30 @@
 //! text and its parsed [`Tree`](crate::syntax::Tree) and return [`TextEdit`]s. A change that
 //! touches several files is a plan, a `Vec<`[`FileOp`]`>`, that the LSP layer either turns
 //! into a `WorkspaceEdit` with resource operations or applies on disk with [`apply_ops`].
+//!
+//! Every operation is checked: the edited text is parsed again and must hold exactly the old
+//! data with the one change made, or the operation fails with an [`EditError`] and nothing is
+//! returned. A file with syntax errors is not edited at all.
+//!
+//! Writing back a refreshed token (spec 6.3), the typical use:
+//!
+//! ```
+//! use hubspot_ls::hubspot::edit::{apply, yaml};
+//! use serde_json::json;
+//!
+//! let text = "accounts:\n  - name: prod # main\n    accountId: 1\n    auth:\n      tokenInfo: {}\n";
+//! let tree = hubspot_ls::syntax::yaml::parse(text);
+//! let auth = json!({"tokenInfo": {"accessToken": "t", "expiresAt": "2030-01-01T00:00:00.000Z"}});
+//! let edits = yaml::set(text, &tree, "/accounts/0/auth", &auth).unwrap();
+//! assert_eq!(
+//!     apply(text, &edits),
+//!     "accounts:\n  - name: prod # main\n    accountId: 1\n    auth:\n      tokenInfo:\n        \
+//!      accessToken: t\n        expiresAt: '2030-01-01T00:00:00.000Z'\n"
+//! );
+//! ```
+//!
+//! Several changes to one file: [`yaml::YamlEditor`] / [`json::JsonEditor`] (each step checked,
+//! [`yaml::YamlEditor::edits`] gives non-overlapping edits of the original text).
 
 mod expected;
 pub mod json;
