@@ -46,7 +46,7 @@ use std::path::PathBuf;
 
 use crate::syntax::TextRange;
 
-pub use scalar::yaml_scalar;
+pub use scalar::{yaml_scalar, yaml_string};
 
 /// Replace `range` (bytes into the original text) with `new_text`. An empty range inserts.
 #[derive(Clone, PartialEq, Eq)]
