@@ -10,3 +10,8 @@ if [ "$major" -lt 20 ]; then
     echo "install.sh: warning: @hubspot/local-dev-lib asks for Node.js 20+, this is $(node --version)" >&2
 fi
 npm ci --no-audit --no-fund --loglevel=error
+# The library loads JSON with import attributes (`with { type: 'json' }`): check it really loads.
+node --input-type=module -e "await import('@hubspot/local-dev-lib/config/migrate')" 2>/dev/null || {
+    echo "install.sh: @hubspot/local-dev-lib does not load with $(node --version); it needs Node.js 20+" >&2
+    exit 1
+}

@@ -1,6 +1,8 @@
 //! The HubSpot CLI's world, with no LSP types: the typed config model, where the CLI looks
-//! and which file or account wins, credentials, auth and the API client, and
-//! comment-preserving file edits.
+//! and which file or account wins, credentials, auth and the API client ([`api`]) and what
+//! the commands do with it ([`ops`], [`target`]), comment-preserving file edits ([`edit`]) and
+//! atomic writes ([`write`]), and the multi-file changes of `hs account link`/`unlink`
+//! ([`link`], [`gitignore`]) and `hs config migrate` ([`migrate`]) as plans of [`edit::FileOp`]s.
 //!
 //! Layering: `lsp -> analysis -> hubspot -> syntax`. Nothing here depends on `analysis`;
 //! file access goes through [`discovery::Files`], which `analysis::World` implements over

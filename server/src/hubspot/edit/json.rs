@@ -8,6 +8,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::expected;
 use super::text::{column, diff, line_content_start, line_start, newline, starts_line};
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
@@ -82,40 +83,34 @@ impl JsonEditor {
     }
 
     pub fn set(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        self.transaction(|ed| {
-            ed.set_inner(pointer, value)?;
-            ed.expect(pointer, Some(value))
-        })
+        if last_segment(pointer) == "-" && !pointer.is_empty() {
+            return self.append(parent_pointer(pointer), value);
+        }
+        let want = expected::set(&self.tree.value, pointer, value);
+        self.transaction(want, |ed| ed.set_inner(pointer, value))
     }
 
     pub fn remove(&mut self, pointer: &str) -> Result<()> {
-        self.transaction(|ed| ed.remove_inner(pointer))
+        let want = expected::remove(&self.tree.value, pointer);
+        self.transaction(want, |ed| ed.remove_inner(pointer))
     }
 
     pub fn append(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        let mut want = self.tree.get(pointer).and_then(Value::as_array).cloned().unwrap_or_default();
-        want.push(value.clone());
-        self.transaction(|ed| {
-            ed.append_inner(pointer, value)?;
-            ed.expect(pointer, Some(&Value::Array(want)))
-        })
+        let want = expected::append(&self.tree.value, pointer, value);
+        self.transaction(want, |ed| ed.append_inner(pointer, value))
     }
 
-    fn transaction(&mut self, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+    /// Run one operation; the document must then hold exactly `want`, or nothing changes.
+    fn transaction(&mut self, want: Option<Value>, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
         let saved = (self.text.clone(), self.tree.clone());
-        let r = f(self);
+        let r = f(self).and_then(|()| match &want {
+            Some(w) if w == &self.tree.value => Ok(()),
+            _ => Err(unsupported("", "the change did not read back as intended")),
+        });
         if r.is_err() {
             (self.text, self.tree) = saved;
         }
         r
-    }
-
-    fn expect(&self, pointer: &str, want: Option<&Value>) -> Result<()> {
-        if self.tree.get(pointer) == want {
-            Ok(())
-        } else {
-            Err(unsupported(pointer, "the change did not read back as intended"))
-        }
     }
 
     fn commit(&mut self, edits: Vec<TextEdit>) -> Result<()> {
@@ -492,7 +487,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200), ..Default::default() })]
         #[test]
         fn random_json_never_panics(text in "[\\[\\]{}:, \n\"a1é]{0,40}") {
             exercise(&text);

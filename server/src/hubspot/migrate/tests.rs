@@ -208,3 +208,38 @@ fn normalisation_matches_spec_1_5() {
     assert_eq!(normalize_parsed_config(&json!({"defaultAccount": 0, "accounts": []})).unwrap(), json!({"accounts": []}));
     assert!(normalize_parsed_config(&json!([1])).is_err());
 }
+
+#[test]
+fn every_fixture_pair_migrates_or_fails_cleanly() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/");
+    let ymls: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let (l, g) = paths();
+    for legacy in &ymls {
+        let legacy_ok = parse(legacy).errors.is_empty();
+        match migrate(&l, legacy, &g, None) {
+            Ok(plan) => {
+                let FileOp::Write { text, .. } = &plan.ops[0] else { panic!() };
+                let want = normalize_parsed_config(&parse(legacy).value).unwrap();
+                assert_eq!(parse(text).value, want);
+            }
+            Err(e) => assert!(!legacy_ok || matches!(e, MigrateError::Legacy { .. }), "{e}"),
+        }
+        for global in &ymls {
+            let global_ok = parse(global).errors.is_empty() && !global.contains("\nportals:");
+            match migrate(&l, legacy, &g, Some(global)) {
+                Ok(plan) => {
+                    if let FileOp::Edit { edits, .. } = &plan.ops[0] {
+                        assert!(parse(&apply(global, edits)).errors.is_empty());
+                    }
+                }
+                Err(e) => assert!(!(legacy_ok && global_ok) || e.to_string().contains("is not a list"), "{e}\n{legacy}\n{global}"),
+            }
+        }
+    }
+}
