@@ -132,11 +132,14 @@ delete env.HUBSPOT_CONFIG_PATH;
 delete env.USE_ENVIRONMENT_HUBSPOT_CONFIG;
 delete env.VSCODE_IPC_HOOK_CLI;
 
+// code-server is a remote window: machine-scoped settings (hubspot.server.path is
+// machine-overridable) count only in the remote ("Machine") settings, as in any remote window.
+fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+fs.writeFileSync(path.join(userData, 'Machine/settings.json'), JSON.stringify({ 'hubspot.server.path': serverBin }, null, 2));
 fs.writeFileSync(
   path.join(userData, 'User/settings.json'),
   JSON.stringify(
     {
-      'hubspot.server.path': serverBin,
       'hubspot.trace.server': 'messages',
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
