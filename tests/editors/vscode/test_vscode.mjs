@@ -325,6 +325,35 @@ async function suggestRows() {
     .evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') || r.innerText || '').replace(/\s+/g, ' ').trim()));
 }
 
+/** The active editor's visible text, with Monaco's non-breaking spaces made plain. */
+async function editorText() {
+  const t = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+  return t.replace(/\u00a0/g, ' ');
+}
+
+const ACTION_ROWS = '.action-widget .monaco-list-row, .context-view .monaco-list-row';
+
+/** Ctrl+. at the cursor: the rows of the quick-fix menu (throws what VS Code says when there are none). */
+async function openQuickFixMenu() {
+  await page.keyboard.press(`${mod}+Period`);
+  return waitFor('the quick-fix menu', async () => {
+    const rows = await page
+      .locator(ACTION_ROWS)
+      .evaluateAll((els) => els.map((e) => (e.innerText || e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim()));
+    if (rows.length) return rows;
+    const msg = await page.locator('.monaco-editor-overlaymessage').allInnerTexts().catch(() => []);
+    if (msg.some((m) => m.trim())) throw new Error(`VS Code says: ${msg.join(' ').trim()}`);
+    return false;
+  }, 10000);
+}
+
+/** Picks the quick-fix menu row for which `match(text)` holds; throws with the menu's rows otherwise. */
+async function chooseQuickFix(rows, match, what) {
+  const idx = rows.findIndex(match);
+  if (idx < 0) throw new Error(`no quick fix ${what}: ${JSON.stringify(rows)}`);
+  await page.locator(ACTION_ROWS).nth(idx).click();
+}
+
 async function notifications() {
   return page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item').evaluateAll((els) =>
     els.map((e) => (e.innerText || '').replace(/\s+/g, ' ').trim()),
@@ -435,6 +464,34 @@ async function main() {
     await expectProblem(['hubspot-ls', 'httpTimeout']);
   });
 
+  // The name with a space and its quick fix, from the Ctrl+. menu (the lightbulb's menu):
+  // exactly `Rename to "my-sandbox"`; applied, the buffer reads my-sandbox and the row goes.
+  await check('global config: Problems shows `name-whitespace` for "my sandbox"', async () => {
+    await expectProblem(['name-whitespace', 'my sandbox']);
+  });
+  await check('global config: Ctrl+. on `name: my sandbox` applies "Rename to \"my-sandbox\"" and name-whitespace goes', async () => {
+    await gotoLine(27, 13);
+    const before = await editorText();
+    if (!before.includes('name: my sandbox')) throw new Error(`line 27 is not the account "my sandbox": ${JSON.stringify(before.slice(0, 200))}`);
+    const rows = await openQuickFixMenu();
+    await screenshot('quickfix-menu-rename');
+    await chooseQuickFix(rows, (r) => r.includes('Rename to "my-sandbox"'), 'titled Rename to "my-sandbox"');
+    const after = await waitFor('the editor to read `name: my-sandbox`', async () => {
+      const t = await editorText();
+      return t.includes('name: my-sandbox') && !t.includes('my sandbox') ? t : false;
+    }, 10000);
+    // Only the name changed: every other line is as it was (compared as sorted lines: Monaco
+    // may reuse line elements out of order).
+    const lines = (t) => t.split('\n').sort().join('\n');
+    if (lines(after.replace('name: my-sandbox', 'name: my sandbox')) !== lines(before)) {
+      throw new Error(`the quick fix changed more than the name: ${JSON.stringify(after)}`);
+    }
+    await waitFor('name-whitespace to leave the Problems panel', async () => {
+      const r = await problemRows();
+      return !r.some((x) => x.includes('name-whitespace')) && r.some((x) => x.includes('unknown-key'));
+    }, 10000);
+  });
+
   // 2. settings.json: an unknown linked id, then completion of account ids.
   await check('settings.json: Problems shows `linked-account-unknown` for 555555', async () => {
     await openFile('project/.hs/settings.json');
@@ -476,23 +533,11 @@ async function main() {
   });
   await check('.hsaccount: Ctrl+. offers a quick fix writing 123456, and applying it fixes the file', async () => {
     await gotoLine(1, 1);
-    await page.keyboard.press(`${mod}+Period`);
-    const actions = await waitFor('the quick-fix menu', async () => {
-      const rows = await page
-        .locator('.action-widget .monaco-list-row, .context-view .monaco-list-row')
-        .evaluateAll((els) => els.map((e) => (e.innerText || e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim()));
-      if (rows.length) return rows;
-      const msg = await page.locator('.monaco-editor-overlaymessage').allInnerTexts().catch(() => []);
-      if (msg.some((m) => m.trim())) throw new Error(`VS Code says: ${msg.join(' ').trim()}`);
-      return false;
-    }, 10000);
+    const actions = await openQuickFixMenu();
     await screenshot('quickfix-menu');
-    const idx = actions.findIndex((a) => a.includes('123456'));
-    if (idx < 0) throw new Error(`no quick fix mentions 123456: ${JSON.stringify(actions)}`);
-    const row = page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row').nth(idx);
-    await row.click();
+    await chooseQuickFix(actions, (a) => a.includes('123456'), 'mentions 123456');
     await waitFor('the editor to read 123456', async () => {
-      const text = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+      const text = await editorText();
       return text.includes('123456') ? text : false;
     }, 10000);
     await waitFor('hsaccount-invalid to leave the Problems panel', async () => {
