@@ -175,8 +175,9 @@ function globalConfigPath(): string {
 
 export function documentSelector(): DocumentFilter[] {
   const selector: DocumentFilter[] = FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern }));
-  const configured = config().get<string>('configPath', '');
-  if (configured && configured.trim()) selector.push({ scheme: 'file', pattern: expandPath(configured) });
+  // The global config named by the setting, or by HUBSPOT_CONFIG_PATH (CONTRACT §3), wherever it is.
+  const global = globalConfigPath();
+  if (!global.replace(/\\/g, '/').endsWith('/.hscli/config.yml')) selector.push({ scheme: 'file', pattern: global });
   return selector;
 }
 
