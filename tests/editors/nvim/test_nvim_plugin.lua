@@ -83,8 +83,8 @@ local ok_all, err_all = pcall(function()
 
   -- lsp/hubspot_ls.lua: the vim.lsp.config (0.11) table.
   local lsp_cfg = dofile(plugin_dir .. '/lsp/hubspot_ls.lua')
-  check('lsp/hubspot_ls.lua: cmd, filetypes, root markers, workspace_required = false',
-    type(lsp_cfg) == 'table' and lsp_cfg.cmd and lsp_cfg.cmd[1]:match('hubspot%-ls$') ~= nil and vim.tbl_contains(lsp_cfg.filetypes, 'yaml')
+  check('lsp/hubspot_ls.lua: cmd (as given to setup()), filetypes, root markers, workspace_required = false',
+    type(lsp_cfg) == 'table' and lsp_cfg.cmd and lsp_cfg.cmd[1] == bin and vim.tbl_contains(lsp_cfg.filetypes, 'yaml')
       and vim.tbl_contains(lsp_cfg.filetypes, 'json') and vim.tbl_contains(lsp_cfg.filetypes, 'hsaccount')
       and vim.tbl_contains(lsp_cfg.root_markers, '.hs') and vim.tbl_contains(lsp_cfg.root_markers, '.hsaccount')
       and vim.tbl_contains(lsp_cfg.root_markers, '.git') and lsp_cfg.workspace_required == false
