@@ -327,7 +327,7 @@ export async function runCommand(command: string, args: unknown[] | undefined): 
       if (command !== 'hubspot.account.auth' || !keyNeeded(e)) throw e;
       arg.personalAccessKey = await askRequired({
         title: title(command),
-        prompt: `${errorMessage(e)} — personal access key`,
+        prompt: `${errorMessage(e)} Personal access key:`,
         placeHolder: 'pat-na1-…',
         password: true,
       }).catch((c) => {
