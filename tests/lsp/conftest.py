@@ -11,7 +11,10 @@ import subprocess
 import pytest
 import pytest_asyncio
 from lsprotocol import types as T
+from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, client_capabilities
+
+from fake_hubspot import FakeHubSpot
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("HUBSPOT_LS_BIN") or str(ROOT / "target" / "debug" / "hubspot-ls")
@@ -71,18 +74,28 @@ def files(tmp_path):
     return Files(tmp_path)
 
 
-def server_env(files: Files) -> dict:
+def server_env(files: Files, fake: "FakeHubSpot | None" = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT") and k != "USE_ENVIRONMENT_HUBSPOT_CONFIG"}
     env["HOME"] = str(files.home)
     env["HUBSPOT_LS_LOG"] = "warn"
+    if fake is not None:
+        env["HUBSPOT_LS_API_URL"] = fake.url
     return env
+
+
+@pytest.fixture
+def fake():
+    """A fresh fake HubSpot per test; a test that takes it gets a server pointed at it."""
+    with FakeHubSpot() as f:
+        yield f
 
 
 @pytest_asyncio.fixture(params=PROFILES)
 async def lsp(request, files):
     if not pathlib.Path(BIN).exists():
         subprocess.run(["cargo", "build", "-p", "hubspot-ls"], cwd=ROOT, check=True)
-    config = ClientServerConfig(server_command=[BIN, "--stdio"], server_env=server_env(files))
+    the_fake = request.getfixturevalue("fake") if "fake" in request.fixturenames else None
+    config = ClientServerConfig(server_command=[BIN, "--stdio"], server_env=server_env(files, the_fake))
     client = await config.start()
     client.profile = request.param
 
@@ -100,6 +113,37 @@ async def lsp(request, files):
     )
     yield client
     await client.shutdown_session()
+
+
+def progress_values(client) -> list:
+    """Every `$/progress` value received (pytest-lsp's client answers
+    `window/workDoneProgress/create` with null and records the notifications per token;
+    it warns, which pytest.ini makes an error, about a token that was never created)."""
+    return [v for values in client.progress_reports.values() for v in values]
+
+
+def supports_progress(client) -> bool:
+    caps = client_capabilities(client.profile)
+    return bool(caps.window and caps.window.work_done_progress)
+
+
+async def run(client, command: str, arg: dict | None = None):
+    """`workspace/executeCommand` with one argument object; returns the result."""
+    args = [arg] if arg is not None else []
+    return await client.workspace_execute_command_async(T.ExecuteCommandParams(command=command, arguments=args))
+
+
+async def fails(client, command: str, arg: dict | None = None) -> JsonRpcException:
+    """The JSON-RPC error a command answers with (fails the test if it succeeds)."""
+    try:
+        got = await run(client, command, arg)
+    except JsonRpcException as err:
+        return err
+    raise AssertionError(f"{command} {arg!r} succeeded with {got!r}; an error was expected")
+
+
+INVALID_PARAMS = -32602
+FAILED = -32001
 
 
 def open_doc(client, path: pathlib.Path, text: str | None = None, language="yaml") -> str:

@@ -36,6 +36,7 @@ pub async fn auth(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Where {
+    #[serde(default, deserialize_with = "super::account_ident")]
     account: Option<String>,
     directory: Option<String>,
 }

@@ -15,6 +15,7 @@ struct Request {
     path: Option<String>,
     method: Option<String>,
     data: Option<Value>,
+    #[serde(default, deserialize_with = "super::account_ident")]
     account: Option<String>,
     directory: Option<String>,
 }

@@ -14,6 +14,7 @@ use crate::hubspot::target;
 struct Upload {
     src: Option<String>,
     dest: Option<String>,
+    #[serde(default, deserialize_with = "super::account_ident")]
     account: Option<String>,
     directory: Option<String>,
 }
@@ -27,6 +28,7 @@ struct Fetch {
     overwrite: bool,
     #[serde(default)]
     include_archived: bool,
+    #[serde(default, deserialize_with = "super::account_ident")]
     account: Option<String>,
     directory: Option<String>,
 }

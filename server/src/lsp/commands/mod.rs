@@ -10,6 +10,7 @@ mod link;
 mod secrets;
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::ExecuteCommandParams;
@@ -108,6 +109,38 @@ fn args<T: DeserializeOwned>(command: &str, arg: Value) -> OpResult<T> {
     serde_json::from_value(arg).map_err(|e| OpError::invalid(format!("{command}: bad argument: {e}. See CONTRACT §6 for its fields.")))
 }
 
+/// An `account` argument: a name, or an id as a string or a JSON number (CONTRACT §6:
+/// "`account` is a name or id"; clients naturally send ids as numbers).
+fn account_ident<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
+        Some(_) => Err(serde::de::Error::custom("`account` is a name or an id")),
+    }
+}
+
 fn to_value(v: impl serde::Serialize) -> OpResult<Value> {
     serde_json::to_value(v).map_err(|e| OpError::failed(format!("cannot encode the result: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct A {
+        #[serde(default, deserialize_with = "account_ident")]
+        account: Option<String>,
+    }
+
+    #[test]
+    fn account_is_a_name_or_an_id_string_or_number() {
+        let a = |v: Value| args::<A>("c", v).map(|a| a.account);
+        assert_eq!(a(serde_json::json!({"account": 123})).unwrap().as_deref(), Some("123"));
+        assert_eq!(a(serde_json::json!({"account": "prod"})).unwrap().as_deref(), Some("prod"));
+        assert_eq!(a(serde_json::json!({})).unwrap(), None);
+        assert_eq!(a(serde_json::json!({"account": null})).unwrap(), None);
+        assert!(a(serde_json::json!({"account": [1]})).is_err());
+    }
 }

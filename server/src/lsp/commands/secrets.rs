@@ -12,6 +12,7 @@ use crate::hubspot::target;
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Where {
+    #[serde(default, deserialize_with = "super::account_ident")]
     account: Option<String>,
     directory: Option<String>,
 }
@@ -22,6 +23,7 @@ struct WithName {
     name: Option<String>,
     /// Only read into a `Secret`: never printed, never echoed back.
     value: Option<Secret>,
+    #[serde(default, deserialize_with = "super::account_ident")]
     account: Option<String>,
     directory: Option<String>,
 }

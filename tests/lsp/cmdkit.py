@@ -1,0 +1,163 @@
+"""Shared pieces of the `workspace/executeCommand` tests (test_commands_*.py): a config with
+comments, what the fake HubSpot received, and the fault matrix every API command is run
+through."""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from conftest import FAILED, fails, run
+from fake_hubspot import body_json
+
+PAK_PROD = "pat-na1-11111111-aaaa-bbbb-cccc-00000000a123"
+PAK_SANDBOX = "pat-na1-22222222-aaaa-bbbb-cccc-00000000b456"
+PAK_NEW = "pat-na1-33333333-aaaa-bbbb-cccc-00000000c789"
+EXCHANGE = "/localdevauth/v1/auth/refresh"
+SECRETS = "/cms/v3/functions/secrets"
+UPLOAD = "/filemanager/api/v3/files/upload"
+
+# Comments everywhere, a flow mapping, a trailing comment: all must survive every write.
+CONFIG = f"""# HubSpot CLI config, edited by hand
+defaultAccount: 123 # the real one
+httpTimeout: 3000
+accounts:
+  # production
+  - name: prod
+    accountId: 123
+    authType: personalaccesskey
+    accountType: STANDARD
+    defaultCmsPublishMode: draft # keep drafts
+    personalAccessKey: {PAK_PROD} # from the PAK page
+    auth:
+      tokenInfo: {{}}
+  - name: sandbox
+    accountId: 456
+    authType: personalaccesskey
+    accountType: DEVELOPMENT_SANDBOX
+    personalAccessKey: {PAK_SANDBOX}
+    auth:
+      tokenInfo: {{}}
+    parentAccountId: 123
+# end of accounts
+"""
+
+
+def seed(files, fake, text: str = CONFIG):
+    """The global config above and the matching accounts in the fake."""
+    fake.add_account(123, PAK_PROD, hub_name="Prod Portal", account_type="STANDARD", scope_groups=["cms.functions.read_write", "files"])
+    fake.add_account(456, PAK_SANDBOX, hub_name="Dev Sandbox", account_type="DEVELOPMENT_SANDBOX", parent_hub_id=123)
+    return files.write_global(text)
+
+
+def config_yaml(files) -> dict:
+    return yaml.safe_load(files.global_config.read_text())
+
+
+def account(doc: dict, account_id: int) -> dict:
+    return next(a for a in doc["accounts"] if a["accountId"] == account_id)
+
+
+def calls(fake, prefix: str = "", method: str | None = None) -> list[dict]:
+    """Recorded requests whose path starts with `prefix` (and of `method`)."""
+    return [r for r in fake.requests() if r["path"].startswith(prefix) and (method is None or r["method"] == method)]
+
+
+def non_exchange(fake) -> list[dict]:
+    return [r for r in fake.requests() if r["path"] != EXCHANGE]
+
+
+def bearer(req: dict) -> str | None:
+    h = req["headers"].get("authorization")
+    return h[len("Bearer "):] if h and h.startswith("Bearer ") else None
+
+
+def assert_exchange(req: dict, pak: str, portal_id: int | None):
+    """Spec 6.2: POST, JSON body with the key, no Authorization, our User-Agent."""
+    assert (req["method"], req["path"]) == ("POST", EXCHANGE)
+    assert body_json(req) == {"encodedOAuthRefreshToken": pak}
+    assert "authorization" not in req["headers"]
+    assert req["headers"]["user-agent"].startswith("hubspot-ls/")
+    if portal_id is None:
+        assert req["query"] == [], req["query"]
+    else:
+        assert req["query"] == [["portalId", str(portal_id)]]
+
+
+def assert_authed(req: dict, portal_id: int, token: str | None = None):
+    """Spec 6.4: Bearer token, `portalId` last in the query, `User-Agent: hubspot-ls/...`."""
+    assert req["headers"]["user-agent"].startswith("hubspot-ls/"), req["headers"]
+    assert req["query"][-1] == ["portalId", str(portal_id)], req["query"]
+    got = bearer(req)
+    assert got and got.startswith(f"fake-at-{portal_id}-"), req["headers"].get("authorization")
+    if token is not None:
+        assert got == token
+
+
+def issued_tokens(fake) -> list[str]:
+    """Access tokens the fake handed out, oldest first (from the recorded exchanges is not
+    possible: responses are not recorded) - so: the bearer tokens seen, in order, deduplicated."""
+    out: list[str] = []
+    for r in fake.requests():
+        t = bearer(r)
+        if t and t not in out:
+            out.append(t)
+    return out
+
+
+TOKEN_INFO = re.compile(r"^( *)tokenInfo:.*\n(?:\1  .*\n)*", re.M)
+
+
+def without_token_info(text: str) -> str:
+    """The text with every `tokenInfo:` block (flow or block style) cut down to its key."""
+    return TOKEN_INFO.sub(lambda m: f"{m.group(1)}tokenInfo: <cut>\n", text)
+
+
+def assert_written_back(files, original: str, account_id: int, token: str):
+    """The token landed in `auth.tokenInfo` of that account, and nothing else changed."""
+    text = files.global_config.read_text()
+    assert without_token_info(text) == without_token_info(original), text
+    info = account(yaml.safe_load(text), account_id)["auth"]["tokenInfo"]
+    assert info["accessToken"] == token
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", str(info["expiresAt"])), info
+
+
+# -- the fault matrix ---------------------------------------------------------------------
+
+FAULTS = ["401", "404", "429", "500", "slow", "badjson"]
+
+
+def add_fault(fake, kind: str, prefix: str, method: str | None, times: int = 1):
+    if kind == "401":
+        fake.fault(prefix, "status", status=401, method=method, times=times)
+    elif kind == "404":
+        fake.fault(prefix, "status", status=404, method=method, times=times)
+    elif kind == "429":
+        fake.fault(prefix, "rateLimit", retry_after_secs=1, method=method, times=times)
+    elif kind == "500":
+        fake.fault(prefix, "status", status=500, method=method, times=times)
+    elif kind == "slow":
+        fake.fault(prefix, "slow", millis=3500, method=method, times=times)
+    elif kind == "badjson":
+        fake.fault(prefix, "badJson", method=method, times=times)
+    else:
+        raise ValueError(kind)
+
+
+async def expect_fault_error(lsp, command: str, arg: dict, kind: str):
+    """A fault that must end in a JSON-RPC error whose message says what happened."""
+    err = await fails(lsp, command, arg)
+    assert err.code == FAILED, (err.code, err.message)
+    words = {
+        "401": "unauthorized",
+        "404": "not found",
+        "500": "server error",
+        "slow": "timed out",
+        "badjson": "cannot read",
+    }[kind]
+    assert words in err.message, err.message
+    return err
+
+
+async def expect_ok(lsp, command: str, arg: dict):
+    return await run(lsp, command, arg)

@@ -1,0 +1,354 @@
+"""`hubspot.account.auth|list|resolve|info|use|remove|clean` against the fake HubSpot:
+what goes on the wire, what the command answers, and what is on disk afterwards."""
+import json
+import stat
+
+import pytest
+import yaml
+
+from cmdkit import (
+    CONFIG, EXCHANGE, FAULTS, PAK_NEW, PAK_PROD, PAK_SANDBOX, account, add_fault, assert_exchange,
+    calls, config_yaml, expect_fault_error, seed,
+)
+from conftest import FAILED, INVALID_PARAMS, fails, run
+
+
+# -- auth ---------------------------------------------------------------------------------
+
+async def test_auth_creates_the_global_config_0600_with_the_first_account_as_default(lsp, files, fake):
+    fake.add_account(789, PAK_NEW, hub_name="My Company, Inc.", account_type="STANDARD")
+    assert not files.global_config.exists()
+    got = await run(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW})
+    assert (got["accountId"], got["name"], got["accountType"]) == (789, "my-company-inc", "STANDARD")
+    [req] = fake.requests()
+    assert_exchange(req, PAK_NEW, None)  # no portalId on the first exchange
+    assert stat.S_IMODE(files.global_config.stat().st_mode) == 0o600
+    doc = config_yaml(files)
+    assert doc["defaultAccount"] == 789
+    [entry] = doc["accounts"]
+    assert {k: entry[k] for k in ("name", "accountId", "env", "authType", "accountType", "personalAccessKey")} == {
+        "name": "my-company-inc", "accountId": 789, "env": "prod", "authType": "personalaccesskey",
+        "accountType": "STANDARD", "personalAccessKey": PAK_NEW,
+    }
+    assert entry["auth"]["tokenInfo"]["accessToken"].startswith("fake-at-789-")
+
+
+async def test_auth_appends_a_new_account_in_place_and_keeps_the_default(lsp, files, fake):
+    seed(files, fake)
+    fake.add_account(789, PAK_NEW, hub_name="Third", account_type="STANDARD")
+    got = await run(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW, "name": "third"})
+    assert (got["accountId"], got["name"]) == (789, "third")
+    text = files.global_config.read_text()
+    head, _, rest = CONFIG.partition("# end of accounts\n")
+    assert text.startswith(head), text  # every existing byte, comments included, is still there
+    assert "# end of accounts" in text
+    doc = yaml.safe_load(text)
+    assert doc["defaultAccount"] == 123  # not the first account: the default stays
+    assert [a["accountId"] for a in doc["accounts"]] == [123, 456, 789]
+    assert account(doc, 789)["personalAccessKey"] == PAK_NEW
+
+
+async def test_auth_make_default_sets_default_account(lsp, files, fake):
+    seed(files, fake)
+    fake.add_account(789, PAK_NEW, hub_name="Third")
+    await run(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW, "name": "third", "makeDefault": True})
+    text = files.global_config.read_text()
+    assert "defaultAccount: 789 # the real one\n" in text
+    assert config_yaml(files)["defaultAccount"] == 789
+
+
+async def test_auth_of_a_known_account_updates_it_in_place(lsp, files, fake):
+    seed(files, fake)
+    rotated = "pat-na1-99999999-aaaa-bbbb-cccc-00000000d123"
+    fake.add_account(123, rotated, hub_name="Prod Portal", account_type="STANDARD")
+    got = await run(lsp, "hubspot.account.auth", {"personalAccessKey": rotated})
+    assert (got["accountId"], got["name"]) == (123, "prod")  # the existing name is kept
+    text = files.global_config.read_text()
+    # Only the key and the token changed: comments, defaultCmsPublishMode and the rest stay.
+    assert f"    personalAccessKey: {rotated} # from the PAK page\n" in text, text
+    assert "    defaultCmsPublishMode: draft # keep drafts\n" in text
+    assert text.startswith("# HubSpot CLI config, edited by hand\ndefaultAccount: 123 # the real one\n")
+    assert text.endswith(CONFIG[CONFIG.index("  - name: sandbox"):])
+    doc = yaml.safe_load(text)
+    assert [a["accountId"] for a in doc["accounts"]] == [123, 456]
+    assert account(doc, 123)["auth"]["tokenInfo"]["accessToken"].startswith("fake-at-123-")
+
+
+async def test_auth_of_a_sandbox_learns_its_parent(lsp, files, fake):
+    fake.add_account(555, PAK_NEW, hub_name="Dev Box", account_type="DEVELOPMENT_SANDBOX", parent_hub_id=123)
+    await run(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW})
+    exchange, self_call = fake.requests()
+    assert_exchange(exchange, PAK_NEW, None)
+    assert (self_call["method"], self_call["path"]) == ("GET", "/sandbox-hubs/v1/self")
+    assert self_call["query"] == [["portalId", "555"]]
+    token = account(config_yaml(files), 555)["auth"]["tokenInfo"]["accessToken"]
+    assert self_call["headers"]["authorization"] == f"Bearer {token}"
+    assert account(config_yaml(files), 555)["parentAccountId"] == 123
+
+
+async def test_auth_without_a_key_says_where_to_get_one(lsp, files, fake):
+    err = await fails(lsp, "hubspot.account.auth", {})
+    assert err.code == INVALID_PARAMS
+    assert "personalAccessKey" in err.message
+    assert "https://app.hubspot.com/l/personal-access-key" in err.message
+    assert fake.requests() == []
+    assert not files.global_config.exists()
+
+
+async def test_auth_with_a_rejected_key_changes_nothing(lsp, files, fake):
+    seed(files, fake)
+    err = await fails(lsp, "hubspot.account.auth", {"personalAccessKey": "pat-na1-not-a-real-key-at-all-0000"})
+    assert err.code == FAILED
+    assert "personal-access-key" in err.message and "unauthorized" in err.message, err.message
+    assert files.global_config.read_text() == CONFIG
+
+
+@pytest.mark.parametrize("kind", FAULTS)
+async def test_auth_faults(lsp, files, fake, kind):
+    seed(files, fake)
+    fake.add_account(789, PAK_NEW, hub_name="Third")
+    add_fault(fake, kind, EXCHANGE, "POST")
+    arg = {"personalAccessKey": PAK_NEW, "name": "third"}
+    if kind == "429":
+        got = await run(lsp, "hubspot.account.auth", arg)
+        assert got["accountId"] == 789
+        assert len(calls(fake, EXCHANGE)) == 2  # waited as Retry-After said, then retried
+        assert [a["accountId"] for a in config_yaml(files)["accounts"]] == [123, 456, 789]
+        return
+    await expect_fault_error(lsp, "hubspot.account.auth", arg, kind)
+    assert len(calls(fake, EXCHANGE)) == 1  # an exchange is never retried after an error
+    assert files.global_config.read_text() == CONFIG
+
+
+# -- list / resolve ---------------------------------------------------------------------
+
+async def test_list_shows_accounts_default_and_linked(lsp, files, fake):
+    seed(files, fake)
+    files.write("proj/.hs/settings.json", json.dumps({"accounts": [456], "localDefaultAccount": 456}))
+    got = await run(lsp, "hubspot.account.list", {})
+    assert got["defaultAccount"] == 123
+    assert got["linked"] == [456]
+    assert got["accounts"] == [
+        {"name": "prod", "accountId": 123, "authType": "personalaccesskey", "env": "prod", "accountType": "STANDARD", "isDefault": True},
+        {"name": "sandbox", "accountId": 456, "authType": "personalaccesskey", "env": "prod", "accountType": "DEVELOPMENT_SANDBOX", "isDefault": False},
+    ]
+    assert PAK_PROD not in json.dumps(got)
+    assert fake.requests() == []  # local commands never call HubSpot
+
+
+async def test_resolve_follows_settings_then_hsaccount_then_default(lsp, files, fake):
+    seed(files, fake)
+    sub = files.project / "theme" / "deep"
+    sub.mkdir(parents=True)
+    got = await run(lsp, "hubspot.account.resolve", {"directory": str(sub)})
+    assert (got["accountId"], got["name"], got["source"]) == (123, "prod", "default")
+    assert got["path"] == str(files.global_config)
+
+    hsaccount = files.write("proj/theme/.hsaccount", "456")
+    got = await run(lsp, "hubspot.account.resolve", {"directory": str(sub)})
+    assert (got["accountId"], got["source"], got["path"]) == (456, "hsaccount", str(hsaccount))
+
+    files.write("proj/.hsaccount", "456")
+    settings = files.write("proj/.hs/settings.json", json.dumps({"accounts": [123, 456], "localDefaultAccount": 123}))
+    got = await run(lsp, "hubspot.account.resolve", {"directory": str(sub)})
+    assert (got["accountId"], got["source"], got["path"]) == (123, "settings", str(settings))
+    assert fake.requests() == []
+
+
+# -- info ---------------------------------------------------------------------------------
+
+async def test_info_exchanges_the_key_and_does_not_write(lsp, files, fake):
+    seed(files, fake)
+    got = await run(lsp, "hubspot.account.info", {"account": "prod"})
+    assert got == {"name": "prod", "accountId": 123, "accountType": "STANDARD", "scopes": ["cms.functions.read_write", "files"]}
+    [req] = fake.requests()
+    assert_exchange(req, PAK_PROD, 123)
+    assert files.global_config.read_text() == CONFIG  # as `hs account info`: not written back
+
+
+async def test_info_without_account_uses_the_account_in_force(lsp, files, fake):
+    seed(files, fake)
+    files.write("proj/.hs/settings.json", json.dumps({"accounts": [123, 456], "localDefaultAccount": 456}))
+    got = await run(lsp, "hubspot.account.info", {})
+    assert got["accountId"] == 456 and got["name"] == "sandbox"
+    assert_exchange(fake.requests()[0], PAK_SANDBOX, 456)
+
+
+async def test_info_without_account_and_hsaccount_beats_default(lsp, files, fake):
+    seed(files, fake)
+    files.write("proj/.hsaccount", "456")
+    got = await run(lsp, "hubspot.account.info", {"directory": str(files.project)})
+    assert got["accountId"] == 456
+
+
+async def test_info_of_an_unknown_account_is_an_error_never_the_default(lsp, files, fake):
+    seed(files, fake)
+    err = await fails(lsp, "hubspot.account.info", {"account": "prdo"})
+    assert err.code == INVALID_PARAMS
+    assert "prdo" in err.message and "prod" in err.message  # says what there is
+    assert fake.requests() == []
+
+
+@pytest.mark.parametrize("kind", FAULTS)
+async def test_info_faults(lsp, files, fake, kind):
+    seed(files, fake)
+    add_fault(fake, kind, EXCHANGE, "POST")
+    if kind == "429":
+        got = await run(lsp, "hubspot.account.info", {"account": 123})
+        assert got["scopes"] == ["cms.functions.read_write", "files"]
+        assert len(calls(fake, EXCHANGE)) == 2
+    else:
+        err = await expect_fault_error(lsp, "hubspot.account.info", {"account": 123}, kind)
+        if kind == "401":
+            assert "https://app.hubspot.com/personal-access-key/123" in err.message
+    assert files.global_config.read_text() == CONFIG
+
+
+# -- use ----------------------------------------------------------------------------------
+
+async def test_use_sets_default_account_in_place(lsp, files, fake):
+    seed(files, fake)
+    got = await run(lsp, "hubspot.account.use", {"account": "sandbox"})
+    assert got["accountId"] == 456
+    assert files.global_config.read_text() == CONFIG.replace("defaultAccount: 123 # the real one", "defaultAccount: 456 # the real one")
+    assert fake.requests() == []
+
+
+async def test_use_in_a_linked_directory_sets_local_default(lsp, files, fake):
+    seed(files, fake)
+    settings = files.write("proj/.hs/settings.json", '{\n  "accounts": [\n    123,\n    456\n  ],\n  "localDefaultAccount": 123\n}')
+    got = await run(lsp, "hubspot.account.use", {"account": 456, "directory": str(files.project)})
+    assert got["accountId"] == 456
+    assert settings.read_text() == '{\n  "accounts": [\n    123,\n    456\n  ],\n  "localDefaultAccount": 456\n}'
+    assert files.global_config.read_text() == CONFIG  # the global default is untouched
+    got = await run(lsp, "hubspot.account.resolve", {"directory": str(files.project)})
+    assert (got["accountId"], got["source"]) == (456, "settings")
+
+
+async def test_use_of_an_unknown_account_changes_nothing(lsp, files, fake):
+    seed(files, fake)
+    err = await fails(lsp, "hubspot.account.use", {"account": "999"})
+    assert err.code == INVALID_PARAMS and "999" in err.message
+    err = await fails(lsp, "hubspot.account.use", {})
+    assert err.code == INVALID_PARAMS and "account" in err.message
+    assert files.global_config.read_text() == CONFIG
+
+
+# -- remove -------------------------------------------------------------------------------
+
+SANDBOX_ENTRY = CONFIG[CONFIG.index("  - name: sandbox"):CONFIG.index("# end of accounts")]
+PROD_ENTRY = CONFIG[CONFIG.index("  # production\n") + len("  # production\n"):CONFIG.index("  - name: sandbox")]
+
+
+async def test_remove_a_non_default_account(lsp, files, fake):
+    seed(files, fake)
+    await run(lsp, "hubspot.account.remove", {"account": "sandbox"})
+    assert files.global_config.read_text() == CONFIG.replace(SANDBOX_ENTRY, "")
+    assert fake.requests() == []
+
+
+async def test_remove_the_default_account_clears_default_account(lsp, files, fake):
+    seed(files, fake)
+    await run(lsp, "hubspot.account.remove", {"account": 123})
+    text = files.global_config.read_text()
+    doc = yaml.safe_load(text)
+    assert "defaultAccount" not in doc
+    assert [a["accountId"] for a in doc["accounts"]] == [456]
+    assert "# HubSpot CLI config, edited by hand\n" in text and "# end of accounts\n" in text
+    assert SANDBOX_ENTRY in text
+    assert PROD_ENTRY not in text
+
+
+async def test_remove_an_unknown_account_is_an_error(lsp, files, fake):
+    seed(files, fake)
+    err = await fails(lsp, "hubspot.account.remove", {"account": "nope"})
+    assert err.code == INVALID_PARAMS and "nope" in err.message
+    assert files.global_config.read_text() == CONFIG
+
+
+# -- clean --------------------------------------------------------------------------------
+
+THIRD = f"""  - name: gone
+    accountId: 789
+    authType: personalaccesskey
+    personalAccessKey: {PAK_NEW}
+    auth:
+      tokenInfo: {{}}
+  - name: qa-one
+    accountId: 321
+    env: qa
+    authType: personalaccesskey
+    personalAccessKey: pat-na1-qa-key-0000000000000000
+    auth:
+      tokenInfo: {{}}
+"""
+
+
+def clean_setup(files, fake):
+    text = CONFIG.replace("# end of accounts\n", THIRD + "# end of accounts\n")
+    seed(files, fake, text)
+    fake.add_account(789, PAK_NEW)
+    fake.set_portal_state(456, "inactive")
+    fake.set_portal_state(789, "missing")
+    return text
+
+
+async def test_clean_removes_inactive_and_missing_portals_and_keeps_the_rest(lsp, files, fake):
+    text = clean_setup(files, fake)
+    got = await run(lsp, "hubspot.account.clean", {})
+    assert sorted(got["removed"]) == [456, 789]
+    # One forced exchange per non-QA account, each with its portalId; the QA one is not tried.
+    ex = calls(fake, EXCHANGE)
+    assert sorted(int(r["query"][0][1]) for r in ex) == [123, 456, 789]
+    for r in ex:
+        assert "authorization" not in r["headers"]
+    after = files.global_config.read_text()
+    doc = yaml.safe_load(after)
+    assert [a["accountId"] for a in doc["accounts"]] == [123, 321]
+    assert doc["defaultAccount"] == 123
+    assert SANDBOX_ENTRY not in after and "name: gone" not in after
+    assert "  # production\n" in after and "defaultCmsPublishMode: draft # keep drafts\n" in after and "# end of accounts\n" in after
+    assert after.startswith("# HubSpot CLI config, edited by hand\ndefaultAccount: 123 # the real one\n")
+
+
+async def test_clean_dry_run_reports_and_writes_nothing(lsp, files, fake):
+    text = clean_setup(files, fake)
+    got = await run(lsp, "hubspot.account.clean", {"dryRun": True})
+    assert sorted(got["removed"]) == [456, 789]
+    assert files.global_config.read_text() == text
+
+
+async def test_clean_of_the_default_account_clears_default(lsp, files, fake):
+    seed(files, fake)
+    fake.set_portal_state(123, "inactive")
+    got = await run(lsp, "hubspot.account.clean", {})
+    assert got["removed"] == [123]
+    doc = config_yaml(files)
+    assert "defaultAccount" not in doc
+    assert [a["accountId"] for a in doc["accounts"]] == [456]
+
+
+async def test_clean_deletes_an_hsaccount_that_named_a_removed_account(lsp, files, fake):
+    clean_setup(files, fake)
+    hsaccount = files.write("proj/.hsaccount", "456")
+    await run(lsp, "hubspot.account.clean", {"directory": str(files.project)})
+    assert not hsaccount.exists()
+
+
+@pytest.mark.parametrize("kind", FAULTS)
+async def test_clean_faults_keep_the_account(lsp, files, fake, kind):
+    """Only the two 'inactive' answers of spec 5.4 remove an account; any other failure of
+    its exchange keeps it."""
+    seed(files, fake)
+    fake.set_portal_state(456, "inactive")
+    # The fault hits the first exchange (account 123, the first in the file).
+    add_fault(fake, kind, EXCHANGE, "POST", times=1)
+    got = await run(lsp, "hubspot.account.clean", {})
+    assert got["removed"] == [456]
+    doc = config_yaml(files)
+    assert [a["accountId"] for a in doc["accounts"]] == [123]
+    if kind == "429":
+        assert len(calls(fake, EXCHANGE)) == 3  # 123 limited, retried; then 456
+    else:
+        kept = {k["accountId"]: k["reason"] for k in got.get("kept", [])}
+        assert 123 in kept, got
