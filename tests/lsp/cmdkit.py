@@ -161,3 +161,33 @@ async def expect_fault_error(lsp, command: str, arg: dict, kind: str):
 
 async def expect_ok(lsp, command: str, arg: dict):
     return await run(lsp, command, arg)
+
+
+async def run_fault_case(lsp, fake, files, command: str, arg: dict, prefix: str, method: str, kind: str, original: str = CONFIG):
+    """Runs `command` with one fault on the request (`prefix`, `method`) it makes, and checks
+    the outcome every API command shares:
+    401 once: one token refresh, one retry with the new token (written back), success;
+    429 once: waits as Retry-After says and retries, success;
+    404 / 500 / slow beyond httpTimeout / malformed JSON: a -32001 error that says so
+    (with `data: {status, body}` for HubSpot's error statuses).
+    Returns the result (success) or the error."""
+    add_fault(fake, kind, prefix, method, times=1)
+    hits = lambda: [r for r in fake.requests() if r["path"].startswith(prefix) and r["method"] == method]
+    if kind in ("401", "429"):
+        got = await run(lsp, command, arg)
+        first, retry = hits()[:2]
+        if kind == "401":
+            exchanges = calls(fake, EXCHANGE)
+            assert len(exchanges) == 2, [r["path"] for r in fake.requests()]  # the first token, then exactly one refresh
+            assert bearer(first) != bearer(retry)
+            assert_written_back(files, original, int(retry["query"][-1][1]), bearer(retry))
+        else:
+            assert bearer(first) == bearer(retry)  # a rate limit is not an auth problem
+            assert len(calls(fake, EXCHANGE)) == 1
+        return got
+    err = await expect_fault_error(lsp, command, arg, kind)
+    assert len(hits()) == 1, "an error status, a timeout or a broken body is not retried"
+    if kind in ("404", "500"):
+        assert err.data and err.data["status"] == int(kind), err.data
+        assert isinstance(err.data["body"], dict) and err.data["body"].get("message"), err.data
+    return err
