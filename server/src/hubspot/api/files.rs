@@ -59,7 +59,9 @@ pub async fn upload(client: &HubSpotClient, caller: &Caller, src: &Path, dest: &
         progress(Progress { done: i, total: Some(total), message: format!("uploading {remote}") });
         let bytes = std::fs::read(file).map_err(|e| local(format!("Cannot read {}: {e}.", file.display())))?;
         let req = upload_request(file, remote, bytes);
-        if let Err(e) = client.call(caller, &req).await {
+        // The answer (`{objects: [File]}`) is not used, but one that does not even parse is
+        // no confirmation that the file arrived: reported, not counted as uploaded.
+        if let Err(e) = client.call_json(caller, &req).await {
             let done = if uploaded.is_empty() { String::new() } else { format!(" (uploaded before the failure: {})", uploaded.join(", ")) };
             return Err(match e {
                 ApiError::Status { ctx, status, body, hint } => ApiError::Status { ctx, status, body, hint: hint.or_else(|| (!done.is_empty()).then(|| format!("Stopped there{done}."))) },

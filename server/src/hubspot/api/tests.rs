@@ -254,3 +254,17 @@ fn upload_a_folder_then_fetch_it_back() {
     let err = rt.block_on(files::upload(&s.client, &caller, &site.join(".hsaccount"), "x", &|_| {})).unwrap_err();
     assert!(err.to_string().contains("ignored"));
 }
+
+#[test]
+fn an_upload_answer_that_does_not_parse_is_not_counted_as_uploaded() {
+    let s = Setup::new();
+    let rt = rt();
+    let path = s.config("");
+    let caller = s.caller(&path);
+    let file = s.dir.path().join("hello.txt");
+    std::fs::write(&file, "hi").unwrap();
+    s.fake.fault(Fault::new("/filemanager/api/v3/files/upload", FaultKind::BadJson).times(1));
+    let err = rt.block_on(files::upload(&s.client, &caller, &file, "docs/hello.txt", &|_| {})).unwrap_err().to_string();
+    assert!(err.contains("upload \"docs/hello.txt\"") && err.contains("cannot read"), "{err}");
+    assert!(s.fake.uploaded().is_empty());
+}
