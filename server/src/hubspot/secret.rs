@@ -68,9 +68,58 @@ pub fn redact(s: &str) -> String {
     format!("{prefix}…{tail}")
 }
 
+/// Replaces every occurrence of one of `secrets` inside the strings (keys included) of
+/// `value` by its redacted form. For answers that may reflect a request back (`hs api` on
+/// an `apikey` account whose URL carries `hapikey=`): CONTRACT §1 allows no credential in a
+/// command result. Values shorter than 8 characters are left alone (too likely to be words).
+pub fn scrub_json(value: &mut serde_json::Value, secrets: &[Secret]) {
+    use serde_json::Value;
+    let secrets: Vec<&Secret> = secrets.iter().filter(|s| s.0.chars().count() >= 8).collect();
+    if secrets.is_empty() {
+        return;
+    }
+    fn walk(v: &mut Value, secrets: &[&Secret]) {
+        match v {
+            Value::String(s) => *s = scrub_str(s, secrets),
+            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, secrets)),
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (k, mut item) in entries {
+                    walk(&mut item, secrets);
+                    map.insert(scrub_str(&k, secrets), item);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(value, &secrets);
+}
+
+/// `text` with each of `secrets` redacted.
+pub fn scrub_str(text: &str, secrets: &[&Secret]) -> String {
+    let mut out = text.to_string();
+    for s in secrets {
+        if !s.0.is_empty() && out.contains(s.0.as_str()) {
+            out = out.replace(s.0.as_str(), &s.redacted());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scrubbing_redacts_credentials_anywhere_in_json() {
+        let key = Secret::new("hapi-333-very-secret-api-key");
+        let mut v = serde_json::json!({"rawQuery": "portalId=333&hapikey=hapi-333-very-secret-api-key", "n": 1,
+            "list": ["x hapi-333-very-secret-api-key y"], "hapi-333-very-secret-api-key": true, "short": "abc"});
+        scrub_json(&mut v, &[key.clone(), Secret::new("abc")]);
+        let text = v.to_string();
+        assert!(!text.contains("very-secret"), "{text}");
+        assert!(text.contains("hapikey=…-key") && text.contains("\"short\":\"abc\""), "{text}");
+    }
 
     #[test]
     fn redaction_keeps_prefix_and_tail_only() {

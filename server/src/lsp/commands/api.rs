@@ -6,6 +6,8 @@ use serde_json::{json, Value};
 
 use super::{args, CommandCtx};
 use crate::hubspot::api::{ApiRequest, Body};
+use crate::hubspot::model::Account;
+use crate::hubspot::secret::{scrub_json, scrub_str, Secret};
 use crate::hubspot::ops::{OpError, OpResult};
 use crate::hubspot::target;
 
@@ -44,6 +46,33 @@ pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     if let Some(d) = a.data {
         req.body = Body::Json(d);
     }
-    let resp = ctx.api.call(&t.caller, &req).await?;
-    Ok(json!({ "status": resp.status, "body": resp.body_value() }))
+    // HubSpot may reflect the request (an `apikey` account's URL carries `hapikey=`): no
+    // credential of the account goes back to the client, in the result or in an error.
+    let known = credentials(&t.caller.account);
+    match ctx.api.call(&t.caller, &req).await {
+        Ok(resp) => {
+            let mut out = json!({ "status": resp.status, "body": resp.body_value() });
+            scrub_json(&mut out, &known);
+            Ok(out)
+        }
+        Err(e) => {
+            let mut e = OpError::from(e);
+            let refs: Vec<&Secret> = known.iter().collect();
+            e.message = scrub_str(&e.message, &refs);
+            if let Some(d) = e.data.as_mut() {
+                scrub_json(d, &known);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Every credential an account's entry holds.
+fn credentials(a: &Account) -> Vec<Secret> {
+    let auth = a.auth.as_ref();
+    let info = a.token_info();
+    [a.personal_access_key.clone(), a.api_key.clone(), auth.and_then(|x| x.client_secret.clone()), info.and_then(|t| t.access_token.clone()), info.and_then(|t| t.refresh_token.clone())]
+        .into_iter()
+        .flatten()
+        .collect()
 }
