@@ -1,0 +1,138 @@
+"""CONTRACT §1: personal access keys, access tokens, API keys and secret values never appear
+in the server's logs (even at `HUBSPOT_LS_LOG=trace`), command results, error messages,
+diagnostics or hovers. The server runs with its stderr going to a file we then search."""
+import json
+import pathlib
+
+import pytest
+from lsprotocol import types as T
+from pytest_lsp import ClientServerConfig, client_capabilities
+
+from cmdkit import CONFIG, PAK_NEW, PAK_PROD, PAK_SANDBOX, bearer, seed
+from conftest import BIN, PROFILES, fails, open_doc, diagnostics, run, server_env
+from fake_hubspot import body_json
+
+API_KEY = "hapi-333-api-key-zz9-plural-z-alpha"
+SECRET_VALUE = "Recognisable-Secret-Value-0xC0FFEE"
+SECRET_VALUE_2 = "Second-Recognisable-Value-0xBEEF42"
+BAD_PAK = "pat-na1-deadbeef-0000-1111-2222-badbadbadbad"
+APIKEY_ACCOUNT = f"""  - name: legacy-key
+    accountId: 333
+    authType: apikey
+    apiKey: {API_KEY}
+"""
+
+
+@pytest.fixture(params=PROFILES)
+async def traced(request, files, fake):
+    """A server at trace level whose stderr goes to a file: (client, log path)."""
+    log = files.root / "server-stderr.log"
+    env = server_env(files, fake)
+    env["HUBSPOT_LS_LOG"] = "trace"
+    cmd = ["sh", "-c", f'exec "$0" --stdio 2>"$1"', BIN, str(log)]
+    client = await ClientServerConfig(server_command=cmd, server_env=env).start()
+    client.profile = request.param
+    await client.initialize_session(T.InitializeParams(
+        capabilities=client_capabilities(request.param),
+        root_uri=files.project.as_uri(),
+        workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")],
+    ))
+    yield client, log
+    await client.shutdown_session()
+
+
+def dump(x) -> str:
+    if hasattr(x, "__attrs_attrs__"):
+        from cattrs import Converter
+        return json.dumps(Converter().unstructure(x), default=str)
+    return json.dumps(x, default=str)
+
+
+async def test_no_credential_reaches_logs_results_errors_diagnostics_or_hovers(traced, files, fake):
+    client, log = traced
+    text = CONFIG.replace("# end of accounts\n", APIKEY_ACCOUNT + "# end of accounts\n")
+    seed(files, fake, text)
+    fake.add_account(333, "", api_key=API_KEY)
+    fake.add_account(789, PAK_NEW, hub_name="New Hub")
+    seen: list[str] = []  # everything the client was told
+
+    async def ok(command, arg):
+        got = await run(client, command, arg)
+        seen.append(dump(got))
+        return got
+
+    async def bad(command, arg):
+        err = await fails(client, command, arg)
+        seen.append(err.message)
+        seen.append(dump(err.data))
+        return err
+
+    # auth (exchange, write), a rejected key, account info
+    await ok("hubspot.account.auth", {"personalAccessKey": PAK_NEW, "name": "new-one"})
+    await bad("hubspot.account.auth", {"personalAccessKey": BAD_PAK})
+    await ok("hubspot.account.info", {"account": "prod"})
+    await ok("hubspot.account.list", {})
+    # secrets with a recognisable value, then a token refresh after a revocation
+    await ok("hubspot.secrets.add", {"name": "MY_SECRET", "value": SECRET_VALUE})
+    fake.revoke_tokens()
+    await ok("hubspot.secrets.update", {"name": "MY_SECRET", "value": SECRET_VALUE_2})
+    await bad("hubspot.secrets.add", {"name": "MY_SECRET", "value": SECRET_VALUE})
+    await bad("hubspot.secrets.update", {"name": "NOT_THERE", "value": SECRET_VALUE})
+    fake.fault("/cms/v3/functions/secrets", "status", status=500, method="PUT", times=1)
+    await bad("hubspot.secrets.update", {"name": "MY_SECRET", "value": SECRET_VALUE})
+    assert fake.secrets(123) == {"MY_SECRET": SECRET_VALUE_2}
+    # api.request on the apikey account: its URL carries hapikey=, the fake echoes the query
+    got = await ok("hubspot.api.request", {"path": "/crm/v3/objects/contacts?limit=1", "account": "legacy-key"})
+    assert got["status"] == 200
+    fake.fault("/crm/v3/objects/deals", "status", status=401, times=1)
+    await bad("hubspot.api.request", {"path": "/crm/v3/objects/deals", "account": "legacy-key"})
+    fake.fault("/crm/v3/objects/tickets", "slow", millis=3500, times=1)
+    await bad("hubspot.api.request", {"path": "/crm/v3/objects/tickets", "account": 333})
+    await ok("hubspot.api.request", {"path": "/crm/v3/objects/contacts", "data": {"x": 1}})
+
+    # The requests really carried the credentials (so the checks below mean something).
+    reqs = fake.requests()
+    assert any(body_json(r) == {"key": "MY_SECRET", "secret": SECRET_VALUE} for r in reqs)
+    assert any(["hapikey", API_KEY] in r["query"] for r in reqs)
+    tokens = {bearer(r) for r in reqs if bearer(r)}
+    config_text = files.global_config.read_text()
+    for line in config_text.splitlines():
+        if "accessToken:" in line:
+            tokens.add(line.split("accessToken:", 1)[1].split("#")[0].strip())
+    assert len(tokens) >= 3  # the first tokens, the refreshed one, the new account's
+
+    # Diagnostics and hovers of the config, which holds every credential.
+    uri = open_doc(client, files.global_config, config_text)
+    ds = await diagnostics(client, uri)
+    seen.extend(dump(d) for d in ds)
+    hovers = []
+    lines = config_text.splitlines()
+    for i, line in enumerate(lines):
+        for key in ("personalAccessKey", "apiKey", "accessToken", "defaultAccount", "accountId", "authType"):
+            if line.strip().startswith(key + ":"):
+                col = line.index(key)
+                for c in (col + 1, line.index(":") + 3):  # on the key, on the value
+                    hover = await client.text_document_hover_async(T.HoverParams(T.TextDocumentIdentifier(uri), T.Position(i, c)))
+                    if hover is not None:
+                        hovers.append(dump(hover))
+    seen.extend(hovers)
+    assert any("prod" in h for h in hovers), hovers  # the account reference's hover
+    assert any("personal" in h.lower() for h in hovers), hovers  # the key's documentation
+    seen.extend(m.message for m in client.log_messages)
+    seen.extend(m.message for m in client.messages)
+
+    await client.shutdown_session()
+    client.shutdown_session = _noop  # the fixture's teardown
+    stderr = log.read_text()
+    assert "TRACE" in stderr or "DEBUG" in stderr, "the server did log at trace level"
+
+    credentials = {"PAK prod": PAK_PROD, "PAK sandbox": PAK_SANDBOX, "PAK new": PAK_NEW, "bad PAK": BAD_PAK,
+                   "API key": API_KEY, "secret value": SECRET_VALUE, "second secret value": SECRET_VALUE_2}
+    credentials.update({f"access token {t[:14]}": t for t in tokens})
+    told = "\n".join(seen)
+    leaks = [(what, where) for what, value in credentials.items() for where, text in (("stderr", stderr), ("client", told)) if value in text]
+    assert leaks == [], leaks
+
+
+async def _noop():
+    return None
