@@ -2,7 +2,7 @@
 # Protocol tests against the real binary. Usage: tests/lsp/run.sh [pytest args]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-cargo build -p hubspot-ls --quiet
+cargo build -p hubspot-ls -p fake-hubspot --quiet
 # The binary cargo just built, wherever its target directory is (CARGO_TARGET_DIR honoured).
 if [ -z "${HUBSPOT_LS_BIN:-}" ]; then
   target_dir=$(cargo metadata --format-version 1 --no-deps |

@@ -1,7 +1,6 @@
 """`hubspot.files.upload|fetch` against the fake File Manager (spec 7.3): multipart parts,
 ignore rules, the local layout of a fetch, paging, `$/progress`, and every fault."""
-import json
-import pathlib
+import asyncio
 
 import pytest
 from lsprotocol import types as T
@@ -211,19 +210,31 @@ def kinds(values):
     return [v.kind for v in values]
 
 
+async def ended(lsp, count: int):
+    """The progress of `count` commands, once each has ended. The `end` notification and the
+    command's response travel separately, so the response may arrive first; anything sent
+    after `end` would still show up within the short grace period below."""
+    for _ in range(250):
+        reports = list(lsp.progress_reports.values())
+        if len(reports) == count and all("end" in kinds(v) for v in reports):
+            await asyncio.sleep(0.1)
+            return list(lsp.progress_reports.values())
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"progress did not end: {lsp.progress_reports!r}")
+
+
 async def test_progress_for_upload_and_fetch_when_advertised(lsp, files, fake):
     seed(files, fake)
     for rel in ("site/a.txt", "site/b.txt"):
         files.write(f"proj/{rel}", rel)
     await run(lsp, "hubspot.files.upload", {"src": str(files.project / "site"), "dest": "d"})
     assert supports_progress(lsp)  # both profiles advertise window.workDoneProgress
-    [(token, values)] = list(lsp.progress_reports.items())
+    [values] = await ended(lsp, 1)
     assert kinds(values)[0] == "begin" and kinds(values)[-1] == "end"
     assert "report" in kinds(values)
     assert "uploaded 2" in values[-1].message
     await run(lsp, "hubspot.files.fetch", {"src": "/d", "dest": str(files.project / "back")})
-    assert len(lsp.progress_reports) == 2  # a fresh token per command
-    values = list(lsp.progress_reports.values())[1]
+    values = (await ended(lsp, 2))[1]  # a fresh token per command
     assert kinds(values)[0] == "begin" and kinds(values)[-1] == "end"
     assert (files.project / "back" / "d" / "b.txt").read_text() == "site/b.txt"
 
@@ -232,6 +243,7 @@ async def test_no_progress_for_other_commands(lsp, files, fake):
     seed(files, fake)
     await run(lsp, "hubspot.secrets.list", {})
     await run(lsp, "hubspot.account.list", {})
+    await asyncio.sleep(0.3)
     assert progress_values(lsp) == []
 
 
@@ -256,4 +268,5 @@ async def test_no_progress_when_not_advertised(lsp_without_progress, files, fake
     assert got["uploaded"] == ["d/a.txt"]
     got = await run(lsp, "hubspot.files.fetch", {"src": "/d", "dest": str(files.project / "back")})
     assert got["written"] == [str(files.project / "back" / "d" / "a.txt")]
+    await asyncio.sleep(0.3)  # notifications travel apart from responses: give late ones a chance
     assert lsp.progress_reports == {}  # no create request, no notification

@@ -9,7 +9,7 @@ from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, client_capabilities
 
 from cmdkit import CONFIG, PAK_NEW, PAK_PROD, PAK_SANDBOX, bearer, seed
-from conftest import BIN, PROFILES, fails, open_doc, diagnostics, run, server_env
+from conftest import BIN, PROFILES, diagnostics, fails, open_doc, run, server_env
 from fake_hubspot import body_json
 
 API_KEY = "hapi-333-api-key-zz9-plural-z-alpha"
@@ -136,3 +136,43 @@ async def test_no_credential_reaches_logs_results_errors_diagnostics_or_hovers(t
 
 async def _noop():
     return None
+
+
+UNKNOWN_ARGUMENTS = [
+    ("hubspot.secrets.list", {"acount": "sandbox"}),
+    ("hubspot.secrets.add", {"name": "A", "value": SECRET_VALUE, "acount": "sandbox"}),
+    ("hubspot.secrets.update", {"name": "A", "value": SECRET_VALUE, "accountId": 456}),
+    ("hubspot.secrets.delete", {"name": "A", "acount": "sandbox"}),
+    ("hubspot.files.upload", {"src": "a.txt", "dest": "a.txt", "acount": "sandbox"}),
+    ("hubspot.files.fetch", {"src": "/a.txt", "acount": "sandbox"}),
+    ("hubspot.api.request", {"path": "/x", "acount": "sandbox"}),
+    ("hubspot.account.info", {"acount": "sandbox"}),
+    ("hubspot.account.use", {"account": "sandbox", "dir": "elsewhere"}),
+    ("hubspot.account.remove", {"acount": "sandbox"}),
+    ("hubspot.account.clean", {"dry_run": True}),
+    ("hubspot.account.auth", {"personalAccessKey": PAK_NEW, "make_default": True}),
+    ("hubspot.account.link", {"directory": ".", "accounts": [123], "default": 123}),
+    ("hubspot.account.unlink", {"directory": ".", "acounts": [123]}),
+    ("hubspot.override.migrate", {"file": ".hsaccount"}),
+    ("hubspot.config.migrate", {"file": "hubspot.config.yml"}),
+]
+
+
+@pytest.mark.parametrize("command,arg", UNKNOWN_ARGUMENTS, ids=[c for c, _ in UNKNOWN_ARGUMENTS])
+async def test_a_misspelt_argument_is_an_error_not_a_silent_default(lsp, files, fake, command, arg):
+    """`{"acount": "sandbox"}` must not quietly act on the default account (or ignore a
+    flag): InvalidParams naming the argument, nothing sent, nothing written."""
+    seed(files, fake)
+    files.write("proj/a.txt", "a")
+    err = await fails(lsp, command, arg)
+    assert err.code == -32602, err.message
+    bad = next(k for k in arg if k not in ("name", "value", "src", "dest", "path", "personalAccessKey", "directory", "accounts", "account"))
+    assert bad in err.message, err.message
+    assert SECRET_VALUE not in err.message and PAK_NEW not in err.message
+    assert fake.requests() == []
+    assert files.global_config.read_text() == CONFIG
+
+
+async def test_an_unknown_command_is_invalid_params(lsp, files, fake):
+    err = await fails(lsp, "hubspot.account.frobnicate", {})
+    assert err.code == -32602 and "hubspot.account.list" in err.message

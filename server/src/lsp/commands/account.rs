@@ -10,7 +10,7 @@ use crate::hubspot::secret::Secret;
 use crate::hubspot::target;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Auth {
     personal_access_key: Option<Secret>,
     name: Option<String>,
@@ -34,7 +34,7 @@ pub async fn auth(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Where {
     #[serde(default, deserialize_with = "super::account_ident")]
     account: Option<String>,
@@ -85,7 +85,7 @@ pub fn remove(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Clean {
     #[serde(default)]
     dry_run: bool,

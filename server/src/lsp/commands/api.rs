@@ -12,7 +12,7 @@ use crate::hubspot::ops::{OpError, OpResult};
 use crate::hubspot::target;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Request {
     path: Option<String>,
     method: Option<String>,

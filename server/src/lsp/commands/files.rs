@@ -10,7 +10,7 @@ use crate::hubspot::ops::{OpError, OpResult};
 use crate::hubspot::target;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Upload {
     src: Option<String>,
     dest: Option<String>,
@@ -20,7 +20,7 @@ struct Upload {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Fetch {
     src: Option<String>,
     dest: Option<String>,

@@ -13,7 +13,7 @@ use crate::hubspot::ops::{OpError, OpResult};
 use crate::hubspot::target;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Link {
     directory: Option<String>,
     #[serde(default)]
@@ -93,6 +93,7 @@ pub fn unlink(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PathArg {
     path: Option<String>,
 }

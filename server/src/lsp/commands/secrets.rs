@@ -10,7 +10,7 @@ use crate::hubspot::secret::Secret;
 use crate::hubspot::target;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Where {
     #[serde(default, deserialize_with = "super::account_ident")]
     account: Option<String>,
@@ -18,7 +18,7 @@ struct Where {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct WithName {
     name: Option<String>,
     /// Only read into a `Secret`: never printed, never echoed back.
@@ -75,4 +75,19 @@ pub async fn delete(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let t = target(ctx, a.account.as_deref(), a.directory.as_deref())?;
     secrets::delete(&ctx.api, &t.caller, &name).await?;
     Ok(json!({ "name": name, "accountId": t.caller.account.account_id }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_argument_is_refused_not_ignored() {
+        // Ignored, `acount` would have sent the command to the account in force instead.
+        let e = args::<Where>("hubspot.secrets.list", json!({"acount": "sandbox"})).err().expect("refused");
+        assert!(e.message.contains("unknown field `acount`"), "{}", e.message);
+        let e = args::<WithName>("hubspot.secrets.add", json!({"name": "A", "value": "v-123456789", "acount": "x"})).err().expect("refused");
+        assert!(!e.message.contains("v-123456789"), "{}", e.message);
+        assert!(args::<WithName>("hubspot.secrets.add", json!({"name": "A", "value": "v", "account": 456})).is_ok());
+    }
 }
