@@ -352,3 +352,22 @@ async def test_clean_faults_keep_the_account(lsp, files, fake, kind):
     else:
         kept = {k["accountId"]: k["reason"] for k in got.get("kept", [])}
         assert 123 in kept, got
+
+
+async def test_use_of_an_unlinked_account_in_a_linked_directory_sets_the_global_default(lsp, files, fake):
+    """As `hs account use` without a terminal (spec 2.3): the local default only names linked accounts."""
+    seed(files, fake)
+    text = '{\n  "accounts": [\n    123\n  ],\n  "localDefaultAccount": 123\n}'
+    settings = files.write("proj/.hs/settings.json", text)
+    await run(lsp, "hubspot.account.use", {"account": "sandbox", "directory": str(files.project)})
+    assert settings.read_text() == text
+    assert files.global_config.read_text() == CONFIG.replace("defaultAccount: 123 # the real one", "defaultAccount: 456 # the real one")
+
+
+async def test_remove_the_default_account_bytes(lsp, files, fake):
+    seed(files, fake)
+    await run(lsp, "hubspot.account.remove", {"account": "prod"})
+    expected = CONFIG.replace("defaultAccount: 123 # the real one\n", "").replace(PROD_ENTRY, "")
+    # Whether the comment line above the removed entry goes with it is left open.
+    drop = lambda t: t.replace("  # production\n", "")
+    assert drop(files.global_config.read_text()) == drop(expected)

@@ -12,7 +12,7 @@ from pytest_lsp import ClientServerConfig, client_capabilities
 
 from cmdkit import (
     CONFIG, EXCHANGE, FAULTS, PAK_PROD, SECRETS, add_fault, assert_authed, assert_exchange,
-    assert_written_back, bearer, calls, non_exchange, run_fault_case, seed,
+    assert_written_back, bearer, calls, non_exchange, run_fault_case, seed, without_token_info,
 )
 from conftest import BIN, FAILED, INVALID_PARAMS, fails, run, server_env
 from fake_hubspot import body_json
@@ -223,5 +223,85 @@ async def test_api_url_from_initialization_options(files, fake):
         got = await run(client, "hubspot.api.request", {"path": "/hello"})
         assert got["body"]["path"] == "/hello"
         assert [r["path"] for r in fake.requests()] == [EXCHANGE, "/hello"]
+    finally:
+        await client.shutdown_session()
+
+
+async def test_concurrent_refreshes_of_two_accounts_both_land_in_the_config(lsp, files, fake):
+    """Two accounts of one file refreshed at the same time: neither write may lose the other's."""
+    seed(files, fake)
+    for _ in range(3):
+        files.write_global(CONFIG)
+        fake.revoke_tokens()
+        await asyncio.gather(
+            run(lsp, "hubspot.secrets.list", {"account": 123}),
+            run(lsp, "hubspot.secrets.list", {"account": 456}),
+            run(lsp, "hubspot.api.request", {"path": "/a", "account": 123}),
+            run(lsp, "hubspot.api.request", {"path": "/b", "account": 456}),
+        )
+        text = files.global_config.read_text()
+        assert without_token_info(text) == without_token_info(CONFIG)
+        import yaml
+        doc = yaml.safe_load(text)
+        for acct in doc["accounts"]:
+            assert acct["auth"]["tokenInfo"].get("accessToken", "").startswith(f"fake-at-{acct['accountId']}-"), text
+
+
+OAUTH = """# oauth
+defaultAccount: 555
+accounts:
+  - name: oauthy
+    accountId: 555
+    authType: oauth2
+    auth:
+      clientId: client-id-555
+      clientSecret: client-secret-555-xyz
+      scopes:
+        - content
+      tokenInfo:
+        refreshToken: refresh-1 # rotates
+"""
+
+
+async def test_oauth2_refresh_rotates_and_writes_back(lsp, files, fake):
+    fake.add_account(555, "", oauth_client_id="client-id-555", oauth_client_secret="client-secret-555-xyz", oauth_refresh_token="refresh-1")
+    files.write_global(OAUTH)
+    got = await run(lsp, "hubspot.api.request", {"path": "/crm/v3/x"})
+    assert got["status"] == 200
+    token_req, call = fake.requests()
+    assert (token_req["method"], token_req["path"]) == ("POST", "/oauth/v1/token")
+    assert token_req["headers"]["content-type"].startswith("application/x-www-form-urlencoded")
+    import urllib.parse
+    assert dict(urllib.parse.parse_qsl(token_req["body"])) == {
+        "grant_type": "refresh_token", "client_id": "client-id-555", "client_secret": "client-secret-555-xyz", "refresh_token": "refresh-1"}
+    assert call["query"][-1] == ["portalId", "555"] and bearer(call)
+    import yaml
+    info = yaml.safe_load(files.global_config.read_text())["accounts"][0]["auth"]["tokenInfo"]
+    assert info["refreshToken"] == fake.oauth_refresh_token(555) != "refresh-1"
+    assert info["accessToken"] == bearer(call)
+    assert "clientSecret: client-secret-555-xyz\n" in files.global_config.read_text()
+
+
+@pytest.fixture
+def env_mode():
+    """USE_ENVIRONMENT_HUBSPOT_CONFIG=true with the account in env vars, for the lsp fixture."""
+    return {"USE_ENVIRONMENT_HUBSPOT_CONFIG": "true", "HUBSPOT_ACCOUNT_ID": "123", "HUBSPOT_PERSONAL_ACCESS_KEY": PAK_PROD}
+
+
+async def test_env_var_mode_calls_with_the_env_account_and_writes_nothing(files, fake, env_mode):
+    seed(files, fake)
+    env = server_env(files, fake)
+    env.update(env_mode)
+    client = await ClientServerConfig(server_command=[BIN, "--stdio"], server_env=env).start()
+    try:
+        await client.initialize_session(T.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=files.project.as_uri()))
+        got = await run(client, "hubspot.secrets.list", {})
+        assert got["secrets"] == []
+        exchange, listing = fake.requests()
+        assert_exchange(exchange, PAK_PROD, 123)
+        assert_authed(listing, 123)
+        assert files.global_config.read_text() == CONFIG  # env mode never writes tokens
+        err = await fails(client, "hubspot.account.auth", {"personalAccessKey": PAK_PROD})
+        assert "USE_ENVIRONMENT_HUBSPOT_CONFIG" in err.message
     finally:
         await client.shutdown_session()
