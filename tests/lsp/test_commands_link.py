@@ -240,3 +240,29 @@ async def test_config_migrate_of_a_missing_file_is_an_error(lsp, files, fake):
     err = await fails(lsp, "hubspot.config.migrate", {"path": str(files.project / "hubspot.config.yml")})
     assert err.code == INVALID_PARAMS and "hubspot.config.yml" in err.message
     assert not files.global_config.exists()
+
+
+async def test_local_commands_never_call_hubspot_whatever_it_does(lsp, files, fake):
+    """list, resolve, use, remove, link, unlink and both migrations work on files only: with
+    every HubSpot endpoint failing (500, slow, rate limited), they still do their job."""
+    seed(files, fake)
+    for prefix in ("/", "/localdevauth"):
+        fake.fault(prefix, "status", status=500)
+    d = str(files.project)
+    assert (await run(lsp, "hubspot.account.list", {"directory": d}))["defaultAccount"] == 123
+    assert (await run(lsp, "hubspot.account.resolve", {"directory": d}))["accountId"] == 123
+    await run(lsp, "hubspot.account.link", {"directory": d, "accounts": [123, 456]})
+    await run(lsp, "hubspot.account.use", {"account": 456, "directory": d})
+    await run(lsp, "hubspot.account.unlink", {"directory": d, "accounts": [123]})
+    assert json.loads((files.project / ".hs" / "settings.json").read_text()) == {"accounts": [456], "localDefaultAccount": 456}
+    sub = files.project / "sub"
+    sub.mkdir()
+    hsaccount = files.write("proj/sub/.hsaccount", "123")
+    await run(lsp, "hubspot.override.migrate", {"path": str(hsaccount)})
+    assert not hsaccount.exists()
+    await run(lsp, "hubspot.account.remove", {"account": "sandbox"})
+    assert [a["accountId"] for a in config_yaml(files)["accounts"]] == [123]
+    legacy = files.write("proj/hubspot.config.yml", LEGACY)
+    await run(lsp, "hubspot.config.migrate", {"path": str(legacy)})
+    assert [a["accountId"] for a in config_yaml(files)["accounts"]] == [123, 333]
+    assert fake.requests() == []

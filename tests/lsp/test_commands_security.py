@@ -23,17 +23,25 @@ APIKEY_ACCOUNT = f"""  - name: legacy-key
 """
 
 
-@pytest.fixture(params=PROFILES)
+LOG_FILTERS = {
+    "trace": "trace",
+    # A user who asks the protocol and HTTP layers for everything still gets no credential.
+    "layers": "debug,tower_lsp_server=trace,tower_lsp_server::codec=trace,tower_lsp_server::service=trace,reqwest=trace,hyper=trace,hyper_util=trace",
+}
+
+
+@pytest.fixture(params=[(p, f) for p in PROFILES for f in LOG_FILTERS], ids=lambda pf: f"{pf[0]}-{pf[1]}")
 async def traced(request, files, fake):
     """A server at trace level whose stderr goes to a file: (client, log path)."""
+    profile, log_filter = request.param
     log = files.root / "server-stderr.log"
     env = server_env(files, fake)
-    env["HUBSPOT_LS_LOG"] = "trace"
+    env["HUBSPOT_LS_LOG"] = LOG_FILTERS[log_filter]
     cmd = ["sh", "-c", f'exec "$0" --stdio 2>"$1"', BIN, str(log)]
     client = await ClientServerConfig(server_command=cmd, server_env=env).start()
-    client.profile = request.param
+    client.profile = profile
     await client.initialize_session(T.InitializeParams(
-        capabilities=client_capabilities(request.param),
+        capabilities=client_capabilities(profile),
         root_uri=files.project.as_uri(),
         workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")],
     ))
