@@ -371,3 +371,15 @@ async def test_remove_the_default_account_bytes(lsp, files, fake):
     # Whether the comment line above the removed entry goes with it is left open.
     drop = lambda t: t.replace("  # production\n", "")
     assert drop(files.global_config.read_text()) == drop(expected)
+
+
+async def test_open_documents_are_checked_again_after_a_command_changes_files(lsp, files, fake):
+    from conftest import by_code, diagnostics, open_doc
+    seed(files, fake)
+    settings = files.write("proj/.hs/settings.json", '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 123\n}')
+    uri = open_doc(lsp, settings, language="json")
+    await diagnostics(lsp, uri, lambda ds: not by_code(ds, "linked-account-unknown"))
+    await run(lsp, "hubspot.account.remove", {"account": "sandbox"})
+    ds = await diagnostics(lsp, uri, lambda ds: bool(by_code(ds, "linked-account-unknown")))
+    [d] = by_code(ds, "linked-account-unknown")
+    assert "456" in d.message

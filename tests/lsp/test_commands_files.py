@@ -270,3 +270,16 @@ async def test_no_progress_when_not_advertised(lsp_without_progress, files, fake
     assert got["written"] == [str(files.project / "back" / "d" / "a.txt")]
     await asyncio.sleep(0.3)  # notifications travel apart from responses: give late ones a chance
     assert lsp.progress_reports == {}  # no create request, no notification
+
+
+async def test_progress_on_the_token_the_client_gave(lsp, files, fake):
+    """A client that passes `workDoneToken` gets the progress on that token, no create request."""
+    seed(files, fake)
+    files.write("proj/one.txt", "1")
+    lsp.progress_reports["client-token-1"] = []  # what the client created itself
+    got = await lsp.workspace_execute_command_async(T.ExecuteCommandParams(
+        command="hubspot.files.upload", arguments=[{"src": str(files.project / "one.txt"), "dest": "one.txt"}], work_done_token="client-token-1"))
+    assert got["uploaded"] == ["one.txt"]
+    [values] = await ended(lsp, 1)
+    assert list(lsp.progress_reports) == ["client-token-1"]
+    assert kinds(values)[0] == "begin" and kinds(values)[-1] == "end"
