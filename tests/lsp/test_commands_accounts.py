@@ -383,3 +383,22 @@ async def test_open_documents_are_checked_again_after_a_command_changes_files(ls
     ds = await diagnostics(lsp, uri, lambda ds: bool(by_code(ds, "linked-account-unknown")))
     [d] = by_code(ds, "linked-account-unknown")
     assert "456" in d.message
+
+
+async def test_auth_creates_the_hscli_folder_when_missing(lsp, files, fake):
+    files.global_config.parent.rmdir()
+    fake.add_account(789, PAK_NEW, hub_name="Fresh")
+    got = await run(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW})
+    assert got["accountId"] == 789
+    assert stat.S_IMODE(files.global_config.stat().st_mode) == 0o600
+    assert config_yaml(files)["defaultAccount"] == 789
+
+
+async def test_auth_refuses_a_name_with_whitespace_or_taken(lsp, files, fake):
+    seed(files, fake)
+    fake.add_account(789, PAK_NEW, hub_name="Fresh")
+    err = await fails(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW, "name": "my account"})
+    assert err.code == INVALID_PARAMS and "whitespace" in err.message and PAK_NEW not in err.message
+    err = await fails(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW, "name": "PROD"})
+    assert err.code == INVALID_PARAMS and "prod" in err.message.lower()
+    assert files.global_config.read_text() == CONFIG

@@ -266,3 +266,23 @@ async def test_local_commands_never_call_hubspot_whatever_it_does(lsp, files, fa
     await run(lsp, "hubspot.config.migrate", {"path": str(legacy)})
     assert [a["accountId"] for a in config_yaml(files)["accounts"]] == [123, 333]
     assert fake.requests() == []
+
+
+async def test_link_in_a_subdirectory_of_a_linked_directory_rewrites_the_parent_settings(lsp, files, fake):
+    """Spec 2.2: an existing settings file up the tree is rewritten in place."""
+    seed(files, fake)
+    settings = files.write("proj/.hs/settings.json", settings_text([123], 123))
+    sub = files.project / "a" / "b"
+    sub.mkdir(parents=True)
+    got = await run(lsp, "hubspot.account.link", {"directory": str(sub), "accounts": [456]})
+    assert got["settingsPath"] == str(settings)
+    assert settings.read_text() == settings_text([123, 456], 123)
+    assert not (sub / ".hs").exists()
+
+
+async def test_config_migrate_creates_the_hscli_folder(lsp, files, fake):
+    files.global_config.parent.rmdir()
+    legacy = files.write("proj/hubspot.config.yml", LEGACY)
+    await run(lsp, "hubspot.config.migrate", {"path": str(legacy)})
+    assert stat.S_IMODE(files.global_config.stat().st_mode) == 0o600
+    assert [a["accountId"] for a in config_yaml(files)["accounts"]] == [333, 123]
