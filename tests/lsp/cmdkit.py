@@ -94,17 +94,6 @@ def assert_authed(req: dict, portal_id: int, token: str | None = None):
         assert got == token
 
 
-def issued_tokens(fake) -> list[str]:
-    """Access tokens the fake handed out, oldest first (from the recorded exchanges is not
-    possible: responses are not recorded) - so: the bearer tokens seen, in order, deduplicated."""
-    out: list[str] = []
-    for r in fake.requests():
-        t = bearer(r)
-        if t and t not in out:
-            out.append(t)
-    return out
-
-
 TOKEN_INFO = re.compile(r"^( *)tokenInfo:.*\n(?:\1  .*\n)*", re.M)
 
 
@@ -157,10 +146,6 @@ async def expect_fault_error(lsp, command: str, arg: dict, kind: str):
     }[kind]
     assert words in err.message, err.message
     return err
-
-
-async def expect_ok(lsp, command: str, arg: dict):
-    return await run(lsp, command, arg)
 
 
 async def run_fault_case(lsp, fake, files, command: str, arg: dict, prefix: str, method: str, kind: str, original: str = CONFIG):

@@ -10,7 +10,7 @@ from cmdkit import (
     CONFIG, EXCHANGE, FAULTS, PAK_NEW, PAK_PROD, PAK_SANDBOX, account, add_fault, assert_exchange,
     calls, config_yaml, expect_fault_error, seed,
 )
-from conftest import FAILED, INVALID_PARAMS, fails, run
+from conftest import FAILED, INVALID_PARAMS, by_code, diagnostics, fails, open_doc, run
 
 
 # -- auth ---------------------------------------------------------------------------------
@@ -374,7 +374,6 @@ async def test_remove_the_default_account_bytes(lsp, files, fake):
 
 
 async def test_open_documents_are_checked_again_after_a_command_changes_files(lsp, files, fake):
-    from conftest import by_code, diagnostics, open_doc
     seed(files, fake)
     settings = files.write("proj/.hs/settings.json", '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 123\n}')
     uri = open_doc(lsp, settings, language="json")

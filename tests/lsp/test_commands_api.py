@@ -5,8 +5,10 @@ commands, bounded 429 retries, `hapikey` for apikey accounts."""
 import asyncio
 import datetime
 import json
+import urllib.parse
 
 import pytest
+import yaml
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, client_capabilities
 
@@ -241,7 +243,6 @@ async def test_concurrent_refreshes_of_two_accounts_both_land_in_the_config(lsp,
         )
         text = files.global_config.read_text()
         assert without_token_info(text) == without_token_info(CONFIG)
-        import yaml
         doc = yaml.safe_load(text)
         for acct in doc["accounts"]:
             assert acct["auth"]["tokenInfo"].get("accessToken", "").startswith(f"fake-at-{acct['accountId']}-"), text
@@ -271,11 +272,9 @@ async def test_oauth2_refresh_rotates_and_writes_back(lsp, files, fake):
     token_req, call = fake.requests()
     assert (token_req["method"], token_req["path"]) == ("POST", "/oauth/v1/token")
     assert token_req["headers"]["content-type"].startswith("application/x-www-form-urlencoded")
-    import urllib.parse
     assert dict(urllib.parse.parse_qsl(token_req["body"])) == {
         "grant_type": "refresh_token", "client_id": "client-id-555", "client_secret": "client-secret-555-xyz", "refresh_token": "refresh-1"}
     assert call["query"][-1] == ["portalId", "555"] and bearer(call)
-    import yaml
     info = yaml.safe_load(files.global_config.read_text())["accounts"][0]["auth"]["tokenInfo"]
     assert info["refreshToken"] == fake.oauth_refresh_token(555) != "refresh-1"
     assert info["accessToken"] == bearer(call)
@@ -305,3 +304,18 @@ async def test_env_var_mode_calls_with_the_env_account_and_writes_nothing(files,
         assert "USE_ENVIRONMENT_HUBSPOT_CONFIG" in err.message
     finally:
         await client.shutdown_session()
+
+
+async def test_a_401_whose_refresh_is_refused_says_to_authenticate_again(lsp, files, fake):
+    seed(files, fake)
+    token = fake.token(PAK_PROD, 123)
+    fake.clear_requests()
+    text = with_token(token, now() + datetime.timedelta(hours=1))
+    files.write_global(text)
+    fake.revoke_tokens()
+    fake.add_account(123, "pat-na1-rotated-elsewhere-0000000000", hub_name="Prod Portal")  # our key is dead now
+    err = await fails(lsp, "hubspot.secrets.list", {})
+    assert err.code == FAILED
+    assert "https://app.hubspot.com/personal-access-key/123" in err.message and "hubspot.account.auth" in err.message
+    assert [(r["method"], r["path"]) for r in fake.requests()] == [("GET", SECRETS), ("POST", EXCHANGE)]
+    assert files.global_config.read_text() == text

@@ -6,7 +6,7 @@ import pytest
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, client_capabilities
 
-from cmdkit import CONFIG, FAULTS, UPLOAD, assert_authed, calls, non_exchange, run_fault_case, seed
+from cmdkit import FAULTS, UPLOAD, assert_authed, calls, non_exchange, run_fault_case, seed
 from conftest import BIN, FAILED, INVALID_PARAMS, fails, progress_values, run, server_env, supports_progress
 from fake_hubspot import body_bytes
 

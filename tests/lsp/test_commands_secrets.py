@@ -5,10 +5,10 @@ import json
 import pytest
 
 from cmdkit import (
-    CONFIG, EXCHANGE, FAULTS, PAK_PROD, PAK_SANDBOX, SECRETS, assert_authed, assert_exchange,
-    assert_written_back, bearer, calls, non_exchange, run_fault_case, seed,
+    CONFIG, FAULTS, PAK_PROD, PAK_SANDBOX, SECRETS, assert_authed, assert_exchange,
+    assert_written_back, bearer, non_exchange, run_fault_case, seed,
 )
-from conftest import FAILED, INVALID_PARAMS, fails, run
+from conftest import INVALID_PARAMS, fails, run
 from fake_hubspot import body_json
 
 VALUE = "s3cr3t-value-do-not-leak-0042"

@@ -2,7 +2,6 @@
 in the server's logs (even at `HUBSPOT_LS_LOG=trace`), command results, error messages,
 diagnostics or hovers. The server runs with its stderr going to a file we then search."""
 import json
-import pathlib
 
 import pytest
 from lsprotocol import types as T
@@ -184,3 +183,12 @@ async def test_a_misspelt_argument_is_an_error_not_a_silent_default(lsp, files, 
 async def test_an_unknown_command_is_invalid_params(lsp, files, fake):
     err = await fails(lsp, "hubspot.account.frobnicate", {})
     assert err.code == -32602 and "hubspot.account.list" in err.message
+
+
+async def test_a_credential_of_the_wrong_type_is_refused_without_quoting_it(lsp, files, fake):
+    seed(files, fake)
+    err = await fails(lsp, "hubspot.secrets.add", {"name": "A", "value": 987654321987})
+    assert err.code == -32602 and "987654321987" not in err.message
+    err = await fails(lsp, "hubspot.account.auth", {"personalAccessKey": ["pat-na1-in-a-list-000000000000"]})
+    assert err.code == -32602 and "in-a-list" not in err.message
+    assert fake.requests() == []
