@@ -1,0 +1,70 @@
+//! "Authenticate…": accounts whose credentials are missing, retired or unknown to the global
+//! config. The action runs `hubspot.account.auth` without a key: the editor integrations ask
+//! for it (masked), and a plain client gets an error that says where to create one. Also the
+//! text fix for a missing `auth.tokenInfo`, which needs no new key at all.
+
+use serde_json::{json, Map, Value};
+
+use super::{Action, Call, Ctx, Effect};
+use crate::analysis::checks::accounts::{entries, Entry};
+use crate::analysis::{Code, Diagnostic, DocKind};
+use crate::syntax::tree::child_pointer;
+
+pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
+    match (d.code, cx.file.kind) {
+        (Code::LinkedAccountUnknown, DocKind::Settings) => out.push(authenticate(d, None)),
+        (Code::TokenInfoMissing, _) => {
+            let Some(tree) = cx.tree() else { return };
+            let es = entries(tree);
+            let Some(e) = es.iter().find(|e| pak(e) && (tree.key_range(&e.key_pointer("auth")) == Some(d.range) || tree.first_key_range(&e.pointer) == Some(d.range))) else {
+                return;
+            };
+            let effect = match e.get("auth") {
+                Some(Value::Object(_)) => cx.set(&child_pointer(&e.key_pointer("auth"), "tokenInfo"), &Value::Object(Map::new())),
+                _ => cx.set(&e.key_pointer("auth"), &json!({ "tokenInfo": {} })),
+            };
+            if let Some(effect) = effect {
+                out.push(Action::fix("Add an empty auth.tokenInfo", d, effect).preferred());
+            }
+            out.push(authenticate(d, Some(e)));
+        }
+        (Code::Required, DocKind::GlobalConfig | DocKind::LegacyConfig) => {
+            let Some(tree) = cx.tree() else { return };
+            let es = entries(tree);
+            let lacks_key = |e: &Entry<'_>| !e.get("personalAccessKey").and_then(Value::as_str).is_some_and(|k| !k.is_empty());
+            if let Some(e) = es.iter().find(|e| pak(e) && lacks_key(e) && tree.first_key_range(&e.pointer) == Some(d.range)) {
+                out.push(authenticate(d, Some(e)));
+            }
+        }
+        (Code::Deprecated, _) => {
+            // `authType: apikey`: HubSpot retired those keys; a personal access key replaces it.
+            let Some(tree) = cx.tree() else { return };
+            let es = entries(tree);
+            if let Some(e) = es.iter().find(|e| e.auth_type() == Some("apikey") && tree.value_range(&e.key_pointer("authType")) == Some(d.range)) {
+                out.push(authenticate(d, Some(e)));
+            }
+        }
+        _ => {}
+    }
+}
+
+fn pak(e: &Entry<'_>) -> bool {
+    e.auth_type() == Some("personalaccesskey")
+}
+
+/// The command with what the entry says about the account (never its credentials).
+fn authenticate(d: &Diagnostic, entry: Option<&Entry<'_>>) -> Action {
+    let mut args = Map::new();
+    let name = entry.and_then(Entry::name);
+    if let Some(name) = name {
+        args.insert("name".into(), Value::from(name));
+    }
+    if let Some(env) = entry.and_then(|e| e.get("env")).and_then(Value::as_str).filter(|e| matches!(*e, "prod" | "qa")) {
+        args.insert("env".into(), Value::from(env));
+    }
+    let title = match name {
+        Some(n) => format!("Authenticate {n}…"),
+        None => "Authenticate…".to_string(),
+    };
+    Action::fix(title, d, Effect::Command(Call { name: "hubspot.account.auth", args: Value::Object(args) }))
+}
