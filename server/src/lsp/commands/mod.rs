@@ -4,6 +4,7 @@
 
 mod account;
 mod api;
+mod config;
 mod context;
 mod files;
 mod link;
@@ -32,6 +33,7 @@ pub const COMMANDS: &[&str] = &[
     "hubspot.account.unlink",
     "hubspot.override.migrate",
     "hubspot.config.migrate",
+    "hubspot.config.fixPermissions",
     "hubspot.secrets.list",
     "hubspot.secrets.add",
     "hubspot.secrets.update",
@@ -51,6 +53,7 @@ const WRITES: &[&str] = &[
     "hubspot.account.unlink",
     "hubspot.override.migrate",
     "hubspot.config.migrate",
+    "hubspot.config.fixPermissions",
 ];
 
 pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Option<Value>> {
@@ -71,6 +74,7 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
         "hubspot.account.unlink" => link::unlink(&ctx, arg),
         "hubspot.override.migrate" => link::migrate_override(&ctx, arg),
         "hubspot.config.migrate" => link::migrate_config(&ctx, arg),
+        "hubspot.config.fixPermissions" => config::fix_permissions(&ctx, arg),
         "hubspot.secrets.list" => secrets::list(&ctx, arg).await,
         "hubspot.secrets.add" => secrets::add(&ctx, arg).await,
         "hubspot.secrets.update" => secrets::update(&ctx, arg).await,

@@ -1,0 +1,281 @@
+"""Code actions as editors request and apply them: the files on disk, byte for byte, after
+applying the returned workspace edit (as the editor would) or executing the returned command."""
+import os
+import pathlib
+import stat
+
+import pytest
+from lsprotocol import types as T
+from pygls.exceptions import JsonRpcException
+
+from conftest import BIN, ROOT, VALID, by_code, diagnostics, open_doc, server_env
+from pytest_lsp import ClientServerConfig, client_capabilities
+
+HS_README = (ROOT / "server" / "src" / "hubspot" / "link" / "hs-folder-README.txt").read_text()
+
+
+# --- applying what the server returns, the way an editor does -----------------------------
+
+
+def offset(text: str, pos: T.Position) -> int:
+    """A UTF-16 position as an index into `text` (str indices are code points)."""
+    lines = text.splitlines(keepends=True)
+    before = sum(len(l) for l in lines[: pos.line])
+    line = lines[pos.line] if pos.line < len(lines) else ""
+    units = line.encode("utf-16-le")[: pos.character * 2]
+    return before + len(units.decode("utf-16-le"))
+
+
+def apply_text_edits(text: str, edits) -> str:
+    # Edits never overlap; applying from the end keeps earlier offsets valid.
+    spans = sorted(((offset(text, e.range.start), offset(text, e.range.end), e.new_text) for e in edits), key=lambda s: (s[0], s[1]), reverse=True)
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def path_of(uri: str) -> pathlib.Path:
+    from urllib.parse import unquote, urlparse
+
+    return pathlib.Path(unquote(urlparse(uri).path))
+
+
+def apply_workspace_edit(edit: T.WorkspaceEdit):
+    """What VS Code does with a WorkspaceEdit, on disk (the files are not dirty in these tests)."""
+    if edit.changes:
+        for uri, edits in edit.changes.items():
+            p = path_of(uri)
+            p.write_text(apply_text_edits(p.read_text(), edits))
+    for change in edit.document_changes or []:
+        if isinstance(change, T.TextDocumentEdit):
+            p = path_of(change.text_document.uri)
+            p.write_text(apply_text_edits(p.read_text(), change.edits))
+        elif isinstance(change, T.CreateFile):
+            p = path_of(change.uri)
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if not p.exists() or (change.options and change.options.overwrite):
+                p.write_text("")
+        elif isinstance(change, T.DeleteFile):
+            p = path_of(change.uri)
+            if p.exists() or not (change.options and change.options.ignore_if_not_exists):
+                p.unlink()
+        elif isinstance(change, T.RenameFile):
+            path_of(change.old_uri).rename(path_of(change.new_uri))
+
+
+async def perform(client, action):
+    """Apply an action the way the client would: its edit, then its command."""
+    if isinstance(action, T.Command):
+        command = action
+    else:
+        if action.edit:
+            apply_workspace_edit(action.edit)
+        command = action.command
+    if command:
+        return await client.workspace_execute_command_async(T.ExecuteCommandParams(command=command.command, arguments=command.arguments))
+
+
+def read_actions_faithfully(client):
+    """lsprotocol reads every code action with a `command` as a bare Command (its hook tests for
+    the key, not its type), which would hide exactly what these tests check: tell them apart
+    as the protocol does, by whether `command` is a string."""
+    from typing import Union
+
+    def hook(obj, _):
+        kind = T.Command if isinstance(obj.get("command"), str) else T.CodeAction
+        return client.protocol._converter.structure(obj, kind)
+
+    client.protocol._converter.register_structure_hook(Union[T.Command, T.CodeAction], hook)
+
+
+async def actions_for(client, uri, rng: T.Range, ds=(), only=None):
+    read_actions_faithfully(client)
+    r = await client.text_document_code_action_async(
+        T.CodeActionParams(T.TextDocumentIdentifier(uri), rng, T.CodeActionContext(diagnostics=list(ds), only=only))
+    )
+    return r or []
+
+
+def titled(actions, title):
+    hits = [a for a in actions if a.title == title]
+    assert hits, f"no action {title!r} in {[a.title for a in actions]}"
+    return hits[0]
+
+
+def snapshot(root: pathlib.Path) -> dict:
+    """Every file under `root`: relative path -> bytes."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and ".git/" not in str(p) + "/"}
+
+
+WHOLE = T.Range(T.Position(0, 0), T.Position(10_000, 0))
+
+
+# --- quick fixes in the document itself ---------------------------------------------------
+
+
+async def test_rename_name_with_whitespace(lsp, files):
+    text = VALID.replace("name: sandbox", "name: my sandbox")
+    path = files.write_global(text)
+    uri = open_doc(lsp, path)
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "name-whitespace"))
+    d = by_code(ds, "name-whitespace")[0]
+    actions = await actions_for(lsp, uri, d.range, [d])
+    fix = titled(actions, 'Rename to "my-sandbox"')
+    assert fix.kind == T.CodeActionKind.QuickFix
+    assert [x.code for x in fix.diagnostics] == ["name-whitespace"]
+    # Only clients that advertise isPreferredSupport hear about it.
+    assert fix.is_preferred is (True if lsp.profile == "visual-studio-code" else None)
+    if lsp.profile == "visual-studio-code":
+        assert fix.edit.document_changes[0].text_document.version == 1
+    else:
+        assert fix.edit.changes and not fix.edit.document_changes
+    await perform(lsp, fix)
+    assert path.read_text() == VALID.replace("name: sandbox", "name: my-sandbox")
+
+
+async def test_settings_json_fixes(lsp, files):
+    files.write_global()
+    text = '{\n  "accounts": [123, 999],\n  "localDefaultAccount": 456\n}'
+    path = files.write("proj/.hs/settings.json", text)
+    uri = open_doc(lsp, path, language="json")
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "linked-account-unknown") and by_code(ds, "local-default-not-linked"))
+    d = by_code(ds, "linked-account-unknown")[0]
+    actions = await actions_for(lsp, uri, d.range, [d])
+    assert {"Remove 999 from accounts", "Authenticate…"} <= {a.title for a in actions}
+    # Authenticating needs a key the editor integration asks for; a bare client hears where to get one.
+    auth = titled(actions, "Authenticate…")
+    assert auth.command.command == "hubspot.account.auth" and list(auth.command.arguments) == [{}]
+    with pytest.raises(JsonRpcException, match="personal access key"):
+        await perform(lsp, auth)
+    await perform(lsp, titled(actions, "Remove 999 from accounts"))
+    assert path.read_text() == '{\n  "accounts": [123],\n  "localDefaultAccount": 456\n}'
+
+
+async def test_whole_legacy_file_to_the_current_format(lsp, files):
+    legacy = "# project\ndefaultPortal: prod\nportals:\n  - name: prod\n    portalId: 123 # main\n    authType: personalaccesskey\n    personalAccessKey: pak-123\n"
+    path = files.write("proj/hubspot.config.yml", legacy)
+    uri = open_doc(lsp, path)
+    ds = await diagnostics(lsp, uri, lambda ds: len(by_code(ds, "deprecated")) == 3)
+    d = by_code(ds, "deprecated")[0]
+    actions = await actions_for(lsp, uri, d.range, [d], only=[T.CodeActionKind.QuickFix])
+    assert all(a.kind == T.CodeActionKind.QuickFix for a in actions)
+    whole = titled(actions, "Convert the whole file to the current format")
+    assert len(whole.diagnostics) == 3
+    await perform(lsp, whole)
+    assert path.read_text() == "# project\ndefaultAccount: 123\naccounts:\n  - name: prod\n    accountId: 123 # main\n    authType: personalaccesskey\n    personalAccessKey: pak-123\n    accountType: STANDARD\n"
+    # Never a credential in what the server sent.
+    assert "pak-123" not in repr([a.title for a in actions])
+
+
+async def test_config_permissions_command(lsp, files):
+    path = files.write_global()
+    path.chmod(0o644)
+    uri = open_doc(lsp, path)
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "config-permissions"))
+    d = by_code(ds, "config-permissions")[0]
+    actions = await actions_for(lsp, uri, d.range, [d])
+    fix = titled(actions, "Make the config readable by you only (chmod 600)")
+    assert fix.command.command == "hubspot.config.fixPermissions" and not fix.edit
+    before = path.read_bytes()
+    await perform(lsp, fix)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_bytes() == before
+    await diagnostics(lsp, uri, lambda ds: not by_code(ds, "config-permissions"))
+
+
+# --- the multi-file migration of .hsaccount -----------------------------------------------
+
+
+def hsaccount_project(files):
+    files.write_global()
+    (files.project / ".git").mkdir()
+    files.write("proj/.gitignore", "node_modules\n")
+    return files.write("proj/.hsaccount", "456")
+
+
+EXPECTED_AFTER_MIGRATION = {
+    ".gitignore": b"node_modules\n\n# HubSpot link folder\n.hs\n",
+    ".hs/README.txt": HS_README.encode(),
+    ".hs/settings.json": b'{\n  "accounts": [\n    456\n  ],\n  "localDefaultAccount": 456\n}',
+}
+
+
+async def test_hsaccount_migration(lsp, files):
+    path = hsaccount_project(files)
+    uri = open_doc(lsp, path, language="plaintext")
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "hsaccount-deprecated"))
+    d = by_code(ds, "hsaccount-deprecated")[0]
+    actions = await actions_for(lsp, uri, d.range, [d])
+    fix = next(a for a in actions if a.title == "Migrate to .hs/settings.json" and a.kind == T.CodeActionKind.QuickFix)
+    if lsp.profile == "visual-studio-code":
+        # VS Code takes resource operations: the edit does it all, no command.
+        assert fix.edit.document_changes and not fix.command
+        kinds = [type(c).__name__ for c in fix.edit.document_changes]
+        assert "CreateFile" in kinds and "DeleteFile" in kinds
+    else:
+        # Neovim 0.7 advertises resource operations but not documentChanges: the command.
+        assert not fix.edit and fix.command.command == "hubspot.override.migrate"
+        assert list(fix.command.arguments) == [{"path": str(path)}]
+    await perform(lsp, fix)
+    assert snapshot(files.project) == EXPECTED_AFTER_MIGRATION
+
+
+async def test_hsaccount_migration_as_source_action(lsp, files):
+    path = hsaccount_project(files)
+    uri = open_doc(lsp, path, language="plaintext")
+    await diagnostics(lsp, uri, lambda ds: by_code(ds, "hsaccount-deprecated"))
+    actions = await actions_for(lsp, uri, T.Range(T.Position(0, 1), T.Position(0, 1)), only=[T.CodeActionKind.Source])
+    assert {a.kind for a in actions} == {T.CodeActionKind.Source}
+    titles = [a.title for a in actions]
+    assert "Migrate to .hs/settings.json" in titles
+    assert "Link prod (123) to this folder" in titles and "Link sandbox (456) to this folder" in titles
+    await perform(lsp, titled(actions, "Migrate to .hs/settings.json"))
+    assert snapshot(files.project) == EXPECTED_AFTER_MIGRATION
+
+
+async def test_link_source_action(lsp, files):
+    files.write_global()
+    text = '{\n  "accounts": [123],\n  "localDefaultAccount": 123\n}'
+    path = files.write("proj/.hs/settings.json", text)
+    uri = open_doc(lsp, path, language="json")
+    await diagnostics(lsp, uri)
+    actions = await actions_for(lsp, uri, T.Range(T.Position(0, 0), T.Position(0, 0)), only=[T.CodeActionKind.Source])
+    link = titled(actions, "Link sandbox (456) to this folder")
+    assert link.command.command == "hubspot.account.link"
+    assert list(link.command.arguments) == [{"directory": str(files.project), "accounts": [456]}]
+    await perform(lsp, link)
+    assert path.read_text() == '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 123\n}'
+
+
+async def test_legacy_config_migration_is_offered_as_a_command(lsp, files):
+    path = files.write("proj/hubspot.config.yml", VALID)
+    uri = open_doc(lsp, path)
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "legacy-config"))
+    d = by_code(ds, "legacy-config")[0]
+    actions = await actions_for(lsp, uri, d.range, [d])
+    fix = next(a for a in actions if a.title == "Migrate to the global config" and a.kind == T.CodeActionKind.QuickFix)
+    assert fix.command.command == "hubspot.config.migrate" and list(fix.command.arguments) == [{"path": str(path)}]
+
+
+# --- a client without code action literals ------------------------------------------------
+
+
+async def test_client_without_literal_support_gets_commands(files):
+    caps = client_capabilities("neovim@v0.7.0")
+    caps.text_document.code_action.code_action_literal_support = None
+    config = ClientServerConfig(server_command=[BIN, "--stdio"], server_env=server_env(files))
+    client = await config.start()
+    await client.initialize_session(
+        T.InitializeParams(capabilities=caps, root_uri=files.project.as_uri(), workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")])
+    )
+    try:
+        path = hsaccount_project(files)
+        uri = open_doc(client, path, language="plaintext")
+        await diagnostics(client, uri, lambda ds: by_code(ds, "hsaccount-deprecated"))
+        actions = await actions_for(client, uri, WHOLE)
+        assert actions and all(isinstance(a, T.Command) for a in actions)
+        migrate = next(a for a in actions if a.title == "Migrate to .hs/settings.json")
+        assert migrate.command == "hubspot.override.migrate"
+        await perform(client, migrate)
+        assert snapshot(files.project) == EXPECTED_AFTER_MIGRATION
+    finally:
+        await client.shutdown_session()
