@@ -31,7 +31,7 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
         (Code::Required, DocKind::GlobalConfig | DocKind::LegacyConfig) => {
             let Some(tree) = cx.tree() else { return };
             let es = entries(tree);
-            let lacks_key = |e: &Entry<'_>| !e.get("personalAccessKey").and_then(Value::as_str).is_some_and(|k| !k.is_empty());
+            let lacks_key = |e: &Entry<'_>| e.get("personalAccessKey").and_then(Value::as_str).is_none_or(str::is_empty);
             if let Some(e) = es.iter().find(|e| pak(e) && lacks_key(e) && tree.first_key_range(&e.pointer) == Some(d.range)) {
                 out.push(authenticate(d, Some(e)));
             }

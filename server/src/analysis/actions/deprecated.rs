@@ -19,6 +19,9 @@ use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 
 const WHOLE_FILE: &str = "Convert the whole file to the current format";
 
+/// One conversion, run on an editor of the document.
+type Step = Box<dyn FnOnce(&mut YamlEditor) -> Result<()>>;
+
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     let (Some(tree), Some(pointer)) = (cx.tree(), cx.pointer_of(d.range)) else { return };
     let key = last_segment(&pointer);
@@ -26,10 +29,10 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     let top = parent.is_empty();
     let under_portals = parent.starts_with("/portals/");
     let has = |k: &str| tree.get(&child_pointer(&parent, k)).is_some();
-    let single: Option<(String, Box<dyn FnOnce(&mut YamlEditor) -> Result<()>>)> = match key.as_str() {
+    let single: Option<(String, Step)> = match key.as_str() {
         "portals" if top && !has("accounts") => Some(("Rename portals to accounts".into(), Box::new(portals))),
         "defaultPortal" if top => default_portal_target(tree.get("/defaultPortal"), tree).map(|id| {
-            (format!("Replace defaultPortal with defaultAccount: {id}"), Box::new(move |ed: &mut YamlEditor| default_portal(ed, Some(id))) as Box<_>)
+            (format!("Replace defaultPortal with defaultAccount: {id}"), Box::new(move |ed: &mut YamlEditor| default_portal(ed, Some(id))) as Step)
         }),
         "defaultMode" => {
             let at = parent.clone();

@@ -197,23 +197,14 @@ impl Ctx<'_> {
     /// Edits of this YAML document made by `f` on an editor; `None` when the change cannot
     /// be made by small edits (the action is then not offered) or changes nothing.
     fn yaml(&self, f: impl FnOnce(&mut YamlEditor) -> edit::Result<()>) -> Option<Effect> {
-        let mut ed = YamlEditor::with_tree(self.text(), self.tree()?.clone()).ok()?;
-        let done = f(&mut ed);
-        if let Err(e) = &done {
-            tracing::debug!("code action not offered: {e}");
-        }
-        done.ok()?;
-        non_empty(ed.edits())
+        let ed = YamlEditor::with_tree(self.text(), self.tree()?.clone()).ok()?;
+        edited(ed, f, YamlEditor::edits)
     }
 
+    /// [`Ctx::yaml`] for settings.json.
     fn json(&self, f: impl FnOnce(&mut JsonEditor) -> edit::Result<()>) -> Option<Effect> {
-        let mut ed = JsonEditor::with_tree(self.text(), self.tree()?.clone()).ok()?;
-        let done = f(&mut ed);
-        if let Err(e) = &done {
-            tracing::debug!("code action not offered: {e}");
-        }
-        done.ok()?;
-        non_empty(ed.edits())
+        let ed = JsonEditor::with_tree(self.text(), self.tree()?.clone()).ok()?;
+        edited(ed, f, JsonEditor::edits)
     }
 
     /// `set` in whichever format this document is.
@@ -231,6 +222,14 @@ impl Ctx<'_> {
         let config = crate::hubspot::model::Config::from_value(&file.tree.as_ref()?.value);
         Some((file, config))
     }
+}
+
+fn edited<E>(mut ed: E, f: impl FnOnce(&mut E) -> edit::Result<()>, edits: fn(&E) -> Vec<TextEdit>) -> Option<Effect> {
+    if let Err(e) = f(&mut ed) {
+        tracing::debug!("code action not offered: {e}");
+        return None;
+    }
+    non_empty(edits(&ed))
 }
 
 fn non_empty(edits: Vec<TextEdit>) -> Option<Effect> {

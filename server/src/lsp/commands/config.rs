@@ -2,17 +2,12 @@
 //! only takes a file hubspot-ls serves as a config (global, `HUBSPOT_CONFIG_PATH`/
 //! `configPath`, or legacy), because those are the files holding credentials.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::link::PathArg;
 use super::{args, CommandCtx};
 use crate::analysis::DocKind;
 use crate::hubspot::ops::{OpError, OpResult};
-
-#[derive(Deserialize)]
-struct PathArg {
-    path: Option<String>,
-}
 
 pub fn fix_permissions(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: PathArg = args("hubspot.config.fixPermissions", arg)?;

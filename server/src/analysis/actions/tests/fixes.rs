@@ -127,7 +127,7 @@ fn no_actions_and_no_panics_on_broken_files() {
     for text in ["", "accounts: [\n", "- a\n- b", "accounts:\n  - name: a b\n    accountId: '1\n", "\u{feff}{", "defaultAccount: x\n"] {
         let acts = actions(&home, &p, text);
         // Nothing edits a file that does not parse.
-        if crate::syntax::yaml::parse(text).errors.len() > 0 {
+        if !crate::syntax::yaml::parse(text).errors.is_empty() {
             assert!(acts.iter().all(|a| !matches!(a.effect, Effect::Edits(_))), "{text:?}: {:?}", titles(&acts));
         }
     }
