@@ -267,7 +267,27 @@ async def test_client_without_literal_support_gets_commands(files):
     await client.initialize_session(
         T.InitializeParams(capabilities=caps, root_uri=files.project.as_uri(), workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")])
     )
+
+    @client.feature("workspace/applyEdit")
+    def _apply(params: T.ApplyWorkspaceEditParams):
+        apply_workspace_edit(params.edit)
+        return T.ApplyWorkspaceEditResult(applied=True)
+
     try:
+        # An edit of the document comes as a command that hands it back with workspace/applyEdit.
+        files.write_global()
+        text = '{\n  "accounts": [123, 999]\n}'
+        settings = files.write("proj/.hs/settings.json", text)
+        uri = open_doc(client, settings, language="json")
+        await diagnostics(client, uri, lambda ds: by_code(ds, "linked-account-unknown"))
+        actions = await actions_for(client, uri, WHOLE)
+        remove = next(a for a in actions if a.title == "Remove 999 from accounts")
+        assert isinstance(remove, T.Command) and remove.command == "hubspot.edit.apply"
+        await perform(client, remove)
+        assert settings.read_text() == '{\n  "accounts": [123]\n}'
+        settings.unlink()
+        settings.parent.rmdir()
+
         path = hsaccount_project(files)
         uri = open_doc(client, path, language="plaintext")
         await diagnostics(client, uri, lambda ds: by_code(ds, "hsaccount-deprecated"))

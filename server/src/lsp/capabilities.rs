@@ -18,6 +18,7 @@ pub struct ClientCaps {
     pub hierarchical_symbols: bool,
     pub code_action_literals: bool,
     pub code_action_preferred: bool,
+    pub apply_edit: bool,
     pub show_document: bool,
 }
 
@@ -68,6 +69,7 @@ impl ClientCaps {
                 .and_then(|t| t.code_action.as_ref())
                 .and_then(|a| a.is_preferred_support)
                 .unwrap_or(false),
+            apply_edit: ws.and_then(|w| w.apply_edit).unwrap_or(false),
             show_document: c.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
         }
     }

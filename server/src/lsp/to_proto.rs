@@ -189,8 +189,9 @@ pub fn command(title: &str, call: &Call) -> lsp::Command {
 
 /// One action as the client can take it, or `None` when it cannot take this one at all.
 ///
-/// Clients without `codeActionLiteralSupport` get bare commands, so an edit of the document
-/// itself has no form for them. Other files change through resource operations only when
+/// Clients without `codeActionLiteralSupport` get bare commands: an edit of the document
+/// itself becomes `hubspot.edit.apply`, which hands it back with `workspace/applyEdit` (when
+/// the client has that). Other files change through resource operations only when
 /// the client advertised all three of them and `documentChanges`, and no file needs
 /// permissions a workspace edit cannot set; otherwise through the command doing the same.
 pub fn code_action(
@@ -212,7 +213,16 @@ pub fn code_action(
         Effect::Command(call) => (None, Some(call)),
     };
     if !caps.code_action_literals {
-        return call.map(|c| lsp::CodeActionOrCommand::Command(command(&action.title, c)));
+        let cmd = match (call, edit) {
+            (Some(c), _) => command(&action.title, c),
+            (None, Some(edit)) if caps.apply_edit => lsp::Command {
+                title: action.title.clone(),
+                command: super::commands::APPLY_EDIT.to_string(),
+                arguments: Some(vec![serde_json::to_value(edit).ok()?]),
+            },
+            _ => return None,
+        };
+        return Some(lsp::CodeActionOrCommand::Command(cmd));
     }
     Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
         title: action.title.clone(),

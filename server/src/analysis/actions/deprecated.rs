@@ -9,7 +9,7 @@
 
 use serde_json::Value;
 
-use super::{Action, Ctx, Fixed};
+use super::{Action, ActionKind, Ctx, Fixed};
 use crate::analysis::checks::accounts::{entries, find, list_key};
 use crate::analysis::{Code, Diagnostic};
 use crate::hubspot::edit::yaml::YamlEditor;
@@ -71,8 +71,22 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
 fn whole_file(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     let Some(effect) = cx.yaml(convert_all) else { return };
     let mut action = Action::fix(WHOLE_FILE, d, effect);
-    action.fixes = cx.diagnostics.iter().filter(|d| d.code == Code::Deprecated).map(|d| Fixed { code: d.code, range: d.range }).collect();
+    action.fixes = all_deprecated(cx);
     out.push(action);
+}
+
+/// The same conversion from anywhere in a file that has legacy keys, as a rewrite.
+pub(super) fn rewrite(cx: &Ctx, out: &mut Vec<Action>) {
+    let fixes = all_deprecated(cx);
+    if fixes.is_empty() || !cx.file.kind.is_config() {
+        return;
+    }
+    let Some(effect) = cx.yaml(convert_all) else { return };
+    out.push(Action { title: WHOLE_FILE.into(), kind: ActionKind::RefactorRewrite, fixes, preferred: false, effect });
+}
+
+fn all_deprecated(cx: &Ctx) -> Vec<Fixed> {
+    cx.diagnostics.iter().filter(|d| d.code == Code::Deprecated).map(|d| Fixed { code: d.code, range: d.range }).collect()
 }
 
 /// Every step below that applies, in an order where each sees the result of the last; a

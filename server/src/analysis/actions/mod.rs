@@ -128,6 +128,7 @@ pub fn for_diagnostics(file: &SourceFile, world: &World, range: TextRange, diagn
     }
     hsaccount::source(&cx, &mut out);
     link::source(&cx, &mut out);
+    deprecated::rewrite(&cx, &mut out);
     dedup(out)
 }
 

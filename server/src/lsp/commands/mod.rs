@@ -6,6 +6,7 @@ mod account;
 mod api;
 mod config;
 mod context;
+mod edit;
 mod files;
 mod link;
 mod secrets;
@@ -19,6 +20,7 @@ use crate::hubspot::ops::{OpError, OpErrorKind, OpResult};
 
 use super::server::Server;
 pub use context::CommandCtx;
+pub use edit::APPLY_EDIT;
 
 /// Every command the server executes, advertised in `initialize`.
 pub const COMMANDS: &[&str] = &[
@@ -41,6 +43,7 @@ pub const COMMANDS: &[&str] = &[
     "hubspot.files.upload",
     "hubspot.files.fetch",
     "hubspot.api.request",
+    APPLY_EDIT,
 ];
 
 /// Commands that change files: after them every open document is checked again.
@@ -82,6 +85,7 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
         "hubspot.files.upload" => files::upload(&ctx, arg).await,
         "hubspot.files.fetch" => files::fetch(&ctx, arg).await,
         "hubspot.api.request" => api::request(&ctx, arg).await,
+        APPLY_EDIT => edit::apply(&server.client, arg).await,
         other => Err(OpError::invalid(format!("hubspot-ls has no command {other:?}; the commands are {}.", COMMANDS.join(", ")))),
     };
     if WRITES.contains(&name) {

@@ -16,6 +16,10 @@ fn whole_file_conversion_keeps_comments_and_order() {
     assert_eq!(whole.fixes.len(), 6, "{:?}", whole.fixes);
     let after = applied(&acts, "Convert the whole file to the current format", LEGACY);
     assert_eq!(after, CURRENT);
+    // From anywhere in the file too, as a rewrite doing the same.
+    let anywhere = actions_at(&home, &p, LEGACY, "httpTimeout");
+    let rewrite = anywhere.iter().find(|a| a.kind == ActionKind::RefactorRewrite).expect("a rewrite");
+    assert_eq!((rewrite.title.as_str(), &rewrite.effect, rewrite.fixes.len()), (whole.title.as_str(), &whole.effect, 6));
     assert!(!fixed_codes(&home, &p, &after).contains(&"deprecated"));
     // The CLI reads both the same way.
     let before = crate::hubspot::model::Config::from_value(&crate::syntax::yaml::parse(LEGACY).value);
