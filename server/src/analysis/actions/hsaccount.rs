@@ -7,6 +7,7 @@ use super::{path_arg, Action, Call, Ctx, Effect};
 use crate::analysis::{Code, Diagnostic, DocKind};
 use crate::hubspot::edit::TextEdit;
 use crate::hubspot::link::migrate_override;
+use crate::syntax::TextRange;
 
 const MIGRATE: &str = "Migrate to .hs/settings.json";
 
@@ -15,12 +16,19 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
         Code::HsaccountInvalid => {
             // `hs account create-override <name>` resolves the name and writes the id.
             let word = d.range.slice(cx.text());
-            if word.is_empty() {
+            if let Some(id) = (!word.is_empty()).then(|| cx.lookup(&Value::from(word))).flatten().and_then(|a| a.id) {
+                let edit = TextEdit::replace(d.range, id.to_string());
+                out.push(Action::fix(format!("Replace \"{word}\" with its id {id}"), d, Effect::Edits(vec![edit])).preferred());
                 return;
             }
-            let Some(id) = cx.lookup(&Value::from(word)).and_then(|a| a.id) else { return };
-            let edit = TextEdit::replace(d.range, id.to_string());
-            out.push(Action::fix(format!("Replace \"{word}\" with its id {id}"), d, Effect::Edits(vec![edit])).preferred());
+            // Empty or garbage: any configured account, written as the CLI writes the file
+            // (the id alone, no line break).
+            let all = TextRange::new(0, cx.text().len());
+            for account in cx.accounts() {
+                let Some(id) = account.id else { continue };
+                let edit = TextEdit::replace(all, id.to_string());
+                out.push(Action::fix(format!("Set to {}", account.label()), d, Effect::Edits(vec![edit])));
+            }
         }
         Code::HsaccountDeprecated | Code::HsaccountShadowed => {
             if let Some(effect) = migration(cx) {

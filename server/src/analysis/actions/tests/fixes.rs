@@ -107,6 +107,11 @@ fn hsaccount_name_becomes_its_id() {
     let fix = find(&acts, "Replace \"sandbox\" with its id 456");
     assert!(fix.preferred);
     assert_eq!(applied(&acts, "Replace \"sandbox\" with its id 456", "sandbox\n"), "456\n");
+    for garbage in ["", "\n", "not-an-account\n"] {
+        let acts = actions(&home, &p, garbage);
+        assert_eq!(applied(&acts, "Set to sandbox (456)", garbage), "456", "{garbage:?}");
+        assert_eq!(applied(&acts, "Set to prod (123)", garbage), "123");
+    }
 }
 
 #[test]
