@@ -12,7 +12,7 @@ use crate::syntax::tree::child_pointer;
 
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     match (d.code, cx.file.kind) {
-        (Code::LinkedAccountUnknown, DocKind::Settings) => out.push(authenticate(d, None)),
+        (Code::LinkedAccountUnknown, DocKind::Settings) | (Code::HsaccountUnknownAccount, DocKind::HsAccount) => out.push(authenticate(d, None)),
         (Code::TokenInfoMissing, _) => {
             let Some(tree) = cx.tree() else { return };
             let es = entries(tree);

@@ -21,21 +21,26 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
                 out.push(Action::fix(format!("Replace \"{word}\" with its id {id}"), d, Effect::Edits(vec![edit])).preferred());
                 return;
             }
-            // Empty or garbage: any configured account, written as the CLI writes the file
-            // (the id alone, no line break).
-            let all = TextRange::new(0, cx.text().len());
-            for account in cx.accounts() {
-                let Some(id) = account.id else { continue };
-                let edit = TextEdit::replace(all, id.to_string());
-                out.push(Action::fix(format!("Set to {}", account.label()), d, Effect::Edits(vec![edit])));
-            }
+            set_to_each_account(cx, d, out);
         }
+        Code::HsaccountUnknownAccount => set_to_each_account(cx, d, out),
         Code::HsaccountDeprecated | Code::HsaccountShadowed => {
             if let Some(effect) = migration(cx) {
                 out.push(Action::fix(MIGRATE, d, effect).preferred());
             }
         }
         _ => {}
+    }
+}
+
+/// Any configured account instead, written as the CLI writes the file (the id alone, no
+/// line break), so garbage around the content goes too.
+fn set_to_each_account(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
+    let all = TextRange::new(0, cx.text().len());
+    for account in cx.accounts() {
+        let Some(id) = account.id else { continue };
+        let edit = TextEdit::replace(all, id.to_string());
+        out.push(Action::fix(format!("Set to {}", account.label()), d, Effect::Edits(vec![edit])));
     }
 }
 

@@ -118,6 +118,10 @@ pub fn for_diagnostics(file: &SourceFile, world: &World, range: TextRange, diagn
             }
             Code::LocalDefaultNotLinked | Code::LocalDefaultUnknown | Code::DuplicateLinkedAccount => settings::fixes(&cx, d, &mut out),
             Code::HsaccountInvalid | Code::HsaccountDeprecated | Code::HsaccountShadowed => hsaccount::fixes(&cx, d, &mut out),
+            Code::HsaccountUnknownAccount => {
+                hsaccount::fixes(&cx, d, &mut out);
+                auth::fixes(&cx, d, &mut out);
+            }
             Code::ConfigPermissions => files::fixes(&cx, d, &mut out),
             Code::TokenInfoMissing | Code::Required => auth::fixes(&cx, d, &mut out),
             Code::LegacyConfig | Code::LegacyConfigIgnored | Code::LegacyConfigBlocksLink | Code::HsaccountIgnored => {

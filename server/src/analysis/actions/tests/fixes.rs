@@ -112,6 +112,9 @@ fn hsaccount_name_becomes_its_id() {
         assert_eq!(applied(&acts, "Set to sandbox (456)", garbage), "456", "{garbage:?}");
         assert_eq!(applied(&acts, "Set to prod (123)", garbage), "123");
     }
+    let acts = actions(&home, &p, "999\n");
+    assert_eq!(applied(&acts, "Set to sandbox (456)", "999\n"), "456");
+    assert_eq!(command(&acts, "Authenticate…").name, "hubspot.account.auth");
 }
 
 #[test]
