@@ -5,6 +5,7 @@ mod auth;
 mod deprecated;
 mod fixes;
 mod migrations;
+mod properties;
 
 use std::path::Path;
 use std::sync::Arc;
