@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::analysis::tests::robustness::{mutate, mutations};
 use crate::analysis::tests::VALID;
 use crate::analysis::Code;
 
@@ -41,24 +42,7 @@ fn every_edit_fixes_what_it_says() {
 }
 
 fn mutated() -> impl Strategy<Value = (usize, String)> {
-    (0..SEEDS.len(), proptest::collection::vec((any::<prop::sample::Index>(), 0u8..3, any::<char>()), 0..8)).prop_map(|(seed, edits)| {
-        let mut chars: Vec<char> = SEEDS[seed].1.chars().collect();
-        for (idx, op, c) in edits {
-            if chars.is_empty() {
-                chars.push(c);
-                continue;
-            }
-            let i = idx.index(chars.len());
-            match op {
-                0 => {
-                    chars.remove(i);
-                }
-                1 => chars.insert(i, c),
-                _ => chars[i] = c,
-            }
-        }
-        (seed, chars.into_iter().collect())
-    })
+    (0..SEEDS.len(), mutations(8)).prop_map(|(seed, edits)| (seed, mutate(SEEDS[seed].1, &edits)))
 }
 
 proptest! {
