@@ -31,9 +31,34 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
         (Code::Required, DocKind::GlobalConfig | DocKind::LegacyConfig) => {
             let Some(tree) = cx.tree() else { return };
             let es = entries(tree);
-            let lacks_key = |e: &Entry<'_>| e.get("personalAccessKey").and_then(Value::as_str).is_none_or(str::is_empty);
-            if let Some(e) = es.iter().find(|e| pak(e) && lacks_key(e) && tree.first_key_range(&e.pointer) == Some(d.range)) {
+            let Some(e) = es.iter().find(|e| tree.first_key_range(&e.pointer) == Some(d.range)) else { return };
+            let lacks_key = e.get("personalAccessKey").and_then(Value::as_str).is_none_or(str::is_empty);
+            if pak(e) && lacks_key {
                 out.push(authenticate(d, Some(e)));
+            }
+            // Personal access keys are the only kind HubSpot still issues.
+            if e.get("authType").is_none() && e.get("personalAccessKey").is_some() {
+                if let Some(effect) = cx.set(&e.key_pointer("authType"), &Value::from("personalaccesskey")) {
+                    out.push(Action::fix("Add authType: personalaccesskey", d, effect).preferred());
+                }
+            }
+        }
+        (Code::NoAccounts, _) => out.push(authenticate(d, None)),
+        (Code::ExpiresAtInvalid, _) => {
+            // Without a date the cached token is never refreshed: drop it, and the next call
+            // exchanges the key for a new one.
+            let (Some(tree), Some(pointer)) = (cx.tree(), cx.pointer_of(d.range)) else { return };
+            let token_info = crate::syntax::tree::parent_pointer(&pointer).to_string();
+            let access = child_pointer(&token_info, "accessToken");
+            let effect = cx.yaml(|ed| {
+                ed.remove(&pointer)?;
+                if tree.get(&access).is_some() {
+                    ed.remove(&access)?;
+                }
+                Ok(())
+            });
+            if let Some(effect) = effect {
+                out.push(Action::fix("Remove the cached token (a new one is fetched on the next call)", d, effect).preferred());
             }
         }
         (Code::Deprecated, _) => {

@@ -15,6 +15,7 @@ mod defaults;
 mod deprecated;
 mod files;
 mod hsaccount;
+mod keys;
 mod link;
 mod names;
 mod settings;
@@ -123,7 +124,8 @@ pub fn for_diagnostics(file: &SourceFile, world: &World, range: TextRange, diagn
                 auth::fixes(&cx, d, &mut out);
             }
             Code::ConfigPermissions => files::fixes(&cx, d, &mut out),
-            Code::TokenInfoMissing | Code::Required => auth::fixes(&cx, d, &mut out),
+            Code::TokenInfoMissing | Code::Required | Code::NoAccounts | Code::ExpiresAtInvalid => auth::fixes(&cx, d, &mut out),
+            Code::UnknownKey | Code::Enum => keys::fixes(&cx, d, &mut out),
             Code::LegacyConfig | Code::LegacyConfigIgnored | Code::LegacyConfigBlocksLink | Code::HsaccountIgnored => {
                 link::migrate_fixes(&cx, d, &mut out)
             }

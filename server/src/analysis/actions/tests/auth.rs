@@ -33,3 +33,18 @@ fn a_missing_key_and_a_retired_api_key_offer_authentication() {
     let acts = actions_at(&home, &p, text, "apikey");
     assert_eq!(command(&acts, "Authenticate old…").args, json!({ "name": "old" }));
 }
+
+#[test]
+fn no_accounts_a_bad_expiry_and_a_missing_auth_type() {
+    let home = Home::new();
+    let p = home.write_global("accounts: []\n");
+    let acts = actions(&home, &p, "accounts: []\n");
+    assert_eq!(command(&acts, "Authenticate…").args, json!({}));
+
+    let text = "accounts:\n  - name: prod\n    accountId: 123\n    personalAccessKey: k\n    auth:\n      tokenInfo:\n        accessToken: tok\n        expiresAt: soon\n        refreshToken: r\n";
+    let acts = actions_at(&home, &p, text, "soon");
+    let title = "Remove the cached token (a new one is fetched on the next call)";
+    assert_eq!(applied(&acts, title, text), text.replace("        accessToken: tok\n        expiresAt: soon\n", ""));
+    let acts = actions_at(&home, &p, text, "name: prod");
+    assert_eq!(applied(&acts, "Add authType: personalaccesskey", text), text.replace("        refreshToken: r\n", "        refreshToken: r\n    authType: personalaccesskey\n"));
+}

@@ -148,3 +148,23 @@ fn no_actions_and_no_panics_on_broken_files() {
         actions(&home, &h, text);
     }
 }
+
+#[test]
+fn unknown_keys_and_enum_case_take_the_spelling_the_cli_reads() {
+    let home = Home::new();
+    let text = "defaultAcount: 123 # typo\naccounts:\n  - name: prod\n    accountId: 123\n    authType: PersonalAccessKey\n    \"personalAccesKey\": k\n    auth:\n      tokenInfo: {}\n";
+    let p = home.write_global(text);
+    let acts = actions_at(&home, &p, text, "defaultAcount");
+    assert_eq!(applied(&acts, "Rename the key to defaultAccount", text), text.replace("defaultAcount:", "defaultAccount:"));
+    let acts = actions_at(&home, &p, text, "\"personalAccesKey\"");
+    assert_eq!(applied(&acts, "Rename the key to personalAccessKey", text), text.replace("\"personalAccesKey\"", "\"personalAccessKey\""));
+    let acts = actions_at(&home, &p, text, "PersonalAccessKey");
+    let after = applied(&acts, "Change to personalaccesskey", text);
+    assert_eq!(after, text.replace("authType: PersonalAccessKey", "authType: personalaccesskey"));
+    assert!(!fixed_codes(&home, &p, &after).contains(&"enum"));
+
+    let s = home.path("proj/.hs/settings.json");
+    let text = "{\n  \"acounts\": [123]\n}";
+    let acts = actions_at(&home, &s, text, "\"acounts\"");
+    assert_eq!(applied(&acts, "Rename the key to accounts", text), "{\n  \"accounts\": [123]\n}");
+}

@@ -15,6 +15,8 @@ const SEEDS: &[(&str, &str)] = &[
     ("p/.hs/settings.json", "{\n  \"accounts\": [123, 999, 123, \"456\"],\n  \"localDefaultAccount\": 777\n}"),
     ("p/.hs/settings.json", "{\"accounts\": [123], \"localDefaultAccount\": 456}"),
     ("p/.hsaccount", "sandbox"),
+    ("home/.hscli/config.yml", "defaultAcount: 1\naccounts:\n  - name: x\n    accountId: 1\n    env: QA\n    personalAccessKey: k\n    auth:\n      tokenInfo: {accessToken: t, expiresAt: never}\n"),
+    ("p/.hs/settings.json", "{\"acounts\": [123]}"),
 ];
 
 fn count(home: &Home, path: &Path, text: &str, code: Code) -> usize {
