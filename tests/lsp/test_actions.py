@@ -180,6 +180,11 @@ async def test_config_permissions_command(lsp, files):
     await perform(lsp, fix)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_bytes() == before
     await diagnostics(lsp, uri, lambda ds: not by_code(ds, "config-permissions"))
+    # Not a general chmod: only files served as a config.
+    other = files.write("proj/notes.txt", "x", mode=0o644)
+    with pytest.raises(JsonRpcException, match="not a HubSpot config file"):
+        await lsp.workspace_execute_command_async(T.ExecuteCommandParams(command="hubspot.config.fixPermissions", arguments=[{"path": str(other)}]))
+    assert stat.S_IMODE(other.stat().st_mode) == 0o644
 
 
 # --- the multi-file migration of .hsaccount -----------------------------------------------
