@@ -187,6 +187,25 @@ async def test_config_permissions_command(lsp, files):
     assert stat.S_IMODE(other.stat().st_mode) == 0o644
 
 
+async def test_config_in_git_gets_a_gitignore_entry(lsp, files):
+    (files.project / ".git").mkdir()
+    gitignore = files.write("proj/.gitignore", "node_modules\n")
+    path = files.write("proj/hubspot.config.yml", VALID)
+    uri = open_doc(lsp, path)
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "config-in-git"))
+    d = by_code(ds, "config-in-git")[0]
+    fix = titled(await actions_for(lsp, uri, d.range, [d]), "Add hubspot.config.yml to .gitignore")
+    if lsp.profile == "visual-studio-code":
+        # Another file's text edit, versioned only when open.
+        change = fix.edit.document_changes[0]
+        assert isinstance(change, T.TextDocumentEdit) and change.text_document.version is None
+    else:
+        assert fix.command.command == "hubspot.config.ignoreInGit"
+    await perform(lsp, fix)
+    assert gitignore.read_text() == "node_modules\n\n# HubSpot config file\nhubspot.config.yml\n"
+    assert path.read_text() == VALID
+
+
 # --- the multi-file migration of .hsaccount -----------------------------------------------
 
 

@@ -123,7 +123,7 @@ pub fn for_diagnostics(file: &SourceFile, world: &World, range: TextRange, diagn
                 hsaccount::fixes(&cx, d, &mut out);
                 auth::fixes(&cx, d, &mut out);
             }
-            Code::ConfigPermissions => files::fixes(&cx, d, &mut out),
+            Code::ConfigPermissions | Code::ConfigInGit => files::fixes(&cx, d, &mut out),
             Code::TokenInfoMissing | Code::Required | Code::NoAccounts | Code::ExpiresAtInvalid => auth::fixes(&cx, d, &mut out),
             Code::UnknownKey | Code::Enum => keys::fixes(&cx, d, &mut out),
             Code::LegacyConfig | Code::LegacyConfigIgnored | Code::LegacyConfigBlocksLink | Code::HsaccountIgnored => {

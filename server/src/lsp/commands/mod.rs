@@ -36,6 +36,7 @@ pub const COMMANDS: &[&str] = &[
     "hubspot.override.migrate",
     "hubspot.config.migrate",
     "hubspot.config.fixPermissions",
+    "hubspot.config.ignoreInGit",
     "hubspot.secrets.list",
     "hubspot.secrets.add",
     "hubspot.secrets.update",
@@ -57,6 +58,7 @@ const WRITES: &[&str] = &[
     "hubspot.override.migrate",
     "hubspot.config.migrate",
     "hubspot.config.fixPermissions",
+    "hubspot.config.ignoreInGit",
 ];
 
 pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Option<Value>> {
@@ -78,6 +80,7 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
         "hubspot.override.migrate" => link::migrate_override(&ctx, arg),
         "hubspot.config.migrate" => link::migrate_config(&ctx, arg),
         "hubspot.config.fixPermissions" => config::fix_permissions(&ctx, arg),
+        "hubspot.config.ignoreInGit" => config::ignore_in_git(&ctx, arg),
         "hubspot.secrets.list" => secrets::list(&ctx, arg).await,
         "hubspot.secrets.add" => secrets::add(&ctx, arg).await,
         "hubspot.secrets.update" => secrets::update(&ctx, arg).await,

@@ -82,3 +82,18 @@ fn link_each_account_not_linked_yet() {
     let acts = actions(&home, &h, "123");
     assert!(titles(&acts).contains(&"Link prod (123) to this folder") && titles(&acts).contains(&"Link sandbox (456) to this folder"));
 }
+
+#[test]
+fn config_in_git_gets_a_gitignore_entry() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.path("proj/.git")).unwrap();
+    home.write("proj/.gitignore", "node_modules");
+    let p = home.write("proj/hubspot.config.yml", VALID);
+    let acts = actions(&home, &p, VALID);
+    let fix = find(&acts, "Add hubspot.config.yml to .gitignore");
+    let Effect::Files { ops, or_run } = &fix.effect else { panic!("{:?}", fix.effect) };
+    assert_eq!(or_run, &Call { name: "hubspot.config.ignoreInGit", args: json!({ "path": p.display().to_string() }) });
+    apply_ops(ops).unwrap();
+    assert_eq!(std::fs::read_to_string(home.path("proj/.gitignore")).unwrap(), "node_modules\n\n# HubSpot config file\nhubspot.config.yml\n");
+    assert!(!home.check(&p).iter().any(|d| d.code == crate::analysis::Code::ConfigInGit));
+}
