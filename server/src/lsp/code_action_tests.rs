@@ -7,7 +7,7 @@ use serde_json::json;
 use tower_lsp_server::ls_types as lsp;
 
 use super::capabilities::ClientCaps;
-use super::to_proto::{code_action, ActionTarget};
+use super::to_proto::{code_action, ActionTarget, FileText};
 use crate::analysis::actions::{Action, ActionKind, Call, Effect};
 use crate::hubspot::edit::{FileOp, TextEdit};
 use crate::syntax::TextRange;
@@ -29,7 +29,7 @@ fn migrate_call() -> Call {
     Call { name: "hubspot.override.migrate", args: json!({ "path": "/p/.hsaccount" }) }
 }
 
-fn convert(a: &Action, caps: &ClientCaps, file_text: &dyn Fn(&Path) -> Option<(Rope, Option<i32>)>) -> Option<lsp::CodeActionOrCommand> {
+fn convert(a: &Action, caps: &ClientCaps, file_text: FileText<'_>) -> Option<lsp::CodeActionOrCommand> {
     let uri = lsp::Uri::from_file_path("/p/hubspot.config.yml").unwrap();
     let rope = Rope::from_str("a: 1\nb: 2\n");
     code_action(&ActionTarget { uri: &uri, version: 7, rope: &rope }, a, Vec::new(), caps, file_text)

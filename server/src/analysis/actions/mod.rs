@@ -138,8 +138,8 @@ pub fn for_diagnostics(file: &SourceFile, world: &World, range: TextRange, diagn
     dedup(out)
 }
 
-/// A diagnostic is "in" the requested range when they share a character, or when either is
-/// empty and sits inside the other (a cursor, a zero-width finding).
+/// A diagnostic is "in" the requested range when they overlap or touch: a cursor at either
+/// end of a finding (where it usually is, after typing) counts.
 fn overlaps(a: TextRange, b: TextRange) -> bool {
     a.start <= b.end && b.start <= a.end
 }
