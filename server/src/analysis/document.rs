@@ -41,26 +41,8 @@ impl DocKind {
     }
 }
 
-/// Paths compare after making them absolute and lexically clean; we do not resolve
-/// symlinks, because the CLI does not either (spec 1.5: plain string equality).
-pub fn same_path(a: &Path, b: &Path) -> bool {
-    clean(a) == clean(b)
-}
-
-pub fn clean(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+/// Path equality as discovery does it (lexical, no symlinks), re-exported for the checks.
+pub use crate::hubspot::discovery::{clean, same_path};
 
 /// A document's text and what the parser made of it. Cheap to clone and share.
 #[derive(Clone, Debug)]

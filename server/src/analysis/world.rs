@@ -1,10 +1,15 @@
 //! A snapshot of everything outside the document being analysed: the process environment,
-//! open editor buffers (which win over the disk), and parsed files on disk.
+//! open editor buffers (which win over the disk), and parsed files on disk. Where the CLI
+//! looks is `hubspot::discovery`'s business; this module feeds it the files as the user
+//! sees them and keeps the parsed results.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
+
+use crate::hubspot::discovery::{self, ConfigLocation, Disk, Files};
+pub use crate::hubspot::discovery::{ConfigKind, Env};
 
 use super::document::{DocKind, SourceFile};
 
@@ -48,27 +53,20 @@ impl DiskCache {
     }
 }
 
-/// Which config the CLI reads for a directory (spec 1.1), and the file itself.
+/// Which config the CLI reads for a directory (spec 1.1, located by
+/// [`discovery::locate`]), with the file itself parsed for analysis.
 #[derive(Clone, Debug)]
 pub enum InForce {
     /// `USE_ENVIRONMENT_HUBSPOT_CONFIG=true`: one account from environment variables.
     Environment,
     /// A config file: `~/.hscli/config.yml`, a `HUBSPOT_CONFIG_PATH`, or a legacy file.
     File { kind: ConfigKind, file: Arc<SourceFile> },
-    /// `HUBSPOT_CONFIG_PATH` names a missing file.
+    /// `HUBSPOT_CONFIG_PATH` names a missing file (or the file in force cannot be read).
     Missing { path: PathBuf },
     /// No config anywhere.
     None,
     /// Both `USE_ENVIRONMENT_HUBSPOT_CONFIG=true` and `HUBSPOT_CONFIG_PATH`.
     Conflict,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConfigKind {
-    Global,
-    /// `HUBSPOT_CONFIG_PATH`/`configPath` pointing elsewhere than the global path.
-    Custom,
-    Legacy,
 }
 
 impl InForce {
@@ -85,34 +83,6 @@ impl InForce {
     }
 }
 
-/// The process inputs that decide where the CLI looks.
-#[derive(Clone, Debug, Default)]
-pub struct Env {
-    pub home: Option<PathBuf>,
-    /// `HUBSPOT_CONFIG_PATH`, or `initializationOptions.configPath` (which wins).
-    pub config_path: Option<PathBuf>,
-    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG` is exactly `true`.
-    pub use_env: bool,
-}
-
-impl Env {
-    pub fn from_process(config_path_override: Option<PathBuf>) -> Env {
-        let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
-        Env {
-            home: var("HOME").map(PathBuf::from).map(|h| if h.is_absolute() { h } else { std::env::current_dir().unwrap_or_default().join(h) }),
-            // The CLI joins a relative path onto the current directory.
-            config_path: config_path_override
-                .or_else(|| var("HUBSPOT_CONFIG_PATH").map(PathBuf::from))
-                .map(|p| if p.is_absolute() { p } else { std::env::current_dir().unwrap_or_default().join(p) }),
-            use_env: std::env::var("USE_ENVIRONMENT_HUBSPOT_CONFIG").as_deref() == Ok("true"),
-        }
-    }
-
-    pub fn global_path(&self) -> Option<PathBuf> {
-        self.home.as_ref().map(|h| h.join(".hscli").join("config.yml"))
-    }
-}
-
 #[derive(Clone)]
 pub struct World {
     /// Open documents by path: the editor's text wins over the disk.
@@ -126,51 +96,34 @@ impl World {
         World { overlay: Arc::new(overlay), disk, env }
     }
 
-    /// Spec 1.1: which config the CLI reads when run in `dir`.
+    /// Spec 1.1: which config the CLI reads when run in `dir`, as the user sees the files.
     pub fn config_in_force(&self, dir: &Path) -> InForce {
-        let env = &self.env;
-        if env.use_env && env.config_path.is_some() {
-            return InForce::Conflict;
-        }
-        if env.use_env {
-            return InForce::Environment;
-        }
-        let global = env.global_path();
-        if let Some(p) = &env.config_path {
-            let kind = if global.as_deref().is_some_and(|g| super::document::same_path(g, p)) {
-                ConfigKind::Global
-            } else {
-                ConfigKind::Custom
-            };
-            return match self.source(p, super::document::DocKind::GlobalConfig) {
-                Some(file) => InForce::File { kind, file },
-                None => InForce::Missing { path: p.clone() },
-            };
-        }
-        if let Some(g) = global {
-            if let Some(file) = self.source(&g, super::document::DocKind::GlobalConfig) {
-                return InForce::File { kind: ConfigKind::Global, file };
+        match discovery::locate(&self.env, dir, self) {
+            ConfigLocation::Environment => InForce::Environment,
+            ConfigLocation::Conflict => InForce::Conflict,
+            ConfigLocation::None => InForce::None,
+            ConfigLocation::Missing { path } => InForce::Missing { path },
+            ConfigLocation::File { kind, path } => {
+                let doc = if kind == ConfigKind::Legacy { DocKind::LegacyConfig } else { DocKind::GlobalConfig };
+                match (self.source(&path, doc), kind) {
+                    (Some(file), _) => InForce::File { kind, file },
+                    // Found but unreadable: the CLI fails reading it, which is `Missing` to
+                    // the checks; a legacy file that vanished leaves nothing in force.
+                    (None, ConfigKind::Legacy) => InForce::None,
+                    (None, _) => InForce::Missing { path },
+                }
             }
-        }
-        match self.legacy_above(dir) {
-            Some(p) => match self.source(&p, super::document::DocKind::LegacyConfig) {
-                Some(file) => InForce::File { kind: ConfigKind::Legacy, file },
-                None => InForce::None,
-            },
-            None => InForce::None,
         }
     }
 
     /// The nearest `hubspot.config.yml` (then `.yaml`) walking up from `dir`.
     pub fn legacy_above(&self, dir: &Path) -> Option<PathBuf> {
-        dir.ancestors().find_map(|d| {
-            ["hubspot.config.yml", "hubspot.config.yaml"].iter().map(|n| d.join(n)).find(|p| self.is_file(p))
-        })
+        discovery::legacy_above(dir, self)
     }
 
     /// The nearest `rel` (e.g. `.hs/settings.json`, `.hsaccount`) walking up from `dir`.
     pub fn find_up(&self, dir: &Path, rel: &str) -> Option<PathBuf> {
-        dir.ancestors().map(|d| d.join(rel)).find(|p| self.is_file(p))
+        discovery::find_up(dir, rel, self)
     }
 
     /// A file as the user sees it (open buffer, else disk), parsed as `kind`.
@@ -197,5 +150,19 @@ impl World {
 
     pub fn is_file(&self, path: &Path) -> bool {
         self.overlay.contains_key(path) || path.is_file()
+    }
+}
+
+/// Discovery sees open buffers before the disk, like everything else in analysis.
+impl Files for World {
+    fn is_file(&self, path: &Path) -> bool {
+        World::is_file(self, path)
+    }
+
+    fn read(&self, path: &Path) -> Option<String> {
+        match self.overlay.get(path) {
+            Some(f) => Some(f.text.to_string()),
+            None => Disk.read(path),
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analysis::world::{DiskCache, Env};
+use crate::hubspot::discovery::{find_up, Disk, HSACCOUNT_FILE, LEGACY_FILES, SETTINGS_FILE};
 use crate::analysis::{diagnostics, DocKind, Severity, SourceFile, World};
 
 pub use render::Format;
@@ -79,15 +80,13 @@ fn collect(paths: &[PathBuf], cwd: &Path) -> Result<Vec<Arc<SourceFile>>, CheckE
 /// every `hubspot.config.yml`/`.yaml` up the tree.
 fn files_in_force(cwd: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let global = configured_path().or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".hscli/config.yml")));
-    if let Some(g) = global.filter(|g| g.is_file()) {
+    if let Some(g) = Env::from_process(None).config_file().filter(|g| g.is_file()) {
         out.push(g);
     }
-    let nearest = |rel: &str| cwd.ancestors().map(|d| d.join(rel)).find(|p| p.is_file());
-    out.extend(nearest(".hs/settings.json"));
-    out.extend(nearest(".hsaccount"));
+    out.extend(find_up(cwd, SETTINGS_FILE, &Disk));
+    out.extend(find_up(cwd, HSACCOUNT_FILE, &Disk));
     for dir in cwd.ancestors() {
-        for name in ["hubspot.config.yml", "hubspot.config.yaml"] {
+        for name in LEGACY_FILES {
             let p = dir.join(name);
             if p.is_file() {
                 out.push(p);

@@ -52,15 +52,22 @@ pub struct Env {
     /// `HUBSPOT_CONFIG_PATH`, or `initializationOptions.configPath` (which wins), made
     /// absolute the way `--config` is (joined onto the current directory, spec 1.1).
     pub config_path: Option<PathBuf>,
-    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG` is exactly `"true"`: the config comes from environment
-    /// variables and no file is read (spec 1.1 step 2; `TRUE` or `1` is off).
-    pub use_env: bool,
-    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG` has any non-empty value. Token write-back tests
-    /// truthiness, not `"true"` (spec 1.7, §9): with `=1` the file is read but refreshed
-    /// tokens are never written to it.
-    pub use_env_set: bool,
-    /// `buildConfigFromEnvironment()` (spec 4.1), present exactly when `use_env` is.
-    pub environment: Option<Result<Config, EnvConfigError>>,
+    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG`.
+    pub mode: EnvMode,
+}
+
+/// `USE_ENVIRONMENT_HUBSPOT_CONFIG`, which the CLI reads two ways: config reading wants
+/// exactly `"true"` (spec 1.1 step 2), token write-back any truthy value (spec 1.7, §9).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum EnvMode {
+    /// Unset or empty.
+    #[default]
+    Off,
+    /// Set to anything but `true` (`1`, `TRUE`, `yes`): files are read as usual, but
+    /// refreshed tokens are never written back to them.
+    WritesSuppressed,
+    /// Exactly `true`: no file is read; the config is `buildConfigFromEnvironment()` (spec 4.1).
+    On(Result<Config, EnvConfigError>),
 }
 
 impl Env {
@@ -69,14 +76,15 @@ impl Env {
     pub fn from_vars(var: impl Fn(&str) -> Option<OsString>, cwd: &Path, config_path_override: Option<PathBuf>) -> Env {
         let set = |k: &str| var(k).filter(|v| !v.is_empty());
         let absolute = |p: PathBuf| if p.is_absolute() { p } else { cwd.join(p) };
-        let use_env_raw = set("USE_ENVIRONMENT_HUBSPOT_CONFIG");
-        let use_env = use_env_raw.as_deref() == Some(OsStr::new("true"));
+        let mode = match set("USE_ENVIRONMENT_HUBSPOT_CONFIG") {
+            None => EnvMode::Off,
+            Some(v) if v == OsStr::new("true") => EnvMode::On(env_config::build(|k| var(k).and_then(|v| v.into_string().ok()))),
+            Some(_) => EnvMode::WritesSuppressed,
+        };
         Env {
             home: set("HOME").map(PathBuf::from).map(absolute),
             config_path: config_path_override.filter(|p| !p.as_os_str().is_empty()).or_else(|| set("HUBSPOT_CONFIG_PATH").map(PathBuf::from)).map(absolute),
-            use_env,
-            use_env_set: use_env_raw.is_some(),
-            environment: use_env.then(|| env_config::build(|k| var(k).and_then(|v| v.into_string().ok()))),
+            mode,
         }
     }
 
@@ -90,13 +98,24 @@ impl Env {
         self.home.as_ref().map(|h| h.join(GLOBAL_DIR).join(GLOBAL_FILE))
     }
 
+    /// The file in the global config's place: the explicit path, else `~/.hscli/config.yml`
+    /// (CONTRACT §2). What the server serves and watches as the global config.
+    pub fn config_file(&self) -> Option<PathBuf> {
+        self.config_path.clone().or_else(|| self.global_path())
+    }
+
     pub fn is_global_path(&self, path: &Path) -> bool {
         self.global_path().is_some_and(|g| same_path(&g, path))
     }
 
+    /// Env-var config mode: `USE_ENVIRONMENT_HUBSPOT_CONFIG=true`.
+    pub fn use_env(&self) -> bool {
+        matches!(self.mode, EnvMode::On(_))
+    }
+
     /// Whether refreshed tokens may be written back to the config file (spec 1.7).
     pub fn persists_tokens(&self) -> bool {
-        !self.use_env_set
+        self.mode == EnvMode::Off
     }
 }
 
@@ -120,7 +139,7 @@ pub enum ConfigLocation {
     /// The file the CLI reads.
     File { kind: ConfigKind, path: PathBuf },
     /// `HUBSPOT_CONFIG_PATH` names a file that does not exist. The CLI does not check at this
-    /// step (spec 1.1 step 3); reading then fails with "No config file found at <path>.".
+    /// step (spec 1.1 step 3); reading then fails with `No config file found at <path>.`.
     Missing { path: PathBuf },
     /// No config anywhere ("Attempted to get config file path, but no config file was found.").
     None,
@@ -144,8 +163,8 @@ impl ConfigLocation {
 }
 
 /// Spec 1.1: which config the CLI reads when run in `dir`.
-pub fn locate(env: &Env, dir: &Path, files: &impl Files) -> ConfigLocation {
-    match (env.use_env, &env.config_path) {
+pub fn locate(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> ConfigLocation {
+    match (env.use_env(), &env.config_path) {
         (true, Some(_)) => ConfigLocation::Conflict,
         (true, None) => ConfigLocation::Environment,
         (false, Some(path)) => {
@@ -162,7 +181,7 @@ pub fn locate(env: &Env, dir: &Path, files: &impl Files) -> ConfigLocation {
 /// Steps 4 and 5 alone: the global file if it exists, else the nearest legacy file. This is
 /// also what `getConfigFilePath()` answers in env mode, where the CLI still asks for a path
 /// when it resolves the default account (spec 4.1 caveats).
-pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &impl Files) -> Option<(ConfigKind, PathBuf)> {
+pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Option<(ConfigKind, PathBuf)> {
     if let Some(global) = env.global_path().filter(|g| files.is_file(g)) {
         return Some((ConfigKind::Global, global));
     }
@@ -171,13 +190,13 @@ pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &impl Files) -> Opti
 
 /// The nearest `hubspot.config.yml`, then `.yaml`, walking up from `dir` (`.yml` first in
 /// each directory; the nearest directory wins).
-pub fn legacy_above(dir: &Path, files: &impl Files) -> Option<PathBuf> {
+pub fn legacy_above(dir: &Path, files: &(impl Files + ?Sized)) -> Option<PathBuf> {
     dir.ancestors().find_map(|d| LEGACY_FILES.iter().map(|n| d.join(n)).find(|p| files.is_file(p)))
 }
 
 /// The nearest `rel` (e.g. [`SETTINGS_FILE`], [`HSACCOUNT_FILE`]) walking up from `dir`
 /// (`findup`, spec 2.2, 3.2).
-pub fn find_up(dir: &Path, rel: &str, files: &impl Files) -> Option<PathBuf> {
+pub fn find_up(dir: &Path, rel: &str, files: &(impl Files + ?Sized)) -> Option<PathBuf> {
     dir.ancestors().map(|d| d.join(rel)).find(|p| files.is_file(p))
 }
 
@@ -205,31 +224,11 @@ pub fn clean(p: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
-
     use super::*;
-
-    /// A file system that is a list of paths; `..` resolves as on a disk without symlinks.
-    struct Listed(HashSet<PathBuf>);
-
-    impl Listed {
-        fn new(paths: &[&str]) -> Listed {
-            Listed(paths.iter().map(PathBuf::from).collect())
-        }
-    }
-
-    impl Files for Listed {
-        fn is_file(&self, path: &Path) -> bool {
-            self.0.contains(&clean(path))
-        }
-        fn read(&self, path: &Path) -> Option<String> {
-            self.is_file(path).then(String::new)
-        }
-    }
+    use crate::hubspot::test_support::{env_of, MemFiles};
 
     fn env(vars: &[(&str, &str)]) -> Env {
-        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        Env::from_vars(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| OsString::from(v)), Path::new("/work"), None)
+        env_of(vars, "/work")
     }
 
     fn file(kind: ConfigKind, path: &str) -> ConfigLocation {
@@ -242,19 +241,22 @@ mod tests {
         assert_eq!(e.home.as_deref(), Some(Path::new("/work/home")));
         assert_eq!(e.config_path.as_deref(), Some(Path::new("/work/cfg/hs.yml")));
         assert_eq!(e.global_path().as_deref(), Some(Path::new("/work/home/.hscli/config.yml")));
+        assert_eq!(e.config_file(), e.config_path);
         // `1` is not `true`: files are read, but token writes are suppressed.
-        assert!(!e.use_env);
-        assert!(e.use_env_set);
+        assert_eq!(e.mode, EnvMode::WritesSuppressed);
+        assert!(!e.use_env());
         assert!(!e.persists_tokens());
-        assert_eq!(e.environment, None);
 
         let e = env(&[("HOME", ""), ("HUBSPOT_CONFIG_PATH", ""), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "TRUE")]);
-        assert_eq!((e.home, e.config_path, e.use_env, e.use_env_set), (None, None, false, true));
+        assert_eq!(e.config_file(), None);
+        assert_eq!((e.home, e.config_path, e.mode), (None, None, EnvMode::WritesSuppressed));
 
         let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", "7")]);
-        assert!(e.use_env);
-        assert_eq!(e.environment, Some(Err(EnvConfigError::InvalidAuthType)));
-        assert!(env(&[]).persists_tokens());
+        assert!(e.use_env());
+        assert_eq!(e.mode, EnvMode::On(Err(EnvConfigError::InvalidAuthType)));
+        let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "")]);
+        assert_eq!(e.mode, EnvMode::Off);
+        assert!(e.persists_tokens());
     }
 
     #[test]
@@ -271,7 +273,7 @@ mod tests {
         let dir = Path::new("/p/a/b");
         let home = [("HOME", "/h")];
         let global = "/h/.hscli/config.yml";
-        let fs = Listed::new(&[global, "/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/x.yml"]);
+        let fs = MemFiles::listed(&[global, "/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/x.yml"]);
 
         // 1, 2: env mode, and its conflict with an explicit path.
         assert_eq!(locate(&env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_CONFIG_PATH", "/x.yml")]), dir, &fs), ConfigLocation::Conflict);
@@ -289,7 +291,7 @@ mod tests {
         // 4: the global file beats any legacy file.
         assert_eq!(locate(&env(&home), dir, &fs), file(ConfigKind::Global, global));
         // 5: otherwise the nearest legacy file; `.yml` before `.yaml` in the same directory.
-        let no_global = Listed::new(&["/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/p/a/hubspot.config.yml"]);
+        let no_global = MemFiles::listed(&["/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/p/a/hubspot.config.yml"]);
         assert_eq!(locate(&env(&home), dir, &no_global), file(ConfigKind::Legacy, "/p/a/hubspot.config.yml"));
         assert_eq!(locate(&env(&home), Path::new("/p/other"), &no_global), file(ConfigKind::Legacy, "/p/hubspot.config.yml"));
         // 6: nothing.
@@ -299,17 +301,20 @@ mod tests {
 
     #[test]
     fn only_config_yml_is_global() {
-        let fs = Listed::new(&["/h/.hscli/config.yaml"]);
+        let fs = MemFiles::listed(&["/h/.hscli/config.yaml"]);
         assert_eq!(locate(&env(&[("HOME", "/h")]), Path::new("/p"), &fs), ConfigLocation::None);
     }
 
     #[test]
     fn upward_searches_take_the_nearest() {
-        let fs = Listed::new(&["/p/.hs/settings.json", "/p/a/.hs/settings.json", "/.hsaccount"]);
+        let fs = MemFiles::listed(&["/p/.hs/settings.json", "/p/a/.hs/settings.json", "/.hsaccount"]);
         assert_eq!(find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/a/.hs/settings.json")));
         assert_eq!(find_up(Path::new("/p/c"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/.hs/settings.json")));
         assert_eq!(find_up(Path::new("/p/a"), HSACCOUNT_FILE, &fs).as_deref(), Some(Path::new("/.hsaccount")));
         assert_eq!(find_up(Path::new("/q"), SETTINGS_FILE, &fs), None);
+        // Callers may hold their file system as a trait object.
+        let dynamic: &dyn Files = &fs;
+        assert_eq!(find_up(Path::new("/p/a/b"), SETTINGS_FILE, dynamic), find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs));
         assert_eq!(legacy_above(Path::new("/p"), &fs), None);
     }
 

@@ -50,6 +50,8 @@ pub enum LinkError {
     LegacyConfig { command: &'static str, path: PathBuf },
     /// An id the global config does not have.
     UnknownAccount { id: i64 },
+    /// A name (or other text) that names no account of the global config.
+    UnknownAccountRef { given: String },
     /// No account to link (the CLI requires at least one).
     NoAccounts,
     /// The requested default is not among the linked accounts.
@@ -60,6 +62,8 @@ pub enum LinkError {
     BadSettings { path: PathBuf, message: String },
     /// An `.hsaccount` whose content is not an account id.
     BadHsaccount { path: PathBuf },
+    /// An `.hsaccount` naming an account the global config does not have.
+    HsaccountUnknown { path: PathBuf, id: i64 },
     Io { path: PathBuf, message: String },
 }
 
@@ -74,6 +78,10 @@ impl fmt::Display for LinkError {
             LinkError::UnknownAccount { id } => write!(
                 f,
                 "account {id} is not in the global config; authenticate it first (`hs account auth`) or pick one of the configured accounts"
+            ),
+            LinkError::UnknownAccountRef { given } => write!(
+                f,
+                "no account `{given}` in the global config; give the name or id of a configured account (`hs account list`)"
             ),
             LinkError::NoAccounts => write!(f, "no account to link; pass at least one account id"),
             LinkError::DefaultNotLinked { id } => {
@@ -92,6 +100,11 @@ impl fmt::Display for LinkError {
                 "Error in {}: it does not hold an account id; put the numeric id of an account in it or delete it",
                 path.display()
             ),
+            LinkError::HsaccountUnknown { path, id } => write!(
+                f,
+                "Error in {}: account {id} is not in the global config; put a configured account's id in it or delete it",
+                path.display()
+            ),
             LinkError::Io { path, message } => write!(f, "cannot read {}: {message}", path.display()),
         }
     }
@@ -107,8 +120,16 @@ pub type Result<T> = std::result::Result<T, LinkError>;
 /// answered yes), else the only linked account, else the current default if still linked.
 pub fn link(config: &Config, directory: &Path, accounts: &[i64], default_account: Option<i64>) -> Result<LinkPlan> {
     refuse_legacy("link", directory)?;
+    // The CLI reads it with `getDefaultAccountOverrideAccountId`, which throws for content that
+    // is not an id and for an id the global config lacks (spec 2.4 step 2, 3.3): so do we.
     let hsaccount = match find_up(directory, ".hsaccount") {
-        Some(p) if p.is_file() => Some((read_hsaccount(&p)?, p)),
+        Some(p) if p.is_file() => {
+            let id = read_hsaccount(&p)?;
+            if config.by_id(id).is_none() {
+                return Err(LinkError::HsaccountUnknown { path: p, id });
+            }
+            Some((id, p))
+        }
         _ => None,
     };
     link_with(config, directory, accounts, default_account, hsaccount)
@@ -159,6 +180,23 @@ pub fn unlink(directory: &Path, accounts: &[i64]) -> Result<LinkPlan> {
             changed: true,
         },
     })
+}
+
+/// An account as a command names it (`accounts` items, `defaultAccount`): an id, or its text,
+/// or a name, found by the CLI's inferred-identifier rule (spec 1.6). An account must have a
+/// numeric `accountId` to be linked (settings store ids, spec 2.1).
+pub fn resolve_account(config: &Config, ident: &Value) -> Result<i64> {
+    let given = match ident {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match config.find(ident).and_then(|a| a.account_id) {
+        Some(id) => Ok(id),
+        None => match ident.as_i64() {
+            Some(id) => Err(LinkError::UnknownAccount { id }),
+            None => Err(LinkError::UnknownAccountRef { given }),
+        },
+    }
 }
 
 /// The nearest `.hs/settings.json` at or above `directory` (spec 2.2).

@@ -1,6 +1,6 @@
 //! Reading the config in force the way `getConfig()` does: locate it (spec 1.1), read it,
 //! `js-yaml` load, normalise (spec 1.2, 1.5), or build it from the environment (spec 4.1).
-//! The failures are the ones the CLI reports as "No config file found at <path>." whatever
+//! The failures are the ones the CLI reports as `No config file found at <path>.` whatever
 //! the real cause, so each carries the real cause for a better message.
 
 use std::fmt;
@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::discovery::{locate, ConfigLocation, Env, Files};
+use super::discovery::{locate, ConfigLocation, Env, EnvMode, Files};
 use super::env_config::EnvConfigError;
 use super::model::{truthy, Config};
 
@@ -77,16 +77,16 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 /// `getConfig()` for a directory.
-pub fn load_config(env: &Env, dir: &Path, files: &impl Files) -> Result<LoadedConfig, ConfigError> {
+pub fn load_config(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<LoadedConfig, ConfigError> {
     let location = locate(env, dir, files);
     let config = match &location {
         ConfigLocation::Conflict => return Err(ConfigError::Conflict),
         ConfigLocation::None => return Err(ConfigError::NotFound),
         ConfigLocation::Missing { path } => return Err(ConfigError::Missing { path: path.clone() }),
-        ConfigLocation::Environment => match &env.environment {
-            Some(built) => built.clone().map_err(ConfigError::Environment)?,
-            // An `Env` built by hand with `use_env` but no variables read: nothing to build from.
-            None => return Err(ConfigError::Environment(EnvConfigError::MissingAccountId)),
+        ConfigLocation::Environment => match &env.mode {
+            EnvMode::On(built) => built.clone().map_err(ConfigError::Environment)?,
+            // `locate` answers `Environment` only in this mode.
+            EnvMode::Off | EnvMode::WritesSuppressed => return Err(ConfigError::NotFound),
         },
         ConfigLocation::File { path, .. } => {
             let text = files.read(path).ok_or_else(|| ConfigError::Unreadable { path: path.clone() })?;
@@ -125,30 +125,17 @@ pub fn parse_config(text: &str) -> Result<Config, Unparsable> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::ffi::OsString;
-
     use super::*;
     use crate::hubspot::discovery::ConfigKind;
-
-    struct Mem(HashMap<PathBuf, Option<String>>);
-
-    impl Files for Mem {
-        fn is_file(&self, path: &Path) -> bool {
-            self.0.contains_key(path)
-        }
-        fn read(&self, path: &Path) -> Option<String> {
-            self.0.get(path).cloned().flatten()
-        }
-    }
+    use crate::hubspot::test_support::{env_of, MemFiles};
 
     fn env(vars: &[(&str, &str)]) -> Env {
-        Env::from_vars(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v)), Path::new("/"), None)
+        env_of(vars, "/")
     }
 
     #[test]
     fn reads_the_file_in_force() {
-        let fs = Mem(HashMap::from([(PathBuf::from("/h/.hscli/config.yml"), Some(include_str!("testdata/01-global-after-first-auth.yml").to_string()))]));
+        let fs = MemFiles::default().with("/h/.hscli/config.yml", include_str!("testdata/01-global-after-first-auth.yml"));
         let loaded = load_config(&env(&[("HOME", "/h")]), Path::new("/p"), &fs).unwrap();
         assert_eq!(loaded.location, ConfigLocation::File { kind: ConfigKind::Global, path: PathBuf::from("/h/.hscli/config.yml") });
         assert_eq!(loaded.config.default().and_then(|a| a.name.as_deref()), Some("my-company-inc"));
@@ -156,7 +143,7 @@ mod tests {
 
     #[test]
     fn failures_say_where_and_why() {
-        let fs = Mem(HashMap::from([(PathBuf::from("/bad.yml"), None), (PathBuf::from("/p/hubspot.config.yml"), Some("accounts: [\n".into()))]));
+        let fs = MemFiles::default().unreadable("/bad.yml").with("/p/hubspot.config.yml", "accounts: [\n");
         assert_eq!(load_config(&env(&[]), Path::new("/q"), &fs), Err(ConfigError::NotFound));
         assert_eq!(load_config(&env(&[("HUBSPOT_CONFIG_PATH", "/x.yml")]), Path::new("/q"), &fs), Err(ConfigError::Missing { path: "/x.yml".into() }));
         assert_eq!(load_config(&env(&[("HUBSPOT_CONFIG_PATH", "/bad.yml")]), Path::new("/q"), &fs), Err(ConfigError::Unreadable { path: "/bad.yml".into() }));
@@ -169,7 +156,7 @@ mod tests {
 
     #[test]
     fn env_mode_reads_no_file() {
-        let fs = Mem(HashMap::new());
+        let fs = MemFiles::default();
         let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", "4242"), ("HUBSPOT_API_KEY", "k")]);
         let loaded = load_config(&e, Path::new("/q"), &fs).unwrap();
         assert_eq!((loaded.location, loaded.config.accounts[0].account_id), (ConfigLocation::Environment, Some(4242)));

@@ -1,6 +1,8 @@
 //! The HubSpot CLI's world, with no LSP types: the typed config model, where the CLI looks
-//! and which file or account wins, credentials, auth and the API client, and
-//! comment-preserving file edits.
+//! and which file or account wins, credentials, auth and the API client ([`api`]) and what
+//! the commands do with it ([`ops`], [`target`]), comment-preserving file edits ([`edit`]) and
+//! atomic writes ([`write`]), and the multi-file changes of `hs account link`/`unlink`
+//! ([`link`], [`gitignore`]) and `hs config migrate` ([`migrate`]) as plans of [`edit::FileOp`]s.
 //!
 //! Layering: `lsp -> analysis -> hubspot -> syntax`. Nothing here depends on `analysis`;
 //! file access goes through [`discovery::Files`], which `analysis::World` implements over
@@ -14,6 +16,7 @@ pub mod gitignore;
 pub mod ignore_rules;
 pub mod link;
 pub mod load;
+pub mod migrate;
 pub mod model;
 pub mod ops;
 pub mod precedence;
@@ -21,9 +24,11 @@ pub mod secret;
 pub mod settings;
 pub mod store;
 pub mod target;
+#[cfg(test)]
+mod test_support;
 pub mod write;
 
-pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, Files};
+pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, EnvMode, Files};
 pub use model::{Account, AuthType, Config, HubEnv};
 pub use precedence::{InForceAccount, ResolveError, Source};
 pub use secret::Secret;

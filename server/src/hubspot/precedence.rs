@@ -108,7 +108,9 @@ pub enum ResolveError {
     NoNumericId { account: String, source: Source, path: Option<PathBuf> },
 }
 
-const NEEDS_ACCOUNT: &str = "\"An account needs to be supplied either via \\\"--account\\\" or through setting a \\\"defaultAccount\\\"\"";
+/// The CLI's words when no account resolves (spec 3.3), quoted with marks that do not clash
+/// with its own double quotes.
+const NEEDS_ACCOUNT: &str = "“An account needs to be supplied either via \"--account\" or through setting a \"defaultAccount\"”";
 
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -144,7 +146,7 @@ impl fmt::Display for ResolveError {
             ),
             ResolveError::NoDefault { source: Source::Env, .. } => write!(
                 f,
-                "HUBSPOT_ACCOUNT_ID is not a number, so env mode has no default account: commands fail with {NEEDS_ACCOUNT}. Set HUBSPOT_ACCOUNT_ID to the account id."
+                "HUBSPOT_ACCOUNT_ID is no account id (`parseInt` reads NaN or 0), so env mode has no default account: commands fail with {NEEDS_ACCOUNT}. Set HUBSPOT_ACCOUNT_ID to the account id."
             ),
             ResolveError::NoDefault { path, .. } => write!(
                 f,
@@ -186,13 +188,13 @@ impl From<ConfigError> for ResolveError {
 }
 
 /// The account in force in `dir`: the config read first, then spec 3.3.
-pub fn resolve(env: &Env, dir: &Path, files: &impl Files) -> Result<InForceAccount, ResolveError> {
+pub fn resolve(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<InForceAccount, ResolveError> {
     let loaded = load_config(env, dir, files)?;
     resolve_in(&loaded, env, dir, files).map(|c| c.in_force())
 }
 
 /// Spec 3.3 against a config already loaded for `dir`.
-pub fn resolve_in<'c>(loaded: &'c LoadedConfig, env: &Env, dir: &Path, files: &impl Files) -> Result<Chosen<'c>, ResolveError> {
+pub fn resolve_in<'c>(loaded: &'c LoadedConfig, env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Chosen<'c>, ResolveError> {
     let config = &loaded.config;
     let local = read_settings(dir, files)?.and_then(|(path, s)| s.local_default().cloned().map(|v| (path, v)));
     let (identifier, source, path) = match local {
@@ -222,7 +224,7 @@ pub fn resolve_in<'c>(loaded: &'c LoadedConfig, env: &Env, dir: &Path, files: &i
 
 /// `getHsSettingsFileIfExists()`: the nearest settings file, parsed. A file holding `null`
 /// counts as none, as it does for every check the CLI makes.
-pub fn read_settings(dir: &Path, files: &impl Files) -> Result<Option<(PathBuf, Settings)>, ResolveError> {
+pub fn read_settings(dir: &Path, files: &(impl Files + ?Sized)) -> Result<Option<(PathBuf, Settings)>, ResolveError> {
     let Some(path) = find_up(dir, SETTINGS_FILE, files) else { return Ok(None) };
     let Some(text) = files.read(&path) else { return Err(ResolveError::SettingsUnreadable { path }) };
     match Settings::parse(&text) {
@@ -234,7 +236,7 @@ pub fn read_settings(dir: &Path, files: &impl Files) -> Result<Option<(PathBuf, 
 /// `getDefaultAccountOverrideAccountId`, when the CLI consults it at all: the config path in
 /// use is the global one and exists. In env mode that path is what `getConfigFilePath()`
 /// finds ignoring the environment, and finding nothing is an error (spec 4.1 caveats).
-fn hsaccount_override(loaded: &LoadedConfig, env: &Env, dir: &Path, files: &impl Files) -> Result<Option<(PathBuf, i64)>, ResolveError> {
+fn hsaccount_override(loaded: &LoadedConfig, env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Option<(PathBuf, i64)>, ResolveError> {
     let global_in_use = match &loaded.location {
         ConfigLocation::Environment => match file_ignoring_env_mode(env, dir, files) {
             Some((kind, _)) => kind == ConfigKind::Global,
@@ -255,7 +257,7 @@ fn hsaccount_override(loaded: &LoadedConfig, env: &Env, dir: &Path, files: &impl
 }
 
 /// The CLI's `isDirectoryLinked`: a settings file up the tree whose `accounts` is non-empty.
-pub fn is_directory_linked(dir: &Path, files: &impl Files) -> Result<bool, ResolveError> {
+pub fn is_directory_linked(dir: &Path, files: &(impl Files + ?Sized)) -> Result<bool, ResolveError> {
     match read_settings(dir, files)? {
         None => Ok(false),
         Some((path, s)) => s.is_linked().map_err(|_| ResolveError::SettingsWithoutAccounts { path }),
@@ -263,7 +265,7 @@ pub fn is_directory_linked(dir: &Path, files: &impl Files) -> Result<bool, Resol
 }
 
 /// `getLinkedOrAllConfigAccounts()`: the accounts a linked directory may use, or all of them.
-pub fn linked_or_all_accounts<'c>(config: &'c Config, dir: &Path, files: &impl Files) -> Result<Vec<&'c Account>, ResolveError> {
+pub fn linked_or_all_accounts<'c>(config: &'c Config, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Vec<&'c Account>, ResolveError> {
     match read_settings(dir, files)? {
         None => Ok(config.accounts.iter().collect()),
         Some((path, s)) => s.linked_accounts(config).map_err(|_| ResolveError::SettingsWithoutAccounts { path }),
@@ -272,44 +274,22 @@ pub fn linked_or_all_accounts<'c>(config: &'c Config, dir: &Path, files: &impl F
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::ffi::OsString;
-
     use serde_json::json;
 
     use super::*;
     use crate::hubspot::settings::CAUSE_INVALID_ID;
+    use crate::hubspot::test_support::{env_of, MemFiles};
 
     const GLOBAL: &str = "/h/.hscli/config.yml";
     const ACCOUNTS: &str = "defaultAccount: 123\naccounts:\n  - {name: first, accountId: 123, authType: personalaccesskey, personalAccessKey: pak-1}\n  - {name: second, accountId: 456, authType: personalaccesskey}\n  - {name: third, accountId: 12345678, authType: personalaccesskey}\n  - {name: quoted, accountId: '789'}\n";
 
-    /// Files by path; `None` content is a file that cannot be read.
-    #[derive(Default)]
-    struct Mem(HashMap<PathBuf, Option<String>>);
-
-    impl Mem {
-        fn with(mut self, path: &str, text: &str) -> Mem {
-            self.0.insert(PathBuf::from(path), Some(text.to_string()));
-            self
-        }
-    }
-
-    impl Files for Mem {
-        fn is_file(&self, path: &Path) -> bool {
-            self.0.contains_key(path)
-        }
-        fn read(&self, path: &Path) -> Option<String> {
-            self.0.get(path).cloned().flatten()
-        }
-    }
-
     fn env(vars: &[(&str, &str)]) -> Env {
         let mut all = vec![("HOME", "/h")];
         all.extend_from_slice(vars);
-        Env::from_vars(|k| all.iter().rev().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v)), Path::new("/"), None)
+        env_of(&all, "/")
     }
 
-    fn at(fs: &Mem, dir: &str) -> Result<InForceAccount, ResolveError> {
+    fn at(fs: &MemFiles, dir: &str) -> Result<InForceAccount, ResolveError> {
         resolve(&env(&[]), Path::new(dir), fs)
     }
 
@@ -324,7 +304,7 @@ mod tests {
 
     #[test]
     fn settings_beat_hsaccount_beat_default() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/p/.hs/settings.json", include_str!("testdata/12-settings-linked.json"))
             .with("/p/.hsaccount", include_str!("testdata/15-hsaccount-valid.hsaccount"))
@@ -339,7 +319,7 @@ mod tests {
 
     #[test]
     fn local_default_by_name_and_missing_accounts_list() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/n/.hs/settings.json", "{\"accounts\": [123], \"localDefaultAccount\": \"third\"}")
             .with("/m/.hs/settings.json", "{\"localDefaultAccount\": 456}")
@@ -355,7 +335,7 @@ mod tests {
 
     #[test]
     fn settings_errors() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/i/.hs/settings.json", include_str!("testdata/14-settings-invalid-default.json"))
             .with("/j/.hs/settings.json", "{\"accounts\": [123],")
@@ -369,14 +349,13 @@ mod tests {
         // `null` is no settings file at all.
         assert_eq!(chose(at(&fs, "/k")).1, Source::Default);
         assert_eq!(is_directory_linked(Path::new("/k"), &fs), Ok(false));
-        let mut unreadable = Mem::default().with(GLOBAL, ACCOUNTS);
-        unreadable.0.insert("/u/.hs/settings.json".into(), None);
+        let unreadable = MemFiles::default().with(GLOBAL, ACCOUNTS).unreadable("/u/.hs/settings.json");
         assert_eq!(at(&unreadable, "/u"), Err(ResolveError::SettingsUnreadable { path: "/u/.hs/settings.json".into() }));
     }
 
     #[test]
     fn hsaccount_errors_break_resolution() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/a/.hsaccount", include_str!("testdata/16-hsaccount-invalid-name.hsaccount"))
             .with("/b/.hsaccount", "999")
@@ -393,8 +372,8 @@ mod tests {
     #[test]
     fn hsaccount_only_with_the_global_config() {
         let legacy = "defaultPortal: second\nportals:\n  - {name: first, portalId: 123}\n  - {name: second, portalId: 456}\n";
-        let fs = Mem::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123").with("/custom.yml", ACCOUNTS).with(GLOBAL, ACCOUNTS);
-        let no_global = Mem::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123");
+        let fs = MemFiles::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123").with("/custom.yml", ACCOUNTS).with(GLOBAL, ACCOUNTS);
+        let no_global = MemFiles::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123");
         assert_eq!(chose(at(&no_global, "/p")), (456, Source::Default, some("/p/hubspot.config.yml")));
         let custom = env(&[("HUBSPOT_CONFIG_PATH", "/custom.yml")]);
         assert_eq!(chose(resolve(&custom, Path::new("/p"), &fs)), (123, Source::Default, some("/custom.yml")));
@@ -407,23 +386,23 @@ mod tests {
         let vars = [("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_PORTAL_ID", "4343"), ("HUBSPOT_PERSONAL_ACCESS_KEY", "k")];
         let e = env(&vars);
         // With a global file: the env account, not the file's default.
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS);
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS);
         assert_eq!(resolve(&e, Path::new("/p"), &fs), Ok(InForceAccount { account_id: 4343, name: Some("4343".into()), source: Source::Env, path: None }));
         // No config file anywhere: the CLI fails without `--use-env`.
-        assert_eq!(resolve(&e, Path::new("/p"), &Mem::default()), Err(ResolveError::EnvModeWithoutConfigFile));
+        assert_eq!(resolve(&e, Path::new("/p"), &MemFiles::default()), Err(ResolveError::EnvModeWithoutConfigFile));
         // A legacy file is enough, and `.hsaccount` is then not consulted.
-        let legacy = Mem::default().with("/p/hubspot.config.yml", "accounts: []\n").with("/p/.hsaccount", "1");
+        let legacy = MemFiles::default().with("/p/hubspot.config.yml", "accounts: []\n").with("/p/.hsaccount", "1");
         assert_eq!(resolve(&e, Path::new("/p"), &legacy).map(|a| a.source), Ok(Source::Env));
         // With the global file, `.hsaccount` is consulted against the env account, and fails.
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "123");
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "123");
         assert!(matches!(resolve(&e, Path::new("/p"), &fs), Err(ResolveError::HsAccount { error: HsAccountError::AccountNotFound { id: 123 }, .. })));
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "4343");
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "4343");
         assert_eq!(resolve(&e, Path::new("/p"), &fs).map(|a| a.source), Ok(Source::HsAccount));
         // Settings are checked even in env mode.
-        let fs = Mem::default().with("/p/.hs/settings.json", "{\"accounts\": [4343], \"localDefaultAccount\": 4343}");
+        let fs = MemFiles::default().with("/p/.hs/settings.json", "{\"accounts\": [4343], \"localDefaultAccount\": 4343}");
         assert_eq!(resolve(&e, Path::new("/p"), &fs).map(|a| a.source), Ok(Source::Settings));
         let nan = env(&[vars[0], ("HUBSPOT_ACCOUNT_ID", "abc"), vars[2]]);
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS);
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS);
         assert_eq!(resolve(&nan, Path::new("/p"), &fs), Err(ResolveError::NoDefault { source: Source::Env, path: None }));
         let broken = env(&[vars[0]]);
         assert!(matches!(resolve(&broken, Path::new("/p"), &fs), Err(ResolveError::Config(ConfigError::Environment(_)))));
@@ -431,22 +410,23 @@ mod tests {
 
     #[test]
     fn default_account_by_name_and_unusable_ones() {
-        let fs = Mem::default().with(GLOBAL, include_str!("testdata/08-edge-string-account-id-and-default-by-name.yml"));
+        let fs = MemFiles::default().with(GLOBAL, include_str!("testdata/08-edge-string-account-id-and-default-by-name.yml"));
         assert_eq!(chose(at(&fs, "/p")), (456, Source::Default, some(GLOBAL)));
-        let fs = Mem::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
+        let fs = MemFiles::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
         let e = at(&fs, "/p").unwrap_err();
         assert_eq!(e, ResolveError::NoNumericId { account: "first".into(), source: Source::Default, path: Some(GLOBAL.into()) });
-        let fs = Mem::default().with(GLOBAL, "accounts:\n  - {name: first, accountId: 1}\n");
+        let fs = MemFiles::default().with(GLOBAL, "accounts:\n  - {name: first, accountId: 1}\n");
         assert_eq!(at(&fs, "/p"), Err(ResolveError::NoDefault { source: Source::Default, path: Some(GLOBAL.into()) }));
-        let fs = Mem::default().with(GLOBAL, "defaultAccount: nobody\naccounts:\n  - {name: first, accountId: 1}\n");
+        let fs = MemFiles::default().with(GLOBAL, "defaultAccount: nobody\naccounts:\n  - {name: first, accountId: 1}\n");
         let e = at(&fs, "/p").unwrap_err();
         assert!(e.to_string().starts_with("`defaultAccount` \"nobody\" in /h/.hscli/config.yml names no account"), "{e}");
-        assert!(matches!(at(&Mem::default(), "/p"), Err(ResolveError::Config(ConfigError::NotFound))));
+        assert!(e.to_string().contains("fail with “An account needs to be supplied either via \"--account\" or through setting a \"defaultAccount\"”."), "{e}");
+        assert!(matches!(at(&MemFiles::default(), "/p"), Err(ResolveError::Config(ConfigError::NotFound))));
     }
 
     #[test]
     fn linked_accounts_of_a_directory() {
-        let fs = Mem::default()
+        let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
             .with("/p/.hs/settings.json", include_str!("testdata/12-settings-linked.json"))
             .with("/r/.hs/settings.json", include_str!("testdata/13-settings-after-unlink-all.json"));
@@ -471,11 +451,29 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+
+        /// Any content in any of the three files, in or out of env mode: an answer, never a panic.
+        #[test]
+        fn any_files_resolve_without_panic(config in "\\PC{0,120}", settings in "\\PC{0,60}", hsaccount in "\\PC{0,12}", env_mode: bool, pick in 0usize..4) {
+            let seeds = [ACCOUNTS, "{\"accounts\": [123], \"localDefaultAccount\": \"first\"}", "0x7b", "portals:\n  - {portalId: 1}\n"];
+            let fs = MemFiles::default().with(GLOBAL, if pick == 0 { seeds[0] } else { &config }).with("/p/.hs/settings.json", if pick == 1 { seeds[1] } else { &settings }).with("/p/.hsaccount", if pick == 2 { seeds[2] } else { &hsaccount }).with("/p/hubspot.config.yml", seeds[3]);
+            let e = if env_mode { env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", &hsaccount), ("HUBSPOT_API_KEY", "k")]) } else { env(&[]) };
+            let r = resolve(&e, Path::new("/p/q"), &fs);
+            let _ = r.as_ref().map_err(ToString::to_string);
+            let _ = is_directory_linked(Path::new("/p"), &fs);
+            if let Ok(loaded) = load_config(&e, Path::new("/p"), &fs) {
+                let _ = linked_or_all_accounts(&loaded.config, Path::new("/p"), &fs);
+            }
+        }
+    }
+
     #[test]
     fn nothing_secret_in_errors_or_results() {
-        let fs = Mem::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "pak-1");
+        let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "pak-1");
         let e = at(&fs, "/p").unwrap_err();
-        let chosen = at(&Mem::default().with(GLOBAL, ACCOUNTS), "/p").unwrap();
+        let chosen = at(&MemFiles::default().with(GLOBAL, ACCOUNTS), "/p").unwrap();
         for text in [e.to_string(), format!("{e:?}"), format!("{chosen:?}"), serde_json::to_string(&chosen).unwrap()] {
             assert!(!text.contains("pak-1"), "{text}");
         }

@@ -14,7 +14,7 @@ use super::edit;
 use super::load::{load_config, LoadedConfig};
 use super::model::{Account, Config};
 use super::ops::{accounts, OpError, OpResult};
-use super::precedence::{self, InForceAccount};
+use super::precedence::{self, InForceAccount, ResolveError, Source};
 use super::settings::HsAccount;
 use super::store::{ConfigFile, FileTokenStore};
 use super::write::write_atomic;
@@ -48,14 +48,12 @@ pub fn config_file(env: &Env, dir: &Path) -> OpResult<ConfigFile> {
 /// config (created when absent, even if a legacy `hubspot.config.yml` is in force: that file
 /// is then ignored by the CLI and offers its migration).
 pub fn auth_config_path(env: &Env) -> OpResult<PathBuf> {
-    if env.use_env {
+    if env.use_env() {
         return Err(OpError::invalid(
             "USE_ENVIRONMENT_HUBSPOT_CONFIG=true: accounts come from environment variables and nothing is written; unset it to authenticate into a config file.",
         ));
     }
-    env.config_path
-        .clone()
-        .or_else(|| env.global_path())
+    env.config_file()
         .ok_or_else(|| OpError::failed("HOME is not set, so there is no ~/.hscli/config.yml to write; set HOME or HUBSPOT_CONFIG_PATH."))
 }
 
@@ -79,10 +77,11 @@ pub fn resolve(env: &Env, dir: &Path, account: Option<&str>) -> OpResult<Target>
     let shown = config_path.clone().unwrap_or_else(|| PathBuf::from("the environment variables"));
     let account = match account.map(str::trim).filter(|a| !a.is_empty()) {
         Some(ident) => find_account(&loaded.config, ident, &shown)?,
-        None => precedence::resolve_in(&loaded, env, dir, &Disk)
-            .map_err(|e| OpError::invalid(format!("No `account` was given, and none is in force for {}: {e}", dir.display())))?
-            .account
-            .clone(),
+        None => match precedence::resolve_in(&loaded, env, dir, &Disk) {
+            Ok(chosen) => chosen.account.clone(),
+            Err(ResolveError::EnvModeWithoutConfigFile) => env_default(&loaded.config)?.clone(),
+            Err(e) => return Err(OpError::invalid(format!("No `account` was given, and none is in force for {}: {e}", dir.display()))),
+        },
     };
     // Env-var mode never writes tokens (spec 4.1), nor does any truthy USE_ENVIRONMENT_HUBSPOT_CONFIG.
     let store: Arc<dyn TokenStore> = match (&loaded.location, env.persists_tokens()) {
@@ -94,7 +93,21 @@ pub fn resolve(env: &Env, dir: &Path, account: Option<&str>) -> OpResult<Target>
 
 /// `hubspot.account.resolve`.
 pub fn in_force(env: &Env, dir: &Path) -> OpResult<InForceAccount> {
-    precedence::resolve(env, dir, &Disk).map_err(|e| OpError::failed(e.to_string()))
+    match precedence::resolve(env, dir, &Disk) {
+        Ok(a) => Ok(a),
+        Err(ResolveError::EnvModeWithoutConfigFile) => {
+            let a = env_default(&config(env, dir)?)?.clone();
+            Ok(InForceAccount { account_id: a.account_id.unwrap_or_default(), name: a.name, source: Source::Env, path: None })
+        }
+        Err(e) => Err(OpError::failed(e.to_string())),
+    }
+}
+
+/// Env-var mode with no config file anywhere: the CLI without `--use-env` fails to find a
+/// default (spec 4.1 caveats); hubspot-ls does what `--use-env` does and takes
+/// `HUBSPOT_ACCOUNT_ID`'s account, the only one there is.
+fn env_default(config: &Config) -> OpResult<&Account> {
+    config.default().filter(|a| a.account_id.is_some()).ok_or_else(|| OpError::invalid("USE_ENVIRONMENT_HUBSPOT_CONFIG=true but HUBSPOT_ACCOUNT_ID names no account; set it to the account id."))
 }
 
 /// The ids linked to `dir` (empty when it is not linked or the file is unreadable).
@@ -135,4 +148,50 @@ pub fn drop_stale_hsaccount(dir: &Path, removed: &[i64]) -> Option<PathBuf> {
         return Some(path);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use super::*;
+
+    fn env(vars: &[(&str, &str)], home: &Path) -> Env {
+        let mut all: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        all.push(("HOME".into(), home.display().to_string()));
+        Env::from_vars(|k| all.iter().find(|(n, _)| n == k).map(|(_, v)| OsString::from(v)), home, None)
+    }
+
+    const CONFIG: &str = "defaultAccount: 111\naccounts:\n  - {name: prod, accountId: 111, authType: personalaccesskey, personalAccessKey: pak-1, auth: {tokenInfo: {}}}\n  - {name: sandbox, accountId: 222, authType: personalaccesskey, personalAccessKey: pak-2, auth: {tokenInfo: {}}}\n";
+
+    #[test]
+    fn named_accounts_must_exist_and_precedence_applies_otherwise() {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join(".hscli")).unwrap();
+        std::fs::write(home.path().join(".hscli/config.yml"), CONFIG).unwrap();
+        let proj = home.path().join("proj");
+        std::fs::create_dir_all(&proj).unwrap();
+        let e = env(&[], home.path());
+        assert_eq!(resolve(&e, &proj, Some("sandbox")).unwrap().caller.account.account_id, Some(222));
+        assert_eq!(resolve(&e, &proj, None).unwrap().caller.account.account_id, Some(111));
+        let err = resolve(&e, &proj, Some("sandbx")).err().unwrap().message;
+        assert!(err.contains("No account \"sandbx\"") && err.contains("prod (111), sandbox (222)"), "{err}");
+        std::fs::write(proj.join(".hsaccount"), "222").unwrap();
+        assert_eq!(resolve(&e, &proj, None).unwrap().caller.account.account_id, Some(222));
+        let r = in_force(&e, &proj).unwrap();
+        assert_eq!((r.account_id, r.source), (222, Source::HsAccount));
+    }
+
+    #[test]
+    fn env_mode_without_a_config_file_uses_the_env_account() {
+        let home = tempfile::tempdir().unwrap();
+        let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", "4343"), ("HUBSPOT_PERSONAL_ACCESS_KEY", "pak-env")], home.path());
+        let t = resolve(&e, home.path(), None).unwrap();
+        assert_eq!(t.caller.account.account_id, Some(4343));
+        assert!(t.config_path.is_none());
+        let r = in_force(&e, home.path()).unwrap();
+        assert_eq!((r.account_id, r.source, r.path), (4343, Source::Env, None));
+        assert!(config_file(&e, home.path()).is_err(), "nothing to edit in env mode");
+        assert!(auth_config_path(&e).is_err());
+    }
 }

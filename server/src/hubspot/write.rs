@@ -25,7 +25,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], new_file_mode: u32) -> io::Result
     fs::create_dir_all(&dir)?;
     let existing = match fs::metadata(&target) {
         Ok(m) if m.is_dir() => {
-            return Err(io::Error::new(io::ErrorKind::Other, "is a directory, not a file; move it away and try again"))
+            return Err(io::Error::other("is a directory, not a file; move it away and try again"))
         }
         Ok(m) => Some(m.permissions()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
@@ -55,7 +55,7 @@ fn resolve_symlink(path: &Path) -> io::Result<PathBuf> {
             _ => return Ok(p),
         }
     }
-    Err(io::Error::new(io::ErrorKind::Other, "too many levels of symbolic links"))
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 #[cfg(unix)]

@@ -99,7 +99,7 @@ pub fn server_capabilities() -> lsp::ServerCapabilities {
             ..Default::default()
         })),
         execute_command_provider: Some(lsp::ExecuteCommandOptions {
-            commands: super::commands::COMMANDS.iter().map(|c| c.to_string()).collect(),
+            commands: super::commands::names(),
             ..Default::default()
         }),
         ..Default::default()

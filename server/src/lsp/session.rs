@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::analysis::{DocKind, World};
 use crate::analysis::world::DiskCache;
+use crate::hubspot::Env;
 
 use super::capabilities::ClientCaps;
 use super::documents::{Document, DocumentStore};
@@ -31,12 +32,14 @@ pub struct Session {
 }
 
 impl Session {
+    /// The process inputs of discovery, with `configPath` winning over `HUBSPOT_CONFIG_PATH`.
+    pub fn env(&self) -> Env {
+        Env::from_process(self.options.config_path.clone())
+    }
+
     /// The explicit global config path, if any: `configPath`, else `HUBSPOT_CONFIG_PATH`.
     pub fn configured_path(&self) -> Option<PathBuf> {
-        self.options
-            .config_path
-            .clone()
-            .or_else(|| std::env::var_os("HUBSPOT_CONFIG_PATH").filter(|v| !v.is_empty()).map(PathBuf::from))
+        self.env().config_path
     }
 
     pub fn kind_of(&self, path: &std::path::Path) -> Option<DocKind> {
@@ -46,12 +49,7 @@ impl Session {
     pub fn world(&self) -> World {
         let overlay: HashMap<_, _> =
             self.documents.iter().map(|d| (d.file.path.clone(), d.file.clone())).collect();
-        World::new(overlay, self.disk.clone(), std::sync::Arc::new(crate::analysis::world::Env::from_process(self.options.config_path.clone())))
-    }
-
-    /// Where the CLI looks, as this server sees it (`configPath` wins over the environment).
-    pub fn env(&self) -> crate::hubspot::discovery::Env {
-        crate::hubspot::discovery::Env::from_process(self.options.config_path.clone())
+        World::new(overlay, self.disk.clone(), Arc::new(self.env()))
     }
 
     pub fn snapshot(&self, uri: &Uri) -> Option<(Document, World)> {

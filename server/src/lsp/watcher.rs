@@ -67,7 +67,7 @@ pub fn start(server: &Server) {
 fn folders_to_watch(session: &Arc<std::sync::Mutex<super::session::Session>>) -> HashSet<PathBuf> {
     let s = session.lock().unwrap_or_else(|p| p.into_inner());
     let mut dirs = HashSet::new();
-    let global = s.configured_path().or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".hscli/config.yml")));
+    let global = s.env().config_file();
     if let Some(dir) = global.as_deref().and_then(Path::parent) {
         // The folder may not exist yet; watch its parent so its creation is seen.
         dirs.insert(if dir.exists() { dir.to_path_buf() } else { dir.parent().unwrap_or(dir).to_path_buf() });

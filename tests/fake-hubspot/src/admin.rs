@@ -38,6 +38,13 @@ pub fn handle(shared: &Shared, parts: &Parts, body: &Bytes) -> Response {
             ("POST", "/accounts") => {
                 // One account or a list of them.
                 let v = json_body()?;
+                let items = match &v {
+                    Value::Array(a) => a.iter().collect::<Vec<_>>(),
+                    other => vec![other],
+                };
+                if items.iter().any(|i| i.get("hubId").and_then(Value::as_u64).is_none()) {
+                    return Err(bad_request("every account needs a numeric hubId"));
+                }
                 let specs: Vec<AccountSpec> = match v {
                     Value::Array(_) => serde_json::from_value(v),
                     _ => serde_json::from_value(v).map(|s| vec![s]),

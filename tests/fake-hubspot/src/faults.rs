@@ -101,3 +101,35 @@ pub fn to_json(f: &Fault) -> Value {
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_match_wins_and_times_count_down() {
+        let mut faults = vec![
+            Fault::status("/a", 500).method("post").times(2),
+            Fault::status("/a", 404),
+        ];
+        assert_eq!(take(&mut faults, "GET", "/a/x"), Some(FaultKind::Status(404, Value::Null)));
+        assert_eq!(take(&mut faults, "POST", "/a"), Some(FaultKind::Status(500, Value::Null)));
+        assert_eq!(faults[0].times, 1);
+        assert_eq!(take(&mut faults, "POST", "/a"), Some(FaultKind::Status(500, Value::Null)));
+        assert_eq!(faults.len(), 1, "used up");
+        assert_eq!(take(&mut faults, "POST", "/a"), Some(FaultKind::Status(404, Value::Null)));
+        assert_eq!(take(&mut faults, "POST", "/b"), None);
+        assert_eq!(faults[0].times, 0, "forever stays forever");
+    }
+
+    #[test]
+    fn json_round_trip() {
+        let f = Fault::new("/x", FaultKind::RateLimit { retry_after_secs: 3 }).method("GET").times(2);
+        assert_eq!(from_json(&to_json(&f)), Ok(f));
+        let s = Fault::new("/x", FaultKind::Status(418, serde_json::json!({"a": 1})));
+        assert_eq!(from_json(&to_json(&s)), Ok(s));
+        assert!(from_json(&serde_json::json!({"pathPrefix": "/", "kind": "slow"})).is_err());
+        assert!(from_json(&serde_json::json!({"pathPrefix": "/", "kind": "status", "status": 200, "times": -1})).is_err());
+        assert!(from_json(&serde_json::json!([])).is_err());
+    }
+}

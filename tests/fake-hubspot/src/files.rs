@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::model::{Recorded, UploadedFile};
 use crate::respond::{self, bad_request, not_found};
-use crate::state::{File, Folder, Inner, Shared};
+use crate::state::{File, FileData, Folder, Inner, Shared};
 
 pub const UPLOAD: &str = "/filemanager/api/v3/files/upload";
 pub const STAT: &str = "/filemanager/api/v2/files/stat/";
@@ -73,13 +73,15 @@ fn file_type(ext: &str) -> &'static str {
     }
 }
 
+/// Everything but RFC 5987 `attr-char`s; also safe (and readable) in a URL path segment.
+const ENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn encode_segment(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
-        .to_string()
-        // Keep the URL readable: these are safe in a path segment.
-        .replace("%2E", ".")
-        .replace("%2D", "-")
-        .replace("%5F", "_")
+    percent_encoding::utf8_percent_encode(s, ENCODE).to_string()
 }
 
 /// `POST filemanager/api/v3/files/upload`, parts `file`, `fileName`, `options`, `folderPath`.
@@ -102,15 +104,23 @@ pub fn upload(shared: &Shared, hub_id: u64, req: &Recorded) -> Response {
             Err(_) => return bad_request("The options part must be JSON"),
         },
     };
-    let Some(folder_path) = text("folderPath") else {
-        return bad_request("folderPath is required");
-    };
-    let hidden = options.get("hidden").and_then(Value::as_bool).unwrap_or(false);
+    // HIDDEN_INDEXABLE / HIDDEN_NOT_INDEXABLE / HIDDEN_PRIVATE uploads are hidden files.
+    let hidden = options.get("access").and_then(Value::as_str).is_some_and(|a| a.starts_with("HIDDEN"));
 
     let mut st = shared.lock();
-    let folder = st.ensure_folder(hub_id, &folder_path, false);
-    let file_id =
-        st.put_file(hub_id, folder, &file_name, file.bytes.clone(), file.content_type.clone(), false, hidden);
+    // `folderPath` (what the CLI sends, folders created implicitly) or an existing `folderId`.
+    let (folder, folder_path) = match (text("folderPath"), text("folderId")) {
+        (Some(p), _) => (st.ensure_folder(hub_id, &p, false), p),
+        (None, Some(id)) => {
+            match id.trim().parse::<u64>().ok().filter(|id| st.folder(*id).is_some_and(|f| f.hub_id == hub_id)) {
+                Some(id) => (Some(id), st.folder_path(Some(id))),
+                None => return not_found(&format!("No folder with id {id}")),
+            }
+        }
+        (None, None) => return bad_request("folderPath (or folderId) is required"),
+    };
+    let data = FileData { bytes: file.bytes.clone(), content_type: file.content_type.clone(), archived: false, hidden };
+    let file_id = st.put_file(hub_id, folder, &file_name, data);
     st.uploads.push(UploadedFile {
         hub_id,
         folder_path,
@@ -277,13 +287,14 @@ pub fn cdn(shared: &Shared, hub_id: u64, req: &Recorded) -> Response {
 
 /// Seeds a file (test API and `POST /__fake/files`); returns its id.
 pub fn seed_file(st: &mut Inner, hub_id: u64, spec: crate::model::FileSpec) -> Result<u64, String> {
-    let path = spec.path.trim_matches('/');
+    let path = spec.path.trim_start_matches('/');
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-    if name.is_empty() {
+    if name.is_empty() || name == "." || name == ".." {
         return Err(format!("file path {:?} has no file name", spec.path));
     }
     let folder = st.ensure_folder(hub_id, dir, false);
-    Ok(st.put_file(hub_id, folder, name, spec.bytes, spec.content_type, spec.archived, spec.hidden))
+    let data = FileData { bytes: spec.bytes, content_type: spec.content_type, archived: spec.archived, hidden: spec.hidden };
+    Ok(st.put_file(hub_id, folder, name, data))
 }
 
 /// Seeds a folder and its parents; returns its id (`None` for the root).
@@ -316,7 +327,7 @@ fn content_disposition(name: &str) -> String {
     if ascii == name {
         format!("attachment; filename=\"{ascii}\"")
     } else {
-        let enc = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
+        let enc = encode_segment(name);
         format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{enc}")
     }
 }

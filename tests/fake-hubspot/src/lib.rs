@@ -14,6 +14,10 @@
 //! from a plain `#[test]` as well as inside `#[tokio::test]`; dropping it stops the server.
 //! The `fake-hubspot` binary serves the same fake plus the JSON admin API (`/__fake/...`).
 
+// Handlers return `Result<_, Response>` so that `?` turns bad input into its 400 answer;
+// the size of `Response` on that path does not matter for a test fake.
+#![allow(clippy::result_large_err)]
+
 mod admin;
 mod auth;
 mod faults;
@@ -98,6 +102,21 @@ impl FakeHubSpot {
     /// Every non-admin request so far, oldest first (faulted ones included).
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.lock().requests.clone()
+    }
+
+    /// Waits (polling) until a recorded request satisfies `pred`; returns the first one that
+    /// does, or `None` after `timeout`. For requests the code under test makes in the background.
+    pub fn wait_for_request(&self, pred: impl Fn(&Recorded) -> bool, timeout: Duration) -> Option<Recorded> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            if let Some(r) = self.shared.lock().requests.iter().find(|r| pred(r)) {
+                return Some(r.clone());
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     pub fn clear_requests(&self) {

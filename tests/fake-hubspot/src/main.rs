@@ -6,12 +6,29 @@ use std::io::Write;
 
 use fake_hubspot::FakeHubSpot;
 
-const USAGE: &str = "usage: fake-hubspot [--port N]   (N = 0 or absent: any free port)";
+const USAGE: &str = "usage: fake-hubspot [--port N] [--parent-pid PID]
+  --port N          listen on 127.0.0.1:N (0 or absent: any free port)
+  --parent-pid PID  exit once PID is no longer its parent (no orphans after a crashed test run)";
 
-fn parse_port(args: &[String]) -> Result<u16, String> {
+struct Args {
+    port: u16,
+    parent_pid: Option<u32>,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut port = 0u16;
+    let mut parent_pid = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
+        let pid = if a == "--parent-pid" {
+            Some(it.next().ok_or("--parent-pid needs a value")?.as_str())
+        } else {
+            a.strip_prefix("--parent-pid=")
+        };
+        if let Some(pid) = pid {
+            parent_pid = Some(pid.parse().map_err(|_| format!("invalid pid {pid:?}"))?);
+            continue;
+        }
         let value = if a == "--port" {
             it.next().ok_or("--port needs a value")?.as_str()
         } else if let Some(v) = a.strip_prefix("--port=") {
@@ -23,13 +40,13 @@ fn parse_port(args: &[String]) -> Result<u16, String> {
         };
         port = value.parse().map_err(|_| format!("invalid port {value:?}"))?;
     }
-    Ok(port)
+    Ok(Args { port, parent_pid })
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let port = match parse_port(&args) {
-        Ok(p) => p,
+    let Args { port, parent_pid } = match parse_args(&args) {
+        Ok(a) => a,
         Err(e) => {
             if !e.is_empty() {
                 eprintln!("fake-hubspot: {e}");
@@ -49,8 +66,30 @@ fn main() {
     let _ = writeln!(out, "listening on {}", fake.url());
     let _ = out.flush();
     // The server runs on the handle's thread; this one only keeps the process alive until
-    // it is killed.
+    // it is killed, or (with --parent-pid) until it is re-parented, i.e. that parent died.
+    // Comparing against a pid given by the parent has no start-up race: a parent that is
+    // already gone is noticed on the first check.
     loop {
-        std::thread::park();
+        match parent_pid {
+            Some(pid) => {
+                if !parent_is(pid) {
+                    drop(fake);
+                    std::process::exit(0);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+            None => std::thread::park(),
+        }
     }
+}
+
+#[cfg(unix)]
+fn parent_is(pid: u32) -> bool {
+    std::os::unix::process::parent_id() == pid
+}
+
+/// No portable parent id elsewhere: the option is accepted and has no effect.
+#[cfg(not(unix))]
+fn parent_is(_pid: u32) -> bool {
+    true
 }

@@ -13,7 +13,9 @@ use serde_json::Value;
 /// `AccountSpec::new(hub_id, pak)` fills sensible defaults; the struct is plain data so
 /// tests can also write `AccountSpec { account_type: "DEVELOPER_TEST".into(), ..AccountSpec::new(1, "k") }`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+// Unknown fields are refused so that a typo in an admin call (`hub_id` for `hubId`) is a
+// 400 instead of a silently different account.
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct AccountSpec {
     /// The PAK accepted by `POST /localdevauth/v1/auth/refresh`. Empty = no PAK auth.
     pub personal_access_key: String,
@@ -43,7 +45,7 @@ impl Default for AccountSpec {
             hub_name: String::new(),
             account_type: "STANDARD".into(),
             user_id: 1,
-            scope_groups: Vec::new(),
+            scope_groups: vec!["cms.functions.read_write".into(), "files".into()],
             enabled_features: BTreeMap::new(),
             parent_hub_id: None,
             api_key: None,
@@ -61,7 +63,6 @@ impl AccountSpec {
             personal_access_key: pak.into(),
             hub_id,
             hub_name: format!("Fake Hub {hub_id}"),
-            scope_groups: vec!["cms.functions.read_write".into(), "files".into()],
             ..AccountSpec::default()
         }
     }
@@ -155,8 +156,8 @@ impl Fault {
 }
 
 /// One request as it reached the fake (admin calls are not recorded).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// (The admin API's JSON form of it is built in `record.rs`, bodies base64 when not UTF-8.)
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recorded {
     pub method: String,
     /// Raw (still percent-encoded) path, exactly as sent: `stat//a/b.txt` stays that way.
@@ -167,10 +168,8 @@ pub struct Recorded {
     pub raw_query: String,
     /// Lowercased names, in the order sent; repeated headers appear repeatedly.
     pub headers: Vec<(String, String)>,
-    #[serde(skip)]
     pub body: Vec<u8>,
     /// The parsed parts when the body is `multipart/form-data` and parses.
-    #[serde(skip)]
     pub multipart: Option<Vec<Part>>,
 }
 

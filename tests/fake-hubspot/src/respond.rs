@@ -74,7 +74,7 @@ pub fn default_error_for(status: u16) -> Value {
         404 => ("OBJECT_NOT_FOUND", "resource not found"),
         409 => ("CONFLICT", "Conflict"),
         429 => ("RATE_LIMITS", "You have reached your secondly limit."),
-        502 | 503 | 504 => ("SERVICE_UNAVAILABLE", "The service is temporarily unavailable"),
+        502..=504 => ("SERVICE_UNAVAILABLE", "The service is temporarily unavailable"),
         500..=599 => ("INTERNAL_ERROR", "internal error"),
         _ => ("UNKNOWN", "error"),
     };

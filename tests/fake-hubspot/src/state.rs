@@ -62,6 +62,14 @@ pub struct File {
     pub updated_ms: u64,
 }
 
+/// The content and flags of a file being stored (its place is given separately).
+pub struct FileData {
+    pub bytes: Vec<u8>,
+    pub content_type: Option<String>,
+    pub archived: bool,
+    pub hidden: bool,
+}
+
 pub struct Inner {
     /// `http://127.0.0.1:PORT`, used to build CDN URLs that point back at the fake.
     pub base_url: String,
@@ -202,16 +210,8 @@ impl Inner {
     }
 
     /// Stores (or, same folder and name, overwrites) a file; returns its id.
-    pub fn put_file(
-        &mut self,
-        hub_id: u64,
-        folder: Option<u64>,
-        file_name: &str,
-        bytes: Vec<u8>,
-        content_type: Option<String>,
-        archived: bool,
-        hidden: bool,
-    ) -> u64 {
+    pub fn put_file(&mut self, hub_id: u64, folder: Option<u64>, file_name: &str, data: FileData) -> u64 {
+        let FileData { bytes, content_type, archived, hidden } = data;
         let (name, extension) = split_name(file_name);
         let content_type = content_type
             .filter(|c| !c.is_empty())
@@ -283,4 +283,37 @@ pub fn correlation_id() -> String {
     let a = fastrand::u128(..);
     let h = format!("{a:032x}");
     format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_split_like_hubspot() {
+        assert_eq!(split_name("a.txt"), ("a".into(), "txt".into()));
+        assert_eq!(split_name("a.tar.gz"), ("a.tar".into(), "gz".into()));
+        assert_eq!(split_name("Makefile"), ("Makefile".into(), "".into()));
+        assert_eq!(split_name(".env"), (".env".into(), "".into()));
+    }
+
+    #[test]
+    fn folder_paths_are_normalised() {
+        let mut st = Inner::default();
+        let a = st.ensure_folder(1, "docs/sub", false);
+        assert_eq!(st.ensure_folder(1, "/docs//sub/", false), a);
+        assert_eq!(st.ensure_folder(1, "/", false), None);
+        assert_eq!(st.ensure_folder(1, ".", false), None);
+        assert_eq!(st.folder_path(a), "/docs/sub");
+        assert_eq!(st.lookup_folder(1, "docs/sub"), Some(a));
+        assert_eq!(st.lookup_folder(2, "docs/sub"), None, "per hub");
+        assert_eq!(st.lookup_folder(1, ""), Some(None));
+    }
+
+    #[test]
+    fn correlation_ids_look_like_uuids() {
+        let c = correlation_id();
+        assert_eq!(c.len(), 36);
+        assert_eq!(c.matches('-').count(), 4);
+    }
 }

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::hubspot::model;
 use crate::syntax::tree::child_pointer;
 use crate::syntax::Tree;
 
@@ -67,55 +68,17 @@ pub fn entries(tree: &Tree) -> Vec<Entry<'_>> {
     }
 }
 
-/// JavaScript's `parseInt(s, 10)`: leading whitespace, a sign, digits up to the first
-/// non-digit (`"123abc"` is 123, `"abc"` is nothing).
-pub fn parse_int_js(s: &str) -> Option<i64> {
-    let t = s.trim_start();
-    let (neg, rest) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let digits: &str = &rest[..rest.bytes().take_while(u8::is_ascii_digit).count()];
-    let n: i64 = digits.parse().ok()?;
-    Some(if neg { -n } else { n })
-}
-
-/// Spec 1.6, the CLI's "inferred identifier" lookup: a number (or a string `parseInt` reads
-/// as one) matches an `accountId` that is a YAML number; otherwise, and as a fallback, the
-/// exact name. First match in file order wins.
+/// Spec 1.6, the CLI's "inferred identifier" lookup, over tree entries: the one
+/// implementation in [`model::find_by_identifier`], with an entry's id only when it is an
+/// integer in the tree.
 pub fn find<'e, 'a>(entries: &'e [Entry<'a>], ident: &Value) -> Option<&'e Entry<'a>> {
-    let as_id = match ident {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => parse_int_js(s),
-        _ => None,
-    };
-    if let Some(id) = as_id {
-        if let Some(e) = entries.iter().find(|e| e.id().and_then(Value::as_i64) == Some(id)) {
-            return Some(e);
-        }
-    }
-    let name = match ident {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => return None,
-    };
-    entries.iter().find(|e| e.name() == Some(name.as_str()))
+    model::find_by_identifier(entries, ident, |e| e.id().and_then(Value::as_i64), |e| e.name())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn parse_int_like_javascript() {
-        assert_eq!(parse_int_js("  222abc\n"), Some(222));
-        assert_eq!(parse_int_js("12 ab"), Some(12));
-        assert_eq!(parse_int_js("abc"), None);
-        assert_eq!(parse_int_js(""), None);
-        assert_eq!(parse_int_js("-5"), Some(-5));
-    }
 
     #[test]
     fn lookup_by_id_then_name() {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::analysis::diagnostic::{Code, Diagnostic, Tag};
+use crate::hubspot::model::truthy;
 use crate::syntax::{TextRange, Tree};
 
 use super::accounts::{entries, find, list_key, Entry};
@@ -78,7 +79,7 @@ fn default_account(tree: &Tree, out: &mut Vec<Diagnostic>) {
     // CLI ends up with (after `portals` replaced `accounts`).
     for key in ["defaultAccount", "defaultPortal"] {
         let Some(v) = root.get(key) else { continue };
-        if is_falsy(v) || v.is_object() || v.is_array() {
+        if !truthy(v) || v.is_object() || v.is_array() {
             continue;
         }
         if find(&accounts, v).is_none() {
@@ -92,16 +93,6 @@ fn default_account(tree: &Tree, out: &mut Vec<Diagnostic>) {
             }
             out.push(Diagnostic::error(Code::DefaultAccountUnknown, tree.value_range(&format!("/{key}")).unwrap_or_default(), msg));
         }
-    }
-}
-
-fn is_falsy(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty(),
-        _ => false,
     }
 }
 

@@ -5,9 +5,11 @@ use serde_json::Value;
 use crate::analysis::diagnostic::{Code, Diagnostic, Severity};
 use crate::analysis::document::SourceFile;
 use crate::analysis::world::{ConfigKind, InForce, World};
+use crate::hubspot::model::truthy;
+use crate::hubspot::settings::HsAccount;
 use crate::syntax::TextRange;
 
-use super::accounts::{entries, find, parse_int_js};
+use super::accounts::{entries, find};
 
 /// Where the content is: the first run of non-whitespace (the CLI reads nothing else).
 pub fn content_range(text: &str) -> TextRange {
@@ -25,7 +27,7 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
     let accounts = global_tree.as_deref().map(entries).unwrap_or_default();
     let before = out.len();
 
-    match parse_int_js(text) {
+    match HsAccount::parse(text).ok().map(|h| h.id) {
         None if text.trim().is_empty() => out.push(Diagnostic::error(
             Code::HsaccountInvalid,
             range,
@@ -71,7 +73,8 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
         let local = world
             .source(&settings_path, crate::analysis::DocKind::Settings)
             .and_then(|s| s.tree.as_ref().and_then(|t| t.value.get("localDefaultAccount").cloned()));
-        if local.is_some_and(|v| !(v.is_null() || v == Value::from(0) || v == Value::from("") || v == Value::Bool(false))) {
+        // Only a truthy `localDefaultAccount` wins over `.hsaccount` (spec 3.3).
+        if local.is_some_and(|v| truthy(&v)) {
             out.push(Diagnostic::warning(
                 Code::HsaccountShadowed,
                 range,

@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::analysis::document::SourceFile;
 use crate::analysis::world::{InForce, World};
+use crate::hubspot::model::truthy;
 use crate::syntax::Tree;
 
 use super::accounts::{entries, find, Entry};
@@ -60,8 +61,7 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
 
     if let Some(local) = root.get("localDefaultAccount") {
         // The CLI ignores a falsy value (0, "", null) and falls through to .hsaccount/defaultAccount.
-        let truthy = !matches!(local, Value::Null | Value::Bool(false)) && local != &Value::from(0) && local != &Value::from("");
-        if truthy && (local.is_number() || local.is_string()) {
+        if truthy(local) && (local.is_number() || local.is_string()) {
             let range = tree.value_range("/localDefaultAccount").unwrap_or_default();
             let resolved = global.as_ref().and_then(|accounts| find(accounts, local).and_then(|e| e.id().and_then(Value::as_i64)));
             match (&no_global, &global, resolved) {

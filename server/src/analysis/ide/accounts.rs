@@ -9,6 +9,7 @@ use crate::analysis::checks::accounts::{entries, find, Entry};
 use crate::analysis::checks::hsaccount::content_range;
 use crate::analysis::document::{DocKind, SourceFile};
 use crate::analysis::world::World;
+use crate::hubspot::HubEnv;
 use crate::syntax::tree::child_pointer;
 use crate::syntax::{TextRange, Tree};
 
@@ -36,10 +37,7 @@ impl AccountInfo {
         AccountInfo {
             id: e.id().and_then(Value::as_i64),
             name: s("name"),
-            env: match s("env").as_deref() {
-                Some(v) if v.eq_ignore_ascii_case("qa") => "qa".into(),
-                _ => "prod".into(),
-            },
+            env: HubEnv::parse(s("env").as_deref()).as_str().into(),
             account_type: s("accountType").or_else(|| s("sandboxAccountType").map(|t| format!("{t} (legacy)"))),
             auth_type: s("authType"),
             expires_at: token.and_then(|t| t.get("expiresAt")).and_then(Value::as_str).map(String::from),

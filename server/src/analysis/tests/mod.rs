@@ -19,7 +19,7 @@ pub struct Home {
 impl Home {
     pub fn new() -> Home {
         let dir = tempfile::tempdir().unwrap();
-        let env = Env { home: Some(dir.path().join("home")), config_path: None, use_env: false };
+        let env = Env { home: Some(dir.path().join("home")), ..Env::default() };
         std::fs::create_dir_all(dir.path().join("home/.hscli")).unwrap();
         Home { dir, env }
     }

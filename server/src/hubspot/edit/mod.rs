@@ -9,7 +9,32 @@
 //! text and its parsed [`Tree`](crate::syntax::Tree) and return [`TextEdit`]s. A change that
 //! touches several files is a plan, a `Vec<`[`FileOp`]`>`, that the LSP layer either turns
 //! into a `WorkspaceEdit` with resource operations or applies on disk with [`apply_ops`].
+//!
+//! Every operation is checked: the edited text is parsed again and must hold exactly the old
+//! data with the one change made, or the operation fails with an [`EditError`] and nothing is
+//! returned. A file with syntax errors is not edited at all.
+//!
+//! Writing back a refreshed token (spec 6.3), the typical use:
+//!
+//! ```
+//! use hubspot_ls::hubspot::edit::{apply, yaml};
+//! use serde_json::json;
+//!
+//! let text = "accounts:\n  - name: prod # main\n    accountId: 1\n    auth:\n      tokenInfo: {}\n";
+//! let tree = hubspot_ls::syntax::yaml::parse(text);
+//! let auth = json!({"tokenInfo": {"accessToken": "t", "expiresAt": "2030-01-01T00:00:00.000Z"}});
+//! let edits = yaml::set(text, &tree, "/accounts/0/auth", &auth).unwrap();
+//! assert_eq!(
+//!     apply(text, &edits),
+//!     "accounts:\n  - name: prod # main\n    accountId: 1\n    auth:\n      tokenInfo:\n        \
+//!      accessToken: t\n        expiresAt: '2030-01-01T00:00:00.000Z'\n"
+//! );
+//! ```
+//!
+//! Several changes to one file: [`yaml::YamlEditor`] / [`json::JsonEditor`] (each step checked,
+//! [`yaml::YamlEditor::edits`] gives non-overlapping edits of the original text).
 
+mod expected;
 pub mod json;
 mod scalar;
 pub(crate) mod text;
@@ -21,7 +46,7 @@ use std::path::PathBuf;
 
 use crate::syntax::TextRange;
 
-pub use scalar::yaml_scalar;
+pub use scalar::{yaml_scalar, yaml_string};
 
 /// Replace `range` (bytes into the original text) with `new_text`. An empty range inserts.
 #[derive(Clone, PartialEq, Eq)]
@@ -107,8 +132,9 @@ fn show(pointer: &str) -> &str {
 pub type Result<T> = std::result::Result<T, EditError>;
 
 /// Apply non-overlapping edits given in any order. Edits that do not fit the text or overlap
-/// an earlier one are dropped rather than corrupting it (they are a caller bug; debug builds
-/// assert). Insertions at the same offset keep their given order.
+/// an earlier one are dropped (and logged) rather than corrupting it or panicking: they are a
+/// caller bug, or edits computed from another version of the text. Insertions at the same
+/// offset keep their given order.
 pub fn apply(text: &str, edits: &[TextEdit]) -> String {
     let mut order: Vec<usize> = (0..edits.len()).collect();
     order.sort_by_key(|&i| (edits[i].range.start, edits[i].range.end, i));
@@ -118,8 +144,8 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> String {
         let e = &edits[i];
         let (s, t) = (e.range.start as usize, e.range.end as usize);
         let fits = s >= at && t <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(t);
-        debug_assert!(fits, "edit {:?} overlaps or is out of bounds", e.range);
         if !fits {
+            tracing::warn!("dropped an edit at {:?}: it overlaps another or does not fit the text", e.range);
             continue;
         }
         out.push_str(&text[at..s]);
@@ -172,26 +198,40 @@ impl fmt::Debug for FileOp {
 /// Mode of files we create when the plan does not say: what the CLI gets (spec 8.2).
 pub const DEFAULT_NEW_FILE_MODE: u32 = 0o644;
 
-/// Perform a plan on disk, in order, each write atomic (see [`super::write`]). Stops at the
-/// first failure; the error names the file. `Edit` re-reads the file and applies its edits to
-/// what is there now, so the plan must have been computed from the current content.
+/// Perform a plan on disk, in order, each write atomic (see [`super::write`]).
+///
+/// Everything that can be checked first is: every `Edit` target is read and edited in memory
+/// and every `Rename` source must exist before anything is written, so a plan that cannot run
+/// changes nothing. Past that, it stops at the first failure; the error names the file. Edits
+/// apply to the file as it is on disk, so the plan must be computed from its current content.
 pub fn apply_ops(ops: &[FileOp]) -> io::Result<()> {
+    let named = |op: &FileOp, e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", op.path().display()));
+    let mut edited = Vec::with_capacity(ops.len());
     for op in ops {
-        apply_op(op).map_err(|e| {
-            io::Error::new(e.kind(), format!("{}: {e}", op.path().display()))
-        })?;
+        edited.push(match op {
+            FileOp::Edit { path, edits } => Some(apply(&std::fs::read_to_string(path).map_err(|e| named(op, e))?, edits)),
+            FileOp::Rename { from, .. } if !from.exists() && !ops.iter().any(|o| o.path() == from) => {
+                return Err(named(op, io::Error::new(io::ErrorKind::NotFound, format!("{} does not exist", from.display()))));
+            }
+            _ => None,
+        });
+    }
+    for (op, new_text) in ops.iter().zip(edited) {
+        apply_op(op, new_text).map_err(|e| named(op, e))?;
     }
     Ok(())
 }
 
-fn apply_op(op: &FileOp) -> io::Result<()> {
+fn apply_op(op: &FileOp, edited: Option<String>) -> io::Result<()> {
     match op {
         FileOp::Write { path, text, mode } => {
             super::write::write_atomic(path, text.as_bytes(), mode.unwrap_or(DEFAULT_NEW_FILE_MODE))
         }
         FileOp::Edit { path, edits } => {
-            let text = std::fs::read_to_string(path)?;
-            let new = apply(&text, edits);
+            let new = match edited {
+                Some(t) => t,
+                None => apply(&std::fs::read_to_string(path)?, edits),
+            };
             super::write::write_atomic(path, new.as_bytes(), DEFAULT_NEW_FILE_MODE)
         }
         FileOp::Delete { path } => match std::fs::remove_file(path) {
@@ -234,6 +274,14 @@ mod tests {
         assert_eq!(apply("abc", &[]), "abc");
         assert_eq!(apply("abc", &[TextEdit::insert(3, "d")]), "abcd");
         assert_eq!(apply("", &[TextEdit::insert(0, "x")]), "x");
+    }
+
+    #[test]
+    fn bad_edits_are_dropped_not_applied() {
+        let edits = [TextEdit::replace(r(0, 2), "X"), TextEdit::replace(r(1, 3), "Y"), TextEdit::insert(99, "Z")];
+        assert_eq!(apply("abcd", &edits), "Xcd");
+        // Not on a character boundary.
+        assert_eq!(apply("é", &[TextEdit::insert(1, "x")]), "é");
     }
 
     #[test]
@@ -280,6 +328,19 @@ mod tests {
         assert_eq!(std::fs::metadata(&a).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(std::fs::read_to_string(dir.path().join("b2.yml")).unwrap(), "x: 2\n");
         assert!(!b.exists() && !c.exists());
+    }
+
+    #[test]
+    fn a_plan_that_cannot_run_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let written = dir.path().join("new.yml");
+        let ops = vec![
+            FileOp::Write { path: written.clone(), text: "x".into(), mode: None },
+            FileOp::Rename { from: dir.path().join("missing"), to: dir.path().join("to") },
+        ];
+        let err = apply_ops(&ops).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        assert!(!written.exists());
     }
 
     #[test]

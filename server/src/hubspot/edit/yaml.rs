@@ -14,8 +14,15 @@
 
 use serde_json::{Map, Value};
 
-use super::scalar::{yaml_scalar, yaml_string};
-use super::text::{after_line_break, column, diff, line_end, line_start, newline, starts_line};
+mod render;
+mod spans;
+
+use render::{detect_style, flow, is_empty_collection, is_inline, Style};
+use spans::{after_colon, end_of_last_line, line_comment, node_spans};
+
+use super::expected;
+use super::scalar::yaml_string;
+use super::text::{after_line_break, column, diff, line_end, line_start, starts_line};
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
@@ -51,16 +58,6 @@ pub fn rename_key(text: &str, tree: &Tree, pointer: &str, new_key: &str) -> Resu
     let mut ed = YamlEditor::with_tree(text, tree.clone())?;
     ed.rename_key(pointer, new_key)?;
     Ok(ed.edits())
-}
-
-/// The file's layout conventions, read once from the original text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Style {
-    nl: &'static str,
-    /// Indent of a nested mapping relative to its key.
-    unit: usize,
-    /// Indent of a block sequence's dashes relative to its key (0: `key:\n- a`).
-    seq_indent: usize,
 }
 
 /// A text being changed step by step. Each step edits the current text, re-parses it and
@@ -108,74 +105,67 @@ impl YamlEditor {
         if last_segment(pointer) == "-" && !pointer.is_empty() {
             return self.append(parent_pointer(pointer), value);
         }
-        self.transaction(|ed| {
-            ed.set_inner(pointer, value)?;
-            ed.expect(pointer, Some(value))
+        let want = expected::set(&self.tree.value, pointer, value);
+        self.transaction(want, |ed| ed.set_inner(pointer, value))
+    }
+
+    /// Add the missing key `key` to the block mapping at `map_pointer` just above its entry
+    /// `before` (and above the comment lines directly over it), e.g. a top-level setting
+    /// above `accounts`, where the CLI writes them (spec 1.4). Falls back to [`Self::set`]
+    /// when the key exists or `before` is not a block entry on its own line.
+    pub fn insert_before(&mut self, map_pointer: &str, key: &str, value: &Value, before: &str) -> Result<()> {
+        let pointer = child_pointer(map_pointer, key);
+        let target = self.node(&child_pointer(map_pointer, before)).filter(|s| s.key.is_some());
+        let usable = self.tree.get(&pointer).is_none()
+            && self.tree.get(map_pointer).is_some_and(Value::is_object)
+            && !self.is_flow(map_pointer)
+            && target.is_some_and(|s| starts_line(&self.text, s.entry.start as usize));
+        let Some(target) = target.filter(|_| usable) else { return self.set(&pointer, value) };
+        let want = expected::set(&self.tree.value, &pointer, value);
+        self.transaction(want, |ed| {
+            let col = column(&ed.text, target.entry.start as usize);
+            let mut at = line_start(&ed.text, target.entry.start as usize);
+            while at > 0 {
+                let prev = line_start(&ed.text, at - 1);
+                let line = &ed.text[prev..at];
+                if line.trim_start().starts_with('#') && line.len() - line.trim_start_matches(' ').len() == col {
+                    at = prev;
+                } else {
+                    break;
+                }
+            }
+            let entry = ed.style.block_entry(key, value, col);
+            ed.commit(vec![TextEdit::insert(at, format!("{}{entry}{}", " ".repeat(col), ed.style.nl))])
         })
     }
 
     pub fn remove(&mut self, pointer: &str) -> Result<()> {
-        let parent = parent_pointer(pointer).to_string();
-        let before = self.tree.get(&parent).cloned();
-        self.transaction(|ed| {
-            ed.remove_inner(pointer)?;
-            // A removed sequence item shifts its followers: check the parent shrank by one.
-            let mut want = before.clone().unwrap_or(Value::Null);
-            match &mut want {
-                Value::Object(m) => {
-                    m.shift_remove(&last_segment(pointer));
-                }
-                Value::Array(a) => {
-                    if let Ok(i) = last_segment(pointer).parse::<usize>() {
-                        if i < a.len() {
-                            a.remove(i);
-                        }
-                    }
-                }
-                _ => {}
-            }
-            ed.expect(&parent, Some(&want))
-        })
+        let want = expected::remove(&self.tree.value, pointer);
+        self.transaction(want, |ed| ed.remove_inner(pointer))
     }
 
     pub fn append(&mut self, seq_pointer: &str, value: &Value) -> Result<()> {
-        let mut want = match self.tree.get(seq_pointer) {
-            Some(Value::Array(a)) => a.clone(),
-            _ => Vec::new(),
-        };
-        want.push(value.clone());
-        let want = Value::Array(want);
-        self.transaction(|ed| {
-            ed.append_inner(seq_pointer, value)?;
-            ed.expect(seq_pointer, Some(&want))
-        })
+        let want = expected::append(&self.tree.value, seq_pointer, value);
+        self.transaction(want, |ed| ed.append_inner(seq_pointer, value))
     }
 
     pub fn rename_key(&mut self, pointer: &str, new_key: &str) -> Result<()> {
-        let value = self.tree.get(pointer).cloned();
-        let target = child_pointer(parent_pointer(pointer), new_key);
-        self.transaction(|ed| {
-            ed.rename_inner(pointer, new_key)?;
-            ed.expect(&target, value.as_ref())
-        })
+        let want = expected::rename(&self.tree.value, pointer, new_key);
+        self.transaction(want, |ed| ed.rename_inner(pointer, new_key))
     }
 
-    /// Run steps; on any error put the text back as it was.
-    fn transaction(&mut self, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+    /// Run the steps of one operation; the document must then hold exactly `want` (the change
+    /// and nothing else), or the text is put back as it was and the operation refused.
+    fn transaction(&mut self, want: Option<Value>, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
         let saved = (self.text.clone(), self.tree.clone());
-        let r = f(self);
+        let r = f(self).and_then(|()| match &want {
+            Some(w) if w == &self.tree.value => Ok(()),
+            _ => Err(unsupported("", "the change did not read back as intended (anchors, aliases or merge keys nearby?)")),
+        });
         if r.is_err() {
             (self.text, self.tree) = saved;
         }
         r
-    }
-
-    fn expect(&self, pointer: &str, want: Option<&Value>) -> Result<()> {
-        if self.tree.get(pointer) == want {
-            Ok(())
-        } else {
-            Err(unsupported(pointer, "the change did not read back as intended (anchors, aliases or merge keys nearby?)"))
-        }
     }
 
     /// Apply one step's edits and re-parse; a step that breaks the syntax is refused.
@@ -214,7 +204,7 @@ impl YamlEditor {
                 return Ok(());
             }
             if self.node(pointer).is_none() && !(pointer.is_empty() && old.is_null()) {
-                return Err(unsupported(pointer, "it is not written in this file (a merge key supplies it)"));
+                return Err(unsupported(pointer, "it is not written here but comes from an alias or a merge key"));
             }
             match (&old, value) {
                 (Value::Object(o), Value::Object(n)) if !o.is_empty() && !n.is_empty() => {
@@ -298,7 +288,7 @@ impl YamlEditor {
         };
         let col = column(&self.text, s.value.start as usize);
         let at = end_of_last_line(&self.text, last.entry.end as usize);
-        let entry = self.block_entry(key, value, col);
+        let entry = self.style.block_entry(key, value, col);
         let new_text = format!("{}{}{}", self.style.nl, " ".repeat(col), entry);
         self.commit(vec![TextEdit::insert(at, new_text)])
     }
@@ -340,9 +330,12 @@ impl YamlEditor {
                     return self.commit(vec![TextEdit::replace(s.value, flow(value))]);
                 }
                 if on_next_line && !old_is_flow && !s.value.is_empty() {
-                    // A block collection replaced by another: same column as before.
+                    // A block collection replaced by another: same column as before, except
+                    // that a mapping must sit deeper than its key (an unindented list need not).
                     let col = column(&self.text, s.value.start as usize);
-                    let block = self.block(value, col);
+                    let key_col = column(&self.text, key.start as usize);
+                    let new_col = if value.is_object() && col <= key_col { key_col + self.style.unit } else { col };
+                    let block = format!("{}{}", " ".repeat(new_col - col), self.style.block(value, new_col));
                     return self.commit(vec![TextEdit::replace(s.value, block)]);
                 }
                 // A scalar, an empty collection or nothing becomes a block under the key;
@@ -354,28 +347,28 @@ impl YamlEditor {
                     Some(c) => (line_end(&self.text, end), format!(" {c}")),
                     None => (end, String::new()),
                 };
-                let new_text = format!("{comment}{nl}{}{}", " ".repeat(col), self.block(value, col));
+                let new_text = format!("{comment}{nl}{}{}", " ".repeat(col), self.style.block(value, col));
                 self.commit(vec![TextEdit::replace(TextRange::new(after_colon, end), new_text)])
             }
             None => {
-                // A sequence item (after its dash) or the root.
+                // A sequence item (after its dash) or the root. An item with no value (`-`,
+                // maybe followed by a comment) gets its value right after the dash.
+                let dash = s.entry.start as usize;
+                let empty_item = s.value.is_empty() && self.text[dash..].starts_with('-');
                 if inline {
                     let t = flow(value);
-                    if s.value.is_empty() {
-                        let needs_space = self.text[..s.value.start as usize].ends_with('-');
-                        return self.commit(vec![TextEdit::insert(s.value.start as usize, format!("{}{t}", if needs_space { " " } else { "" }))]);
+                    if empty_item {
+                        return self.commit(vec![TextEdit::insert(dash + 1, format!(" {t}"))]);
                     }
                     return self.commit(vec![TextEdit::replace(s.value, t)]);
                 }
-                let (at, prefix, col) = if s.value.is_empty() {
-                    let dash_col = column(&self.text, s.entry.start as usize);
-                    let needs_space = self.text[..s.value.start as usize].ends_with('-');
-                    (s.value.start as usize, if needs_space { " " } else { "" }, dash_col + 2)
-                } else {
-                    (s.value.start as usize, "", column(&self.text, s.value.start as usize))
-                };
-                let block = format!("{prefix}{}", self.block(value, col));
-                self.commit(vec![TextEdit::replace(TextRange::new(at, s.value.end as usize), block)])
+                if empty_item {
+                    let dash_col = column(&self.text, dash);
+                    let block = format!(" {}", self.style.block(value, dash_col + 2));
+                    return self.commit(vec![TextEdit::insert(dash + 1, block)]);
+                }
+                let block = self.style.block(value, column(&self.text, s.value.start as usize));
+                self.commit(vec![TextEdit::replace(s.value, block)])
             }
         }
     }
@@ -383,7 +376,7 @@ impl YamlEditor {
     /// Write a value into a document that has none (empty, or only comments).
     fn write_root(&mut self, value: &Value) -> Result<()> {
         let nl = self.style.nl;
-        let body = if is_inline(value) { flow(value) } else { self.block(value, 0) };
+        let body = if is_inline(value) { flow(value) } else { self.style.block(value, 0) };
         let at = self.text.len();
         let sep = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { nl };
         self.commit(vec![TextEdit::insert(at, format!("{sep}{body}{nl}"))])
@@ -403,7 +396,7 @@ impl YamlEditor {
                 }
                 let col = column(&self.text, last.entry.start as usize);
                 let at = end_of_last_line(&self.text, last.entry.end as usize);
-                let item = self.block(&Value::Array(vec![value.clone()]), col);
+                let item = self.style.block(&Value::Array(vec![value.clone()]), col);
                 self.commit(vec![TextEdit::insert(at, format!("{}{}{}", self.style.nl, " ".repeat(col), item))])
             }
             Some(_) => Err(EditError::NotASequence { pointer: seq_pointer.into() }),
@@ -492,53 +485,6 @@ impl YamlEditor {
         self.commit(vec![TextEdit::replace(key, yaml_string(new_key, in_flow))])
     }
 
-    /// A collection in block style whose first line starts at the current position and whose
-    /// other lines are indented from column `col`.
-    fn block(&self, value: &Value, col: usize) -> String {
-        let mut lines = Vec::new();
-        self.block_lines(value, col, &mut lines);
-        join_lines(&lines, self.style.nl)
-    }
-
-    /// `key: value` as a block entry at column `col` (first line not indented).
-    fn block_entry(&self, key: &str, value: &Value, col: usize) -> String {
-        let mut m = Map::new();
-        m.insert(key.to_string(), value.clone());
-        self.block(&Value::Object(m), col)
-    }
-
-    fn block_lines(&self, value: &Value, col: usize, out: &mut Vec<(usize, String)>) {
-        match value {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    let key = yaml_string(k, false);
-                    if is_inline(v) {
-                        out.push((col, format!("{key}: {}", flow_top(v))));
-                    } else {
-                        out.push((col, format!("{key}:")));
-                        let child = col + if v.is_array() { self.style.seq_indent } else { self.style.unit };
-                        self.block_lines(v, child, out);
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for v in items {
-                    if is_inline(v) {
-                        out.push((col, format!("- {}", flow_top(v))));
-                    } else {
-                        let mut sub = Vec::new();
-                        self.block_lines(v, col + 2, &mut sub);
-                        let mut sub = sub.into_iter();
-                        if let Some((_, first)) = sub.next() {
-                            out.push((col, format!("- {first}")));
-                        }
-                        out.extend(sub);
-                    }
-                }
-            }
-            scalar => out.push((col, flow_top(scalar))),
-        }
-    }
 }
 
 fn unsupported(pointer: &str, why: &str) -> EditError {
@@ -548,161 +494,6 @@ fn unsupported(pointer: &str, why: &str) -> EditError {
 /// Never reached (a flow collection with one entry is handled before); a harmless empty range.
 fn unreachable_range(s: Spans) -> TextRange {
     TextRange::empty(s.entry.start as usize)
-}
-
-fn is_empty_collection(v: &Value) -> bool {
-    matches!(v, Value::Object(m) if m.is_empty()) || matches!(v, Value::Array(a) if a.is_empty())
-}
-
-/// Values written on the key's own line: scalars and empty collections.
-fn is_inline(v: &Value) -> bool {
-    !matches!(v, Value::Object(m) if !m.is_empty()) && !matches!(v, Value::Array(a) if !a.is_empty())
-}
-
-/// A value in flow style, as found inside `{}`/`[]`.
-fn flow(v: &Value) -> String {
-    match v {
-        Value::Object(m) => {
-            let items: Vec<String> = m.iter().map(|(k, v)| format!("{}: {}", yaml_string(k, true), flow(v))).collect();
-            format!("{{{}}}", items.join(", "))
-        }
-        Value::Array(a) => format!("[{}]", a.iter().map(flow).collect::<Vec<_>>().join(", ")),
-        scalar => yaml_scalar(scalar, true).unwrap_or_default(),
-    }
-}
-
-/// A scalar or empty collection in block context (where `,` and brackets need no quotes).
-fn flow_top(v: &Value) -> String {
-    yaml_scalar(v, false).unwrap_or_else(|| flow(v))
-}
-
-fn join_lines(lines: &[(usize, String)], nl: &str) -> String {
-    let mut out = String::new();
-    for (i, (col, line)) in lines.iter().enumerate() {
-        if i > 0 {
-            out.push_str(nl);
-            out.push_str(&" ".repeat(*col));
-        }
-        out.push_str(line);
-    }
-    out
-}
-
-/// The tree's spans, corrected where the parser's differ from what an edit needs: a flow
-/// collection ends at its closing bracket (the parser's span can run on over blanks and a
-/// comment), and a block sequence starts at its first dash (for a sequence not indented under
-/// its key the parser starts it at the first item's value).
-fn node_spans(text: &str, tree: &Tree, pointer: &str) -> Option<Spans> {
-    let mut s = tree.spans(pointer)?;
-    let start = s.value.start as usize;
-    if matches!(text.as_bytes().get(start), Some(b'{' | b'[')) {
-        if let Some(end) = flow_close(text, start) {
-            if s.entry.end == s.value.end {
-                s.entry.end = end as u32;
-            }
-            s.value.end = end as u32;
-        }
-    } else if tree.get(pointer).and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
-        if let Some(first) = tree.spans(&child_pointer(pointer, "0")) {
-            s.value.start = s.value.start.min(first.entry.start);
-        }
-    }
-    Some(s)
-}
-
-/// Just past the bracket closing the flow collection opened at `open`.
-fn flow_close(text: &str, open: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < b.len() {
-        match b[i] {
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            b'\'' => {
-                i += 1;
-                while i < b.len() && !(b[i] == b'\'' && b.get(i + 1) != Some(&b'\'')) {
-                    i += if b[i] == b'\'' { 2 } else { 1 };
-                }
-            }
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    i += if b[i] == b'\\' { 2 } else { 1 };
-                }
-            }
-            b'#' if i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
-/// Just after the `:` that follows a key ending at `key_end`.
-fn after_colon(text: &str, key_end: usize) -> Option<usize> {
-    let rest = &text[key_end.min(text.len())..];
-    let skipped = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-    rest[skipped..].starts_with(':').then_some(key_end + skipped + 1)
-}
-
-/// A `# comment` between `at` and the end of its line, if that is all there is.
-fn line_comment(text: &str, at: usize) -> Option<&str> {
-    let rest = text[at.min(text.len())..line_end(text, at)].trim();
-    rest.starts_with('#').then_some(rest)
-}
-
-/// End of the line on which a node ending at `end` ends (a block scalar's span can end at the
-/// start of the next line, after its line break).
-fn end_of_last_line(text: &str, end: usize) -> usize {
-    if end > 0 && text.as_bytes().get(end - 1) == Some(&b'\n') {
-        line_end(text, end - 1)
-    } else {
-        line_end(text, end)
-    }
-}
-
-/// Indent width and sequence style, from the first examples in the file.
-fn detect_style(text: &str, tree: &Tree) -> Style {
-    let mut unit = None;
-    let mut seq = None;
-    let mut stack = vec![(String::new(), &tree.value)];
-    while let Some((pointer, v)) = stack.pop() {
-        if unit.is_some() && seq.is_some() {
-            break;
-        }
-        let children: Vec<(String, &Value)> = match v {
-            Value::Object(m) => m.iter().map(|(k, v)| (child_pointer(&pointer, k), v)).collect(),
-            Value::Array(a) => a.iter().enumerate().map(|(i, v)| (child_pointer(&pointer, &i.to_string()), v)).collect(),
-            _ => continue,
-        };
-        for (p, child) in &children {
-            let Some(s) = node_spans(text, tree, p) else { continue };
-            let Some(key) = s.key else { continue };
-            let (ks, vs) = (key.start as usize, s.value.start as usize);
-            if is_inline(child) || !text.get(ks..vs).is_some_and(|t| t.contains('\n')) {
-                continue;
-            }
-            let d = column(text, vs).saturating_sub(column(text, ks));
-            match child {
-                Value::Object(_) if unit.is_none() && d > 0 => unit = Some(d),
-                Value::Array(_) if seq.is_none() => seq = Some(d),
-                _ => {}
-            }
-        }
-        stack.extend(children.into_iter().rev());
-    }
-    let unit = unit.or(seq.filter(|d| *d > 0)).unwrap_or(2);
-    Style { nl: newline(text), unit, seq_indent: seq.unwrap_or(unit) }
 }
 
 #[cfg(test)]

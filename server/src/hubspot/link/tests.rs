@@ -9,7 +9,7 @@ fn config(ids: &[i64]) -> Config {
 }
 
 fn fixture(name: &str) -> String {
-    fs::read_to_string(format!("/work/shared/spec/fixtures/{name}")).unwrap()
+    fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
 }
 
 fn write(p: &Path, text: &str) {
@@ -107,6 +107,9 @@ fn broken_settings_and_hsaccount_are_errors_that_say_what_to_do() {
     let t = tempfile::tempdir().unwrap();
     write(&t.path().join(".hsaccount"), "my-account");
     assert!(matches!(link(&config(&[1]), t.path(), &[1], None), Err(LinkError::BadHsaccount { .. })));
+    write(&t.path().join(".hsaccount"), "77");
+    let err = link(&config(&[1]), t.path(), &[1], None).unwrap_err();
+    assert!(matches!(err, LinkError::HsaccountUnknown { id: 77, .. }) && err.to_string().contains("delete it"), "{err}");
 }
 
 #[test]
@@ -160,4 +163,15 @@ fn override_migration() {
     // Unknown id: refused, nothing planned.
     write(&hsaccount, "999");
     assert_eq!(migrate_override(&config(&[123]), &hsaccount), Err(LinkError::UnknownAccount { id: 999 }));
+}
+
+#[test]
+fn accounts_resolve_by_id_or_name() {
+    let cfg = config(&[12, 34]);
+    assert_eq!(resolve_account(&cfg, &json!(12)), Ok(12));
+    assert_eq!(resolve_account(&cfg, &json!("34")), Ok(34));
+    assert_eq!(resolve_account(&cfg, &json!("a12")), Ok(12));
+    assert_eq!(resolve_account(&cfg, &json!(99)), Err(LinkError::UnknownAccount { id: 99 }));
+    let err = resolve_account(&cfg, &json!("nobody")).unwrap_err();
+    assert!(err.to_string().contains("`nobody`"), "{err}");
 }

@@ -70,9 +70,11 @@ impl CommandCtx {
             Some(t) => t.clone(),
             None => {
                 let t = NumberOrString::String(format!("hubspot-ls/{}", next_id()));
-                let created = self.client.send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: t.clone() }).await;
-                if created.is_err() {
-                    return None;
+                // A client that never answers must not hold the command up.
+                let create = self.client.send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: t.clone() });
+                match tokio::time::timeout(std::time::Duration::from_secs(5), create).await {
+                    Ok(Ok(())) => {}
+                    _ => return None,
                 }
                 t
             }

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use super::{args, CommandCtx};
 use crate::hubspot::edit::apply_ops;
 use crate::hubspot::link::{self, LinkPlan};
+use crate::hubspot::migrate;
 use crate::hubspot::model::Config;
 use crate::hubspot::ops::{OpError, OpResult};
 use crate::hubspot::target;
@@ -105,6 +106,19 @@ pub fn migrate_override(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     apply(link::migrate_override(&file.config, &path).map_err(link_error)?)
 }
 
-pub fn migrate_config(_ctx: &CommandCtx, _arg: Value) -> OpResult<Value> {
-    Err(OpError::failed("hubspot.config.migrate: not available yet"))
+/// `hubspot.config.migrate {path}`: the legacy file becomes (or is merged into) the global
+/// config, then is archived; the result lists conflicts, skipped ids and renamed names.
+pub fn migrate_config(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+    let a: PathArg = args("hubspot.config.migrate", arg)?;
+    let legacy = ctx.path(a.path.as_deref().unwrap_or_default())?;
+    let legacy_text = std::fs::read_to_string(&legacy).map_err(|e| OpError::invalid(format!("Cannot read {}: {e}.", legacy.display())))?;
+    let global = ctx.env.global_path().ok_or_else(|| OpError::failed("HOME is not set, so there is no ~/.hscli/config.yml to migrate to."))?;
+    let global_text = match std::fs::read_to_string(&global) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(OpError::failed(format!("Cannot read {}: {e}.", global.display()))),
+    };
+    let plan = migrate::migrate(&legacy, &legacy_text, &global, global_text.as_deref()).map_err(|e| OpError::invalid(format!("{e}.")))?;
+    apply_ops(&plan.ops).map_err(|e| OpError::failed(format!("The migration could not write its files: {e}.")))?;
+    serde_json::to_value(&plan.outcome).map_err(|e| OpError::failed(e.to_string()))
 }

@@ -22,44 +22,43 @@ use super::server::Server;
 pub use context::CommandCtx;
 pub use edit::APPLY_EDIT;
 
-/// Every command the server executes, advertised in `initialize`.
-pub const COMMANDS: &[&str] = &[
-    "hubspot.account.auth",
-    "hubspot.account.list",
-    "hubspot.account.resolve",
-    "hubspot.account.info",
-    "hubspot.account.use",
-    "hubspot.account.remove",
-    "hubspot.account.clean",
-    "hubspot.account.link",
-    "hubspot.account.unlink",
-    "hubspot.override.migrate",
-    "hubspot.config.migrate",
-    "hubspot.config.fixPermissions",
-    "hubspot.config.ignoreInGit",
-    "hubspot.secrets.list",
-    "hubspot.secrets.add",
-    "hubspot.secrets.update",
-    "hubspot.secrets.delete",
-    "hubspot.files.upload",
-    "hubspot.files.fetch",
-    "hubspot.api.request",
-    APPLY_EDIT,
+/// Every command the server executes (advertised in `initialize`), and whether it changes
+/// files, after which every open document is checked again.
+const TABLE: &[(&str, Writes)] = &[
+    ("hubspot.account.auth", Writes::Files),
+    ("hubspot.account.list", Writes::Nothing),
+    ("hubspot.account.resolve", Writes::Nothing),
+    ("hubspot.account.info", Writes::Nothing),
+    ("hubspot.account.use", Writes::Files),
+    ("hubspot.account.remove", Writes::Files),
+    ("hubspot.account.clean", Writes::Files),
+    ("hubspot.account.link", Writes::Files),
+    ("hubspot.account.unlink", Writes::Files),
+    ("hubspot.override.migrate", Writes::Files),
+    ("hubspot.config.migrate", Writes::Files),
+    ("hubspot.config.fixPermissions", Writes::Files),
+    ("hubspot.config.ignoreInGit", Writes::Files),
+    ("hubspot.secrets.list", Writes::Nothing),
+    ("hubspot.secrets.add", Writes::Nothing),
+    ("hubspot.secrets.update", Writes::Nothing),
+    ("hubspot.secrets.delete", Writes::Nothing),
+    ("hubspot.files.upload", Writes::Nothing),
+    ("hubspot.files.fetch", Writes::Nothing),
+    ("hubspot.api.request", Writes::Nothing),
+    // The client edits its own buffers, and their changes come back as didChange.
+    (APPLY_EDIT, Writes::Nothing),
 ];
 
-/// Commands that change files: after them every open document is checked again.
-const WRITES: &[&str] = &[
-    "hubspot.account.auth",
-    "hubspot.account.use",
-    "hubspot.account.remove",
-    "hubspot.account.clean",
-    "hubspot.account.link",
-    "hubspot.account.unlink",
-    "hubspot.override.migrate",
-    "hubspot.config.migrate",
-    "hubspot.config.fixPermissions",
-    "hubspot.config.ignoreInGit",
-];
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Writes {
+    Files,
+    Nothing,
+}
+
+/// The command names, for `initialize`.
+pub fn names() -> Vec<String> {
+    TABLE.iter().map(|(n, _)| n.to_string()).collect()
+}
 
 pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Option<Value>> {
     let ctx = CommandCtx::snapshot(server, params.work_done_progress_params.work_done_token.clone());
@@ -89,9 +88,9 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
         "hubspot.files.fetch" => files::fetch(&ctx, arg).await,
         "hubspot.api.request" => api::request(&ctx, arg).await,
         APPLY_EDIT => edit::apply(&server.client, arg).await,
-        other => Err(OpError::invalid(format!("hubspot-ls has no command {other:?}; the commands are {}.", COMMANDS.join(", ")))),
+        other => Err(OpError::invalid(format!("hubspot-ls has no command {other:?}; the commands are {}.", names().join(", ")))),
     };
-    if WRITES.contains(&name) {
+    if TABLE.iter().any(|(n, w)| *n == name && *w == Writes::Files) {
         server.session().disk.clear();
         super::diagnostics::refresh_all(server).await;
     }

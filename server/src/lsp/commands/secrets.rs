@@ -46,20 +46,23 @@ pub async fn list(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 }
 
 pub async fn add(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
-    const C: &str = "hubspot.secrets.add";
-    let a: WithName = args(C, arg)?;
-    let (name, value) = (name_of(C, &a)?, value_of(C, &a)?);
-    let t = target(ctx, a.account.as_deref(), a.directory.as_deref())?;
-    secrets::add(&ctx.api, &t.caller, &name, &value).await?;
-    Ok(json!({ "name": name, "accountId": t.caller.account.account_id }))
+    set_value(ctx, arg, "hubspot.secrets.add").await
 }
 
 pub async fn update(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
-    const C: &str = "hubspot.secrets.update";
-    let a: WithName = args(C, arg)?;
-    let (name, value) = (name_of(C, &a)?, value_of(C, &a)?);
+    set_value(ctx, arg, "hubspot.secrets.update").await
+}
+
+/// `add` and `update` take the same arguments and differ in one call.
+async fn set_value(ctx: &CommandCtx, arg: Value, command: &str) -> OpResult<Value> {
+    let a: WithName = args(command, arg)?;
+    let (name, value) = (name_of(command, &a)?, value_of(command, &a)?);
     let t = target(ctx, a.account.as_deref(), a.directory.as_deref())?;
-    secrets::update(&ctx.api, &t.caller, &name, &value).await?;
+    if command.ends_with(".add") {
+        secrets::add(&ctx.api, &t.caller, &name, &value).await?;
+    } else {
+        secrets::update(&ctx.api, &t.caller, &name, &value).await?;
+    }
     Ok(json!({ "name": name, "accountId": t.caller.account.account_id }))
 }
 

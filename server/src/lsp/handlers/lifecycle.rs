@@ -38,9 +38,9 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
 }
 
 pub async fn initialized(server: &Server) {
-    let (dynamic, relative, configured) = {
+    let (dynamic, relative, global) = {
         let s = server.session();
-        (s.caps.watched_files_dynamic, s.caps.watched_files_relative_pattern, s.configured_path())
+        (s.caps.watched_files_dynamic, s.caps.watched_files_relative_pattern, s.env().config_file())
     };
     if dynamic {
         let mut watchers: Vec<FileSystemWatcher> = ["**/.hscli/config.yml", "**/hubspot.config.{yml,yaml}", "**/.hs/settings.json", "**/.hsaccount"]
@@ -49,7 +49,6 @@ pub async fn initialized(server: &Server) {
             .collect();
         // The global config usually lives outside the workspace: watch it by absolute
         // location when the client understands relative patterns.
-        let global = configured.or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".hscli/config.yml")));
         if let (true, Some(global)) = (relative, global) {
             if let (Some(dir), Some(name)) = (global.parent(), global.file_name().and_then(|n| n.to_str())) {
                 if let Some(base) = Uri::from_file_path(dir) {

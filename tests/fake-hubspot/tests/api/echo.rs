@@ -45,3 +45,17 @@ fn other_paths_echo_and_every_request_is_recorded() {
     fake.clear_requests();
     assert!(fake.requests().is_empty());
 }
+
+#[test]
+fn wait_for_request_sees_requests_made_in_the_background() {
+    let fake = fake();
+    let url = fake.url();
+    let bg = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        client().post(format!("{url}/localdevauth/v1/auth/refresh")).json(&json!({"encodedOAuthRefreshToken": PAK})).send().unwrap();
+    });
+    let got = fake.wait_for_request(|r| r.path.starts_with("/localdevauth"), std::time::Duration::from_secs(10));
+    assert_eq!(got.map(|r| r.method), Some("POST".to_string()));
+    bg.join().unwrap();
+    assert!(fake.wait_for_request(|r| r.path == "/never", std::time::Duration::from_millis(50)).is_none());
+}

@@ -32,6 +32,7 @@ fn stat_finds_files_and_folders_with_single_or_double_slash() {
     let url = f["url"].as_str().unwrap();
     assert!(url.starts_with(&format!("{}/__cdn/", fake.url())) && url.ends_with("/a.txt"), "{url}");
 
+    assert!(fake.requests().iter().any(|r| r.path == "/filemanager/api/v2/files/stat//docs/a.txt"), "recorded raw");
     let (_, v2) = json_of(get(&fake, &t, "/filemanager/api/v2/files/stat/docs/a.txt"));
     assert_eq!(v2["file"]["id"], f["id"]);
     let (_, v3) = json_of(get(&fake, &t, "/filemanager/api/v2/files/stat//docs/old.txt"));
@@ -130,6 +131,16 @@ fn cdn_serves_bytes_behind_the_same_credentials() {
     assert_eq!(r.headers()["content-type"], "image/png");
     assert_eq!(r.bytes().unwrap().to_vec(), vec![0u8, 159, 146, 150]);
 
+    // Names with spaces and non-ASCII letters: an encoded URL and an RFC 6266 header.
+    let odd = fake.add_file(HUB, FileSpec::new("/docs/my file ü.txt", "u"));
+    let odd_url = fake.file_url(odd).unwrap();
+    assert!(odd_url.ends_with("/my%20file%20%C3%BC.txt"), "{odd_url}");
+    let r = client().get(format!("{odd_url}?portalId={HUB}")).bearer_auth(&t).send().unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-disposition"], "attachment; filename=\"my file _.txt\"; filename*=UTF-8''my%20file%20%C3%BC.txt");
+    let (s, v) = json_of(get(&fake, &t, "/filemanager/api/v2/files/stat//docs/my%20file%20%C3%BC.txt"));
+    assert_eq!((s, v["file"]["id"].as_u64()), (200, Some(odd)));
+
     assert_eq!(client().get(format!("{url}?portalId={HUB}")).send().unwrap().status(), 401);
     assert_eq!(client().get(&url).bearer_auth(&t).send().unwrap().status(), 400, "no portalId");
     assert_eq!(get(&fake, &t, &format!("/__cdn/{id}/other.css")).status(), 404);
@@ -213,5 +224,26 @@ fn malformed_uploads_are_400() {
         .send()
         .unwrap();
     assert_eq!(broken.status(), 400);
+    let unknown_folder = Form::new().part("file", Part::bytes(&b"x"[..]).file_name("a.txt")).text("folderId", "999999");
+    assert_eq!(client().post(&url).bearer_auth(&t).multipart(unknown_folder).send().unwrap().status(), 404);
     assert!(fake.uploaded().is_empty());
+}
+
+#[test]
+fn upload_by_folder_id_and_hidden_access() {
+    let fake = fake();
+    let docs = fake.add_folder(HUB, "/docs").unwrap();
+    let t = token(&fake);
+    let url = format!("{}/filemanager/api/v3/files/upload?portalId={HUB}", fake.url());
+    let form = Form::new()
+        .part("file", Part::bytes(&b"x"[..]).file_name("h.txt"))
+        .text("options", r#"{"access":"HIDDEN_PRIVATE"}"#)
+        .text("folderId", docs.to_string());
+    assert_eq!(client().post(&url).bearer_auth(&t).multipart(form).send().unwrap().status(), 200);
+    assert_eq!(fake.uploaded()[0].folder_path, "/docs");
+    assert_eq!(fake.uploaded()[0].file_name, "h.txt", "fileName defaults to the file part's filename");
+    let (_, v) = json_of(get(&fake, &t, "/filemanager/api/v2/files/stat//docs/h.txt"));
+    assert_eq!(v["file"]["hidden"], true);
+    let (_, v) = json_of(get(&fake, &t, &format!("/filemanager/api/v2/files/?hidden=0&folder_id={docs}")));
+    assert_eq!(v["total_count"], 0);
 }

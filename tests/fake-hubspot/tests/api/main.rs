@@ -78,3 +78,31 @@ fn dropping_stops_the_server() {
     drop(fake);
     assert!(client().get(format!("{url}/x?portalId=1")).send().is_err());
 }
+
+#[test]
+fn the_handle_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<FakeHubSpot>();
+    let fake = fake();
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| assert_eq!(exchange(&fake, PAK, Some(HUB)).status(), 200));
+        }
+    });
+    assert_eq!(fake.requests().len(), 4);
+}
+
+#[test]
+fn garbage_on_the_socket_does_not_hurt_the_server() {
+    use std::io::{Read, Write};
+    let fake = fake();
+    let addr = fake.url().trim_start_matches("http://").to_string();
+    for junk in [&b"GARBAGE\r\n\r\n"[..], b"\x00\x01\x02\xff", b"GET /x HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"] {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        let _ = s.write_all(junk);
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+    }
+    assert_eq!(exchange(&fake, PAK, Some(HUB)).status(), 200);
+}
