@@ -270,14 +270,44 @@ async def test_link_source_action(lsp, files):
     assert path.read_text() == '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 123\n}'
 
 
-async def test_legacy_config_migration_is_offered_as_a_command(lsp, files):
-    path = files.write("proj/hubspot.config.yml", VALID)
+LEGACY = "# project\nportals:\n  - name: dev\n    portalId: 789 # the dev portal\n    authType: personalaccesskey\n    personalAccessKey: pak-789\n"
+
+
+async def test_legacy_config_migration_creates_the_global_config(lsp, files):
+    path = files.write("proj/hubspot.config.yml", LEGACY)
     uri = open_doc(lsp, path)
     ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "legacy-config"))
     d = by_code(ds, "legacy-config")[0]
     actions = await actions_for(lsp, uri, d.range, [d])
     fix = next(a for a in actions if a.title == "Migrate to the global config" and a.kind == T.CodeActionKind.QuickFix)
-    assert fix.command.command == "hubspot.config.migrate" and list(fix.command.arguments) == [{"path": str(path)}]
+    # A new global config must be 0600, which no workspace edit can say: the command, everywhere.
+    assert not fix.edit and fix.command.command == "hubspot.config.migrate"
+    assert list(fix.command.arguments) == [{"path": str(path)}]
+    await perform(lsp, fix)
+    assert files.global_config.read_text() == "# project\naccounts:\n  - name: dev\n    accountId: 789 # the dev portal\n    authType: personalaccesskey\n    personalAccessKey: pak-789\n    accountType: STANDARD\n"
+    assert stat.S_IMODE(files.global_config.stat().st_mode) == 0o600
+    assert not path.exists() and (files.project / "archived.hubspot.config.yml").read_text() == LEGACY
+
+
+async def test_legacy_config_merges_into_the_global_config(lsp, files):
+    files.write_global()
+    path = files.write("proj/hubspot.config.yml", LEGACY)
+    uri = open_doc(lsp, path)
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "legacy-config-ignored"))
+    d = by_code(ds, "legacy-config-ignored")[0]
+    fix = titled(await actions_for(lsp, uri, d.range, [d]), "Migrate to the global config")
+    if lsp.profile == "visual-studio-code":
+        kinds = [type(c).__name__ for c in fix.edit.document_changes]
+        assert kinds == ["TextDocumentEdit", "RenameFile"] and not fix.command
+    else:
+        assert not fix.edit and fix.command.command == "hubspot.config.migrate"
+    await perform(lsp, fix)
+    # Merged accounts are written from their data (hubspot::migrate); the global file's own
+    # text and comments stay.
+    merged = VALID + "  - name: dev\n    accountId: 789\n    authType: personalaccesskey\n    personalAccessKey: pak-789\n    accountType: STANDARD\n"
+    assert files.global_config.read_text() == merged
+    assert stat.S_IMODE(files.global_config.stat().st_mode) == 0o600
+    assert not path.exists() and (files.project / "archived.hubspot.config.yml").read_text() == LEGACY
 
 
 # --- a client without code action literals ------------------------------------------------

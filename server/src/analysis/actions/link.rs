@@ -1,7 +1,7 @@
 //! Moving to the current layout: a legacy `hubspot.config.yml` into the global config
 //! (`hs config migrate`, spec 1.8), and linking configured accounts to a folder
-//! (`hs account link`, spec 2.4). Both run as commands: they write files this document is
-//! not, with permissions (a new global config is `0600`) a workspace edit cannot set.
+//! (`hs account link`, spec 2.4). The migration is a plan of file operations with its
+//! command beside it; a link runs as the command, which resolves the accounts itself.
 
 use std::path::Path;
 
@@ -17,7 +17,7 @@ const MIGRATE: &str = "Migrate to the global config";
 pub(super) fn migrate_fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     match (d.code, cx.file.kind) {
         (Code::LegacyConfig | Code::LegacyConfigIgnored, DocKind::LegacyConfig) if migratable(cx, &cx.file.path) => {
-            let action = Action::fix(MIGRATE, d, migrate_command(&cx.file.path));
+            let action = Action::fix(MIGRATE, d, migrate_command(cx, &cx.file.path));
             out.push(if d.code == Code::LegacyConfig { action.preferred() } else { action });
         }
         // The legacy file elsewhere is what blocks this one: migrate that.
@@ -26,7 +26,7 @@ pub(super) fn migrate_fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
             if d.code == Code::HsaccountIgnored && !matches!(cx.world.config_in_force(&cx.file.directory()), InForce::File { kind: ConfigKind::Legacy, .. }) {
                 return;
             }
-            out.push(Action::fix(format!("Migrate {} to the global config", legacy.display()), d, migrate_command(&legacy)));
+            out.push(Action::fix(format!("Migrate {} to the global config", legacy.display()), d, migrate_command(cx, &legacy)));
         }
         _ => {}
     }
@@ -34,7 +34,7 @@ pub(super) fn migrate_fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
 
 pub(super) fn source(cx: &Ctx, out: &mut Vec<Action>) {
     match cx.file.kind {
-        DocKind::LegacyConfig if migratable(cx, &cx.file.path) => out.push(Action::source(MIGRATE, migrate_command(&cx.file.path))),
+        DocKind::LegacyConfig if migratable(cx, &cx.file.path) => out.push(Action::source(MIGRATE, migrate_command(cx, &cx.file.path))),
         DocKind::Settings | DocKind::HsAccount => link_accounts(cx, out),
         _ => {}
     }
@@ -49,8 +49,28 @@ fn migratable(cx: &Ctx, path: &Path) -> bool {
     }
 }
 
-fn migrate_command(legacy: &Path) -> Effect {
-    Effect::Command(Call { name: "hubspot.config.migrate", args: json!({ "path": path_arg(legacy) }) })
+/// The migration as a plan when it can be made (`hubspot::migrate`, from the files on disk,
+/// as the command makes it), with the command for clients that take no resource operations;
+/// a new global config is created `0600`, which only the command can do. When no plan can be
+/// made the command alone is offered: its error says what is wrong with the files.
+fn migrate_command(cx: &Ctx, legacy: &Path) -> Effect {
+    let call = Call { name: "hubspot.config.migrate", args: json!({ "path": path_arg(legacy) }) };
+    match migration_plan(cx, legacy) {
+        Some(ops) => Effect::Files { ops, or_run: call },
+        None => Effect::Command(call),
+    }
+}
+
+fn migration_plan(cx: &Ctx, legacy: &Path) -> Option<Vec<crate::hubspot::edit::FileOp>> {
+    let legacy_text = std::fs::read_to_string(legacy).ok()?;
+    let global = cx.world.env.global_path()?;
+    let global_text = match std::fs::read_to_string(&global) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(_) => return None,
+    };
+    let plan = crate::hubspot::migrate::migrate(legacy, &legacy_text, &global, global_text.as_deref());
+    plan.map_err(|e| tracing::debug!("no migration plan: {e}")).ok().map(|p| p.ops)
 }
 
 /// "Link <name> (<id>) to this folder" for each configured account not linked yet, where

@@ -50,7 +50,12 @@ fn legacy_config_migrates_by_command() {
     let acts = actions_at(&home, &p, VALID, "defaultAccount");
     let fix = acts.iter().find(|a| a.title == "Migrate to the global config" && a.kind == ActionKind::QuickFix).unwrap();
     assert!(fix.preferred);
-    assert_eq!(fix.effect, Effect::Command(Call { name: "hubspot.config.migrate", args: json!({ "path": p.display().to_string() }) }));
+    let Effect::Files { ops, or_run } = &fix.effect else { panic!("{:?}", fix.effect) };
+    assert_eq!(or_run, &Call { name: "hubspot.config.migrate", args: json!({ "path": p.display().to_string() }) });
+    // No global config yet: it is created 0600, and the legacy file archived.
+    let archived = home.path("proj/archived.hubspot.config.yml");
+    assert!(matches!(&ops[0], FileOp::Write { path, mode: Some(0o600), .. } if *path == home.global()), "{ops:?}");
+    assert_eq!(ops[1], FileOp::Rename { from: p.clone(), to: archived.clone() });
     assert!(acts.iter().any(|a| a.title == "Migrate to the global config" && a.kind == ActionKind::Source));
 
     // A settings file below it is blocked from linking: migrate that file from here.
@@ -96,4 +101,21 @@ fn config_in_git_gets_a_gitignore_entry() {
     apply_ops(ops).unwrap();
     assert_eq!(std::fs::read_to_string(home.path("proj/.gitignore")).unwrap(), "node_modules\n\n# HubSpot config file\nhubspot.config.yml\n");
     assert!(!home.check(&p).iter().any(|d| d.code == crate::analysis::Code::ConfigInGit));
+}
+
+#[test]
+fn legacy_config_merges_into_an_existing_global_config() {
+    let home = Home::new();
+    let global = home.write_global("# mine\ndefaultAccount: 123\naccounts:\n  - name: prod\n    accountId: 123\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo: {}\n");
+    let legacy_text = "portals:\n  - name: dev\n    portalId: 456\n    authType: personalaccesskey\n    personalAccessKey: k2\n";
+    let p = home.write("proj/hubspot.config.yml", legacy_text);
+    let acts = actions(&home, &p, legacy_text);
+    let Effect::Files { ops, .. } = &find(&acts, "Migrate to the global config").effect else { panic!() };
+    assert!(matches!(&ops[0], FileOp::Edit { path, .. } if *path == global), "{ops:?}");
+    apply_ops(ops).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&global).unwrap(),
+        "# mine\ndefaultAccount: 123\naccounts:\n  - name: prod\n    accountId: 123\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo: {}\n  - name: dev\n    accountId: 456\n    authType: personalaccesskey\n    personalAccessKey: k2\n    accountType: STANDARD\n"
+    );
+    assert!(!p.exists() && home.path("proj/archived.hubspot.config.yml").is_file());
 }

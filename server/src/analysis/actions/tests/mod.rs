@@ -51,9 +51,10 @@ fn applied(actions: &[Action], title: &str, text: &str) -> String {
     }
 }
 
+/// The command an action runs, or that makes its plan on disk.
 fn command<'a>(actions: &'a [Action], title: &str) -> &'a Call {
     match &find(actions, title).effect {
-        Effect::Command(call) => call,
+        Effect::Command(call) | Effect::Files { or_run: call, .. } => call,
         other => panic!("{title:?} is not a command: {other:?}"),
     }
 }
