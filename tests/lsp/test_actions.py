@@ -96,6 +96,14 @@ async def actions_for(client, uri, rng: T.Range, ds=(), only=None):
     return r or []
 
 
+async def actions_on(client, path: pathlib.Path, code: str, language="yaml", only=None):
+    """Open `path`, wait for a `code` finding, and ask for the actions on the first one."""
+    uri = open_doc(client, path, language=language)
+    ds = await diagnostics(client, uri, lambda ds: by_code(ds, code))
+    d = by_code(ds, code)[0]
+    return d, await actions_for(client, uri, d.range, [d], only=only)
+
+
 def titled(actions, title):
     hits = [a for a in actions if a.title == title]
     assert hits, f"no action {title!r} in {[a.title for a in actions]}"
@@ -116,10 +124,7 @@ WHOLE = T.Range(T.Position(0, 0), T.Position(10_000, 0))
 async def test_rename_name_with_whitespace(lsp, files):
     text = VALID.replace("name: sandbox", "name: my sandbox")
     path = files.write_global(text)
-    uri = open_doc(lsp, path)
-    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "name-whitespace"))
-    d = by_code(ds, "name-whitespace")[0]
-    actions = await actions_for(lsp, uri, d.range, [d])
+    d, actions = await actions_on(lsp, path, "name-whitespace")
     fix = titled(actions, 'Rename to "my-sandbox"')
     assert fix.kind == T.CodeActionKind.QuickFix
     assert [x.code for x in fix.diagnostics] == ["name-whitespace"]
@@ -170,16 +175,13 @@ async def test_whole_legacy_file_to_the_current_format(lsp, files):
 async def test_config_permissions_command(lsp, files):
     path = files.write_global()
     path.chmod(0o644)
-    uri = open_doc(lsp, path)
-    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "config-permissions"))
-    d = by_code(ds, "config-permissions")[0]
-    actions = await actions_for(lsp, uri, d.range, [d])
+    d, actions = await actions_on(lsp, path, "config-permissions")
     fix = titled(actions, "Make the config readable by you only (chmod 600)")
     assert fix.command.command == "hubspot.config.fixPermissions" and not fix.edit
     before = path.read_bytes()
     await perform(lsp, fix)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600 and path.read_bytes() == before
-    await diagnostics(lsp, uri, lambda ds: not by_code(ds, "config-permissions"))
+    await diagnostics(lsp, path.as_uri(), lambda ds: not by_code(ds, "config-permissions"))
     # Not a general chmod: only files served as a config.
     other = files.write("proj/notes.txt", "x", mode=0o644)
     with pytest.raises(JsonRpcException, match="not a HubSpot config file"):
@@ -191,10 +193,8 @@ async def test_config_in_git_gets_a_gitignore_entry(lsp, files):
     (files.project / ".git").mkdir()
     gitignore = files.write("proj/.gitignore", "node_modules\n")
     path = files.write("proj/hubspot.config.yml", VALID)
-    uri = open_doc(lsp, path)
-    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "config-in-git"))
-    d = by_code(ds, "config-in-git")[0]
-    fix = titled(await actions_for(lsp, uri, d.range, [d]), "Add hubspot.config.yml to .gitignore")
+    d, actions = await actions_on(lsp, path, "config-in-git")
+    fix = titled(actions, "Add hubspot.config.yml to .gitignore")
     if lsp.profile == "visual-studio-code":
         # Another file's text edit, versioned only when open.
         change = fix.edit.document_changes[0]
@@ -225,10 +225,7 @@ EXPECTED_AFTER_MIGRATION = {
 
 async def test_hsaccount_migration(lsp, files):
     path = hsaccount_project(files)
-    uri = open_doc(lsp, path, language="plaintext")
-    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "hsaccount-deprecated"))
-    d = by_code(ds, "hsaccount-deprecated")[0]
-    actions = await actions_for(lsp, uri, d.range, [d])
+    d, actions = await actions_on(lsp, path, "hsaccount-deprecated", language="plaintext")
     fix = next(a for a in actions if a.title == "Migrate to .hs/settings.json" and a.kind == T.CodeActionKind.QuickFix)
     if lsp.profile == "visual-studio-code":
         # VS Code takes resource operations: the edit does it all, no command.
@@ -275,10 +272,7 @@ LEGACY = "# project\nportals:\n  - name: dev\n    portalId: 789 # the dev portal
 
 async def test_legacy_config_migration_creates_the_global_config(lsp, files):
     path = files.write("proj/hubspot.config.yml", LEGACY)
-    uri = open_doc(lsp, path)
-    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "legacy-config"))
-    d = by_code(ds, "legacy-config")[0]
-    actions = await actions_for(lsp, uri, d.range, [d])
+    d, actions = await actions_on(lsp, path, "legacy-config")
     fix = next(a for a in actions if a.title == "Migrate to the global config" and a.kind == T.CodeActionKind.QuickFix)
     # A new global config must be 0600, which no workspace edit can say: the command, everywhere.
     assert not fix.edit and fix.command.command == "hubspot.config.migrate"
@@ -292,10 +286,8 @@ async def test_legacy_config_migration_creates_the_global_config(lsp, files):
 async def test_legacy_config_merges_into_the_global_config(lsp, files):
     files.write_global()
     path = files.write("proj/hubspot.config.yml", LEGACY)
-    uri = open_doc(lsp, path)
-    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "legacy-config-ignored"))
-    d = by_code(ds, "legacy-config-ignored")[0]
-    fix = titled(await actions_for(lsp, uri, d.range, [d]), "Migrate to the global config")
+    d, actions = await actions_on(lsp, path, "legacy-config-ignored")
+    fix = titled(actions, "Migrate to the global config")
     if lsp.profile == "visual-studio-code":
         kinds = [type(c).__name__ for c in fix.edit.document_changes]
         assert kinds == ["TextDocumentEdit", "RenameFile"] and not fix.command
