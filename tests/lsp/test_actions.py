@@ -1,6 +1,5 @@
 """Code actions as editors request and apply them: the files on disk, byte for byte, after
 applying the returned workspace edit (as the editor would) or executing the returned command."""
-import os
 import pathlib
 import stat
 
