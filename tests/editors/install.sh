@@ -19,6 +19,8 @@ say() { printf 'install.sh: %s\n' "$*"; }
 
 # --- apt ---------------------------------------------------------------------------------------
 APT_PKGS=(neovim chromium build-essential python3 pkg-config libkrb5-dev)
+# npm fetches node 24 itself; Debian's npm (and its node) only when there is none on PATH.
+command -v npm >/dev/null || APT_PKGS+=(npm)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

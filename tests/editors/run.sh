@@ -8,8 +8,10 @@
 # - vscode: the extension packaged to a .vsix, installed into code-server, driven in headless
 #           Chromium by playwright-core; screenshots in target/editor-artifacts/
 #
-# Environment: HUBSPOT_LS=<binary> to test a given binary instead of building
-# target/debug/hubspot-ls; EDITOR_ARTIFACTS=<dir> (default target/editor-artifacts).
+# Environment: HUBSPOT_LS=<binary> to test a given binary instead of building the debug one
+# (found in cargo's target directory, CARGO_TARGET_DIR honoured); EDITOR_ARTIFACTS=<dir>
+# (default target/editor-artifacts, under the repository whatever CARGO_TARGET_DIR says).
+# A suite whose editor is not installed FAILS (it is never skipped).
 # Prints PASS/FAIL lines, each suite's own count, and last `N passed, N failed`;
 # exits non-zero when anything failed.
 set -uo pipefail
@@ -61,11 +63,16 @@ run_suite() {
 
 # --- the server -----------------------------------------------------------------------------------
 if [ -z "${HUBSPOT_LS:-}" ]; then
-  HUBSPOT_LS="$ROOT/target/debug/hubspot-ls"
   echo "=== cargo build -p hubspot-ls"
   if ! cargo build -q -p hubspot-ls; then
     fail_setup "cargo build -p hubspot-ls"
   fi
+  # Where cargo put it: CARGO_TARGET_DIR (relative to the workspace when relative), a
+  # .cargo/config target-dir, else target/ — cargo metadata knows.
+  target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null) ||
+    target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
+  HUBSPOT_LS="$target_dir/debug/hubspot-ls"
 fi
 HUBSPOT_LS=$(readlink -f "$HUBSPOT_LS")
 export HUBSPOT_LS

@@ -175,8 +175,9 @@ function globalConfigPath(): string {
 
 export function documentSelector(): DocumentFilter[] {
   const selector: DocumentFilter[] = FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern }));
-  const configured = config().get<string>('configPath', '');
-  if (configured && configured.trim()) selector.push({ scheme: 'file', pattern: expandPath(configured) });
+  // The global config named by the setting, or by HUBSPOT_CONFIG_PATH (CONTRACT §3), wherever it is.
+  const global = globalConfigPath();
+  if (!global.replace(/\\/g, '/').endsWith('/.hscli/config.yml')) selector.push({ scheme: 'file', pattern: global });
   return selector;
 }
 
@@ -317,7 +318,30 @@ export async function runCommand(command: string, args: unknown[] | undefined): 
     return undefined;
   }
   const rest = args && args.length > 1 ? args.slice(1) : [];
-  return report(command, arg, () => sendRaw(command, [arg, ...rest]));
+  return report(command, arg, async () => {
+    try {
+      return await sendRaw(command, [arg, ...rest]);
+    } catch (e) {
+      // The server answers an auth without a usable key with an error saying a key is needed:
+      // ask for it (masked) and run the command again, once.
+      if (command !== 'hubspot.account.auth' || !keyNeeded(e)) throw e;
+      arg.personalAccessKey = await askRequired({
+        title: title(command),
+        prompt: `${errorMessage(e)} Personal access key:`,
+        placeHolder: 'pat-na1-…',
+        password: true,
+      }).catch((c) => {
+        throw c instanceof Cancelled ? e : c;
+      });
+      return sendRaw(command, [arg, ...rest]);
+    }
+  });
+}
+
+/** Does this JSON-RPC error say that a personal access key is needed? */
+export function keyNeeded(e: unknown): boolean {
+  const m = errorMessage(e);
+  return /personal ?access ?key|personalAccessKey|\bkey\b/i.test(m) && /need|required|missing|provide|no key|without/i.test(m);
 }
 
 async function sendRaw(command: string, args: unknown[]): Promise<unknown> {

@@ -95,8 +95,9 @@ local ok_all, err_all = pcall(function()
     return buf
   end
 
-  -- Waits until the buffer has a diagnostic with `code`; returns it (or nil).
-  local function wait_code(buf, code)
+  -- Waits until the buffer has a diagnostic with `code` (on 1-based `line`, when given);
+  -- returns it (or nil).
+  local function wait_code(buf, code, line)
     local found = nil
     vim.wait(timeout, function()
       for _, d in ipairs(vim.diagnostic.get(buf)) do
@@ -104,7 +105,7 @@ local ok_all, err_all = pcall(function()
         if c == nil and d.user_data and d.user_data.lsp then
           c = d.user_data.lsp.code
         end
-        if c == code then
+        if c == code and (line == nil or d.lnum + 1 == line) then
           found = d
           return true
         end
@@ -115,12 +116,9 @@ local ok_all, err_all = pcall(function()
   end
 
   local function expect_code(what, buf, code, line, msg_pattern)
-    local d = wait_code(buf, code)
-    local detail = 'no `' .. code .. '` diagnostic; got: [' .. describe(buf) .. ']'
-    if d and line and d.lnum + 1 ~= line then
-      detail = string.format('`%s` on line %d, expected line %d', code, d.lnum + 1, line)
-      d = nil
-    end
+    local d = wait_code(buf, code, line)
+    local detail = 'no `' .. code .. '` diagnostic' .. (line and (' on line ' .. line) or '') .. '; got: [' .. describe(buf) .. ']'
+
     if d and msg_pattern and not d.message:find(msg_pattern) then
       detail = string.format('`%s` message %q does not mention %q', code, d.message, msg_pattern)
       d = nil
@@ -132,10 +130,18 @@ local ok_all, err_all = pcall(function()
     check(what, d ~= nil, detail)
   end
 
-  -- 1. The global config: `httpTimeout: fast` (type) and an unknown key (unknown-key).
+  -- 1. The global config: `httpTimeout: fast` (type), an unknown key (unknown-key), an account
+  --    name with a space (name-whitespace).
   local config_buf = open(home .. '/.hscli/config.yml', 'yaml')
   expect_code('global config: type on `httpTimeout: fast`', config_buf, 'type', 3, 'httpTimeout')
   expect_code('global config: unknown-key on `colour`', config_buf, 'unknown-key', 5, 'colour')
+  expect_code('global config: name-whitespace on `name: my sandbox`', config_buf, 'name-whitespace', 27, 'my sandbox')
+
+  -- 1b. A legacy hubspot.config.yml next to the global config: ignored by the CLI, old key names.
+  local legacy_buf = open(root .. '/legacy/hubspot.config.yml', 'yaml')
+  expect_code('legacy hubspot.config.yml: legacy-config-ignored on line 1', legacy_buf, 'legacy-config-ignored', 1)
+  expect_code('legacy hubspot.config.yml: deprecated on `portals`', legacy_buf, 'deprecated', 3, 'portals')
+  expect_code('legacy hubspot.config.yml: enum on `env: staging`', legacy_buf, 'enum', 8, 'staging')
 
   -- 2. settings.json linking an id the global config does not have.
   local settings_buf = open(root .. '/project/.hs/settings.json', 'json')
@@ -221,6 +227,27 @@ local ok_all, err_all = pcall(function()
   check('.hsaccount: completion in an empty file offers 123456 (prod-portal)',
     items ~= nil and has_account(items, '123456', 'prod-portal'),
     err or ('items: [' .. summarize(items) .. ']'))
+  -- The global config: account ids after `defaultAccount: `.
+  vim.api.nvim_set_current_buf(config_buf)
+  local saved_config = vim.api.nvim_buf_get_lines(config_buf, 0, -1, false)
+  vim.api.nvim_buf_set_lines(config_buf, 1, 2, false, { 'defaultAccount: ' })
+  items, err = complete(config_buf, 1, #'defaultAccount: ')
+  check('global config: completion after `defaultAccount: ` offers 345678 (my sandbox)',
+    items ~= nil and has_account(items, '345678', 'my sandbox'),
+    err or ('items: [' .. summarize(items) .. ']'))
+  vim.api.nvim_buf_set_lines(config_buf, 0, -1, false, saved_config)
+
+  -- The legacy config: account ids after `defaultPortal: ` (its own portals).
+  vim.api.nvim_set_current_buf(legacy_buf)
+  local saved_legacy = vim.api.nvim_buf_get_lines(legacy_buf, 0, -1, false)
+  vim.api.nvim_buf_set_lines(legacy_buf, 1, 2, false, { 'defaultPortal: ' })
+  items, err = complete(legacy_buf, 1, #'defaultPortal: ')
+  check('legacy hubspot.config.yml: completion after `defaultPortal: ` offers 111111 (old-portal)',
+    items ~= nil and has_account(items, '111111', 'old-portal'),
+    err or ('items: [' .. summarize(items) .. ']'))
+  vim.api.nvim_buf_set_lines(legacy_buf, 0, -1, false, saved_legacy)
+
+  vim.api.nvim_set_current_buf(hsaccount_buf)
   -- The edit is seen: the empty file is now invalid in another way (or valid once typed).
   vim.api.nvim_buf_set_lines(hsaccount_buf, 0, -1, false, { '789012' })
   local cleared = vim.wait(timeout, function()
@@ -237,12 +264,9 @@ local ok_all, err_all = pcall(function()
   -- Code action: the quick fix for the name in .hsaccount.
   vim.api.nvim_buf_set_lines(hsaccount_buf, 0, -1, false, { 'prod-portal' })
   local d = wait_code(hsaccount_buf, 'hsaccount-invalid')
-  local lsp_diags = {}
-  for _, diag in ipairs(vim.diagnostic.get(hsaccount_buf)) do
-    if diag.user_data and diag.user_data.lsp then
-      lsp_diags[#lsp_diags + 1] = diag.user_data.lsp
-    end
-  end
+  -- The line's diagnostics in LSP form (range, severity, code, message), as
+  -- vim.lsp.buf.code_action() sends them.
+  local lsp_diags = d and vim.lsp.diagnostic.get_line_diagnostics(hsaccount_buf, d.lnum, nil, client_id) or {}
   local actions_ok, actions_detail = false, 'no hsaccount-invalid diagnostic to fix'
   local caps = client.server_capabilities or {}
   if d and not caps.codeActionProvider then
@@ -274,6 +298,96 @@ local ok_all, err_all = pcall(function()
     end
   end
   check('.hsaccount: a quickfix offers to write 123456', actions_ok, actions_detail)
+
+  -- Code action: the quick fix for `name: my sandbox` is exactly `Rename to "my-sandbox"`, a
+  -- quickfix whose one TextEdit touches only the name's value; applied, the diagnostic goes.
+  local function edits_of(action)
+    local edits = {}
+    local we = action.edit or {}
+    for uri, list in pairs(we.changes or {}) do
+      for _, e in ipairs(list) do
+        edits[#edits + 1] = { uri = uri, edit = e }
+      end
+    end
+    for _, dc in ipairs(we.documentChanges or {}) do
+      if dc.textDocument then
+        for _, e in ipairs(dc.edits or {}) do
+          edits[#edits + 1] = { uri = dc.textDocument.uri, edit = e }
+        end
+      else
+        edits[#edits + 1] = { uri = tostring(dc.uri), edit = dc }
+      end
+    end
+    return edits
+  end
+  vim.api.nvim_set_current_buf(config_buf)
+  local ws_diag = wait_code(config_buf, 'name-whitespace')
+  local rename_ok, rename_detail = false, 'no name-whitespace diagnostic to fix'
+  if ws_diag and not caps.codeActionProvider then
+    rename_detail = 'the server does not advertise codeActionProvider'
+  elseif ws_diag then
+    local params = {
+      textDocument = { uri = vim.uri_from_bufnr(config_buf) },
+      range = {
+        start = { line = ws_diag.lnum, character = ws_diag.col },
+        ['end'] = { line = ws_diag.end_lnum or ws_diag.lnum, character = ws_diag.end_col or ws_diag.col },
+      },
+      context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(config_buf, ws_diag.lnum, nil, client_id), only = { 'quickfix' } },
+    }
+    local responses, rerr = vim.lsp.buf_request_sync(config_buf, 'textDocument/codeAction', params, timeout)
+    local r = responses and responses[client_id]
+    if not r then
+      rename_detail = 'no response: ' .. tostring(rerr)
+    elseif r.err then
+      rename_detail = 'error: ' .. tostring(r.err.message or vim.inspect(r.err))
+    else
+      local titles, action = {}, nil
+      for _, a in ipairs((r.result ~= vim.NIL and r.result) or {}) do
+        titles[#titles + 1] = tostring(a.title) .. ' (' .. tostring(a.kind) .. ')'
+        if a.title == 'Rename to "my-sandbox"' then
+          action = a
+        end
+      end
+      rename_detail = 'actions: [' .. table.concat(titles, ' | ') .. ']'
+      if action then
+        if action.edit == nil and action.data ~= nil and caps.codeActionProvider and type(caps.codeActionProvider) == 'table'
+          and caps.codeActionProvider.resolveProvider then
+          local rr = vim.lsp.buf_request_sync(config_buf, 'codeAction/resolve', action, timeout)
+          if rr and rr[client_id] and rr[client_id].result then
+            action = rr[client_id].result
+          end
+        end
+        local edits = edits_of(action)
+        local e = edits[1] and edits[1].edit
+        if action.kind ~= 'quickfix' then
+          rename_detail = 'kind is ' .. tostring(action.kind) .. ', not quickfix'
+        elseif #edits ~= 1 or edits[1].uri ~= vim.uri_from_bufnr(config_buf) or not e.range then
+          rename_detail = 'expected one TextEdit on the config, got: ' .. vim.inspect(action.edit)
+        elseif e.range.start.line ~= 26 or e.range['end'].line ~= 26 or e.range.start.character < 10 or e.range['end'].character > 20 then
+          rename_detail = 'the TextEdit is not on the value `my sandbox` (line 27, columns 11-20): ' .. vim.inspect(e)
+        else
+          vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding or 'utf-16')
+          local line = vim.api.nvim_buf_get_lines(config_buf, 26, 27, false)[1]
+          local gone = vim.wait(timeout, function()
+            for _, c in ipairs(codes_of(config_buf)) do
+              if c == 'name-whitespace' then
+                return false
+              end
+            end
+            return true
+          end, 20)
+          if line ~= '  - name: my-sandbox' then
+            rename_detail = 'after the edit line 27 reads ' .. vim.inspect(line)
+          elseif not gone then
+            rename_detail = 'name-whitespace is still reported: [' .. describe(config_buf) .. ']'
+          else
+            rename_ok = true
+          end
+        end
+      end
+    end
+  end
+  check('global config: quickfix `Rename to "my-sandbox"` renames the value and clears name-whitespace', rename_ok, rename_detail)
 
   vim.lsp.stop_client(client_id)
   vim.wait(2000, function()

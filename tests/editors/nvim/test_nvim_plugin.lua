@@ -83,8 +83,8 @@ local ok_all, err_all = pcall(function()
 
   -- lsp/hubspot_ls.lua: the vim.lsp.config (0.11) table.
   local lsp_cfg = dofile(plugin_dir .. '/lsp/hubspot_ls.lua')
-  check('lsp/hubspot_ls.lua: cmd, filetypes, root markers, workspace_required = false',
-    type(lsp_cfg) == 'table' and lsp_cfg.cmd and lsp_cfg.cmd[1]:match('hubspot%-ls$') ~= nil and vim.tbl_contains(lsp_cfg.filetypes, 'yaml')
+  check('lsp/hubspot_ls.lua: cmd (as given to setup()), filetypes, root markers, workspace_required = false',
+    type(lsp_cfg) == 'table' and lsp_cfg.cmd and lsp_cfg.cmd[1] == bin and vim.tbl_contains(lsp_cfg.filetypes, 'yaml')
       and vim.tbl_contains(lsp_cfg.filetypes, 'json') and vim.tbl_contains(lsp_cfg.filetypes, 'hsaccount')
       and vim.tbl_contains(lsp_cfg.root_markers, '.hs') and vim.tbl_contains(lsp_cfg.root_markers, '.hsaccount')
       and vim.tbl_contains(lsp_cfg.root_markers, '.git') and lsp_cfg.workspace_required == false
@@ -149,9 +149,19 @@ local ok_all, err_all = pcall(function()
   local client = client_of(config_buf)
   local sent = {}
   local real_request = client.request
+  local reject_next_auth = false
   client.request = function(method, params, handler, bufnr)
     if method == 'workspace/executeCommand' then
       sent[#sent + 1] = vim.deepcopy(params)
+      if reject_next_auth and params.command == 'hubspot.account.auth' then
+        -- What the server answers an auth it cannot run without a key.
+        reject_next_auth = false
+        vim.schedule(function()
+          handler({ code = -32602, message = 'hubspot.account.auth needs a personal access key (personalAccessKey).' }, nil,
+            { method = method, client_id = client.id, bufnr = bufnr })
+        end)
+        return true, 0
+      end
     end
     return real_request(method, params, handler, bufnr)
   end
@@ -180,6 +190,23 @@ local ok_all, err_all = pcall(function()
       'sent: ' .. vim.inspect(sent))
     hubspot.run = real_run
     _ = done
+
+    -- The server says a key is needed (e.g. the action's key was empty or stale): ask, masked,
+    -- and run it again with the key.
+    sent, prompts = {}, {}
+    reject_next_auth = true
+    handler({ title = 'Authenticate', command = 'hubspot.account.auth', arguments = { { name = 'new-portal', personalAccessKey = 'pat-stale' } } },
+      { bufnr = config_buf, client_id = client.id })
+    vim.wait(timeout, function()
+      return #sent > 1
+    end, 20)
+    local again = sent[2] and sent[2].arguments and sent[2].arguments[1] or {}
+    check('server error "needs a personal access key": asks for it masked, re-runs with it', #prompts == 1 and #sent == 2
+      and again.personalAccessKey == 'pat-na1-99999999-test-secret' and again.name == 'new-portal',
+      #prompts .. ' masked prompts; sent: ' .. vim.inspect(sent):gsub('%s+', ' '))
+    check('hubspot_ls.key_needed tells a key-needed error from others', hubspot.key_needed('A personal access key is required')
+      and hubspot.key_needed('personalAccessKey is missing') and not hubspot.key_needed('Method not found')
+      and not hubspot.key_needed('account 123 not found'), 'key_needed misjudges')
   end
 
   -- :HubSpotSecretsAdd NAME asks for the value (masked) and sends name + value.
@@ -206,7 +233,7 @@ local ok_all, err_all = pcall(function()
 
   -- Wait for the answers (errors while the server lacks the commands), then: no secret shown.
   vim.wait(2000, function()
-    return #notified >= 2
+    return #notified >= 3
   end, 20)
   local leaked = false
   for _, m in ipairs(notified) do

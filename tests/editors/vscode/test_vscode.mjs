@@ -30,6 +30,9 @@ const vsix = path.resolve(argValue('--vsix', path.join(repo, 'editors/vscode/hub
 const serverBin = path.resolve(argValue('--server', path.join(repo, 'target/debug/hubspot-ls')));
 const artifacts = path.resolve(argValue('--artifacts', path.join(repo, 'target/editor-artifacts')));
 const keep = process.argv.includes('--keep');
+// `--scenario auth-action`: only the "Authenticate…" code-action flow, which needs a server that
+// offers it — today tests/editors/dev/code_action_proxy.py with PROXY_AUTH=1 (not run by CI).
+const scenario = argValue('--scenario', 'all');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const codeServer = path.join(editorsTests, 'node_modules/.bin/code-server');
 const T = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 20000); // per UI wait
@@ -132,11 +135,14 @@ delete env.HUBSPOT_CONFIG_PATH;
 delete env.USE_ENVIRONMENT_HUBSPOT_CONFIG;
 delete env.VSCODE_IPC_HOOK_CLI;
 
+// code-server is a remote window: machine-scoped settings (hubspot.server.path is
+// machine-overridable) count only in the remote ("Machine") settings, as in any remote window.
+fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
+fs.writeFileSync(path.join(userData, 'Machine/settings.json'), JSON.stringify({ 'hubspot.server.path': serverBin }, null, 2));
 fs.writeFileSync(
   path.join(userData, 'User/settings.json'),
   JSON.stringify(
     {
-      'hubspot.server.path': serverBin,
       'hubspot.trace.server': 'messages',
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
@@ -322,6 +328,35 @@ async function suggestRows() {
     .evaluateAll((rows) => rows.map((r) => (r.getAttribute('aria-label') || r.innerText || '').replace(/\s+/g, ' ').trim()));
 }
 
+/** The active editor's visible text, with Monaco's non-breaking spaces made plain. */
+async function editorText() {
+  const t = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+  return t.replace(/\u00a0/g, ' ');
+}
+
+const ACTION_ROWS = '.action-widget .monaco-list-row, .context-view .monaco-list-row';
+
+/** Ctrl+. at the cursor: the rows of the quick-fix menu (throws what VS Code says when there are none). */
+async function openQuickFixMenu() {
+  await page.keyboard.press(`${mod}+Period`);
+  return waitFor('the quick-fix menu', async () => {
+    const rows = await page
+      .locator(ACTION_ROWS)
+      .evaluateAll((els) => els.map((e) => (e.innerText || e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim()));
+    if (rows.length) return rows;
+    const msg = await page.locator('.monaco-editor-overlaymessage').allInnerTexts().catch(() => []);
+    if (msg.some((m) => m.trim())) throw new Error(`VS Code says: ${msg.join(' ').trim()}`);
+    return false;
+  }, 10000);
+}
+
+/** Picks the quick-fix menu row for which `match(text)` holds; throws with the menu's rows otherwise. */
+async function chooseQuickFix(rows, match, what) {
+  const idx = rows.findIndex(match);
+  if (idx < 0) throw new Error(`no quick fix ${what}: ${JSON.stringify(rows)}`);
+  await page.locator(ACTION_ROWS).nth(idx).click();
+}
+
 async function notifications() {
   return page.locator('.notifications-toasts .notification-toast, .notifications-center .notification-list-item').evaluateAll((els) =>
     els.map((e) => (e.innerText || '').replace(/\s+/g, ' ').trim()),
@@ -419,6 +454,11 @@ async function main() {
     await page.waitForTimeout(1500);
   });
 
+  if (scenario === 'auth-action') {
+    await authActionScenario();
+    return;
+  }
+
   // 1. The broken global config: diagnostics with codes in the Problems panel.
   await check('global config: Problems shows `type` for httpTimeout: fast', async () => {
     // HOME is <ws>/home, so VS Code shows the folder as ~/.hscli: search for that part.
@@ -430,6 +470,34 @@ async function main() {
   });
   await check('global config: the server is hubspot-ls (source in the Problems row)', async () => {
     await expectProblem(['hubspot-ls', 'httpTimeout']);
+  });
+
+  // The name with a space and its quick fix, from the Ctrl+. menu (the lightbulb's menu):
+  // exactly `Rename to "my-sandbox"`; applied, the buffer reads my-sandbox and the row goes.
+  await check('global config: Problems shows `name-whitespace` for "my sandbox"', async () => {
+    await expectProblem(['name-whitespace', 'my sandbox']);
+  });
+  await check('global config: Ctrl+. on `name: my sandbox` applies "Rename to \"my-sandbox\"" and name-whitespace goes', async () => {
+    await gotoLine(27, 13);
+    const before = await editorText();
+    if (!before.includes('name: my sandbox')) throw new Error(`line 27 is not the account "my sandbox": ${JSON.stringify(before.slice(0, 200))}`);
+    const rows = await openQuickFixMenu();
+    await screenshot('quickfix-menu-rename');
+    await chooseQuickFix(rows, (r) => r.includes('Rename to "my-sandbox"'), 'titled Rename to "my-sandbox"');
+    const after = await waitFor('the editor to read `name: my-sandbox`', async () => {
+      const t = await editorText();
+      return t.includes('name: my-sandbox') && !t.includes('my sandbox') ? t : false;
+    }, 10000);
+    // Only the name changed: every other line is as it was (compared as sorted lines: Monaco
+    // may reuse line elements out of order).
+    const lines = (t) => t.split('\n').sort().join('\n');
+    if (lines(after.replace('name: my-sandbox', 'name: my sandbox')) !== lines(before)) {
+      throw new Error(`the quick fix changed more than the name: ${JSON.stringify(after)}`);
+    }
+    await waitFor('name-whitespace to leave the Problems panel', async () => {
+      const r = await problemRows();
+      return !r.some((x) => x.includes('name-whitespace')) && r.some((x) => x.includes('unknown-key'));
+    }, 10000);
   });
 
   // 2. settings.json: an unknown linked id, then completion of account ids.
@@ -473,23 +541,11 @@ async function main() {
   });
   await check('.hsaccount: Ctrl+. offers a quick fix writing 123456, and applying it fixes the file', async () => {
     await gotoLine(1, 1);
-    await page.keyboard.press(`${mod}+Period`);
-    const actions = await waitFor('the quick-fix menu', async () => {
-      const rows = await page
-        .locator('.action-widget .monaco-list-row, .context-view .monaco-list-row')
-        .evaluateAll((els) => els.map((e) => (e.innerText || e.getAttribute('aria-label') || '').replace(/\s+/g, ' ').trim()));
-      if (rows.length) return rows;
-      const msg = await page.locator('.monaco-editor-overlaymessage').allInnerTexts().catch(() => []);
-      if (msg.some((m) => m.trim())) throw new Error(`VS Code says: ${msg.join(' ').trim()}`);
-      return false;
-    }, 10000);
+    const actions = await openQuickFixMenu();
     await screenshot('quickfix-menu');
-    const idx = actions.findIndex((a) => a.includes('123456'));
-    if (idx < 0) throw new Error(`no quick fix mentions 123456: ${JSON.stringify(actions)}`);
-    const row = page.locator('.action-widget .monaco-list-row, .context-view .monaco-list-row').nth(idx);
-    await row.click();
+    await chooseQuickFix(actions, (a) => a.includes('123456'), 'mentions 123456');
     await waitFor('the editor to read 123456', async () => {
-      const text = await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+      const text = await editorText();
       return text.includes('123456') ? text : false;
     }, 10000);
     await waitFor('hsaccount-invalid to leave the Problems panel', async () => {
@@ -561,6 +617,36 @@ async function main() {
   });
 
   if (consoleErrors.length) log(`vscode: page errors (not failures): ${consoleErrors.slice(0, 5).join(' | ')}`);
+}
+
+/**
+ * An "Authenticate…" quick fix whose command is hubspot.account.auth without a key: the
+ * extension asks for the key (masked) before sending it; when the server still answers that a
+ * key is needed, it asks again (masked) and re-runs the command; the result is reported.
+ */
+async function authActionScenario() {
+  await check('auth code action: Ctrl+. on 555555 → Authenticate → masked key → "key needed" → masked key again → reported', async () => {
+    await openFile('project/.hs/settings.json');
+    await expectProblem(['555555', 'linked-account-unknown'], 45000);
+    await gotoLine(2, 27);
+    const rows = await openQuickFixMenu();
+    await chooseQuickFix(rows, (r) => /^Authenticate/.test(r), 'titled Authenticate…');
+    const input = page.locator('.quick-input-widget .quick-input-box input').first();
+    const widgetText = () => page.locator('.quick-input-widget').innerText().catch(() => '');
+    await waitFor('a masked key input', async () => (await quickInputVisible()) && (await input.getAttribute('type')) === 'password', 10000);
+    await screenshot('auth-key-1');
+    await page.keyboard.type('pat-na1-first', { delay: 5 });
+    await page.keyboard.press('Enter');
+    await waitFor('a second masked key input, after the server said a key is needed', async () =>
+      (await quickInputVisible()) && (await input.getAttribute('type')) === 'password' && /key/i.test(await widgetText()), 10000);
+    await screenshot('auth-key-2');
+    await page.keyboard.type('pat-na1-second', { delay: 5 });
+    await page.keyboard.press('Enter');
+    const n = await waitFor('the Authenticated notification', async () => (await notifications()).find((t) => /HubSpot: Authenticated/.test(t)) || false, 10000);
+    const screen = (await notifications()).join(' ') + (await page.locator('body').innerText());
+    if (screen.includes('pat-na1-first') || screen.includes('pat-na1-second')) throw new Error('a key is visible on screen');
+    log(`     (${n})`);
+  });
 }
 
 let fatal;

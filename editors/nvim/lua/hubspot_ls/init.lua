@@ -636,6 +636,14 @@ function M.format_result(command, arg, r)
   return what[command] or ((M.command_titles[command] or command) .. ': done')
 end
 
+--- Does this error message (a JSON-RPC error from the server) say that a key is needed?
+function M.key_needed(message)
+  local m = tostring(message):lower()
+  local about_key = m:find('personal access key', 1, true) or m:find('personalaccesskey', 1, true) or m:find('%f[%w]key%f[%W]')
+  local needed = m:find('need') or m:find('required') or m:find('missing') or m:find('provide') or m:find('without')
+  return about_key ~= nil and needed ~= nil
+end
+
 --- Runs a server command: gathers what is missing, executes, reports with vim.notify.
 --- `on_done(err, result)` is called at the end (for tests and scripts).
 function M.run(command, arg, opts)
@@ -663,6 +671,15 @@ function M.run(command, arg, opts)
       return
     end
     local ok2, result = pcall(execute, command, a, bufnr)
+    if not ok2 and command == 'hubspot.account.auth' and M.key_needed(result) then
+      -- The server answers an auth without a usable key with an error saying a key is needed:
+      -- ask for it (masked) and run the command again, once.
+      local asked, key = pcall(secret, tostring(result) .. ' Personal access key: ')
+      if asked then
+        a.personalAccessKey = key
+        ok2, result = pcall(execute, command, a, bufnr)
+      end
+    end
     if not ok2 then
       notify((M.command_titles[command] or command) .. ' failed: ' .. tostring(result), vim.log.levels.ERROR)
       if opts.on_done then
