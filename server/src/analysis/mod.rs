@@ -1,6 +1,7 @@
 //! Analysis: documents + a snapshot of the account world -> findings, completions, hovers
 //! and actions. Pure functions; no LSP types (those live in `lsp::to_proto`).
 
+pub mod actions;
 pub mod checks;
 pub mod diagnostic;
 pub mod document;

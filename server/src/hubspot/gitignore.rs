@@ -58,6 +58,53 @@ pub fn check_and_add_hs_folder_to_gitignore(settings_path: &Path, cwd: &Path) ->
     }
 }
 
+/// The header of the block for a config file (LDL `checkAndAddConfigToGitignore`).
+pub const CONFIG_BLOCK_HEADER: &str = "# HubSpot config file";
+
+/// A config file holding credentials, kept out of git the way `checkAndAddConfigToGitignore`
+/// keeps a new legacy config out (spec 2.5), for any config file: in a git work tree (found
+/// from the file's own folder) and not ignored by a `.gitignore` from there up to the root,
+/// the nearest of those `.gitignore` files (else a new one beside the file) becomes
+/// `<its text trimmed>\n\n# HubSpot config file\n<pattern>\n`. The pattern is the file's path
+/// relative to that `.gitignore`: a bare name (`hubspot.config.yml`, matched at any depth, as
+/// the CLI writes it) or a path (`.hscli/config.yml`). Returns the step and the pattern.
+pub fn ignore_config_file(config_path: &Path) -> io::Result<Option<(FileOp, String)>> {
+    let Some(dir) = config_path.parent() else { return Ok(None) };
+    let Some(git_root) = find_up(dir, ".git").and_then(|g| g.parent().map(Path::to_path_buf)) else { return Ok(None) };
+    let gitignores = gitignore_files(dir, &comparison_dir(&git_root));
+    for gi in &gitignores {
+        if ignores(gi, config_path)? {
+            return Ok(None);
+        }
+    }
+    let target = gitignores.first().cloned().unwrap_or_else(|| dir.join(".gitignore"));
+    let base = target.parent().unwrap_or(dir);
+    let Ok(rel) = config_path.strip_prefix(base) else { return Ok(None) };
+    let rel: Vec<String> = rel.components().map(|c| escape_pattern(&c.as_os_str().to_string_lossy())).collect();
+    let pattern = rel.join("/");
+    let block = format!("\n\n{CONFIG_BLOCK_HEADER}\n{pattern}\n");
+    let op = if target.is_file() {
+        let old = fs::read_to_string(&target)?;
+        FileOp::Edit { edits: text::diff(&old, &format!("{}{block}", js_trim(&old))), path: target }
+    } else {
+        FileOp::Write { path: target, text: block, mode: None }
+    };
+    Ok(Some((op, pattern)))
+}
+
+/// A file name as a gitignore pattern matching only itself: wildcards and a leading `#` or
+/// `!` escaped.
+fn escape_pattern(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, c) in name.chars().enumerate() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') || (i == 0 && matches!(c, '#' | '!')) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The nearest `name` at or above `start` (file or directory, like `findup-sync`).
 pub fn find_up(start: &Path, name: &str) -> Option<PathBuf> {
     start.ancestors().map(|d| d.join(name)).find(|p| p.exists())
@@ -212,5 +259,33 @@ mod tests {
         let project = dir.path().join("repo");
         let op = check_and_add_hs_folder_to_gitignore(&project.join(".hs/settings.json"), &project).unwrap().unwrap();
         assert_eq!(op.path(), project.join(".gitignore"));
+    }
+
+    #[test]
+    fn a_config_file_gets_its_own_entry() {
+        let repo = Repo::new();
+        repo.write(".gitignore", "node_modules\n\n");
+        repo.write("proj/hubspot.config.yml", "accounts: []\n");
+        let (op, pattern) = ignore_config_file(&repo.p("proj/hubspot.config.yml")).unwrap().unwrap();
+        assert_eq!(pattern, "proj/hubspot.config.yml");
+        apply_ops(&[op]).unwrap();
+        assert_eq!(fs::read_to_string(repo.p(".gitignore")).unwrap(), "node_modules\n\n# HubSpot config file\nproj/hubspot.config.yml\n");
+        // Now ignored: nothing more to do.
+        assert!(ignore_config_file(&repo.p("proj/hubspot.config.yml")).unwrap().is_none());
+        // Without a .gitignore: a new one beside the file, the bare name.
+        let repo = Repo::new();
+        repo.write("[odd]*.yml", "");
+        let (op, pattern) = ignore_config_file(&repo.p("[odd]*.yml")).unwrap().unwrap();
+        assert_eq!(pattern, "\\[odd\\]\\*.yml");
+        assert_eq!(op, FileOp::Write { path: repo.p(".gitignore"), text: "\n\n# HubSpot config file\n\\[odd\\]\\*.yml\n".into(), mode: None });
+        apply_ops(&[op]).unwrap();
+        assert!(ignore_config_file(&repo.p("[odd]*.yml")).unwrap().is_none());
+    }
+
+    #[test]
+    fn outside_git_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("hubspot.config.yml"), "").unwrap();
+        assert!(ignore_config_file(&dir.path().join("hubspot.config.yml")).unwrap().is_none());
     }
 }

@@ -17,6 +17,8 @@ pub struct ClientCaps {
     pub inlay_hints: bool,
     pub hierarchical_symbols: bool,
     pub code_action_literals: bool,
+    pub code_action_preferred: bool,
+    pub apply_edit: bool,
     pub show_document: bool,
 }
 
@@ -63,6 +65,11 @@ impl ClientCaps {
                 .and_then(|t| t.code_action.as_ref())
                 .and_then(|a| a.code_action_literal_support.as_ref())
                 .is_some(),
+            code_action_preferred: td
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|a| a.is_preferred_support)
+                .unwrap_or(false),
+            apply_edit: ws.and_then(|w| w.apply_edit).unwrap_or(false),
             show_document: c.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
         }
     }
@@ -87,6 +94,10 @@ pub fn server_capabilities() -> lsp::ServerCapabilities {
         document_symbol_provider: Some(lsp::OneOf::Left(true)),
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
+            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::SOURCE, lsp::CodeActionKind::REFACTOR_REWRITE]),
+            ..Default::default()
+        })),
         execute_command_provider: Some(lsp::ExecuteCommandOptions {
             commands: super::commands::names(),
             ..Default::default()

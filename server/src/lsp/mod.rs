@@ -11,6 +11,9 @@ pub mod session;
 pub mod to_proto;
 pub mod watcher;
 
+#[cfg(test)]
+mod code_action_tests;
+
 use tower_lsp_server::{LspService, Server as Transport};
 
 /// Serve LSP on stdin/stdout until the client says `exit`.

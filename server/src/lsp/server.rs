@@ -96,6 +96,10 @@ impl LanguageServer for Server {
         handlers::editing::inlay_hint(self, params)
     }
 
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        handlers::code_action::code_action(self, params)
+    }
+
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         handlers::watched_files::did_change_watched_files(self, params).await
     }

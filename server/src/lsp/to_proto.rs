@@ -156,3 +156,146 @@ pub fn inlay_hint(rope: &Rope, h: &sym::InlayHint) -> lsp::InlayHint {
         data: None,
     }
 }
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::analysis::actions::{Action, ActionKind, Call, Effect};
+use crate::hubspot::edit::{FileOp, TextEdit, DEFAULT_NEW_FILE_MODE};
+
+/// The document a code action was asked for.
+pub struct ActionTarget<'a> {
+    pub uri: &'a lsp::Uri,
+    pub version: i32,
+    pub rope: &'a Rope,
+}
+
+/// The current text of another file and its editor version (`None` when it is not open).
+/// `None` as a whole means its text cannot be known for sure (an open buffer with unsaved
+/// changes, which a plan computed from the disk would not fit).
+pub type FileText<'a> = &'a dyn Fn(&Path) -> Option<(Rope, Option<i32>)>;
+
+pub fn code_action_kind(k: ActionKind) -> lsp::CodeActionKind {
+    match k {
+        ActionKind::QuickFix => lsp::CodeActionKind::QUICKFIX,
+        ActionKind::Source => lsp::CodeActionKind::SOURCE,
+        ActionKind::RefactorRewrite => lsp::CodeActionKind::REFACTOR_REWRITE,
+    }
+}
+
+pub fn command(title: &str, call: &Call) -> lsp::Command {
+    lsp::Command { title: title.to_string(), command: call.name.to_string(), arguments: Some(vec![call.args.clone()]) }
+}
+
+/// One action as the client can take it, or `None` when it cannot take this one at all.
+///
+/// Clients without `codeActionLiteralSupport` get bare commands: an edit of the document
+/// itself becomes `hubspot.edit.apply`, which hands it back with `workspace/applyEdit` (when
+/// the client has that). Other files change through resource operations only when
+/// the client advertised all three of them and `documentChanges`, and no file needs
+/// permissions a workspace edit cannot set; otherwise through the command doing the same.
+pub fn code_action(
+    target: &ActionTarget<'_>,
+    action: &Action,
+    diagnostics: Vec<lsp::Diagnostic>,
+    caps: &super::capabilities::ClientCaps,
+    file_text: FileText<'_>,
+) -> Option<lsp::CodeActionOrCommand> {
+    let (edit, call) = match &action.effect {
+        Effect::Edits(edits) => (Some(document_edit(target, edits, caps.document_changes)), None),
+        Effect::Files { ops, or_run } => match (caps.resource_operations && caps.document_changes)
+            .then(|| resource_edit(ops, file_text))
+            .flatten()
+        {
+            Some(edit) => (Some(edit), None),
+            None => (None, Some(or_run)),
+        },
+        Effect::Command(call) => (None, Some(call)),
+    };
+    if !caps.code_action_literals {
+        let cmd = match (call, edit) {
+            (Some(c), _) => command(&action.title, c),
+            (None, Some(edit)) if caps.apply_edit => lsp::Command {
+                title: action.title.clone(),
+                command: super::commands::APPLY_EDIT.to_string(),
+                arguments: Some(vec![serde_json::to_value(edit).ok()?]),
+            },
+            _ => return None,
+        };
+        return Some(lsp::CodeActionOrCommand::Command(cmd));
+    }
+    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: action.title.clone(),
+        kind: Some(code_action_kind(action.kind)),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+        edit,
+        command: call.map(|c| command(&action.title, c)),
+        is_preferred: (caps.code_action_preferred && action.preferred).then_some(true),
+        disabled: None,
+        data: None,
+    }))
+}
+
+fn text_edits(rope: &Rope, edits: &[TextEdit]) -> Vec<lsp::TextEdit> {
+    edits.iter().map(|e| lsp::TextEdit { range: range(rope, e.range), new_text: e.new_text.clone() }).collect()
+}
+
+fn document_edit(target: &ActionTarget<'_>, edits: &[TextEdit], document_changes: bool) -> lsp::WorkspaceEdit {
+    let edits = text_edits(target.rope, edits);
+    if document_changes {
+        let doc = lsp::TextDocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: target.uri.clone(), version: Some(target.version) },
+            edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+        };
+        lsp::WorkspaceEdit { document_changes: Some(lsp::DocumentChanges::Edits(vec![doc])), ..Default::default() }
+    } else {
+        lsp::WorkspaceEdit { changes: Some(HashMap::from([(target.uri.clone(), edits)])), ..Default::default() }
+    }
+}
+
+/// A plan as `documentChanges` with resource operations, in the plan's order.
+fn resource_edit(ops: &[FileOp], file_text: FileText<'_>) -> Option<lsp::WorkspaceEdit> {
+    use lsp::{DocumentChangeOperation as Change, ResourceOp};
+    let uri = |p: &Path| lsp::Uri::from_file_path(p);
+    let mut changes = Vec::new();
+    for op in ops {
+        match op {
+            // A workspace edit has no way to say "0600": such files are the command's.
+            FileOp::Write { mode: Some(m), .. } if *m != DEFAULT_NEW_FILE_MODE => return None,
+            FileOp::Write { path, text, .. } => {
+                let uri = uri(path)?;
+                changes.push(Change::Op(ResourceOp::Create(lsp::CreateFile {
+                    uri: uri.clone(),
+                    options: Some(lsp::CreateFileOptions { overwrite: Some(true), ignore_if_exists: None }),
+                    annotation_id: None,
+                })));
+                if !text.is_empty() {
+                    let start = lsp::Position { line: 0, character: 0 };
+                    changes.push(Change::Edit(lsp::TextDocumentEdit {
+                        text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version: None },
+                        edits: vec![lsp::OneOf::Left(lsp::TextEdit { range: lsp::Range { start, end: start }, new_text: text.clone() })],
+                    }));
+                }
+            }
+            FileOp::Edit { path, edits } => {
+                let (rope, version) = file_text(path)?;
+                changes.push(Change::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: uri(path)?, version },
+                    edits: text_edits(&rope, edits).into_iter().map(lsp::OneOf::Left).collect(),
+                }));
+            }
+            FileOp::Delete { path } => changes.push(Change::Op(ResourceOp::Delete(lsp::DeleteFile {
+                uri: uri(path)?,
+                options: Some(lsp::DeleteFileOptions { recursive: None, ignore_if_not_exists: Some(true) }),
+                annotation_id: None,
+            }))),
+            FileOp::Rename { from, to } => changes.push(Change::Op(ResourceOp::Rename(lsp::RenameFile {
+                old_uri: uri(from)?,
+                new_uri: uri(to)?,
+                options: Some(lsp::RenameFileOptions { overwrite: Some(true), ignore_if_exists: None }),
+                annotation_id: None,
+            }))),
+        }
+    }
+    Some(lsp::WorkspaceEdit { document_changes: Some(lsp::DocumentChanges::Operations(changes)), ..Default::default() })
+}

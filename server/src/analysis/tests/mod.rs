@@ -2,7 +2,7 @@
 
 mod config;
 mod cross_file;
-mod robustness;
+pub mod robustness;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -11,23 +11,37 @@ fn kinds() -> impl Strategy<Value = &'static str> {
 /// Real files, with bytes deleted, duplicated and replaced at random places.
 fn mutated() -> impl Strategy<Value = String> {
     let seeds = vec![VALID.to_string(), "{\"accounts\": [123, 456], \"localDefaultAccount\": 456}".to_string(), "defaultPortal: a\nportals:\n  - {name: a, portalId: 1, authType: apikey, apiKey: k, auth: {tokenInfo: {expiresAt: x}}}\n".to_string()];
-    (proptest::sample::select(seeds), proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 0..12)).prop_map(|(seed, edits)| {
-        let mut chars: Vec<char> = seed.chars().collect();
-        for (idx, op, c) in edits {
-            if chars.is_empty() {
-                chars.push(c);
-                continue;
+    (proptest::sample::select(seeds), mutations(12)).prop_map(|(seed, edits)| mutate(&seed, &edits))
+}
+
+/// Up to `n` random character edits, for [`mutate`].
+pub fn mutations(n: usize) -> impl Strategy<Value = Vec<(prop::sample::Index, u8, char)>> {
+    proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 0..n)
+}
+
+/// `seed` with each edit applied: 0 deletes a character, 1 inserts one, 2 replaces one,
+/// 3 duplicates one.
+pub fn mutate(seed: &str, edits: &[(prop::sample::Index, u8, char)]) -> String {
+    let mut chars: Vec<char> = seed.chars().collect();
+    for (idx, op, c) in edits {
+        if chars.is_empty() {
+            chars.push(*c);
+            continue;
+        }
+        let i = idx.index(chars.len());
+        match op {
+            0 => {
+                chars.remove(i);
             }
-            let i = idx.index(chars.len());
-            match op {
-                0 => { chars.remove(i); }
-                1 => chars.insert(i, c),
-                2 => chars[i] = c,
-                _ => { let ch = chars[i]; chars.insert(i, ch); }
+            1 => chars.insert(i, *c),
+            2 => chars[i] = *c,
+            _ => {
+                let ch = chars[i];
+                chars.insert(i, ch);
             }
         }
-        chars.into_iter().collect()
-    })
+    }
+    chars.into_iter().collect()
 }
 
 proptest! {

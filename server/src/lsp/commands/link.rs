@@ -92,10 +92,11 @@ pub fn unlink(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     apply(link::unlink(&dir, &accounts).map_err(link_error)?)
 }
 
+/// `{path}`, the argument of the migrations and of `hubspot.config.fixPermissions`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PathArg {
-    path: Option<String>,
+pub(super) struct PathArg {
+    pub path: Option<String>,
 }
 
 pub fn migrate_override(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {

@@ -4,7 +4,9 @@
 
 mod account;
 mod api;
+mod config;
 mod context;
+mod edit;
 mod files;
 mod link;
 mod secrets;
@@ -19,6 +21,7 @@ use crate::hubspot::ops::{OpError, OpErrorKind, OpResult};
 
 use super::server::Server;
 pub use context::CommandCtx;
+pub use edit::APPLY_EDIT;
 
 /// Every command the server executes (advertised in `initialize`), and whether it changes
 /// files, after which every open document is checked again.
@@ -34,6 +37,8 @@ const TABLE: &[(&str, Writes)] = &[
     ("hubspot.account.unlink", Writes::Files),
     ("hubspot.override.migrate", Writes::Files),
     ("hubspot.config.migrate", Writes::Files),
+    ("hubspot.config.fixPermissions", Writes::Files),
+    ("hubspot.config.ignoreInGit", Writes::Files),
     ("hubspot.secrets.list", Writes::Nothing),
     ("hubspot.secrets.add", Writes::Nothing),
     ("hubspot.secrets.update", Writes::Nothing),
@@ -41,6 +46,8 @@ const TABLE: &[(&str, Writes)] = &[
     ("hubspot.files.upload", Writes::Nothing),
     ("hubspot.files.fetch", Writes::Nothing),
     ("hubspot.api.request", Writes::Nothing),
+    // The client edits its own buffers, and their changes come back as didChange.
+    (APPLY_EDIT, Writes::Nothing),
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,6 +79,8 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
         "hubspot.account.unlink" => link::unlink(&ctx, arg),
         "hubspot.override.migrate" => link::migrate_override(&ctx, arg),
         "hubspot.config.migrate" => link::migrate_config(&ctx, arg),
+        "hubspot.config.fixPermissions" => config::fix_permissions(&ctx, arg),
+        "hubspot.config.ignoreInGit" => config::ignore_in_git(&ctx, arg),
         "hubspot.secrets.list" => secrets::list(&ctx, arg).await,
         "hubspot.secrets.add" => secrets::add(&ctx, arg).await,
         "hubspot.secrets.update" => secrets::update(&ctx, arg).await,
@@ -79,6 +88,7 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
         "hubspot.files.upload" => files::upload(&ctx, arg).await,
         "hubspot.files.fetch" => files::fetch(&ctx, arg).await,
         "hubspot.api.request" => api::request(&ctx, arg).await,
+        APPLY_EDIT => edit::apply(&server.client, arg).await,
         other => Err(OpError::invalid(format!("hubspot-ls has no command {other:?}; the commands are {}.", names().join(", ")))),
     };
     if TABLE.iter().any(|(n, w)| *n == name && *w == Writes::Files) {
