@@ -401,3 +401,27 @@ async def test_auth_refuses_a_name_with_whitespace_or_taken(lsp, files, fake):
     err = await fails(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW, "name": "PROD"})
     assert err.code == INVALID_PARAMS and "prod" in err.message.lower()
     assert files.global_config.read_text() == CONFIG
+
+
+async def test_auth_of_a_qa_account(lsp, files, fake):
+    seed(files, fake)
+    fake.add_account(789, PAK_NEW, hub_name="QA Hub")
+    got = await run(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW, "env": "QA"})
+    assert got["name"] == "qa-hub"
+    assert account(config_yaml(files), 789)["env"] == "qa"
+    err = await fails(lsp, "hubspot.account.auth", {"env": "qa"})
+    assert "https://app.hubspotqa.com/l/personal-access-key" in err.message
+    err = await fails(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW, "env": "staging"})
+    assert err.code == INVALID_PARAMS and "staging" in err.message
+
+
+async def test_commands_read_the_config_as_it_is_now(lsp, files, fake):
+    """A config changed on disk after the server started (by the CLI, by hand) is what the
+    next command sees."""
+    seed(files, fake)
+    assert [a["accountId"] for a in (await run(lsp, "hubspot.account.list", {}))["accounts"]] == [123, 456]
+    files.write_global(CONFIG.replace("defaultAccount: 123", "defaultAccount: 456").replace(SANDBOX_ENTRY, ""))
+    got = await run(lsp, "hubspot.account.list", {})
+    assert [a["accountId"] for a in got["accounts"]] == [123]
+    err = await fails(lsp, "hubspot.secrets.list", {"account": "sandbox"})
+    assert err.code == INVALID_PARAMS

@@ -283,3 +283,19 @@ async def test_progress_on_the_token_the_client_gave(lsp, files, fake):
     [values] = await ended(lsp, 1)
     assert list(lsp.progress_reports) == ["client-token-1"]
     assert kinds(values)[0] == "begin" and kinds(values)[-1] == "end"
+
+
+async def test_fetch_without_dest_lands_in_the_workspace(lsp, files, fake):
+    seed(files, fake)
+    fake.add_file(123, "/docs/a.txt", "hello")
+    got = await run(lsp, "hubspot.files.fetch", {"src": "/docs"})
+    assert got["written"] == [str(files.project / "docs" / "a.txt")]
+    assert (files.project / "docs" / "a.txt").read_text() == "hello"
+
+
+async def test_upload_of_an_empty_folder(lsp, files, fake):
+    seed(files, fake)
+    (files.project / "empty").mkdir()
+    got = await run(lsp, "hubspot.files.upload", {"src": str(files.project / "empty"), "dest": "e"})
+    assert got["uploaded"] == []
+    assert calls(fake, UPLOAD) == []

@@ -168,3 +168,16 @@ async def test_faults(lsp, files, fake, case, kind):
     else:
         assert fake.secrets(123) == {"OLD": "before"}
         assert VALUE not in got.message
+
+
+async def test_an_apikey_account_lists_with_hapikey(lsp, files, fake):
+    text = CONFIG.replace("# end of accounts\n", "  - name: keyed\n    accountId: 333\n    authType: apikey\n    apiKey: hapi-333-secrets-key-0000\n# end of accounts\n")
+    seed(files, fake, text)
+    fake.add_account(333, "", api_key="hapi-333-secrets-key-0000")
+    fake.set_secret(333, "K", "v")
+    got = await run(lsp, "hubspot.secrets.list", {"account": "keyed"})
+    assert got["secrets"] == ["K"]
+    [req] = fake.requests()
+    assert req["query"] == [["portalId", "333"], ["hapikey", "hapi-333-secrets-key-0000"]]
+    assert "authorization" not in req["headers"]
+    assert files.global_config.read_text() == text
