@@ -425,3 +425,13 @@ async def test_commands_read_the_config_as_it_is_now(lsp, files, fake):
     assert [a["accountId"] for a in got["accounts"]] == [123]
     err = await fails(lsp, "hubspot.secrets.list", {"account": "sandbox"})
     assert err.code == INVALID_PARAMS
+
+
+async def test_clean_keeps_an_hsaccount_that_names_a_kept_account(lsp, files, fake):
+    """Unlike the CLI (which deletes the nearest .hsaccount whenever it removes anything),
+    an override that still names a configured account stays."""
+    clean_setup(files, fake)
+    hsaccount = files.write("proj/.hsaccount", "123")
+    got = await run(lsp, "hubspot.account.clean", {"directory": str(files.project)})
+    assert sorted(got["removed"]) == [456, 789]
+    assert hsaccount.read_text() == "123"

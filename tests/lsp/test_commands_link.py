@@ -286,3 +286,15 @@ async def test_config_migrate_creates_the_hscli_folder(lsp, files, fake):
     await run(lsp, "hubspot.config.migrate", {"path": str(legacy)})
     assert stat.S_IMODE(files.global_config.stat().st_mode) == 0o600
     assert [a["accountId"] for a in config_yaml(files)["accounts"]] == [333, 123]
+
+
+async def test_paths_are_relative_to_the_workspace(lsp, files, fake):
+    seed(files, fake)
+    files.write("proj/sub/.hsaccount", "123")
+    await run(lsp, "hubspot.override.migrate", {"path": "sub/.hsaccount"})
+    assert (files.project / "sub" / ".hs" / "settings.json").read_text() == settings_text([123], 123)
+    await run(lsp, "hubspot.account.unlink", {"directory": "sub", "accounts": [123]})
+    assert (files.project / "sub" / ".hs" / "settings.json").read_text() == settings_text([])
+    files.write("proj/hubspot.config.yml", LEGACY)
+    got = await run(lsp, "hubspot.config.migrate", {"path": "hubspot.config.yml"})
+    assert got["archivedPath"] == str(files.project / "archived.hubspot.config.yml")
