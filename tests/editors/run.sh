@@ -61,18 +61,25 @@ run_suite() {
   FAILED=$((FAILED + f))
 }
 
-# --- the server -----------------------------------------------------------------------------------
+# --- the server and the fake HubSpot it talks to in the VS Code suite ---------------------------
+# Where cargo puts binaries: CARGO_TARGET_DIR (relative to the workspace when relative), a
+# .cargo/config target-dir, else target/ — cargo metadata knows.
+target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null) ||
+  target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
 if [ -z "${HUBSPOT_LS:-}" ]; then
   echo "=== cargo build -p hubspot-ls"
   if ! cargo build -q -p hubspot-ls; then
     fail_setup "cargo build -p hubspot-ls"
   fi
-  # Where cargo put it: CARGO_TARGET_DIR (relative to the workspace when relative), a
-  # .cargo/config target-dir, else target/ — cargo metadata knows.
-  target_dir=$(cargo metadata --format-version 1 --no-deps 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null) ||
-    target_dir="${CARGO_TARGET_DIR:-$ROOT/target}"
   HUBSPOT_LS="$target_dir/debug/hubspot-ls"
+fi
+if [ -z "${FAKE_HUBSPOT_BIN:-}" ]; then
+  echo "=== cargo build -p fake-hubspot"
+  if ! cargo build -q -p fake-hubspot; then
+    fail_setup "cargo build -p fake-hubspot"
+  fi
+  FAKE_HUBSPOT_BIN="$target_dir/debug/fake-hubspot"
 fi
 HUBSPOT_LS=$(readlink -f "$HUBSPOT_LS")
 export HUBSPOT_LS
@@ -126,7 +133,7 @@ for suite in "${SUITES[@]}"; do
       continue
     fi
     run_suite vscode timeout 600 node "$ROOT/tests/editors/vscode/test_vscode.mjs" \
-      --vsix "$ROOT/editors/vscode/hubspot-ls.vsix" --server "$HUBSPOT_LS" --artifacts "$ARTIFACTS"
+      --vsix "$ROOT/editors/vscode/hubspot-ls.vsix" --server "$HUBSPOT_LS" --fake "$FAKE_HUBSPOT_BIN" --artifacts "$ARTIFACTS"
     ;;
   *)
     fail_setup "unknown suite $suite (nvim, helix, vscode)"

@@ -209,9 +209,18 @@ local ok_all, err_all = pcall(function()
       and not hubspot.key_needed('account 123 not found'), 'key_needed misjudges')
   end
 
-  -- :HubSpotSecretsAdd NAME asks for the value (masked) and sends name + value.
+  -- :HubSpotSecretsAdd NAME asks for the value (masked) and sends name + value. With several
+  -- accounts configured it first offers a picker fed by hubspot.account.list (the account in
+  -- force first): the test picks that entry, as a user pressing Enter would.
   sent = {}
   prompts = {}
+  local offered = {}
+  vim.ui.select = function(items, opts, on_choice)
+    for _, item in ipairs(items) do
+      offered[#offered + 1] = opts.format_item and opts.format_item(item) or tostring(item)
+    end
+    on_choice(items[1], 1)
+  end
   vim.api.nvim_set_current_buf(settings_buf)
   vim.cmd('HubSpotSecretsAdd MY_TOKEN')
   vim.wait(timeout, function()
@@ -230,8 +239,16 @@ local ok_all, err_all = pcall(function()
   end
   check(':HubSpotSecretsAdd MY_TOKEN asks for the value masked and sends it', add ~= nil and add.name == 'MY_TOKEN'
     and add.value == 'pat-na1-99999999-test-secret' and #prompts == 1, 'sent: ' .. vim.inspect(sent))
+  local listed_sandbox = false
+  for _, label in ipairs(offered) do
+    if label:find('my sandbox (345678)', 1, true) then
+      listed_sandbox = true
+    end
+  end
+  check(':HubSpotSecretsAdd offers the configured accounts (from hubspot.account.list) in a picker',
+    offered[1] == 'the account in force here' and listed_sandbox, 'offered: ' .. vim.inspect(offered))
 
-  -- Wait for the answers (errors while the server lacks the commands), then: no secret shown.
+  -- Wait for the answers, then: no notification shows a secret.
   vim.wait(2000, function()
     return #notified >= 3
   end, 20)
