@@ -14,6 +14,8 @@ use saphyr::{Scalar, ScalarStyle};
 use saphyr_parser::{Event, Parser, Span};
 use serde_json::{Map, Number, Value};
 
+mod fast;
+
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
 
@@ -21,6 +23,17 @@ use super::tree::{SpanNode, Spans, SyntaxError, Tree};
 const MAX_RECOVERIES: usize = 8;
 
 pub fn parse(text: &str) -> Tree {
+    // The block YAML the CLI writes, read directly; anything else goes to the full parser.
+    if let Some(outcome) = fast::run(text) {
+        let mut tree = Tree::new(outcome.value, outcome.root, outcome.semantic_errors);
+        tree.complete = tree.errors.is_empty();
+        return tree;
+    }
+    parse_full(text)
+}
+
+/// The full YAML 1.2 parser (saphyr), with recovery after syntax errors.
+fn parse_full(text: &str) -> Tree {
     let mut errors = Vec::new();
     let mut patched: Option<String> = None;
     let mut blanked: HashSet<usize> = HashSet::new();
@@ -235,6 +248,14 @@ impl<'t> Builder<'t> {
             error,
             semantic_errors: self.semantic_errors,
         }
+    }
+
+    fn open_map(&mut self, start: usize) {
+        self.stack.push(Frame::Map { map: Map::new(), children: Vec::new(), start, end: start, anchor: 0, pending_key: None });
+    }
+
+    fn open_seq(&mut self, start: usize) {
+        self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor: 0 });
     }
 
     /// Returns false when reading should stop.
