@@ -101,6 +101,9 @@ def config(n: int, seed: int = 7) -> Doc:
             lines.append(f"    acountType: {ACCOUNT_TYPES[i % len(ACCOUNT_TYPES)]}")
         else:
             lines.append(f"    accountType: {ACCOUNT_TYPES[i % len(ACCOUNT_TYPES)]}")
+        if ACCOUNT_TYPES[i % len(ACCOUNT_TYPES)] in ("DEVELOPMENT_SANDBOX", "DEVELOPER_TEST"):
+            # Sandboxes and test accounts name the standard account they belong to.
+            lines.append(f"    parentAccountId: {FIRST_ID + i - i % len(ACCOUNT_TYPES)}")
         lines.append(f"    personalAccessKey: pat-na1-{_hex(rng, 8)}-{_hex(rng, 4)}-{_hex(rng, 4)}-{_hex(rng, 4)}-{_hex(rng, 12)}")
         lines.append("    auth:")
         lines.append("      tokenInfo:")
