@@ -351,21 +351,23 @@ impl<'t> Builder<'t> {
                 *end = (*end).max(range.end as usize);
                 match pending_key.take() {
                     None => {
-                        let key = key_string(&value, range.slice(self.text));
+                        let key = key_string(value, range.slice(self.text));
                         *pending_key = Some((key, range));
                     }
-                    Some((key, key_range)) => {
-                        if map.contains_key(&key) {
+                    // One hash per key: the entry tells a duplicate and inserts otherwise.
+                    Some((key, key_range)) => match map.entry(key) {
+                        serde_json::map::Entry::Occupied(dup) => {
                             self.semantic_errors.push(SyntaxError {
                                 range: key_range,
-                                message: format!("Duplicated key `{key}`: the CLI's YAML reader rejects the whole file."),
+                                message: format!("Duplicated key `{}`: the CLI's YAML reader rejects the whole file.", dup.key()),
                             });
-                            return;
                         }
-                        let entry = key_range.cover(range);
-                        siblings.push(SpanNode::with_children(Spans { key: Some(key_range), value: range, entry }, children, &value));
-                        map.insert(key, value);
-                    }
+                        serde_json::map::Entry::Vacant(slot) => {
+                            let entry = key_range.cover(range);
+                            siblings.push(SpanNode::with_children(Spans { key: Some(key_range), value: range, entry }, children, &value));
+                            slot.insert(value);
+                        }
+                    },
                 }
             }
             Some(Frame::Seq { items, children: siblings, end, .. }) => {
@@ -422,9 +424,9 @@ fn dash_before(text: &str, start: usize) -> usize {
 }
 
 /// js-yaml turns every key into a string.
-fn key_string(value: &Value, source: &str) -> String {
+fn key_string(value: Value, source: &str) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s,
         Value::Null => "null".into(),
         Value::Object(_) | Value::Array(_) => source.to_string(),
         other => other.to_string(),
