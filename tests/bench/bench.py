@@ -233,6 +233,9 @@ async def session(sc: Scenario, spec: dict, cycles: int, probes: int, log_dir: P
                 raise LspError(f"{spec['name']}: no hover at {hl}:{hc}")
             m["hover"].append((t1 - t0) * 1000)
         m["rss"] = [c.peak_rss_kib() / 1024]
+        # CPU the server used for the whole scripted session: less sensitive than latency to
+        # other load on the machine.
+        m["cpu"] = [c.cpu_ms()]
         extra["server_requests"] = sorted(set(c.server_requests))
     finally:
         await c.stop()
@@ -364,7 +367,7 @@ def versions(ours: str) -> dict:
 
 
 # --- report -----------------------------------------------------------------------------------------
-METRICS = [("initialize", "spawn -> initialize", "ms"), ("open", "didOpen -> diagnostics", "ms"), ("change", "didChange -> diagnostics", "ms"), ("completion", "completion", "ms"), ("hover", "hover", "ms"), ("rss", "peak RSS", "MiB")]
+METRICS = [("initialize", "spawn -> initialize", "ms"), ("open", "didOpen -> diagnostics", "ms"), ("change", "didChange -> diagnostics", "ms"), ("completion", "completion", "ms"), ("hover", "hover", "ms"), ("rss", "peak RSS", "MiB"), ("cpu", "CPU, whole session", "ms")]
 TARGETS = {"open": 1 / 50, "change": 1 / 50, "completion": 1 / 20, "rss": 1 / 8}
 
 

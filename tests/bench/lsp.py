@@ -56,6 +56,16 @@ def peak_rss_kib(pid: int) -> int:
     return total
 
 
+def cpu_ms(pid: int) -> float:
+    """User + system CPU time the process has used so far, in ms (threads included)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 class Client:
     """One server process. `settings` answers `workspace/configuration` (by section) and is
     pushed with `workspace/didChangeConfiguration`."""
@@ -221,6 +231,9 @@ class Client:
                 await asyncio.wait_for(self._published.wait(), min(left, 1.0))
             except asyncio.TimeoutError:
                 pass
+
+    def cpu_ms(self) -> float:
+        return cpu_ms(self.proc.pid) if self.proc else 0.0
 
     def peak_rss_kib(self) -> int:
         return peak_rss_kib(self.proc.pid) if self.proc else 0
