@@ -20,10 +20,26 @@ fn relevant(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| NAMES.contains(&n))
 }
 
+/// Whether an event can change what a file says or who may read it.
+fn changes_content(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true, // a write just finished
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        _ => true,
+    }
+}
+
 pub fn start(server: &Server) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<PathBuf>();
     let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(ev) = res {
+            // Reading a file is no change to it. Without this, our own read of the config
+            // (an open/close-nowrite event) cleared the cache and re-read it, forever.
+            if !changes_content(&ev.kind) {
+                return;
+            }
             for p in ev.paths.into_iter().filter(|p| relevant(p)) {
                 let _ = tx.send(p);
             }
@@ -89,4 +105,20 @@ fn folders_to_watch(session: &Arc<std::sync::Mutex<super::session::Session>>) ->
         }
     }
     dirs
+}
+
+#[cfg(test)]
+mod change_tests {
+    use notify::event::{AccessKind, AccessMode, CreateKind, EventKind, MetadataKind, ModifyKind};
+
+    #[test]
+    fn reads_are_not_changes() {
+        assert!(!super::changes_content(&EventKind::Access(AccessKind::Open(AccessMode::Any))));
+        assert!(!super::changes_content(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(!super::changes_content(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))));
+        assert!(super::changes_content(&EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(super::changes_content(&EventKind::Modify(ModifyKind::Any)));
+        assert!(super::changes_content(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions))));
+        assert!(super::changes_content(&EventKind::Create(CreateKind::File)));
+    }
 }

@@ -2,14 +2,12 @@
 //! trailing commas are errors, but the text is then read again leniently so the rest of the
 //! file can still be checked and completed.
 
-use std::collections::HashMap;
-
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 use serde_json::{Map, Number, Value};
 
 use super::range::TextRange;
-use super::tree::{child_pointer, Spans, SyntaxError, Tree};
+use super::tree::{SpanNode, Spans, SyntaxError, Tree};
 
 pub fn parse(text: &str) -> Tree {
     let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
@@ -37,16 +35,16 @@ pub fn parse(text: &str) -> Tree {
     if ast.is_none() && errors.is_empty() && !text.trim().is_empty() {
         errors.push(SyntaxError { range: TextRange::empty(0), message: "JSON syntax error".into() });
     }
-    let mut spans = HashMap::new();
-    let value = match &ast {
+    let (value, root) = match &ast {
         Some(node) => {
             let range = range_of(node);
-            spans.insert(String::new(), Spans { key: None, value: range, entry: range });
-            build(node, "", &mut spans)
+            let (value, children) = build(node);
+            let root = SpanNode::with_children(Spans { key: None, value: range, entry: range }, children, &value);
+            (value, Some(root))
         }
-        None => Value::Null,
+        None => (Value::Null, None),
     };
-    Tree::new(value, spans, errors)
+    Tree::new(value, root, errors)
 }
 
 fn error_from(text: &str, e: &jsonc_parser::errors::ParseError) -> SyntaxError {
@@ -75,43 +73,48 @@ fn range_of(node: &Ast) -> TextRange {
     TextRange::new(r.start, r.end)
 }
 
-fn build(node: &Ast, pointer: &str, spans: &mut HashMap<String, Spans>) -> Value {
+/// The value of `node`, and the span nodes of its children (in the value's order).
+fn build(node: &Ast) -> (Value, Vec<SpanNode>) {
     match node {
-        Ast::StringLit(s) => Value::String(s.value.to_string()),
-        Ast::NumberLit(n) => number(n.value),
-        Ast::BooleanLit(b) => Value::Bool(b.value),
-        Ast::NullKeyword(_) => Value::Null,
-        Ast::Array(a) => Value::Array(
-            a.elements
-                .iter()
-                .enumerate()
-                .map(|(i, el)| {
-                    let child = child_pointer(pointer, &i.to_string());
-                    let r = range_of(el);
-                    spans.insert(child.clone(), Spans { key: None, value: r, entry: r });
-                    build(el, &child, spans)
-                })
-                .collect(),
-        ),
+        Ast::StringLit(s) => (Value::String(s.value.to_string()), Vec::new()),
+        Ast::NumberLit(n) => (number(n.value), Vec::new()),
+        Ast::BooleanLit(b) => (Value::Bool(b.value), Vec::new()),
+        Ast::NullKeyword(_) => (Value::Null, Vec::new()),
+        Ast::Array(a) => {
+            let mut items = Vec::with_capacity(a.elements.len());
+            let mut children = Vec::with_capacity(a.elements.len());
+            for el in &a.elements {
+                let r = range_of(el);
+                let (v, kids) = build(el);
+                children.push(SpanNode::with_children(Spans { key: None, value: r, entry: r }, kids, &v));
+                items.push(v);
+            }
+            (Value::Array(items), children)
+        }
         Ast::Object(o) => {
             let mut map = Map::new();
+            let mut children: Vec<SpanNode> = Vec::with_capacity(o.properties.len());
             for prop in &o.properties {
                 let (key, key_range) = match &prop.name {
                     ObjectPropName::String(s) => (s.value.to_string(), s.range),
                     ObjectPropName::Word(w) => (w.value.to_string(), w.range),
                 };
-                // JSON.parse keeps the last of duplicated keys.
-                let child = child_pointer(pointer, &key);
                 let key_range = TextRange::new(key_range.start, key_range.end);
                 let value_range = range_of(&prop.value);
-                spans.insert(
-                    child.clone(),
+                let (v, kids) = build(&prop.value);
+                let node = SpanNode::with_children(
                     Spans { key: Some(key_range), value: value_range, entry: TextRange::new(prop.range.start, prop.range.end) },
+                    kids,
+                    &v,
                 );
-                let v = build(&prop.value, &child, spans);
+                // JSON.parse keeps the last of duplicated keys (in the first one's place).
+                match map.contains_key(&key).then(|| map.keys().position(|k| *k == key)).flatten() {
+                    Some(i) => children[i] = node,
+                    None => children.push(node),
+                }
                 map.insert(key, v);
             }
-            Value::Object(map)
+            (Value::Object(map), children)
         }
     }
 }

@@ -1,13 +1,13 @@
-//! One tree for YAML and JSON documents: the value plus a JSON-pointer index of spans.
+//! One tree for YAML and JSON documents: the value plus a parallel tree of spans.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use serde_json::Value;
 
 use super::range::TextRange;
 
 /// Where a node sits in the text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Spans {
     /// The key of a mapping entry (`None` for sequence items and the root).
     pub key: Option<TextRange>,
@@ -25,7 +25,73 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// A parsed document: what it says (`value`), where each part is (`spans`), and what
+/// The spans of one node and of its children, parallel to the node's value: a mapping's
+/// children in the mapping's (document) order, a sequence's items in order. Values that came
+/// from an alias have no child spans. Looking a pointer up walks it segment by segment,
+/// the value's own index giving the child's position, so no pointer string is stored.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpanNode {
+    pub spans: Spans,
+    pub children: Vec<SpanNode>,
+    /// For a large mapping only: its keys, sorted, with their positions (a small one is
+    /// searched in order).
+    index: Option<Box<[(Box<str>, u32)]>>,
+}
+
+/// Mappings up to this many keys are searched key by key.
+const LINEAR_KEYS: usize = 32;
+
+impl SpanNode {
+    pub fn leaf(spans: Spans) -> SpanNode {
+        SpanNode { spans, children: Vec::new(), index: None }
+    }
+
+    /// A node whose children are `children`; `value` is the node's value, which a large
+    /// mapping's key index is built from.
+    pub fn with_children(spans: Spans, children: Vec<SpanNode>, value: &Value) -> SpanNode {
+        let index = match value {
+            Value::Object(map) if map.len() > LINEAR_KEYS => {
+                let mut keys: Vec<(Box<str>, u32)> = map.keys().enumerate().map(|(i, k)| (Box::from(k.as_str()), i as u32)).collect();
+                keys.sort_unstable();
+                Some(keys.into_boxed_slice())
+            }
+            _ => None,
+        };
+        SpanNode { spans, children, index }
+    }
+
+    /// The child for `seg` of `value` (this node's value), with its value.
+    fn child<'a>(&'a self, value: &'a Value, seg: &str) -> Option<(&'a SpanNode, &'a Value)> {
+        match value {
+            Value::Object(map) => {
+                let i = match &self.index {
+                    Some(index) => index.binary_search_by(|(k, _)| k.as_ref().cmp(seg)).ok().map(|j| index[j].1 as usize)?,
+                    None => map.keys().position(|k| k == seg)?,
+                };
+                Some((self.children.get(i)?, map.get(seg)?))
+            }
+            Value::Array(items) => {
+                let i = seg.parse::<usize>().ok()?;
+                Some((self.children.get(i)?, items.get(i)?))
+            }
+            _ => None,
+        }
+    }
+
+    /// Where this node and everything under it sit (key, value and entry together).
+    fn extent(&self) -> (usize, usize) {
+        let s = &self.spans;
+        let lo = s.entry.start.min(s.value.start);
+        let hi = s.entry.end.max(s.value.end);
+        (lo as usize, hi as usize)
+    }
+
+    fn count(&self) -> usize {
+        1 + self.children.iter().map(SpanNode::count).sum::<usize>()
+    }
+}
+
+/// A parsed document: what it says (`value`), where each part is (the span tree), and what
 /// could not be parsed (`errors`).
 ///
 /// `value` is always a usable value: after a syntax error it holds what was read before the
@@ -36,20 +102,44 @@ pub struct SyntaxError {
 #[derive(Clone, Debug, Default)]
 pub struct Tree {
     pub value: Value,
-    spans: HashMap<String, Spans>,
+    root: Option<SpanNode>,
     pub errors: Vec<SyntaxError>,
     pub complete: bool,
 }
 
+/// RFC 6901 segments of a pointer, unescaped (`~1` is `/`, `~0` is `~`).
+fn segments(pointer: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    pointer.split('/').skip(1).map(|seg| if seg.contains('~') { Cow::Owned(seg.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(seg) })
+}
+
 impl Tree {
-    pub(crate) fn new(value: Value, spans: HashMap<String, Spans>, errors: Vec<SyntaxError>) -> Self {
+    pub(crate) fn new(value: Value, root: Option<SpanNode>, errors: Vec<SyntaxError>) -> Self {
         let complete = errors.is_empty();
-        Tree { value, spans, errors, complete }
+        Tree { value, root, errors, complete }
+    }
+
+    /// The deepest node on the way to `pointer`, and whether it is `pointer` itself.
+    fn walk(&self, pointer: &str) -> Option<(&SpanNode, bool)> {
+        let mut node = self.root.as_ref()?;
+        let mut value = &self.value;
+        for seg in segments(pointer) {
+            match node.child(value, &seg) {
+                Some((n, v)) => {
+                    node = n;
+                    value = v;
+                }
+                None => return Some((node, false)),
+            }
+        }
+        Some((node, true))
     }
 
     /// Spans of the node at a JSON pointer (`""` is the root, `/accounts/0/name`).
     pub fn spans(&self, pointer: &str) -> Option<Spans> {
-        self.spans.get(pointer).copied()
+        match self.walk(pointer)? {
+            (node, true) => Some(node.spans),
+            _ => None,
+        }
     }
 
     /// The best range to point a finding about `pointer` at: the value, or the nearest
@@ -83,33 +173,44 @@ impl Tree {
     }
 
     fn nearest(&self, pointer: &str) -> Option<Spans> {
-        let mut p = pointer;
-        loop {
-            if let Some(s) = self.spans.get(p) {
-                return Some(*s);
-            }
-            if p.is_empty() {
-                return None;
-            }
-            p = parent_pointer(p);
-        }
+        self.walk(pointer).map(|(n, _)| n.spans)
     }
 
-    /// Every indexed pointer whose value range touches `offset`, deepest first.
-    pub fn pointers_at(&self, offset: usize) -> Vec<(&str, Spans)> {
-        let mut hits: Vec<(&str, Spans)> = self
-            .spans
-            .iter()
-            .filter(|(_, s)| s.entry.touches(offset) || s.value.touches(offset))
-            .map(|(p, s)| (p.as_str(), *s))
-            .collect();
-        hits.sort_by_key(|(p, s)| (std::cmp::Reverse(p.matches('/').count()), s.entry.len()));
-        hits
+    /// Every indexed pointer whose entry or value range touches `offset`, deepest first.
+    /// Siblings are in document order, so each level is a binary search: the cost grows
+    /// with the depth, not with the size of the document.
+    pub fn pointers_at(&self, offset: usize) -> Vec<(String, Spans)> {
+        let mut hits: Vec<(String, Spans, usize)> = Vec::new();
+        let Some(root) = &self.root else { return Vec::new() };
+        // (node, its value, its pointer, depth); bounded by the tree itself.
+        let mut todo: Vec<(&SpanNode, &Value, String, usize)> = vec![(root, &self.value, String::new(), 0)];
+        while let Some((node, value, pointer, depth)) = todo.pop() {
+            let s = node.spans;
+            if s.entry.touches(offset) || s.value.touches(offset) {
+                hits.push((pointer.clone(), s, depth));
+            }
+            let kids = &node.children;
+            let first = kids.partition_point(|c| c.extent().1 < offset);
+            let entries: Box<dyn Iterator<Item = (Option<&str>, &Value)>> = match value {
+                Value::Object(map) => Box::new(map.iter().map(|(k, v)| (Some(k.as_str()), v))),
+                Value::Array(items) => Box::new(items.iter().map(|v| (None, v))),
+                _ => Box::new(std::iter::empty()),
+            };
+            for (i, (child, (key, v))) in kids.iter().zip(entries).enumerate().skip(first) {
+                if child.extent().0 > offset {
+                    break;
+                }
+                let seg = key.map_or_else(|| Cow::Owned(i.to_string()), Cow::Borrowed);
+                todo.push((child, v, child_pointer(&pointer, &seg), depth + 1));
+            }
+        }
+        hits.sort_by_key(|(_, s, depth)| (std::cmp::Reverse(*depth), s.entry.len()));
+        hits.into_iter().map(|(p, s, _)| (p, s)).collect()
     }
 
     /// Number of indexed nodes (for tests and benchmarks).
     pub fn node_count(&self) -> usize {
-        self.spans.len()
+        self.root.as_ref().map_or(0, SpanNode::count)
     }
 }
 
@@ -155,5 +256,26 @@ mod tests {
         assert_eq!(parent_pointer("/a/x~1y"), "/a");
         assert_eq!(parent_pointer("/a"), "");
         assert_eq!(last_segment("/a/x~1y~0z"), "x/y~z");
+    }
+
+    #[test]
+    fn lookups_walk_the_span_tree() {
+        let mut text = String::from("big:\n");
+        for i in 0..40 {
+            text.push_str(&format!("  k{i}: {i}\n"));
+        }
+        text.push_str("\"a/b~c\": [x, {y: 1}]\n");
+        let t = crate::syntax::yaml::parse(&text);
+        assert!(t.errors.is_empty(), "{:?}", t.errors);
+        assert_eq!(t.spans("/big/k39").unwrap().value.slice(&text), "39");
+        assert_eq!(t.spans("/big/k0").unwrap().key.unwrap().slice(&text), "k0");
+        assert!(t.spans("/big/k40").is_none());
+        assert_eq!(t.value_range("/big/k40"), t.spans("/big").map(|s| s.value));
+        assert_eq!(t.spans("/a~1b~0c/1/y").unwrap().value.slice(&text), "1");
+        assert!(t.spans("/a~1b~0c/2").is_none());
+        let at = text.find("y: 1").unwrap();
+        let hits: Vec<String> = t.pointers_at(at).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(hits, ["/a~1b~0c/1/y", "/a~1b~0c/1", "/a~1b~0c", ""]);
+        assert_eq!(t.node_count(), 1 + 1 + 40 + 1 + 2 + 1);
     }
 }

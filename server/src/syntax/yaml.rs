@@ -9,17 +9,31 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+
 use saphyr::{Scalar, ScalarStyle};
 use saphyr_parser::{Event, Parser, Span};
 use serde_json::{Map, Number, Value};
 
+mod fast;
+
 use super::range::TextRange;
-use super::tree::{child_pointer, Spans, SyntaxError, Tree};
+use super::tree::{SpanNode, Spans, SyntaxError, Tree};
 
 /// How many times a syntax error may be stepped over by blanking its line.
 const MAX_RECOVERIES: usize = 8;
 
 pub fn parse(text: &str) -> Tree {
+    // The block YAML the CLI writes, read directly; anything else goes to the full parser.
+    if let Some(outcome) = fast::run(text) {
+        let mut tree = Tree::new(outcome.value, outcome.root, outcome.semantic_errors);
+        tree.complete = tree.errors.is_empty();
+        return tree;
+    }
+    parse_full(text)
+}
+
+/// The full YAML 1.2 parser (saphyr), with recovery after syntax errors.
+fn parse_full(text: &str) -> Tree {
     let mut errors = Vec::new();
     let mut patched: Option<String> = None;
     let mut blanked: HashSet<usize> = HashSet::new();
@@ -28,7 +42,7 @@ pub fn parse(text: &str) -> Tree {
         let outcome = Builder::run(source);
         match outcome.error {
             None => {
-                let mut tree = Tree::new(outcome.value, outcome.spans, errors);
+                let mut tree = Tree::new(outcome.value, outcome.root, errors);
                 tree.errors.extend(outcome.semantic_errors);
                 tree.complete = tree.errors.is_empty() && patched.is_none();
                 return tree;
@@ -41,7 +55,7 @@ pub fn parse(text: &str) -> Tree {
                 let line = line_of(source, err.range.start as usize);
                 let can_retry = blanked.len() < MAX_RECOVERIES && blanked.insert(line.start);
                 if !can_retry {
-                    let mut tree = Tree::new(outcome.value, outcome.spans, errors);
+                    let mut tree = Tree::new(outcome.value, outcome.root, errors);
                     tree.errors.extend(outcome.semantic_errors);
                     tree.complete = false;
                     return tree;
@@ -120,7 +134,8 @@ impl<'t> CharToByte<'t> {
 enum Frame {
     Map {
         map: Map<String, Value>,
-        pointer: String,
+        /// Span nodes of the entries, in `map`'s order.
+        children: Vec<SpanNode>,
         start: usize,
         end: usize,
         anchor: usize,
@@ -128,7 +143,7 @@ enum Frame {
     },
     Seq {
         items: Vec<Value>,
-        pointer: String,
+        children: Vec<SpanNode>,
         start: usize,
         end: usize,
         anchor: usize,
@@ -137,7 +152,7 @@ enum Frame {
 
 struct Outcome {
     value: Value,
-    spans: HashMap<String, Spans>,
+    root: Option<SpanNode>,
     error: Option<SyntaxError>,
     /// Errors that do not stop the parser but that js-yaml refuses (duplicate keys, ...).
     semantic_errors: Vec<SyntaxError>,
@@ -147,7 +162,7 @@ struct Builder<'t> {
     text: &'t str,
     pos: CharToByte<'t>,
     stack: Vec<Frame>,
-    spans: HashMap<String, Spans>,
+    root_spans: Option<SpanNode>,
     anchors: HashMap<usize, Value>,
     root: Option<Value>,
     documents: usize,
@@ -177,19 +192,23 @@ fn node_count(v: &Value, limit: usize) -> usize {
 }
 
 impl<'t> Builder<'t> {
-    fn run(text: &'t str) -> Outcome {
-        let mut b = Builder {
+    fn new(text: &'t str) -> Self {
+        Builder {
             text,
             pos: CharToByte::new(text),
             stack: Vec::new(),
-            spans: HashMap::new(),
+            root_spans: None,
             anchors: HashMap::new(),
             root: None,
             documents: 0,
             semantic_errors: Vec::new(),
             expanded: 0,
             alias_overflow: false,
-        };
+        }
+    }
+
+    fn run(text: &'t str) -> Outcome {
+        let mut b = Builder::new(text);
         let mut error = None;
         for item in Parser::new_from_str(text) {
             match item {
@@ -215,16 +234,28 @@ impl<'t> Builder<'t> {
                 }
             }
         }
+        b.finish(error)
+    }
+
+    fn finish(mut self, error: Option<SyntaxError>) -> Outcome {
         // Close whatever the error left open, so the partial tree keeps what was read.
-        while !b.stack.is_empty() {
-            b.close_container(None);
+        while !self.stack.is_empty() {
+            self.close_container(None);
         }
         Outcome {
-            value: b.root.unwrap_or(Value::Null),
-            spans: b.spans,
+            value: self.root.unwrap_or(Value::Null),
+            root: self.root_spans,
             error,
-            semantic_errors: b.semantic_errors,
+            semantic_errors: self.semantic_errors,
         }
+    }
+
+    fn open_map(&mut self, start: usize) {
+        self.stack.push(Frame::Map { map: Map::new(), children: Vec::new(), start, end: start, anchor: 0, pending_key: None });
+    }
+
+    fn open_seq(&mut self, start: usize) {
+        self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor: 0 });
     }
 
     /// Returns false when reading should stop.
@@ -251,7 +282,7 @@ impl<'t> Builder<'t> {
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
                 }
-                self.attach(v, range);
+                self.attach(v, range, Vec::new());
             }
             Event::Alias(id) => {
                 let range = self.pos.range(span);
@@ -269,17 +300,16 @@ impl<'t> Builder<'t> {
                     }
                     v = Value::Null;
                 }
-                self.attach(v, range);
+                // An alias's value has no spans of its own below the alias itself.
+                self.attach(v, range, Vec::new());
             }
             Event::MappingStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
-                let pointer = self.next_pointer();
-                self.stack.push(Frame::Map { map: Map::new(), pointer, start, end: start, anchor, pending_key: None });
+                self.stack.push(Frame::Map { map: Map::new(), children: Vec::new(), start, end: start, anchor, pending_key: None });
             }
             Event::SequenceStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
-                let pointer = self.next_pointer();
-                self.stack.push(Frame::Seq { items: Vec::new(), pointer, start, end: start, anchor });
+                self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let end = self.pos.range(span).end as usize;
@@ -290,22 +320,11 @@ impl<'t> Builder<'t> {
         true
     }
 
-    /// Pointer the next node will get, from the innermost open container.
-    fn next_pointer(&self) -> String {
-        match self.stack.last() {
-            None => String::new(),
-            Some(Frame::Map { pointer, pending_key: Some((k, _)), .. }) => child_pointer(pointer, k),
-            // A container used as a key: give it a pointer nobody looks up.
-            Some(Frame::Map { pointer, pending_key: None, .. }) => child_pointer(pointer, "\u{0}key"),
-            Some(Frame::Seq { pointer, items, .. }) => child_pointer(pointer, &items.len().to_string()),
-        }
-    }
-
     fn close_container(&mut self, end: Option<usize>) {
         let Some(frame) = self.stack.pop() else { return };
-        let (value, start, last_end, anchor) = match frame {
-            Frame::Map { map, start, end, anchor, .. } => (Value::Object(map), start, end, anchor),
-            Frame::Seq { items, start, end, anchor, .. } => (Value::Array(items), start, end, anchor),
+        let (value, children, start, last_end, anchor) = match frame {
+            Frame::Map { map, children, start, end, anchor, .. } => (Value::Object(map), children, start, end, anchor),
+            Frame::Seq { items, children, start, end, anchor, .. } => (Value::Array(items), children, start, end, anchor),
         };
         // Block collections end where their last child ends; the end event's own span can sit
         // on the next line (after comments and blank lines), which would make ranges too wide.
@@ -316,44 +335,45 @@ impl<'t> Builder<'t> {
         if anchor > 0 {
             self.anchors.insert(anchor, value.clone());
         }
-        self.attach(value, TextRange::new(start, end));
+        self.attach(value, TextRange::new(start, end), children);
     }
 
-    fn attach(&mut self, value: Value, range: TextRange) {
+    /// `children`: the span nodes under `value` (empty for scalars and aliases).
+    fn attach(&mut self, value: Value, range: TextRange, children: Vec<SpanNode>) {
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
-                    self.spans.insert(String::new(), Spans { key: None, value: range, entry: range });
+                    self.root_spans = Some(SpanNode::with_children(Spans { key: None, value: range, entry: range }, children, &value));
                     self.root = Some(value);
                 }
             }
-            Some(Frame::Map { map, pointer, end, pending_key, .. }) => {
+            Some(Frame::Map { map, children: siblings, end, pending_key, .. }) => {
                 *end = (*end).max(range.end as usize);
                 match pending_key.take() {
                     None => {
-                        let key = key_string(&value, range.slice(self.text));
+                        let key = key_string(value, range.slice(self.text));
                         *pending_key = Some((key, range));
                     }
-                    Some((key, key_range)) => {
-                        let child = child_pointer(pointer, &key);
-                        if map.contains_key(&key) {
+                    // One hash per key: the entry tells a duplicate and inserts otherwise.
+                    Some((key, key_range)) => match map.entry(key) {
+                        serde_json::map::Entry::Occupied(dup) => {
                             self.semantic_errors.push(SyntaxError {
                                 range: key_range,
-                                message: format!("Duplicated key `{key}`: the CLI's YAML reader rejects the whole file."),
+                                message: format!("Duplicated key `{}`: the CLI's YAML reader rejects the whole file.", dup.key()),
                             });
-                            return;
                         }
-                        let entry = key_range.cover(range);
-                        self.spans.insert(child, Spans { key: Some(key_range), value: range, entry });
-                        map.insert(key, value);
-                    }
+                        serde_json::map::Entry::Vacant(slot) => {
+                            let entry = key_range.cover(range);
+                            siblings.push(SpanNode::with_children(Spans { key: Some(key_range), value: range, entry }, children, &value));
+                            slot.insert(value);
+                        }
+                    },
                 }
             }
-            Some(Frame::Seq { items, pointer, end, .. }) => {
+            Some(Frame::Seq { items, children: siblings, end, .. }) => {
                 *end = (*end).max(range.end as usize);
-                let child = child_pointer(pointer, &items.len().to_string());
                 let entry = TextRange::new(dash_before(self.text, range.start as usize), range.end as usize);
-                self.spans.insert(child, Spans { key: None, value: range, entry });
+                siblings.push(SpanNode::with_children(Spans { key: None, value: range, entry }, children, &value));
                 items.push(value);
             }
         }
@@ -404,9 +424,9 @@ fn dash_before(text: &str, start: usize) -> usize {
 }
 
 /// js-yaml turns every key into a string.
-fn key_string(value: &Value, source: &str) -> String {
+fn key_string(value: Value, source: &str) -> String {
     match value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s,
         Value::Null => "null".into(),
         Value::Object(_) | Value::Array(_) => source.to_string(),
         other => other.to_string(),

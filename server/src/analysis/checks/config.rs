@@ -1,7 +1,7 @@
 //! Semantic checks of a global or legacy config: what `validateConfig` rejects, and the
 //! mistakes the CLI lets through (spec 5.1, 8.3, 8.5).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -9,7 +9,7 @@ use crate::analysis::diagnostic::{Code, Diagnostic, Tag};
 use crate::hubspot::model::truthy;
 use crate::syntax::{TextRange, Tree};
 
-use super::accounts::{entries, find, list_key, Entry};
+use super::accounts::{entries, find, list_key, parse_int_js, Entry};
 
 /// `hs config set` refuses less (spec 1.9); reads take anything.
 const MIN_HTTP_TIMEOUT: u32 = 3000;
@@ -23,8 +23,42 @@ pub fn check(tree: &Tree, out: &mut Vec<Diagnostic>) {
         no_accounts(tree, root.is_some(), &entries, out);
     }
     duplicates(tree, &entries, out);
+    let index = Index::new(&entries);
     for e in &entries {
-        account(tree, e, &entries, out);
+        account(tree, e, &index, out);
+    }
+}
+
+/// What `find` answers, for many questions: the accounts by numeric id and by name. Each
+/// `parentAccountId` used to scan the whole list (quadratic in sandboxes).
+struct Index<'a> {
+    ids: HashSet<i64>,
+    names: HashSet<&'a str>,
+}
+
+impl<'a> Index<'a> {
+    fn new(entries: &[Entry<'a>]) -> Self {
+        Index {
+            ids: entries.iter().filter_map(|e| e.id().and_then(Value::as_i64)).collect(),
+            names: entries.iter().filter_map(Entry::name).collect(),
+        }
+    }
+
+    /// Whether `find(entries, ident)` finds an account.
+    fn resolves(&self, ident: &Value) -> bool {
+        let as_id = match ident {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => parse_int_js(s),
+            _ => None,
+        };
+        if as_id.is_some_and(|id| self.ids.contains(&id)) {
+            return true;
+        }
+        match ident {
+            Value::String(s) => self.names.contains(s.as_str()),
+            Value::Number(n) => self.names.contains(n.to_string().as_str()),
+            _ => false,
+        }
     }
 }
 
@@ -178,7 +212,7 @@ fn duplicates(tree: &Tree, entries: &[Entry<'_>], out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn account(tree: &Tree, e: &Entry<'_>, all: &[Entry<'_>], out: &mut Vec<Diagnostic>) {
+fn account(tree: &Tree, e: &Entry<'_>, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
     let Some(map) = e.map else { return };
     let key_range = |k: &str| tree.key_range(&e.key_pointer(k)).unwrap_or_default();
     let value_range = |k: &str| tree.value_range(&e.key_pointer(k)).unwrap_or_default();
@@ -245,12 +279,30 @@ fn account(tree: &Tree, e: &Entry<'_>, all: &[Entry<'_>], out: &mut Vec<Diagnost
         }
     }
     if let Some(parent) = map.get("parentAccountId") {
-        if !parent.is_null() && (!parent.is_number() || find(all, parent).is_none()) {
+        if !parent.is_null() && (!parent.is_number() || !all.resolves(parent)) {
             out.push(Diagnostic::warning(
                 Code::ParentAccountUnknown,
                 value_range("parentAccountId"),
                 format!("`parentAccountId` {parent} names no account in this config: `hs sandbox delete` needs the parent account to be configured."),
             ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_index_answers_as_find_does() {
+        let tree = crate::syntax::yaml::parse(
+            "accounts:\n  - {name: '2024', accountId: 111}\n  - {name: b, accountId: '123'}\n  - {name: c, accountId: 2024}\n  - {name: '77', accountId: 5}\n",
+        );
+        let es = entries(&tree);
+        let index = Index::new(&es);
+        for ident in [json!(2024), json!("2024"), json!(123), json!("b"), json!("111x"), json!(111), json!(77), json!(5), json!(6), json!("zz"), json!(1.5)] {
+            assert_eq!(index.resolves(&ident), find(&es, &ident).is_some(), "{ident}");
         }
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::analysis::checks::accounts::{entries, find, Entry};
+use crate::analysis::checks::accounts::{entries, find, list_key, Entry};
 use crate::analysis::checks::hsaccount::content_range;
 use crate::analysis::document::{DocKind, SourceFile};
 use crate::analysis::world::World;
@@ -133,5 +133,46 @@ pub fn references(file: &SourceFile) -> Vec<AccountRef> {
 }
 
 pub fn reference_at(file: &SourceFile, offset: usize) -> Option<AccountRef> {
+    if let (DocKind::GlobalConfig | DocKind::LegacyConfig, Some(tree)) = (file.kind, file.tree.as_deref()) {
+        // Only the nodes under the cursor can be the reference: look at those rather than
+        // listing every account's (hover and definition were linear in the accounts).
+        let list = list_key(tree);
+        let mut found: Vec<AccountRef> = tree
+            .pointers_at(offset)
+            .into_iter()
+            .filter(|(p, _)| is_config_reference(p, list))
+            .filter_map(|(p, s)| tree.get(&p).filter(|v| v.is_number() || v.is_string()).map(|v| AccountRef { range: s.value, value: v.clone() }))
+            .filter(|r| r.range.touches(offset))
+            .collect();
+        found.sort_by_key(|r| r.range.start);
+        return found.into_iter().next();
+    }
     references(file).into_iter().find(|r| r.range.touches(offset))
+}
+
+/// `/defaultAccount`, `/defaultPortal`, or `/<list>/<i>/parentAccountId` of the list in use.
+fn is_config_reference(pointer: &str, list: Option<&str>) -> bool {
+    if pointer == "/defaultAccount" || pointer == "/defaultPortal" {
+        return true;
+    }
+    let mut segs = pointer.split('/').skip(1);
+    match (segs.next(), segs.next(), segs.next(), segs.next()) {
+        (Some(l), Some(i), Some("parentAccountId"), None) => Some(l) == list && i.parse::<usize>().is_ok(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_at_finds_what_references_lists() {
+        let text = "defaultAccount: 2\ndefaultPortal: b\naccounts:\n  - name: a\n    accountId: 1\n    parentAccountId: 2\n  - name: b\n    accountId: 2\n    parentAccountId: x\n";
+        let file = SourceFile::parse(PathBuf::from("/h/.hscli/config.yml"), DocKind::GlobalConfig, text);
+        for offset in 0..=text.len() {
+            let slow = references(&file).into_iter().find(|r| r.range.touches(offset));
+            assert_eq!(reference_at(&file, offset), slow, "at {offset}");
+        }
+    }
 }

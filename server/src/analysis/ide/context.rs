@@ -86,8 +86,9 @@ pub fn yaml(text: &str, offset: usize) -> Context {
         col = cur.spaces;
     }
     let mut siblings_at_dash = 0usize;
-    let lines: Vec<&str> = text[..line_start].lines().collect();
-    for l in lines.iter().rev() {
+    // Walk up from the cursor without collecting the lines above it (it usually stops within
+    // a few lines, at the enclosing top-level key).
+    for l in text[..line_start].lines().rev() {
         let t = l.trim();
         if t.is_empty() || t.starts_with('#') || t == "---" {
             continue;

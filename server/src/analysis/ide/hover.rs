@@ -33,8 +33,8 @@ pub fn hover(file: &SourceFile, world: &World, offset: usize, now: DateTime<Utc>
     };
     let tree = file.tree.as_deref()?;
     let (pointer, spans) = tree.pointers_at(offset).into_iter().find(|(_, s)| s.key.is_some_and(|k| k.touches(offset)))?;
-    let doc = doc_at(schema, pointer)?;
-    let mut contents = format!("**{}**", crate::syntax::tree::last_segment(pointer));
+    let doc = doc_at(schema, &pointer)?;
+    let mut contents = format!("**{}**", crate::syntax::tree::last_segment(&pointer));
     if !doc.type_name.is_empty() {
         contents.push_str(&format!(" — {}", doc.type_name));
     }
