@@ -9,7 +9,8 @@ use crate::analysis::diagnostic::{Code, Diagnostic, Tag};
 use crate::hubspot::model::truthy;
 use crate::syntax::{TextRange, Tree};
 
-use super::accounts::{entries, find, list_key, parse_int_js, Entry};
+use super::accounts::{entries, find, list_key, Entry};
+use crate::hubspot::model::parse_int_js;
 
 /// `hs config set` refuses less (spec 1.9); reads take anything.
 const MIN_HTTP_TIMEOUT: u32 = 3000;
