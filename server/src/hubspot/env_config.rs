@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn fixture_11_env_mode() {
-        let vars = dotenv(include_str!("testdata/11-env-mode.env"));
+        let vars = dotenv(include_str!("../../tests/fixtures/spec/11-env-mode.env"));
         let c = build(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())).unwrap();
         // {accounts:[{authType: personalaccesskey, accountId: 222, personalAccessKey: pak, env: qa,
         //  name: "222", auth:{tokenInfo:{}}}], defaultAccount: 222, httpTimeout: 5000,

@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn reads_the_file_in_force() {
-        let fs = MemFiles::default().with("/h/.hscli/config.yml", include_str!("testdata/01-global-after-first-auth.yml"));
+        let fs = MemFiles::default().with("/h/.hscli/config.yml", include_str!("../../tests/fixtures/spec/01-global-after-first-auth.yml"));
         let loaded = load_config(&env(&[("HOME", "/h")]), Path::new("/p"), &fs).unwrap();
         assert_eq!(loaded.location, ConfigLocation::File { kind: ConfigKind::Global, path: PathBuf::from("/h/.hscli/config.yml") });
         assert_eq!(loaded.config.default().and_then(|a| a.name.as_deref()), Some("my-company-inc"));

@@ -37,16 +37,16 @@ pub use secret::Secret;
 mod tests {
     use std::path::Path;
 
-    /// The copies in `testdata/` are the spec's fixtures, byte for byte, when the shared
-    /// folder is beside the repository (as in CI) or beside a folder of worktrees; without
-    /// it there is nothing to compare.
+    /// The copies in `server/tests/fixtures/spec/` (read by the unit tests, so they run
+    /// without the shared folder) are the spec's fixtures, byte for byte, when the shared
+    /// folder is beside the repository (as in CI); without it there is nothing to compare.
     #[test]
     fn fixtures_match_the_spec() {
         let candidates = [
             concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/spec/fixtures"),
             concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/fixtures"),
         ];
-        let copies = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/hubspot/testdata"));
+        let copies = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec"));
         let Some(shared) = candidates.iter().map(Path::new).find(|p| p.is_dir()) else { return };
         let mut compared = 0;
         for entry in std::fs::read_dir(copies).unwrap().flatten() {

@@ -306,10 +306,10 @@ mod tests {
     fn settings_beat_hsaccount_beat_default() {
         let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
-            .with("/p/.hs/settings.json", include_str!("testdata/12-settings-linked.json"))
-            .with("/p/.hsaccount", include_str!("testdata/15-hsaccount-valid.hsaccount"))
-            .with("/q/.hsaccount", include_str!("testdata/15-hsaccount-valid.hsaccount"))
-            .with("/r/.hs/settings.json", include_str!("testdata/13-settings-after-unlink-all.json"));
+            .with("/p/.hs/settings.json", include_str!("../../tests/fixtures/spec/12-settings-linked.json"))
+            .with("/p/.hsaccount", include_str!("../../tests/fixtures/spec/15-hsaccount-valid.hsaccount"))
+            .with("/q/.hsaccount", include_str!("../../tests/fixtures/spec/15-hsaccount-valid.hsaccount"))
+            .with("/r/.hs/settings.json", include_str!("../../tests/fixtures/spec/13-settings-after-unlink-all.json"));
         assert_eq!(chose(at(&fs, "/p/sub")), (456, Source::Settings, some("/p/.hs/settings.json")));
         assert_eq!(chose(at(&fs, "/q")), (12345678, Source::HsAccount, some("/q/.hsaccount")));
         // A settings file without a local default does not constrain the default.
@@ -337,7 +337,7 @@ mod tests {
     fn settings_errors() {
         let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
-            .with("/i/.hs/settings.json", include_str!("testdata/14-settings-invalid-default.json"))
+            .with("/i/.hs/settings.json", include_str!("../../tests/fixtures/spec/14-settings-invalid-default.json"))
             .with("/j/.hs/settings.json", "{\"accounts\": [123],")
             .with("/k/.hs/settings.json", "null");
         let e = at(&fs, "/i").unwrap_err();
@@ -357,7 +357,7 @@ mod tests {
     fn hsaccount_errors_break_resolution() {
         let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
-            .with("/a/.hsaccount", include_str!("testdata/16-hsaccount-invalid-name.hsaccount"))
+            .with("/a/.hsaccount", include_str!("../../tests/fixtures/spec/16-hsaccount-invalid-name.hsaccount"))
             .with("/b/.hsaccount", "999")
             .with("/c/.hsaccount", "789");
         let e = at(&fs, "/a/deeper").unwrap_err();
@@ -410,7 +410,7 @@ mod tests {
 
     #[test]
     fn default_account_by_name_and_unusable_ones() {
-        let fs = MemFiles::default().with(GLOBAL, include_str!("testdata/08-edge-string-account-id-and-default-by-name.yml"));
+        let fs = MemFiles::default().with(GLOBAL, include_str!("../../tests/fixtures/spec/08-edge-string-account-id-and-default-by-name.yml"));
         assert_eq!(chose(at(&fs, "/p")), (456, Source::Default, some(GLOBAL)));
         let fs = MemFiles::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
         let e = at(&fs, "/p").unwrap_err();
@@ -428,8 +428,8 @@ mod tests {
     fn linked_accounts_of_a_directory() {
         let fs = MemFiles::default()
             .with(GLOBAL, ACCOUNTS)
-            .with("/p/.hs/settings.json", include_str!("testdata/12-settings-linked.json"))
-            .with("/r/.hs/settings.json", include_str!("testdata/13-settings-after-unlink-all.json"));
+            .with("/p/.hs/settings.json", include_str!("../../tests/fixtures/spec/12-settings-linked.json"))
+            .with("/r/.hs/settings.json", include_str!("../../tests/fixtures/spec/13-settings-after-unlink-all.json"));
         let config = load_config(&env(&[]), Path::new("/p"), &fs).unwrap().config;
         let ids = |dir: &str| linked_or_all_accounts(&config, Path::new(dir), &fs).map(|v| v.iter().filter_map(|a| a.account_id).collect::<Vec<_>>());
         assert_eq!(ids("/p/a"), Ok(vec![123, 456]));
