@@ -522,6 +522,10 @@ async function main() {
       const r = await problemRows();
       return !r.some((x) => x.includes('name-whitespace')) && r.some((x) => x.includes('unknown-key'));
     }, 10000);
+    // Saved, as a user would: the commands below write this file on disk, and an unsaved
+    // buffer (whose text the server uses) would hide their change.
+    await page.keyboard.press(`${mod}+S`);
+    await waitFor('config.yml saved', () => fs.readFileSync(path.join(home, '.hscli/config.yml'), 'utf8').includes('name: my-sandbox'), 10000);
   });
 
   // 2. settings.json: an unknown linked id, then completion of account ids.
@@ -656,10 +660,8 @@ async function authActionScenario() {
   await check('auth code action: Ctrl+. on 555555 → Authenticate → masked key → account added → linked-account-unknown goes', async () => {
     await openFile('project/.hs/settings.json');
     await expectProblem(['555555', 'linked-account-unknown'], 45000);
-    const text = await editorText();
-    const line = text.split('\n').findIndex((l) => l.includes('555555')) + 1;
-    const col = text.split('\n')[line - 1].indexOf('555555') + 2;
-    await gotoLine(line, col);
+    // `  "accounts": [123456, 555555],`: the finding's range starts at Ln 2, Col 24.
+    await gotoLine(2, 27);
     const rows = await openQuickFixMenu();
     await chooseQuickFix(rows, (r) => /^Authenticate/.test(r), 'titled Authenticate…');
     const input = page.locator('.quick-input-widget .quick-input-box input').first();
