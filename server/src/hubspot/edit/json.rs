@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::expected;
 use super::text::{column, diff, line_content_start, line_start, newline, starts_line};
+use super::checked::Checked;
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
@@ -100,29 +101,7 @@ impl JsonEditor {
         self.transaction(want, |ed| ed.append_inner(pointer, value))
     }
 
-    /// Run one operation; the document must then hold exactly `want`, or nothing changes.
-    fn transaction(&mut self, want: Option<Value>, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
-        let saved = (self.text.clone(), self.tree.clone());
-        let r = f(self).and_then(|()| match &want {
-            Some(w) if w == &self.tree.value => Ok(()),
-            _ => Err(unsupported("", "the change did not read back as intended")),
-        });
-        if r.is_err() {
-            (self.text, self.tree) = saved;
-        }
-        r
-    }
 
-    fn commit(&mut self, edits: Vec<TextEdit>) -> Result<()> {
-        let text = super::apply(&self.text, &edits);
-        let tree = crate::syntax::json::parse(&text);
-        if !tree.errors.is_empty() {
-            return Err(unsupported("", "the result would not parse"));
-        }
-        self.text = text;
-        self.tree = tree;
-        Ok(())
-    }
 
     fn spans_of(&self, pointer: &str) -> Result<Spans> {
         self.tree.spans(pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.to_string() })
@@ -359,6 +338,15 @@ fn detect_unit(text: &str, tree: &Tree) -> String {
     "  ".into()
 }
 
+impl Checked for JsonEditor {
+    const PARSE: fn(&str) -> Tree = crate::syntax::json::parse;
+    const NOT_AS_INTENDED: &'static str = "the change did not read back as intended";
+
+    fn state(&mut self) -> (&mut String, &mut Tree) {
+        (&mut self.text, &mut self.tree)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,3 +482,4 @@ mod tests {
         }
     }
 }
+

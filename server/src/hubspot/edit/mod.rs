@@ -34,6 +34,7 @@
 //! Several changes to one file: [`yaml::YamlEditor`] / [`json::JsonEditor`] (each step checked,
 //! [`yaml::YamlEditor::edits`] gives non-overlapping edits of the original text).
 
+mod checked;
 mod expected;
 pub mod json;
 mod scalar;

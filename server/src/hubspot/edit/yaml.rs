@@ -23,6 +23,7 @@ use spans::{after_colon, end_of_last_line, line_comment, node_spans};
 use super::expected;
 use super::scalar::yaml_string;
 use super::text::{after_line_break, column, diff, line_end, line_start, starts_line};
+use super::checked::Checked;
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
@@ -154,31 +155,7 @@ impl YamlEditor {
         self.transaction(want, |ed| ed.rename_inner(pointer, new_key))
     }
 
-    /// Run the steps of one operation; the document must then hold exactly `want` (the change
-    /// and nothing else), or the text is put back as it was and the operation refused.
-    fn transaction(&mut self, want: Option<Value>, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
-        let saved = (self.text.clone(), self.tree.clone());
-        let r = f(self).and_then(|()| match &want {
-            Some(w) if w == &self.tree.value => Ok(()),
-            _ => Err(unsupported("", "the change did not read back as intended (anchors, aliases or merge keys nearby?)")),
-        });
-        if r.is_err() {
-            (self.text, self.tree) = saved;
-        }
-        r
-    }
 
-    /// Apply one step's edits and re-parse; a step that breaks the syntax is refused.
-    fn commit(&mut self, edits: Vec<TextEdit>) -> Result<()> {
-        let text = super::apply(&self.text, &edits);
-        let tree = crate::syntax::yaml::parse(&text);
-        if !tree.errors.is_empty() {
-            return Err(unsupported("", "the result would not parse"));
-        }
-        self.text = text;
-        self.tree = tree;
-        Ok(())
-    }
 
     fn spans_of(&self, pointer: &str) -> Result<Spans> {
         self.node(pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.to_string() })
@@ -496,5 +473,15 @@ fn unreachable_range(s: Spans) -> TextRange {
     TextRange::empty(s.entry.start as usize)
 }
 
+impl Checked for YamlEditor {
+    const PARSE: fn(&str) -> Tree = crate::syntax::yaml::parse;
+    const NOT_AS_INTENDED: &'static str = "the change did not read back as intended (anchors, aliases or merge keys nearby?)";
+
+    fn state(&mut self) -> (&mut String, &mut Tree) {
+        (&mut self.text, &mut self.tree)
+    }
+}
+
 #[cfg(test)]
 mod tests;
+

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{args, to_value, CommandCtx};
+use super::{args, to_value, CommandCtx, Where};
 use crate::hubspot::model::HubEnv;
 use crate::hubspot::ops::{accounts, OpError, OpResult};
 use crate::hubspot::secret::Secret;
@@ -33,13 +33,6 @@ pub async fn auth(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     to_value(result)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Where {
-    #[serde(default, deserialize_with = "super::account_ident")]
-    account: Option<String>,
-    directory: Option<String>,
-}
 
 pub fn list(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Where = args("hubspot.account.list", arg)?;

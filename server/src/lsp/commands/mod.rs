@@ -113,6 +113,15 @@ fn rpc_error(e: OpError) -> Error {
     Error { code, message: e.message.into(), data: e.data }
 }
 
+/// `{account?, directory?}`: which account a command acts on, and where (CONTRACT §6).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Where {
+    #[serde(default, deserialize_with = "account_ident")]
+    account: Option<String>,
+    directory: Option<String>,
+}
+
 /// The command's one JSON object argument (absent = `{}`), as `T`.
 fn args<T: DeserializeOwned>(command: &str, arg: Value) -> OpResult<T> {
     let arg = if arg.is_null() { Value::Object(Default::default()) } else { arg };

@@ -3,19 +3,12 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{args, CommandCtx};
+use super::{args, CommandCtx, Where};
 use crate::hubspot::api::secrets;
 use crate::hubspot::ops::{OpError, OpResult};
 use crate::hubspot::secret::Secret;
 use crate::hubspot::target;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Where {
-    #[serde(default, deserialize_with = "super::account_ident")]
-    account: Option<String>,
-    directory: Option<String>,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
