@@ -99,7 +99,7 @@ pub fn yaml(text: &str, offset: usize) -> Context {
                 siblings_at_dash += 1;
                 continue;
             }
-            if ln.spaces < dc || (ln.dash && ln.spaces < dc) {
+            if ln.spaces < dc {
                 segments.push(siblings_at_dash.to_string());
                 item_col = None;
                 siblings_at_dash = 0;
