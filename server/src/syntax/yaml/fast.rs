@@ -56,10 +56,10 @@ pub(super) fn run(text: &str) -> Option<Outcome> {
         let at = here + col; // byte offset of the content
         let dash = is_dash(content);
 
-        // A value announced on the previous line: a nested block, or nothing.
-        if let Some(p) = pending.take() {
-            let same_indent_seq = col == p.col && !p.item && dash && open.last() == Some(&(Kind::Map, p.col));
-            if same_indent_seq {
+        // A value announced on the previous line: a nested block, or nothing. The document's
+        // first line opens the root block the same way.
+        let opens_block = match pending.take() {
+            Some(p) if col == p.col && !p.item && dash && open.last() == Some(&(Kind::Map, p.col)) => {
                 // An indentless sequence starts, for the parser, at its first item's content.
                 let rest = content[1..].trim_start_matches(' ');
                 if rest.is_empty() || rest.starts_with('#') {
@@ -67,19 +67,16 @@ pub(super) fn run(text: &str) -> Option<Outcome> {
                 }
                 b.open_seq(at + content.len() - rest.len());
                 open.push((Kind::Seq, col));
-            } else if col > p.col {
-                if dash {
-                    b.open_seq(at);
-                    open.push((Kind::Seq, col));
-                } else {
-                    b.open_map(at);
-                    open.push((Kind::Map, col));
-                }
-            } else {
-                b.attach(Value::Null, TextRange::empty(p.after), Vec::new());
+                false
             }
-        } else if !started {
-            started = true;
+            Some(p) if col > p.col => true,
+            Some(p) => {
+                b.attach(Value::Null, TextRange::empty(p.after), Vec::new());
+                false
+            }
+            None => !std::mem::replace(&mut started, true),
+        };
+        if opens_block {
             if dash {
                 b.open_seq(at);
                 open.push((Kind::Seq, col));
