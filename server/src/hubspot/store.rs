@@ -78,9 +78,10 @@ impl ConfigFile {
     /// Applies edits computed against this text and writes the result; returns the file as
     /// it now is on disk.
     pub fn save(&self, edits: &[TextEdit]) -> Result<ConfigFile, StoreError> {
-        let text = edit::apply(&self.text, edits);
-        write_atomic(&self.path, text.as_bytes(), NEW_CONFIG_MODE).map_err(|error| StoreError::Write { path: self.path.clone(), error })?;
-        ConfigFile::from_text(&self.path, text, false)
+        let mut next = self.with_edits(edits)?;
+        next.write()?;
+        next.is_new = false;
+        Ok(next)
     }
 
     /// The file with `edits` applied, in memory (re-parsed, so further edits can be

@@ -244,14 +244,21 @@ pub fn remove(file: &ConfigFile, account: &Account) -> OpResult<bool> {
     let was_default = file.config.default().map(|d| d.pointer.as_str()) == Some(account.pointer.as_str());
     let mut f = file.with_edits(&file.remove(&account.pointer)?)?;
     if was_default {
-        for key in ["/defaultAccount", "/defaultPortal"] {
-            if f.tree.get(key).is_some() {
-                f = f.with_edits(&f.remove(key)?)?;
-            }
-        }
+        f = without_default(f)?;
     }
     f.write()?;
     Ok(was_default)
+}
+
+/// The file without its default (`defaultAccount`, or `defaultPortal` in the legacy shape),
+/// as the CLI leaves it when the default account is removed.
+fn without_default(mut f: ConfigFile) -> OpResult<ConfigFile> {
+    for key in ["/defaultAccount", "/defaultPortal"] {
+        if f.tree.get(key).is_some() {
+            f = f.with_edits(&f.remove(key)?)?;
+        }
+    }
+    Ok(f)
 }
 
 #[derive(Serialize, Debug, Default)]
@@ -286,11 +293,7 @@ pub async fn clean(client: &HubSpotClient, file: &ConfigFile, dry_run: bool) -> 
             }
         }
         if default_id.is_some_and(|d| inactive.contains(&d)) {
-            for key in ["/defaultAccount", "/defaultPortal"] {
-                if f.tree.get(key).is_some() {
-                    f = f.with_edits(&f.remove(key)?)?;
-                }
-            }
+            f = without_default(f)?;
         }
         f.write()?;
     }
