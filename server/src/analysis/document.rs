@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::syntax::yaml::TextEdit;
 use crate::syntax::{json, yaml, Tree};
 
 /// The four kinds of file hubspot-ls serves (CONTRACT §3). Anything else gets nothing.
@@ -63,6 +64,26 @@ impl SourceFile {
             DocKind::HsAccount => None,
         };
         SourceFile { path, kind, text, tree }
+    }
+
+    /// The file after an edit that made `text` of it. When `edit` (one replacement) fell
+    /// inside one block-sequence item of a config and nothing else holds this file, only that
+    /// item is read again (`yaml::reparse_edit`); otherwise the whole text is, and the file
+    /// it replaced is returned (for the caller to keep its tree, or to free it elsewhere).
+    #[must_use]
+    pub fn update(file: &mut Arc<SourceFile>, text: String, edit: Option<TextEdit>) -> Option<Arc<SourceFile>> {
+        if let (Some(edit), Some(f)) = (edit, Arc::get_mut(file)) {
+            if f.kind.is_config() {
+                if let Some(tree) = f.tree.as_mut().and_then(Arc::get_mut) {
+                    if yaml::reparse_edit(tree, &f.text, &text, edit).is_some() {
+                        f.text = text.into();
+                        return None;
+                    }
+                }
+            }
+        }
+        let new = Arc::new(SourceFile::parse(file.path.clone(), file.kind, text));
+        Some(std::mem::replace(file, new))
     }
 
     /// The directory the file speaks for: a settings file's project folder (the parent of

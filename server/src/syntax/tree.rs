@@ -79,7 +79,7 @@ impl SpanNode {
     }
 
     /// Where this node and everything under it sit (key, value and entry together).
-    fn extent(&self) -> (usize, usize) {
+    pub(crate) fn extent(&self) -> (usize, usize) {
         let s = &self.spans;
         let lo = s.entry.start.min(s.value.start);
         let hi = s.entry.end.max(s.value.end);
@@ -88,6 +88,39 @@ impl SpanNode {
 
     fn count(&self) -> usize {
         1 + self.children.iter().map(SpanNode::count).sum::<usize>()
+    }
+
+    /// Moves every offset in this subtree through `f`.
+    pub(crate) fn map_offsets(&mut self, f: &impl Fn(u32) -> u32) {
+        let s = &mut self.spans;
+        for r in s.key.iter_mut().chain([&mut s.value, &mut s.entry]) {
+            *r = TextRange { start: f(r.start), end: f(r.end) };
+        }
+        for c in &mut self.children {
+            c.map_offsets(f);
+        }
+    }
+
+    /// Replaces the node at `path` (child indices below this node) with `new`, moving every
+    /// other offset in the subtree through `f`.
+    fn splice(&mut self, path: &[usize], new: SpanNode, f: &impl Fn(u32) -> u32) {
+        let s = &mut self.spans;
+        for r in s.key.iter_mut().chain([&mut s.value, &mut s.entry]) {
+            *r = TextRange { start: f(r.start), end: f(r.end) };
+        }
+        let Some((&at, rest)) = path.split_first() else { return };
+        let mut new = Some(new);
+        for (j, c) in self.children.iter_mut().enumerate() {
+            if j != at {
+                c.map_offsets(f);
+            } else if rest.is_empty() {
+                if let Some(n) = new.take() {
+                    *c = n;
+                }
+            } else if let Some(n) = new.take() {
+                c.splice(rest, n, f);
+            }
+        }
     }
 }
 
@@ -105,6 +138,10 @@ pub struct Tree {
     root: Option<SpanNode>,
     pub errors: Vec<SyntaxError>,
     pub complete: bool,
+    /// Read whole by the plain block-YAML reader (no anchors, aliases or flow collections):
+    /// then each block-sequence item depends on its own lines only, and an edit inside one
+    /// can be re-read alone (`yaml::reparse_edit`).
+    pub(crate) block_yaml: bool,
 }
 
 /// RFC 6901 segments of a pointer, unescaped (`~1` is `/`, `~0` is `~`).
@@ -115,7 +152,34 @@ fn segments(pointer: &str) -> impl Iterator<Item = Cow<'_, str>> {
 impl Tree {
     pub(crate) fn new(value: Value, root: Option<SpanNode>, errors: Vec<SyntaxError>) -> Self {
         let complete = errors.is_empty();
-        Tree { value, root, errors, complete }
+        Tree { value, root, errors, complete, block_yaml: false }
+    }
+
+    pub(crate) fn root_node(&self) -> Option<&SpanNode> {
+        self.root.as_ref()
+    }
+
+    /// Puts `value` and its spans `node` in place of the node at `path` (child indices from
+    /// the root), and moves every other offset through `f`.
+    pub(crate) fn splice(&mut self, path: &[usize], value: Value, node: SpanNode, f: impl Fn(u32) -> u32) -> bool {
+        let mut slot = &mut self.value;
+        for &i in path {
+            slot = match slot {
+                Value::Array(items) => match items.get_mut(i) {
+                    Some(v) => v,
+                    None => return false,
+                },
+                Value::Object(map) => match map.values_mut().nth(i) {
+                    Some(v) => v,
+                    None => return false,
+                },
+                _ => return false,
+            };
+        }
+        let Some(root) = self.root.as_mut() else { return false };
+        *slot = value;
+        root.splice(path, node, &f);
+        true
     }
 
     /// The deepest node on the way to `pointer`, and whether it is `pointer` itself.

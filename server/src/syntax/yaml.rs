@@ -15,6 +15,9 @@ use saphyr_parser::{Event, Parser, Span};
 use serde_json::{Map, Number, Value};
 
 mod fast;
+mod incremental;
+
+pub use incremental::{reparse_edit, TextEdit};
 
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
@@ -27,6 +30,7 @@ pub fn parse(text: &str) -> Tree {
     if let Some(outcome) = fast::run(text) {
         let mut tree = Tree::new(outcome.value, outcome.root, outcome.semantic_errors);
         tree.complete = tree.errors.is_empty();
+        tree.block_yaml = true;
         return tree;
     }
     parse_full(text)

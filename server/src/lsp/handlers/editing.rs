@@ -25,7 +25,7 @@ pub fn completion(server: &Server, params: CompletionParams) -> Result<Option<Co
     let pos = params.text_document_position;
     let Some((doc, world, caps, _)) = snapshot(server, &pos.text_document.uri) else { return Ok(None) };
     let at = offset(&doc, pos.position);
-    let items = completion::complete(&doc.file, doc.last_good_tree.as_deref(), &world, at, &completion::Options { snippets: caps.snippets });
+    let items = completion::complete(&doc.file, doc.last_good_tree().map(|t| &**t), &world, at, &completion::Options { snippets: caps.snippets });
     let items: Vec<_> = items.iter().map(|i| to_proto::completion_item(&doc.rope, i, &caps)).collect();
     Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
 }
