@@ -15,8 +15,8 @@ pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
     }
     match (file.kind, file.tree.as_deref()) {
         (DocKind::GlobalConfig | DocKind::LegacyConfig, Some(tree)) => {
-            checks::schema_findings::check(SchemaKind::Config, tree, &mut out);
-            checks::config::check(tree, &mut out);
+            checks::schema_findings::check_config_top(tree, &mut out);
+            checks::config::check(tree, &file.items, &mut out);
             if file.kind == DocKind::LegacyConfig {
                 checks::legacy::check(file, world, &mut out);
             } else {

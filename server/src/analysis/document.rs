@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::analysis::checks::items::ItemMemo;
 use crate::syntax::yaml::TextEdit;
 use crate::syntax::{json, yaml, Tree};
 
@@ -53,6 +54,8 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// `None` for `.hsaccount`, which is plain text.
     pub tree: Option<Arc<Tree>>,
+    /// A config's per-account findings, kept across edits that re-read one account.
+    pub items: ItemMemo,
 }
 
 impl SourceFile {
@@ -63,7 +66,8 @@ impl SourceFile {
             DocKind::Settings => Some(Arc::new(json::parse(&text))),
             DocKind::HsAccount => None,
         };
-        SourceFile { path, kind, text, tree }
+        let items = tree.as_deref().filter(|_| kind.is_config()).map(ItemMemo::new).unwrap_or_default();
+        SourceFile { path, kind, text, tree, items }
     }
 
     /// The file after an edit that made `text` of it. When `edit` (one replacement) fell
@@ -75,7 +79,8 @@ impl SourceFile {
         if let (Some(edit), Some(f)) = (edit, Arc::get_mut(file)) {
             if f.kind.is_config() {
                 if let Some(tree) = f.tree.as_mut().and_then(Arc::get_mut) {
-                    if yaml::reparse_edit(tree, &f.text, &text, edit).is_some() {
+                    if let Some(path) = yaml::reparse_edit(tree, &f.text, &text, edit) {
+                        f.items.forget(tree, &path);
                         f.text = text.into();
                         return None;
                     }

@@ -110,7 +110,9 @@ impl SpanNode {
         }
         let Some((&at, rest)) = path.split_first() else { return };
         let mut new = Some(new);
-        for (j, c) in self.children.iter_mut().enumerate() {
+        // Children are in document order: those before the replaced one end before the
+        // edit, so `f` leaves them as they are.
+        for (j, c) in self.children.iter_mut().enumerate().skip(at) {
             if j != at {
                 c.map_offsets(f);
             } else if rest.is_empty() {
@@ -238,6 +240,14 @@ impl Tree {
 
     fn nearest(&self, pointer: &str) -> Option<Spans> {
         self.walk(pointer).map(|(n, _)| n.spans)
+    }
+
+    /// The spans of the children of the node at `pointer`, in order.
+    pub fn child_spans(&self, pointer: &str) -> Vec<Spans> {
+        match self.walk(pointer) {
+            Some((node, true)) => node.children.iter().map(|c| c.spans).collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// Every indexed pointer whose entry or value range touches `offset`, deepest first.

@@ -9,24 +9,25 @@ use crate::analysis::diagnostic::{Code, Diagnostic, Tag};
 use crate::hubspot::model::truthy;
 use crate::syntax::{TextRange, Tree};
 
-use super::accounts::{entries, find, list_key, Entry};
-use crate::hubspot::model::parse_int_js;
+use super::accounts::{list_key, Entry};
+use super::items::{self, ItemMemo, Placed};
+use crate::hubspot::model::{self, parse_int_js};
 
 /// `hs config set` refuses less (spec 1.9); reads take anything.
 const MIN_HTTP_TIMEOUT: u32 = 3000;
 use super::dates::parses_as_date;
 
-pub fn check(tree: &Tree, out: &mut Vec<Diagnostic>) {
+pub fn check(tree: &Tree, memo: &ItemMemo, out: &mut Vec<Diagnostic>) {
     let root = tree.value.as_object();
-    top_level(tree, out);
-    let entries = entries(tree);
+    let facts = items::check(tree, memo, out);
+    top_level(tree, &facts, out);
     if tree.complete {
-        no_accounts(tree, root.is_some(), &entries, out);
+        no_accounts(tree, root.is_some(), !facts.is_empty(), out);
     }
-    duplicates(tree, &entries, out);
-    let index = Index::new(&entries);
-    for e in &entries {
-        account(tree, e, &index, out);
+    duplicates(&facts, out);
+    let index = Index::new(&facts);
+    for f in &facts {
+        parent(f, &index, out);
     }
 }
 
@@ -38,11 +39,8 @@ struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    fn new(entries: &[Entry<'a>]) -> Self {
-        Index {
-            ids: entries.iter().filter_map(|e| e.id().and_then(Value::as_i64)).collect(),
-            names: entries.iter().filter_map(Entry::name).collect(),
-        }
+    fn new(accounts: &'a [Placed]) -> Self {
+        Index { ids: accounts.iter().filter_map(Placed::int_id).collect(), names: accounts.iter().filter_map(Placed::name).collect() }
     }
 
     /// Whether `find(entries, ident)` finds an account.
@@ -63,7 +61,7 @@ impl<'a> Index<'a> {
     }
 }
 
-fn top_level(tree: &Tree, out: &mut Vec<Diagnostic>) {
+fn top_level(tree: &Tree, facts: &[Placed], out: &mut Vec<Diagnostic>) {
     let Some(root) = tree.value.as_object() else { return };
     let key = |k: &str| tree.key_range(&format!("/{k}")).unwrap_or_default();
     let value = |k: &str| tree.value_range(&format!("/{k}")).unwrap_or_default();
@@ -104,12 +102,11 @@ fn top_level(tree: &Tree, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::warning(Code::HttpTimeoutLow, value("httpTimeout"), msg));
         }
     }
-    default_account(tree, out);
+    default_account(tree, facts, out);
 }
 
-fn default_account(tree: &Tree, out: &mut Vec<Diagnostic>) {
+fn default_account(tree: &Tree, facts: &[Placed], out: &mut Vec<Diagnostic>) {
     let Some(root) = tree.value.as_object() else { return };
-    let accounts = entries(tree);
     // `defaultPortal` is only consulted when truthy, and resolves against the accounts the
     // CLI ends up with (after `portals` replaced `accounts`).
     for key in ["defaultAccount", "defaultPortal"] {
@@ -117,7 +114,7 @@ fn default_account(tree: &Tree, out: &mut Vec<Diagnostic>) {
         if !truthy(v) || v.is_object() || v.is_array() {
             continue;
         }
-        if find(&accounts, v).is_none() {
+        if model::find_by_identifier(facts, v, Placed::int_id, Placed::name).is_none() {
             let shown = match v {
                 Value::String(s) => format!("\"{s}\""),
                 other => other.to_string(),
@@ -131,7 +128,7 @@ fn default_account(tree: &Tree, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn no_accounts(tree: &Tree, is_mapping: bool, entries: &[Entry<'_>], out: &mut Vec<Diagnostic>) {
+fn no_accounts(tree: &Tree, is_mapping: bool, has_entries: bool, out: &mut Vec<Diagnostic>) {
     let list = list_key(tree);
     let list_value = list.and_then(|k| tree.value.get(k));
     let empty = match list_value {
@@ -139,7 +136,7 @@ fn no_accounts(tree: &Tree, is_mapping: bool, entries: &[Entry<'_>], out: &mut V
         Some(Value::Array(a)) => a.is_empty(),
         _ => false, // a wrong type is the schema's `type` finding
     };
-    if !empty || !entries.is_empty() {
+    if !empty || has_entries {
         return;
     }
     let (range, msg) = match list {
@@ -160,40 +157,32 @@ fn no_accounts(tree: &Tree, is_mapping: bool, entries: &[Entry<'_>], out: &mut V
     out.push(Diagnostic::error(Code::NoAccounts, range, msg));
 }
 
-fn duplicates(tree: &Tree, entries: &[Entry<'_>], out: &mut Vec<Diagnostic>) {
+fn duplicates(accounts: &[Placed], out: &mut Vec<Diagnostic>) {
     // `validateConfig` keys its seen-map by the id as an object key, so `123` and '123' collide.
-    let mut ids: HashMap<String, (usize, Option<&str>)> = HashMap::new();
-    let mut names: HashMap<String, (usize, &str)> = HashMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        if let Some(id) = e.id() {
-            let k = match id {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                _ => String::new(),
-            };
-            if !k.is_empty() {
-                match ids.get(&k) {
-                    Some((_, first_name)) => {
-                        let first = first_name.map(|n| format!(" (`{n}`)")).unwrap_or_default();
-                        out.push(Diagnostic::error(
-                            Code::DuplicateAccountId,
-                            tree.value_range(&e.id_pointer()).unwrap_or_default(),
-                            format!("Account id {k} is already used by an earlier account{first}: the CLI rejects the config (\"Multiple accounts with accountId: {k}\"). Remove one of them."),
-                        ));
-                    }
-                    None => {
-                        ids.insert(k, (i, e.name()));
-                    }
+    let mut ids: HashMap<&str, Option<&str>> = HashMap::new();
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for a in accounts {
+        if let Some((k, range)) = a.id_text().filter(|(k, _)| !k.is_empty()) {
+            match ids.get(k) {
+                Some(first_name) => {
+                    let first = first_name.map(|n| format!(" (`{n}`)")).unwrap_or_default();
+                    out.push(Diagnostic::error(
+                        Code::DuplicateAccountId,
+                        range,
+                        format!("Account id {k} is already used by an earlier account{first}: the CLI rejects the config (\"Multiple accounts with accountId: {k}\"). Remove one of them."),
+                    ));
+                }
+                None => {
+                    ids.insert(k, a.name());
                 }
             }
         }
-        if let Some(name) = e.name() {
-            let folded = name.to_lowercase();
-            match names.get(&folded) {
-                Some((_, first)) => {
+        if let (Some(name), Some((folded, range))) = (a.name(), a.folded_name()) {
+            match names.get(folded) {
+                Some(first) => {
                     // The CLI's own check only fires when the earlier name is exactly the
                     // lowercase form of this one (spec 5.1).
-                    let cli_sees_it = *first == name.to_lowercase();
+                    let cli_sees_it = *first == folded;
                     let consequence = if cli_sees_it {
                         format!("the CLI rejects the config (\"Multiple accounts with name: {name}\")")
                     } else {
@@ -201,19 +190,32 @@ fn duplicates(tree: &Tree, entries: &[Entry<'_>], out: &mut Vec<Diagnostic>) {
                     };
                     out.push(Diagnostic::error(
                         Code::DuplicateAccountName,
-                        tree.value_range(&e.key_pointer("name")).unwrap_or_default(),
+                        range,
                         format!("Account name \"{name}\" is already used by an earlier account (\"{first}\", ignoring case): {consequence}. Rename one of them."),
                     ));
                 }
                 None => {
-                    names.insert(folded, (i, name));
+                    names.insert(folded, name);
                 }
             }
         }
     }
 }
 
-fn account(tree: &Tree, e: &Entry<'_>, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
+/// `parent-account-unknown`: a sandbox whose parent is not configured.
+fn parent(a: &Placed, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
+    let Some((parent, range)) = a.parent() else { return };
+    if !parent.is_null() && (!parent.is_number() || !all.resolves(parent)) {
+        out.push(Diagnostic::warning(
+            Code::ParentAccountUnknown,
+            range,
+            format!("`parentAccountId` {parent} names no account in this config: `hs sandbox delete` needs the parent account to be configured."),
+        ));
+    }
+}
+
+/// The checks of one account that look at it alone.
+pub(super) fn account(tree: &Tree, e: &Entry<'_>, out: &mut Vec<Diagnostic>) {
     let Some(map) = e.map else { return };
     let key_range = |k: &str| tree.key_range(&e.key_pointer(k)).unwrap_or_default();
     let value_range = |k: &str| tree.value_range(&e.key_pointer(k)).unwrap_or_default();
@@ -279,15 +281,6 @@ fn account(tree: &Tree, e: &Entry<'_>, all: &Index<'_>, out: &mut Vec<Diagnostic
             ));
         }
     }
-    if let Some(parent) = map.get("parentAccountId") {
-        if !parent.is_null() && (!parent.is_number() || !all.resolves(parent)) {
-            out.push(Diagnostic::warning(
-                Code::ParentAccountUnknown,
-                value_range("parentAccountId"),
-                format!("`parentAccountId` {parent} names no account in this config: `hs sandbox delete` needs the parent account to be configured."),
-            ));
-        }
-    }
 }
 
 #[cfg(test)]
@@ -300,10 +293,11 @@ mod tests {
         let tree = crate::syntax::yaml::parse(
             "accounts:\n  - {name: '2024', accountId: 111}\n  - {name: b, accountId: '123'}\n  - {name: c, accountId: 2024}\n  - {name: '77', accountId: 5}\n",
         );
-        let es = entries(&tree);
-        let index = Index::new(&es);
+        let es = super::super::accounts::entries(&tree);
+        let facts = items::check(&tree, &ItemMemo::new(&tree), &mut Vec::new());
+        let index = Index::new(&facts);
         for ident in [json!(2024), json!("2024"), json!(123), json!("b"), json!("111x"), json!(111), json!(77), json!(5), json!(6), json!("zz"), json!(1.5)] {
-            assert_eq!(index.resolves(&ident), find(&es, &ident).is_some(), "{ident}");
+            assert_eq!(index.resolves(&ident), super::super::accounts::find(&es, &ident).is_some(), "{ident}");
         }
     }
 }

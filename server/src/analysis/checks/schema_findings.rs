@@ -1,7 +1,7 @@
 //! Schema findings -> diagnostics, placed through the tree's pointer index.
 
 use crate::analysis::diagnostic::{Code, Diagnostic, Severity};
-use crate::analysis::schema::{validate, FindingKind, SchemaKind};
+use crate::analysis::schema::{validate, validate_top, FindingKind, SchemaFinding, SchemaKind};
 use crate::syntax::Tree;
 
 pub fn check(kind: SchemaKind, tree: &Tree, out: &mut Vec<Diagnostic>) {
@@ -9,7 +9,20 @@ pub fn check(kind: SchemaKind, tree: &Tree, out: &mut Vec<Diagnostic>) {
     if tree.value.is_null() {
         return;
     }
-    for f in validate(kind, &tree.value) {
+    place(tree, validate(kind, &tree.value), out);
+}
+
+/// A config's findings outside its account lists' items (those are `checks::items`').
+pub fn check_config_top(tree: &Tree, out: &mut Vec<Diagnostic>) {
+    if tree.value.is_null() {
+        return;
+    }
+    place(tree, validate_top(&tree.value), out);
+}
+
+/// Findings -> diagnostics, at the ranges their pointers name in `tree`.
+pub fn place(tree: &Tree, findings: Vec<SchemaFinding>, out: &mut Vec<Diagnostic>) {
+    for f in findings {
         let (code, severity, range) = match &f.kind {
             FindingKind::UnknownKey { .. } => (Code::UnknownKey, Severity::Warning, tree.key_range(&f.pointer)),
             FindingKind::Type { .. } => (Code::Type, Severity::Error, tree.value_range(&f.pointer)),

@@ -28,6 +28,39 @@ static SETTINGS_SCHEMA: LazyLock<Value> =
 static CONFIG_VALIDATOR: LazyLock<Option<Validator>> = LazyLock::new(|| build(&CONFIG_SCHEMA));
 static SETTINGS_VALIDATOR: LazyLock<Option<Validator>> = LazyLock::new(|| build(&SETTINGS_SCHEMA));
 
+/// The config's account lists (`accounts`, `portals`): a config is checked as its top level
+/// plus each list item on its own, so that an edit to one account re-checks that account
+/// only (analysis::checks::items).
+pub const ACCOUNT_LISTS: [&str; 2] = ["accounts", "portals"];
+
+/// The config schema with the lists' items left unchecked.
+static CONFIG_TOP_VALIDATOR: LazyLock<Option<Validator>> = LazyLock::new(|| {
+    let mut top = CONFIG_SCHEMA.clone();
+    for list in ACCOUNT_LISTS {
+        if let Some(items) = top.pointer_mut(&format!("/properties/{list}/items")) {
+            *items = Value::Bool(true);
+        }
+    }
+    build(&top)
+});
+
+/// One validator per list, for one item: the schema whose root is the list's item schema.
+static CONFIG_ITEM_VALIDATORS: LazyLock<[Option<Validator>; 2]> = LazyLock::new(|| {
+    ACCOUNT_LISTS.map(|list| {
+        let items = CONFIG_SCHEMA.pointer(&format!("/properties/{list}/items"))?;
+        let mut item = serde_json::Map::new();
+        for key in ["$schema", "$id", "$defs"] {
+            if let Some(v) = CONFIG_SCHEMA.get(key) {
+                item.insert(key.into(), v.clone());
+            }
+        }
+        if let Some(props) = items.as_object() {
+            item.extend(props.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        build(&Value::Object(item))
+    })
+});
+
 fn build(schema: &Value) -> Option<Validator> {
     match jsonschema::draft202012::new(schema) {
         Ok(v) => Some(v),
@@ -36,6 +69,12 @@ fn build(schema: &Value) -> Option<Validator> {
             None
         }
     }
+}
+
+/// Compiles every validator (each is otherwise compiled on its first use).
+pub fn compile() {
+    let compiled = [&*CONFIG_VALIDATOR, &*SETTINGS_VALIDATOR, &*CONFIG_TOP_VALIDATOR].into_iter().chain(CONFIG_ITEM_VALIDATORS.iter());
+    tracing::debug!("schemas compiled: {}", compiled.filter(|v| v.is_some()).count());
 }
 
 pub fn schema(kind: SchemaKind) -> &'static Value {
@@ -64,15 +103,49 @@ pub enum FindingKind {
     Other,
 }
 
+/// Every violation in `instance`, the whole document.
 pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
     let validator = match kind {
         SchemaKind::Config => CONFIG_VALIDATOR.as_ref(),
         SchemaKind::Settings => SETTINGS_VALIDATOR.as_ref(),
     };
-    let Some(validator) = validator else { return Vec::new() };
-    let mut out: Vec<SchemaFinding> = Vec::new();
-    for err in validator.iter_errors(instance) {
-        let pointer = err.instance_path().as_str().to_string();
+    let mut out = Vec::new();
+    if let Some(validator) = validator {
+        collect(kind, validator, instance, "", instance, &mut out);
+    }
+    out
+}
+
+/// The violations of a config outside its account lists' items (see [`validate_item`]):
+/// together the two say what [`validate`] says.
+pub fn validate_top(instance: &Value) -> Vec<SchemaFinding> {
+    let mut out = Vec::new();
+    if let Some(validator) = CONFIG_TOP_VALIDATOR.as_ref() {
+        collect(SchemaKind::Config, validator, instance, "", instance, &mut out);
+    }
+    out
+}
+
+/// The violations inside item `index` of the config's list `ACCOUNT_LISTS[list]`, with
+/// pointers from the document's root.
+pub fn validate_item(list: usize, index: usize, instance: &Value) -> Vec<SchemaFinding> {
+    let mut out = Vec::new();
+    let Some(name) = ACCOUNT_LISTS.get(list) else { return out };
+    let Some(item) = instance.get(name).and_then(|l| l.get(index)) else { return out };
+    if let Some(validator) = CONFIG_ITEM_VALIDATORS[list].as_ref() {
+        collect(SchemaKind::Config, validator, item, &format!("/{name}/{index}"), instance, &mut out);
+    }
+    out
+}
+
+/// The findings of validating `value`, which sits at `prefix` in `instance`.
+fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: &str, instance: &Value, out: &mut Vec<SchemaFinding>) {
+    // Most accounts are valid, and telling so is several times cheaper than listing errors.
+    if validator.is_valid(value) {
+        return;
+    }
+    for err in validator.iter_errors(value) {
+        let pointer = format!("{prefix}{}", err.instance_path().as_str());
         let finding = match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
@@ -116,7 +189,6 @@ pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
             out.push(finding);
         }
     }
-    out
 }
 
 /// Enum values are short words; anything long is cut so no pasted secret ends up in a message.

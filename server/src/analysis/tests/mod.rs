@@ -2,6 +2,7 @@
 
 mod config;
 mod cross_file;
+mod incremental;
 pub mod robustness;
 
 use std::path::{Path, PathBuf};

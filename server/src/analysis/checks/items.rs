@@ -1,0 +1,194 @@
+//! What each item of a config's account lists says about itself (its schema findings, the
+//! account checks that look at it alone, and the facts the checks across accounts need),
+//! computed once per item and kept while the item is unchanged.
+//!
+//! Why: in a 2,000-account config a keystroke changes one account. Re-reading only that
+//! account (`syntax::yaml::reparse_edit`) leaves the other items' values and relative
+//! layout as they were, so their reports still hold, moved by however far the edit shifted
+//! them. The checks across accounts (duplicates, parents, the default account) then run
+//! over the small facts, not over 2,000 mappings.
+
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value;
+
+use crate::analysis::diagnostic::Diagnostic;
+use crate::analysis::schema::{validate_item, ACCOUNT_LISTS};
+use crate::syntax::{Spans, TextRange, Tree};
+
+use super::accounts::{list_key, Entry};
+use super::schema_findings;
+
+/// One item's findings and facts, with the ranges of the text they were computed on.
+#[derive(Debug)]
+pub struct Report {
+    /// Where the item started then; its ranges move with it.
+    base: u32,
+    diagnostics: Vec<Diagnostic>,
+    facts: Facts,
+}
+
+/// What the checks across accounts need of one account.
+#[derive(Clone, Debug, Default)]
+struct Facts {
+    /// `name` when it is a string, its lowercase form, and its value's range.
+    name: Option<(String, String, TextRange)>,
+    /// The id (`accountId`, or `portalId` in a legacy entry) as written, the text
+    /// `validateConfig` keys it by (`123` and '123' alike), and its range.
+    id: Option<(Value, String, TextRange)>,
+    /// `parentAccountId` as written, with its range.
+    parent: Option<(Value, TextRange)>,
+}
+
+/// One account's report where the account is now.
+#[derive(Clone, Debug)]
+pub struct Placed {
+    report: Arc<Report>,
+    by: i64,
+}
+
+impl Placed {
+    fn facts(&self) -> &Facts {
+        &self.report.facts
+    }
+
+    pub fn name(&self) -> Option<&str> {
+        self.facts().name.as_ref().map(|(n, _, _)| n.as_str())
+    }
+
+    /// The name, lowercased, and where it is.
+    pub fn folded_name(&self) -> Option<(&str, TextRange)> {
+        self.facts().name.as_ref().map(|(_, f, r)| (f.as_str(), moved(*r, self.by)))
+    }
+
+    /// The id when it is an integer (what the CLI finds an account by).
+    pub fn int_id(&self) -> Option<i64> {
+        self.facts().id.as_ref().and_then(|(v, _, _)| v.as_i64())
+    }
+
+    /// The id's text as `validateConfig` compares ids (empty for neither string nor number),
+    /// and where it is.
+    pub fn id_text(&self) -> Option<(&str, TextRange)> {
+        self.facts().id.as_ref().map(|(_, k, r)| (k.as_str(), moved(*r, self.by)))
+    }
+
+    pub fn parent(&self) -> Option<(&Value, TextRange)> {
+        self.facts().parent.as_ref().map(|(v, r)| (v, moved(*r, self.by)))
+    }
+}
+
+/// The reports of one tree's list items, filled in as they are asked for.
+#[derive(Clone, Debug, Default)]
+pub struct ItemMemo {
+    lists: [Box<[OnceLock<Arc<Report>>]>; 2],
+}
+
+impl ItemMemo {
+    pub fn new(tree: &Tree) -> ItemMemo {
+        let slots = |name: &str| (0..list_len(tree, name)).map(|_| OnceLock::new()).collect();
+        ItemMemo { lists: ACCOUNT_LISTS.map(slots) }
+    }
+
+    /// After the node at `path` (child indices from the root) was re-read: forget the
+    /// report of the list item holding it. Anything else in the tree only moved.
+    pub fn forget(&mut self, tree: &Tree, path: &[usize]) {
+        let (Some(&top), Some(&item)) = (path.first(), path.get(1)) else { return };
+        let Some(key) = tree.value.as_object().and_then(|m| m.keys().nth(top)) else { return };
+        if let Some(list) = ACCOUNT_LISTS.iter().position(|l| l == key) {
+            if let Some(slot) = self.lists[list].get_mut(item) {
+                *slot = OnceLock::new();
+            }
+        }
+    }
+}
+
+/// Every list item's diagnostics into `out`, and the reports of the accounts the CLI uses
+/// (the items of `portals` when it is present, else of `accounts`), in order.
+pub fn check(tree: &Tree, memo: &ItemMemo, out: &mut Vec<Diagnostic>) -> Vec<Placed> {
+    let used = list_key(tree);
+    let mut placed = Vec::new();
+    for (list, name) in ACCOUNT_LISTS.iter().enumerate() {
+        let len = list_len(tree, name);
+        if len == 0 {
+            continue;
+        }
+        let accounts = used == Some(*name);
+        let items = tree.child_spans(&format!("/{name}"));
+        if tree.complete {
+            fill(tree, &memo.lists[list], list, &items, accounts);
+        }
+        for index in 0..len {
+            let base = items.get(index).map_or(0, |s| s.entry.start);
+            // A tree cut short by a syntax error judges differently (no `required`): its
+            // reports are not kept.
+            let report = match memo.lists[list].get(index).filter(|_| tree.complete) {
+                Some(slot) => slot.get_or_init(|| Arc::new(compute(tree, list, index, base, accounts))).clone(),
+                None => Arc::new(compute(tree, list, index, base, accounts)),
+            };
+            let by = base as i64 - report.base as i64;
+            out.extend(report.diagnostics.iter().map(|d| Diagnostic { range: moved(d.range, by), ..d.clone() }));
+            if accounts {
+                placed.push(Placed { report, by });
+            }
+        }
+    }
+    placed
+}
+
+/// Below this many accounts to check, one thread does it.
+const PARALLEL_FROM: usize = 256;
+
+/// Computes the missing reports of one list, on as many threads as there are cores when
+/// many are missing (a file just opened): each account is checked on its own.
+fn fill(tree: &Tree, slots: &[OnceLock<Arc<Report>>], list: usize, items: &[Spans], accounts: bool) {
+    let missing = slots.iter().filter(|s| s.get().is_none()).count();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if missing < PARALLEL_FROM || threads < 2 || slots.len() != items.len() {
+        return; // `check` computes them as it goes
+    }
+    let chunk = slots.len().div_ceil(threads);
+    let work = |from: usize| {
+        for index in from..(from + chunk).min(slots.len()) {
+            slots[index].get_or_init(|| Arc::new(compute(tree, list, index, items[index].entry.start, accounts)));
+        }
+    };
+    std::thread::scope(|scope| {
+        for from in (chunk..slots.len()).step_by(chunk) {
+            scope.spawn(move || work(from));
+        }
+        work(0);
+    });
+}
+
+fn compute(tree: &Tree, list: usize, index: usize, base: u32, accounts: bool) -> Report {
+    let mut diagnostics = Vec::new();
+    schema_findings::place(tree, validate_item(list, index, &tree.value), &mut diagnostics);
+    let item = tree.value.get(ACCOUNT_LISTS[list]).and_then(|l| l.get(index));
+    let id_key = if ACCOUNT_LISTS[list] == "portals" { "portalId" } else { "accountId" };
+    let entry = Entry { pointer: format!("/{}/{index}", ACCOUNT_LISTS[list]), map: item.and_then(Value::as_object), id_key };
+    let mut facts = Facts::default();
+    if accounts {
+        super::config::account(tree, &entry, &mut diagnostics);
+        let range = |pointer: String| tree.value_range(&pointer).unwrap_or_default();
+        let id_text = |v: &Value| match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => String::new(),
+        };
+        facts = Facts {
+            name: entry.name().map(|n| (n.to_string(), n.to_lowercase(), range(entry.key_pointer("name")))),
+            id: entry.id().map(|v| (v.clone(), id_text(v), range(entry.id_pointer()))),
+            parent: entry.get("parentAccountId").map(|v| (v.clone(), range(entry.key_pointer("parentAccountId")))),
+        };
+    }
+    Report { base, diagnostics, facts }
+}
+
+fn list_len(tree: &Tree, name: &str) -> usize {
+    tree.value.get(name).and_then(Value::as_array).map_or(0, Vec::len)
+}
+
+fn moved(r: TextRange, by: i64) -> TextRange {
+    let at = |x: u32| (x as i64 + by).max(0) as u32;
+    TextRange { start: at(r.start), end: at(r.end) }
+}
