@@ -38,6 +38,9 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
 }
 
 pub async fn initialized(server: &Server) {
+    // Compile the schemas now, while the editor is still opening files, rather than on the
+    // first document's diagnostics.
+    tokio::task::spawn_blocking(crate::analysis::schema::compile);
     let (dynamic, relative, global) = {
         let s = server.session();
         (s.caps.watched_files_dynamic, s.caps.watched_files_relative_pattern, s.env().config_file())
