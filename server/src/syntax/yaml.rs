@@ -173,6 +173,8 @@ struct Builder<'t> {
     semantic_errors: Vec<SyntaxError>,
     expanded: usize,
     alias_overflow: bool,
+    /// The size of the last mapping closed at each depth.
+    sizes: Vec<usize>,
 }
 
 const ALIAS_BUDGET: usize = 100_000;
@@ -208,6 +210,7 @@ impl<'t> Builder<'t> {
             semantic_errors: Vec::new(),
             expanded: 0,
             alias_overflow: false,
+            sizes: Vec::new(),
         }
     }
 
@@ -254,8 +257,11 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// A block mapping: sized like the last one closed at this depth (the accounts of a
+    /// config have the same keys), which saves growing each one key by key.
     fn open_map(&mut self, start: usize) {
-        self.stack.push(Frame::Map { map: Map::new(), children: Vec::new(), start, end: start, anchor: 0, pending_key: None });
+        let n = self.sizes.get(self.stack.len()).copied().unwrap_or(0);
+        self.stack.push(Frame::Map { map: Map::with_capacity(n), children: Vec::with_capacity(n), start, end: start, anchor: 0, pending_key: None });
     }
 
     fn open_seq(&mut self, start: usize) {
@@ -326,6 +332,13 @@ impl<'t> Builder<'t> {
 
     fn close_container(&mut self, end: Option<usize>) {
         let Some(frame) = self.stack.pop() else { return };
+        if let Frame::Map { map, .. } = &frame {
+            let depth = self.stack.len();
+            if self.sizes.len() <= depth {
+                self.sizes.resize(depth + 1, 0);
+            }
+            self.sizes[depth] = map.len();
+        }
         let (value, children, start, last_end, anchor) = match frame {
             Frame::Map { map, children, start, end, anchor, .. } => (Value::Object(map), children, start, end, anchor),
             Frame::Seq { items, children, start, end, anchor, .. } => (Value::Array(items), children, start, end, anchor),
@@ -441,6 +454,11 @@ fn scalar_value(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saph
     if style != ScalarStyle::Plain {
         return Value::String(raw.into_owned());
     }
+    if tag.is_none() {
+        if let Some(v) = common_plain(&raw) {
+            return v;
+        }
+    }
     match Scalar::parse_from_cow_and_metadata(raw.clone(), style, tag) {
         Some(Scalar::Null) => Value::Null,
         Some(Scalar::Boolean(b)) => Value::Bool(b),
@@ -454,10 +472,54 @@ fn scalar_value(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saph
     }
 }
 
+/// The core schema's answer for the plain scalars configs are made of (names, keys, words,
+/// ids) without the general resolver, which tries an integer and a float parse on each.
+/// A word starting with a letter is a string unless it is one of the null and boolean
+/// spellings (no integer or float starts with a letter; `.inf` and `.nan` start with a dot).
+fn common_plain(raw: &str) -> Option<Value> {
+    let bytes = raw.as_bytes();
+    let first = *bytes.first()?;
+    if first.is_ascii_alphabetic() {
+        return Some(match raw {
+            "null" | "Null" | "NULL" => Value::Null,
+            "true" | "True" | "TRUE" => Value::Bool(true),
+            "false" | "False" | "FALSE" => Value::Bool(false),
+            _ => Value::String(raw.to_string()),
+        });
+    }
+    if bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) {
+        return raw.parse::<i64>().ok().map(|i| Value::Number(i.into()));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn common_plain_scalars_resolve_as_the_core_schema_does() {
+        let words = [
+            "name", "null", "Null", "NULL", "nULL", "nul", "true", "True", "TRUE", "tRUE", "false", "False", "FALSE", "falsey", "inf", "Infinity",
+            "nan", "NaN", "e5", "E5", "x1", "a.b", "yes", "No", "on", "0", "7", "007", "20000001", "123456789012345678", "0x1F", "0o17", "1e3",
+            "1.5", "12ab", "P-01", "portal-00001",
+        ];
+        for w in words {
+            let general = match Scalar::parse_from_cow_and_metadata(Cow::Borrowed(w), ScalarStyle::Plain, None) {
+                Some(Scalar::Null) => Value::Null,
+                Some(Scalar::Boolean(b)) => Value::Bool(b),
+                Some(Scalar::Integer(i)) => Value::Number(i.into()),
+                Some(Scalar::FloatingPoint(f)) => Number::from_f64(f.into_inner()).map(Value::Number).unwrap_or_else(|| Value::String(w.into())),
+                Some(Scalar::String(s)) => Value::String(s.into_owned()),
+                None => Value::String(w.into()),
+            };
+            if let Some(v) = common_plain(w) {
+                assert_eq!(v, general, "{w}");
+            }
+            assert_eq!(scalar_value(Cow::Borrowed(w), ScalarStyle::Plain, None), general, "{w}");
+        }
+    }
 
     #[test]
     fn values_follow_the_core_schema() {

@@ -204,15 +204,22 @@ fn scalar(s: &str, at: usize) -> Option<(Value, TextRange)> {
         b'&' | b'*' | b'!' | b'|' | b'>' | b'{' | b'[' | b']' | b'}' | b',' | b'%' | b'@' | b'`' | b'?' | b':' | b'#' => None,
         b'-' if matches!(bytes.get(1), None | Some(b' ')) => None,
         _ => {
-            let end = s.find(" #").unwrap_or(s.len());
+            // A comment starts at a `#` after a space; a `: ` would make this a mapping.
+            let end = after_space(s, b'#').unwrap_or(s.len());
             let raw = s[..end].trim_end_matches(' ');
-            if raw.contains(": ") || raw.ends_with(':') {
+            if raw.ends_with(':') || raw.match_indices(':').any(|(i, _)| raw.as_bytes().get(i + 1) == Some(&b' ')) {
                 return None;
             }
             let v = scalar_value(Cow::Borrowed(raw), ScalarStyle::Plain, None);
             Some((v, TextRange::new(at, at + raw.len())))
         }
     }
+}
+
+/// The first `byte` in `s` that follows a space (memchr-based, unlike `find(" #")`).
+fn after_space(s: &str, byte: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    s.match_indices(byte as char).map(|(i, _)| i).find(|&i| i > 0 && bytes[i - 1] == b' ').map(|i| i - 1)
 }
 
 /// After a quoted scalar: nothing, or spaces and a comment.
