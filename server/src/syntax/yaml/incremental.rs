@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use super::fast;
+use super::{fast, first_content_line};
 use crate::syntax::tree::Tree;
 
 /// One replacement in a text: bytes `start..old_end` of the old text became `new_len` bytes.
@@ -130,23 +130,12 @@ fn innermost_item(tree: &Tree, text: &str, edit: TextEdit) -> Option<Target> {
 }
 
 /// From the end of an item at `from`, the start of the first following line whose content
-/// (not blank, not a comment) starts at `column` or left of it; the end of the text if none.
+/// starts at `column` or left of it; the end of the text if none.
 fn lines_end(text: &str, from: usize, column: usize) -> usize {
-    let mut at = match text[from..].find('\n') {
-        Some(i) => from + i + 1,
-        None => return text.len(),
-    };
-    while at < text.len() {
-        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-        let line = &text[at..line_end];
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let content = &line[indent..];
-        if !content.is_empty() && !content.starts_with('#') && indent <= column {
-            return at;
-        }
-        at = line_end + 1;
+    match text[from..].find('\n') {
+        Some(i) => first_content_line(text, from + i + 1, |indent, _| indent <= column),
+        None => text.len(),
     }
-    text.len()
 }
 
 #[cfg(test)]
