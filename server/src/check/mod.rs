@@ -29,6 +29,9 @@ pub const EXIT_USAGE: i32 = 2;
 
 /// Once per process, right before it exits: the parsed files are not freed.
 pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i32 {
+    // Compiling the schemas takes as long as reading a large config: do both at once (the
+    // first validation waits for the compilation if it is not done).
+    std::thread::spawn(crate::analysis::schema::compile);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let files = match collect(paths, &cwd) {
         Ok(f) => f,
