@@ -16,7 +16,6 @@ use serde_json::{Map, Number, Value};
 
 mod fast;
 mod incremental;
-mod split;
 
 pub use incremental::{reparse_edit, TextEdit};
 
@@ -28,7 +27,7 @@ const MAX_RECOVERIES: usize = 8;
 
 pub fn parse(text: &str) -> Tree {
     // The block YAML the CLI writes, read directly; anything else goes to the full parser.
-    if let Some(outcome) = split::run(text, split::MIN_BYTES).or_else(|| fast::run(text)) {
+    if let Some(outcome) = fast::run(text) {
         let mut tree = Tree::new(outcome.value, outcome.root, outcome.semantic_errors);
         tree.complete = tree.errors.is_empty();
         tree.block_yaml = true;
@@ -80,7 +79,7 @@ fn parse_full(text: &str) -> Tree {
 
 /// From `at` (the start of a line), the start of the first line with content (not blank,
 /// not only a comment) for which `stop(indentation, content)` holds; the end of the text if
-/// none does. The block-structure scans of `incremental` and `split` use it.
+/// none does (the block-structure scan of `incremental`).
 fn first_content_line(text: &str, mut at: usize, stop: impl Fn(usize, &str) -> bool) -> usize {
     while at < text.len() {
         let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);

@@ -141,7 +141,7 @@ pub(super) fn run(text: &str) -> Option<Outcome> {
     Some(b.finish(None))
 }
 
-pub(super) fn is_dash(content: &str) -> bool {
+fn is_dash(content: &str) -> bool {
     content == "-" || content.starts_with("- ")
 }
 
