@@ -92,22 +92,24 @@ impl SpanNode {
 
     /// Moves every offset in this subtree through `f`.
     pub(crate) fn map_offsets(&mut self, f: &impl Fn(u32) -> u32) {
+        self.map_own_offsets(f);
+        for c in &mut self.children {
+            c.map_offsets(f);
+        }
+    }
+
+    /// Moves this node's own offsets (key, value, entry) through `f`.
+    fn map_own_offsets(&mut self, f: &impl Fn(u32) -> u32) {
         let s = &mut self.spans;
         for r in s.key.iter_mut().chain([&mut s.value, &mut s.entry]) {
             *r = TextRange { start: f(r.start), end: f(r.end) };
-        }
-        for c in &mut self.children {
-            c.map_offsets(f);
         }
     }
 
     /// Replaces the node at `path` (child indices below this node) with `new`, moving every
     /// other offset in the subtree through `f`.
     fn splice(&mut self, path: &[usize], new: SpanNode, f: &impl Fn(u32) -> u32) {
-        let s = &mut self.spans;
-        for r in s.key.iter_mut().chain([&mut s.value, &mut s.entry]) {
-            *r = TextRange { start: f(r.start), end: f(r.end) };
-        }
+        self.map_own_offsets(f);
         let Some((&at, rest)) = path.split_first() else { return };
         let mut new = Some(new);
         // Children are in document order: those before the replaced one end before the

@@ -57,15 +57,16 @@ pub fn list_key(tree: &Tree) -> Option<&'static str> {
 
 pub fn entries(tree: &Tree) -> Vec<Entry<'_>> {
     let Some(key) = list_key(tree) else { return Vec::new() };
-    let id_key = if key == "portals" { "portalId" } else { "accountId" };
     match tree.value.get(key) {
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Entry { pointer: format!("/{key}/{i}"), map: v.as_object(), id_key })
-            .collect(),
+        Some(Value::Array(items)) => items.iter().enumerate().map(|(i, v)| entry(key, i, v)).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Item `index` (`item`) of the list `list` (`accounts` or `portals`) as an entry.
+pub fn entry<'a>(list: &str, index: usize, item: &'a Value) -> Entry<'a> {
+    let id_key = if list == "portals" { "portalId" } else { "accountId" };
+    Entry { pointer: format!("/{list}/{index}"), map: item.as_object(), id_key }
 }
 
 /// Spec 1.6, the CLI's "inferred identifier" lookup, over tree entries: the one

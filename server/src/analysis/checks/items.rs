@@ -16,7 +16,7 @@ use crate::analysis::diagnostic::Diagnostic;
 use crate::analysis::schema::{validate_item, ACCOUNT_LISTS};
 use crate::syntax::{Spans, TextRange, Tree};
 
-use super::accounts::{list_key, Entry};
+use super::accounts::{entry, list_key};
 use super::schema_findings;
 
 /// One item's findings and facts, with the ranges of the text they were computed on.
@@ -163,9 +163,8 @@ fn fill(tree: &Tree, slots: &[OnceLock<Arc<Report>>], list: usize, items: &[Span
 fn compute(tree: &Tree, list: usize, index: usize, base: u32, accounts: bool) -> Report {
     let mut diagnostics = Vec::new();
     schema_findings::place(tree, validate_item(list, index, &tree.value), &mut diagnostics);
-    let item = tree.value.get(ACCOUNT_LISTS[list]).and_then(|l| l.get(index));
-    let id_key = if ACCOUNT_LISTS[list] == "portals" { "portalId" } else { "accountId" };
-    let entry = Entry { pointer: format!("/{}/{index}", ACCOUNT_LISTS[list]), map: item.and_then(Value::as_object), id_key };
+    let item = tree.value.get(ACCOUNT_LISTS[list]).and_then(|l| l.get(index)).unwrap_or(&Value::Null);
+    let entry = entry(ACCOUNT_LISTS[list], index, item);
     let mut facts = Facts::default();
     if accounts {
         super::config::account(tree, &entry, &mut diagnostics);
