@@ -90,14 +90,13 @@ def fake():
         yield f
 
 
-@pytest_asyncio.fixture(params=PROFILES)
-async def lsp(request, files):
+async def start_client(profile: str, files: Files, the_fake: "FakeHubSpot | None" = None):
+    """A server for `files` under `profile`'s capabilities, through `initialize`."""
     if not pathlib.Path(BIN).exists():
         subprocess.run(["cargo", "build", "-p", "hubspot-ls"], cwd=ROOT, check=True)
-    the_fake = request.getfixturevalue("fake") if "fake" in request.fixturenames else None
     config = ClientServerConfig(server_command=[BIN, "--stdio"], server_env=server_env(files, the_fake))
     client = await config.start()
-    client.profile = request.param
+    client.profile = profile
 
     @client.feature("client/registerCapability")
     def _register(params):  # pytest-lsp's client does not answer this by itself
@@ -106,11 +105,18 @@ async def lsp(request, files):
 
     await client.initialize_session(
         T.InitializeParams(
-            capabilities=client_capabilities(request.param),
+            capabilities=client_capabilities(profile),
             root_uri=files.project.as_uri(),
             workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")],
         )
     )
+    return client
+
+
+@pytest_asyncio.fixture(params=PROFILES)
+async def lsp(request, files):
+    the_fake = request.getfixturevalue("fake") if "fake" in request.fixturenames else None
+    client = await start_client(request.param, files, the_fake)
     yield client
     await client.shutdown_session()
 

@@ -6,6 +6,14 @@ use super::document::{DocKind, SourceFile};
 use super::schema::SchemaKind;
 use super::world::World;
 
+/// Works out ahead of time what `compute` keeps between calls for `file` (a config's
+/// per-account findings), so that its first `compute` only does the cross-account part.
+pub fn prepare(file: &SourceFile) {
+    if let (true, Some(tree)) = (file.kind.is_config(), file.tree.as_deref()) {
+        checks::items::check(tree, &file.items, &mut Vec::new());
+    }
+}
+
 pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(tree) = &file.tree {

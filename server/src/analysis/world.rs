@@ -33,6 +33,17 @@ impl DiskCache {
         }
     }
 
+    /// The file read from `path`, taken out of the cache, when the editor opens it with the
+    /// very text read from disk: the open document then starts from that parse (and the
+    /// per-account findings already worked out for it) instead of reading the text again.
+    /// Taken out, because an open document speaks for its path from now on, and because a
+    /// file held twice could not be updated in place by the next edit.
+    pub fn adopt(&self, path: &Path, kind: DocKind, text: &str) -> Option<Arc<SourceFile>> {
+        let mut e = self.entries.lock().ok()?;
+        let same = e.get(path).is_some_and(|(_, _, f)| f.kind == kind && *f.text == *text);
+        same.then(|| e.remove(path)).flatten().map(|(_, _, f)| f)
+    }
+
     fn load(&self, path: &Path, kind: DocKind) -> Option<Arc<SourceFile>> {
         let meta = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
         let stamp = (meta.modified().ok(), meta.len());
@@ -164,5 +175,28 @@ impl Files for World {
             Some(f) => Some(f.text.to_string()),
             None => Disk.read(path),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_open_takes_over_the_disk_read_of_the_same_text_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yml");
+        let text = "httpTimeout: 1000\naccounts: []\n";
+        std::fs::write(&path, text).unwrap();
+        let disk = DiskCache::default();
+        let read = disk.load(&path, DocKind::GlobalConfig).unwrap();
+        // Another text, or the same text as another kind of file: the disk read stays.
+        assert!(disk.adopt(&path, DocKind::GlobalConfig, "httpTimeout: 1000\n").is_none());
+        assert!(disk.adopt(&path, DocKind::LegacyConfig, text).is_none());
+        let adopted = disk.adopt(&path, DocKind::GlobalConfig, text).expect("the same text is taken over");
+        assert!(Arc::ptr_eq(&read, &adopted));
+        // Taken out: the next read of the path reads the disk again.
+        assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_none());
+        assert!(!Arc::ptr_eq(&disk.load(&path, DocKind::GlobalConfig).unwrap(), &adopted));
     }
 }

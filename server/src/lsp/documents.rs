@@ -26,9 +26,10 @@ pub struct Document {
 }
 
 impl Document {
-    fn new(uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String) -> Document {
+    /// `read`: this very text, already parsed (as read from disk).
+    fn new(uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String, read: Option<Arc<SourceFile>>) -> Document {
         let rope = Rope::from_str(&text);
-        let file = Arc::new(SourceFile::parse(path, kind, text));
+        let file = read.unwrap_or_else(|| Arc::new(SourceFile::parse(path, kind, text)));
         Document { uri, version, rope, file, good_tree_before: None }
     }
 
@@ -83,8 +84,9 @@ pub struct DocumentStore {
 }
 
 impl DocumentStore {
-    pub fn open(&mut self, uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String) -> &Document {
-        let doc = Document::new(uri.clone(), path, kind, version, text);
+    /// Opens `text` at `uri`; `read` is the same text as already parsed, if it is at hand.
+    pub fn open(&mut self, uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String, read: Option<Arc<SourceFile>>) -> &Document {
+        let doc = Document::new(uri.clone(), path, kind, version, text, read);
         self.docs.insert(uri.clone(), doc);
         &self.docs[&uri]
     }

@@ -3,6 +3,7 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+use crate::analysis::DocKind;
 use crate::lsp::capabilities::{server_capabilities, ClientCaps};
 use crate::lsp::from_proto;
 use crate::lsp::server::Server;
@@ -38,13 +39,26 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
 }
 
 pub async fn initialized(server: &Server) {
-    // Compile the schemas now, while the editor is still opening files, rather than on the
-    // first document's diagnostics.
-    tokio::task::spawn_blocking(crate::analysis::schema::compile);
-    let (dynamic, relative, global) = {
+    let (dynamic, relative, global, world, roots) = {
         let s = server.session();
-        (s.caps.watched_files_dynamic, s.caps.watched_files_relative_pattern, s.env().config_file())
+        (s.caps.watched_files_dynamic, s.caps.watched_files_relative_pattern, s.env().config_file(), s.world(), s.workspace_roots.clone())
     };
+    // While the editor is still opening files: compile the schemas, and read and check the
+    // configs in force for the workspace (every other file is checked against them, and
+    // the editor is likely to open them), rather than on the first document's diagnostics.
+    let global_file = global.clone();
+    tokio::task::spawn_blocking(move || {
+        crate::analysis::schema::compile();
+        let in_force = roots.iter().filter_map(|dir| world.config_in_force(dir).file().cloned());
+        let global = global_file.and_then(|g| world.source(&g, DocKind::GlobalConfig));
+        let mut read: Vec<std::path::PathBuf> = Vec::new();
+        for file in in_force.chain(global) {
+            if !read.contains(&file.path) {
+                read.push(file.path.clone());
+                crate::analysis::diagnostics::prepare(&file);
+            }
+        }
+    });
     if dynamic {
         let mut watchers: Vec<FileSystemWatcher> = ["**/.hscli/config.yml", "**/hubspot.config.{yml,yaml}", "**/.hs/settings.json", "**/.hsaccount"]
             .into_iter()

@@ -14,7 +14,8 @@ pub async fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
         let path = from_proto::path(&doc.uri);
         match path.and_then(|p| s.kind_of(&p).map(|k| (p, k))) {
             Some((path, kind)) => {
-                s.documents.open(doc.uri.clone(), path, kind, doc.version, doc.text);
+                let read = s.disk.adopt(&path, kind, &doc.text);
+                s.documents.open(doc.uri.clone(), path, kind, doc.version, doc.text, read);
                 true
             }
             None => false,

@@ -1,0 +1,62 @@
+"""Opening the config in force. The server reads and checks it when the session starts
+(every other file is checked against it), and an editor that opens the very same text
+starts from that read. Whatever the timing, the editor's text is what gets checked."""
+import asyncio
+
+import pytest
+import pytest_asyncio
+from lsprotocol import types as T
+
+from conftest import PROFILES, VALID, by_code, diagnostics, open_doc, start_client
+from test_sync import change
+
+# The second account takes the first one's id: `duplicate-account-id` on line 13.
+SAVED = "httpTimeout: 1000\n" + VALID.replace("accountId: 456", "accountId: 123")
+LINES = SAVED.splitlines()
+TIMEOUT_LINE = 0
+SECOND_ID_LINE = next(i for i, l in enumerate(LINES) if l.strip() == "accountId: 123" and i > 5)
+
+
+def codes(ds) -> dict:
+    out: dict = {}
+    for d in ds:
+        out.setdefault(d.code, []).append(d.range.start.line)
+    return out
+
+
+@pytest_asyncio.fixture(params=PROFILES)
+async def saved(request, files):
+    """A server started after the global config was saved, as when an editor starts."""
+    files.write_global(SAVED)
+    client = await start_client(request.param, files)
+    yield client
+    await client.shutdown_session()
+
+
+@pytest.mark.parametrize("wait", [0.0, 0.5])
+async def test_the_saved_config_opens_with_its_findings_and_follows_edits(saved, files, wait):
+    # 0 s: the open races the start-up read; 0.5 s: the start-up read is done.
+    await asyncio.sleep(wait)
+    uri = open_doc(saved, files.global_config)
+    ds = await diagnostics(saved, uri, lambda ds: set(codes(ds)) == {"http-timeout-low", "duplicate-account-id"})
+    assert codes(ds) == {"http-timeout-low": [TIMEOUT_LINE], "duplicate-account-id": [SECOND_ID_LINE]}
+    # Edits inside one account and at the top level update what the open file showed.
+    col = len("    accountId: ")
+    change(saved, uri, 2, (SECOND_ID_LINE, col), (SECOND_ID_LINE, col + 3), "456")
+    await diagnostics(saved, uri, lambda ds: codes(ds) == {"http-timeout-low": [TIMEOUT_LINE]})
+    change(saved, uri, 3, (TIMEOUT_LINE, len("httpTimeout: ")), (TIMEOUT_LINE, len(LINES[0])), "30000")
+    await diagnostics(saved, uri, lambda ds: len(ds) == 0)
+
+
+async def test_unsaved_text_is_checked_not_the_disk(saved, files):
+    await asyncio.sleep(0.5)  # the start-up read of the saved file is done
+    # The timeout mended, an `env` out of its set, and the second account on an id of its own.
+    lines = SAVED.replace("httpTimeout: 1000", "httpTimeout: 30000").replace("    env: prod\n", "    env: production\n").splitlines(keepends=True)
+    lines[SECOND_ID_LINE] = "    accountId: 789\n"
+    uri = open_doc(saved, files.global_config, "".join(lines))
+    ds = await diagnostics(saved, uri, lambda ds: bool(by_code(ds, "enum")))
+    assert set(codes(ds)) == {"enum"}, "the unsaved text's findings, none of the disk's"
+    # A settings file is checked against the open buffer too: 789 is only there.
+    settings = open_doc(saved, files.write("proj/.hs/settings.json", '{"accounts": [789, 456]}'), language="json")
+    ds = await diagnostics(saved, settings, lambda ds: len(by_code(ds, "linked-account-unknown")) == 1)
+    assert by_code(ds, "linked-account-unknown")[0].range.start.character == len('{"accounts": [789, ')
