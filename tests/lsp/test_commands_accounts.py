@@ -435,3 +435,18 @@ async def test_clean_keeps_an_hsaccount_that_names_a_kept_account(lsp, files, fa
     got = await run(lsp, "hubspot.account.clean", {"directory": str(files.project)})
     assert sorted(got["removed"]) == [456, 789]
     assert hsaccount.read_text() == "123"
+
+
+# -- files with changes in the editor not saved -------------------------------------------
+
+async def test_a_command_does_not_write_over_unsaved_changes_in_the_editor(lsp, files, fake):
+    seed(files, fake)
+    unsaved = CONFIG.replace("# end of accounts", "# end of accounts (edited, not saved)")
+    open_doc(lsp, files.global_config, unsaved)
+    err = await fails(lsp, "hubspot.account.use", {"account": "sandbox"})
+    assert err.code == FAILED and "not saved" in err.message and "config.yml" in err.message, err.message
+    assert files.global_config.read_text() == CONFIG, "the disk is as it was"
+    # Once saved (the disk has the editor's text), the same command goes through.
+    files.global_config.write_text(unsaved)
+    await run(lsp, "hubspot.account.use", {"account": "sandbox"})
+    assert files.global_config.read_text() == unsaved.replace("defaultAccount: 123 # the real one", "defaultAccount: 456 # the real one")

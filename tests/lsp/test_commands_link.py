@@ -8,7 +8,7 @@ import subprocess
 import yaml
 
 from cmdkit import CONFIG, config_yaml, seed
-from conftest import INVALID_PARAMS, fails, run
+from conftest import FAILED, INVALID_PARAMS, fails, open_doc, run
 
 GITIGNORE_BLOCK = "\n\n# HubSpot link folder\n.hs\n"
 
@@ -107,6 +107,18 @@ async def test_link_errors_change_nothing(lsp, files, fake):
     assert "migrate" in err.message, err.message
     assert not (files.project / ".hs").exists()
     assert fake.requests() == []
+
+
+async def test_link_writes_nothing_while_a_file_of_it_has_unsaved_changes(lsp, files, fake):
+    seed(files, fake)
+    git_init(files.project)
+    settings = files.write("proj/.hs/settings.json", settings_text([123], 123))
+    open_doc(lsp, settings, settings_text([123]), language="json")  # the default taken out, not saved
+    err = await fails(lsp, "hubspot.account.link", {"directory": str(files.project), "accounts": [456]})
+    assert err.code == FAILED and "not saved" in err.message and "settings.json" in err.message, err.message
+    # Nothing of the plan was written: not the settings, not the .gitignore beside them.
+    assert settings.read_text() == settings_text([123], 123)
+    assert not (files.project / ".gitignore").exists()
 
 
 # -- unlink -------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 //! The HubSpot CLI's world, with no LSP types: the typed config model, where the CLI looks
 //! and which file or account wins, credentials, auth and the API client ([`api`]) and what
 //! the commands do with it ([`ops`], [`target`]), comment-preserving file edits ([`edit`]) and
-//! atomic writes ([`write`]), and the multi-file changes of `hs account link`/`unlink`
+//! atomic writes ([`write`]) that refuse files with unsaved changes in the editor
+//! ([`buffers`]), and the multi-file changes of `hs account link`/`unlink`
 //! ([`link`], [`gitignore`]) and `hs config migrate` ([`migrate`]) as plans of [`edit::FileOp`]s.
 //!
 //! Layering: `lsp -> analysis -> hubspot -> syntax`. Nothing here depends on `analysis`;
@@ -9,6 +10,7 @@
 //! open buffers and the disk.
 
 pub mod api;
+pub mod buffers;
 pub mod discovery;
 pub mod edit;
 pub mod env_config;

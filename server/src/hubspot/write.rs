@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 /// - New file: created with `new_file_mode` (the global config: `0o600`, CONTRACT §6);
 ///   missing parent directories are created.
 /// - On any error the original file is untouched and the temporary file is removed.
+/// - A file open in the editor with changes not saved is refused ([`super::buffers`]).
 pub fn write_atomic(path: &Path, bytes: &[u8], new_file_mode: u32) -> io::Result<()> {
     let target = resolve_symlink(path)?;
+    super::buffers::check_saved(path, Some(target.as_path()).filter(|t| *t != path))?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

@@ -8,6 +8,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::analysis::{DocKind, SourceFile};
+use crate::hubspot::buffers;
 use crate::syntax::position::{apply_change, LineCol};
 use crate::syntax::yaml::TextEdit;
 use crate::syntax::Tree;
@@ -87,6 +88,7 @@ impl DocumentStore {
     /// Opens `text` at `uri`; `read` is the same text as already parsed, if it is at hand.
     pub fn open(&mut self, uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String, read: Option<Arc<SourceFile>>) -> &Document {
         let doc = Document::new(uri.clone(), path, kind, version, text, read);
+        buffers::holds(&doc.file.path, doc.file.text.clone());
         self.docs.insert(uri.clone(), doc);
         &self.docs[&uri]
     }
@@ -107,11 +109,14 @@ impl DocumentStore {
         }
         doc.version = version;
         doc.reparse(edit);
+        buffers::holds(&doc.file.path, doc.file.text.clone());
         Some(doc)
     }
 
     pub fn close(&mut self, uri: &Uri) -> Option<Document> {
-        self.docs.remove(uri)
+        let doc = self.docs.remove(uri)?;
+        buffers::closed(&doc.file.path);
+        Some(doc)
     }
 
     pub fn get(&self, uri: &Uri) -> Option<&Document> {

@@ -203,12 +203,21 @@ pub const DEFAULT_NEW_FILE_MODE: u32 = 0o644;
 ///
 /// Everything that can be checked first is: every `Edit` target is read and edited in memory
 /// and every `Rename` source must exist before anything is written, so a plan that cannot run
-/// changes nothing. Past that, it stops at the first failure; the error names the file. Edits
+/// changes nothing, and so is a plan touching a file that has changes in the editor not
+/// saved ([`super::buffers`]). Past that, it stops at the first failure; the error names the file. Edits
 /// apply to the file as it is on disk, so the plan must be computed from its current content.
 pub fn apply_ops(ops: &[FileOp]) -> io::Result<()> {
     let named = |op: &FileOp, e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", op.path().display()));
     let mut edited = Vec::with_capacity(ops.len());
     for op in ops {
+        // Nothing is written while any file of the plan has unsaved changes in the editor.
+        let touched = match op {
+            FileOp::Rename { from, to } => vec![from.as_path(), to.as_path()],
+            _ => vec![op.path()],
+        };
+        for p in touched {
+            super::buffers::check_saved(p, None).map_err(|e| named(op, e))?;
+        }
         edited.push(match op {
             FileOp::Edit { path, edits } => Some(apply(&std::fs::read_to_string(path).map_err(|e| named(op, e))?, edits)),
             FileOp::Rename { from, .. } if !from.exists() && !ops.iter().any(|o| o.path() == from) => {
