@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 use super::edit::yaml::YamlEditor;
 use super::edit::{EditError, FileOp};
 use super::model::{parse_int_js, truthy};
+use super::edit::Editor;
 
 /// Spec §0.
 pub const ARCHIVED_FILE_NAME: &str = "archived.hubspot.config.yml";

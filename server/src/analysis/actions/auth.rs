@@ -9,6 +9,7 @@ use super::{Action, Call, Ctx, Effect};
 use crate::analysis::checks::accounts::{entries, Entry};
 use crate::analysis::{Code, Diagnostic, DocKind};
 use crate::syntax::tree::child_pointer;
+use crate::hubspot::edit::Editor;
 
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     match (d.code, cx.file.kind) {

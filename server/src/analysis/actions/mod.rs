@@ -36,6 +36,7 @@ use crate::hubspot::edit::json::JsonEditor;
 use crate::hubspot::edit::yaml::YamlEditor;
 use crate::hubspot::edit::{self, FileOp, TextEdit};
 use crate::syntax::{TextRange, Tree};
+use crate::hubspot::edit::Editor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {

@@ -7,6 +7,7 @@ use super::{Action, Ctx};
 use crate::analysis::checks::accounts::entries;
 use crate::analysis::Diagnostic;
 use crate::syntax::tree::parent_pointer;
+use crate::hubspot::edit::Editor;
 
 /// `my  sandbox` -> `my-sandbox`: what `hs account rename` users write.
 pub(super) fn dashed(name: &str) -> String {

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::{Action, Ctx};
 use crate::analysis::{Code, Diagnostic};
+use crate::hubspot::edit::Editor;
 
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     let (Some(tree), Some(pointer)) = (cx.tree(), cx.pointer_of(d.range)) else { return };

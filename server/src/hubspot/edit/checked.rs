@@ -1,13 +1,18 @@
 //! What every editor shares: each step's edits are applied and the text re-parsed (a step
 //! that breaks the syntax is refused), and an operation stands only if the document then
-//! holds exactly the data it promised; otherwise the text is put back as it was.
+//! holds exactly the data it promised; otherwise the text is put back as it was. The
+//! operations both formats have (set, remove, append) are written here once, over each
+//! format's own steps.
 
 use serde_json::Value;
 
-use super::{EditError, Result, TextEdit};
+use super::text::diff;
+use super::{expected, EditError, Result, TextEdit};
+use crate::syntax::tree::{last_segment, parent_pointer};
 use crate::syntax::Tree;
 
-pub(super) trait Checked {
+/// A text being changed step by step ([`super::yaml::YamlEditor`], [`super::json::JsonEditor`]).
+pub trait Editor: Sized {
     /// The parser of the editor's format.
     const PARSE: fn(&str) -> Tree;
     /// Said when an operation did not read back as intended.
@@ -15,11 +20,53 @@ pub(super) trait Checked {
 
     fn state(&mut self) -> (&mut String, &mut Tree);
 
+    /// The text as it was before the first step.
+    fn original(&self) -> &str;
+
+    /// The text and its parse now.
+    fn current(&self) -> (&str, &Tree);
+
+    /// The format's own steps, unchecked: [`Editor::set`] and the others check them.
+    fn set_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
+    fn remove_step(&mut self, pointer: &str) -> Result<()>;
+    fn append_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
+
+    fn text(&self) -> &str {
+        self.current().0
+    }
+
+    fn value(&self) -> &Value {
+        &self.current().1.value
+    }
+
+    /// The changes so far, as edits of the original text.
+    fn edits(&self) -> Vec<TextEdit> {
+        diff(self.original(), self.text())
+    }
+
+    /// Sets the value at `pointer`, creating what is missing on the way; `.../-` appends.
+    fn set(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        if last_segment(pointer) == "-" && !pointer.is_empty() {
+            return self.append(parent_pointer(pointer), value);
+        }
+        let want = expected::set(self.value(), pointer, value);
+        self.transaction(want, |ed| ed.set_step(pointer, value))
+    }
+
+    /// Removes a mapping entry or a sequence item.
+    fn remove(&mut self, pointer: &str) -> Result<()> {
+        let want = expected::remove(self.value(), pointer);
+        self.transaction(want, |ed| ed.remove_step(pointer))
+    }
+
+    /// Appends to the sequence at `pointer` (created if missing).
+    fn append(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let want = expected::append(self.value(), pointer, value);
+        self.transaction(want, |ed| ed.append_step(pointer, value))
+    }
+
     /// Runs the steps of one operation; the document must then hold exactly `want`.
-    fn transaction(&mut self, want: Option<Value>, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()>
-    where
-        Self: Sized,
-    {
+    fn transaction(&mut self, want: Option<Value>, f: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
         let saved = {
             let (text, tree) = self.state();
             (text.clone(), tree.clone())
@@ -47,4 +94,11 @@ pub(super) trait Checked {
         *tree = parsed;
         Ok(())
     }
+}
+
+/// One operation on a text, as edits of it: the one-shot `set`/`remove`/`append` of each format.
+pub(super) fn once<E: Editor>(editor: Result<E>, op: impl FnOnce(&mut E) -> Result<()>) -> Result<Vec<TextEdit>> {
+    let mut ed = editor?;
+    op(&mut ed)?;
+    Ok(ed.edits())
 }

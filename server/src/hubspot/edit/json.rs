@@ -8,32 +8,25 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::expected;
-use super::text::{column, diff, line_content_start, line_start, newline, starts_line};
-use super::checked::Checked;
+use super::text::{column, line_content_start, line_start, newline, starts_line};
+use super::checked::{once, Editor};
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
 
 /// Replace or insert the value at `pointer` (missing objects on the way are created).
 pub fn set(text: &str, tree: &Tree, pointer: &str, value: &Value) -> Result<Vec<TextEdit>> {
-    let mut ed = JsonEditor::with_tree(text, tree.clone())?;
-    ed.set(pointer, value)?;
-    Ok(ed.edits())
+    once(JsonEditor::with_tree(text, tree.clone()), |ed| ed.set(pointer, value))
 }
 
 /// Remove an object member or array element (and its comma).
 pub fn remove(text: &str, tree: &Tree, pointer: &str) -> Result<Vec<TextEdit>> {
-    let mut ed = JsonEditor::with_tree(text, tree.clone())?;
-    ed.remove(pointer)?;
-    Ok(ed.edits())
+    once(JsonEditor::with_tree(text, tree.clone()), |ed| ed.remove(pointer))
 }
 
 /// Append to the array at `pointer` (created if missing).
 pub fn append(text: &str, tree: &Tree, pointer: &str, value: &Value) -> Result<Vec<TextEdit>> {
-    let mut ed = JsonEditor::with_tree(text, tree.clone())?;
-    ed.append(pointer, value)?;
-    Ok(ed.edits())
+    once(JsonEditor::with_tree(text, tree.clone()), |ed| ed.append(pointer, value))
 }
 
 /// A new `.hs/settings.json` as `hs account link` writes it: `JSON.stringify(x, null, 2)`,
@@ -70,38 +63,6 @@ impl JsonEditor {
         let unit = detect_unit(text, &tree);
         Ok(JsonEditor { original: text.to_string(), nl: newline(text), text: text.to_string(), tree, unit })
     }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    pub fn value(&self) -> &Value {
-        &self.tree.value
-    }
-
-    pub fn edits(&self) -> Vec<TextEdit> {
-        diff(&self.original, &self.text)
-    }
-
-    pub fn set(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        if last_segment(pointer) == "-" && !pointer.is_empty() {
-            return self.append(parent_pointer(pointer), value);
-        }
-        let want = expected::set(&self.tree.value, pointer, value);
-        self.transaction(want, |ed| ed.set_inner(pointer, value))
-    }
-
-    pub fn remove(&mut self, pointer: &str) -> Result<()> {
-        let want = expected::remove(&self.tree.value, pointer);
-        self.transaction(want, |ed| ed.remove_inner(pointer))
-    }
-
-    pub fn append(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        let want = expected::append(&self.tree.value, pointer, value);
-        self.transaction(want, |ed| ed.append_inner(pointer, value))
-    }
-
-
 
     fn spans_of(&self, pointer: &str) -> Result<Spans> {
         self.tree.spans(pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.to_string() })
@@ -338,12 +299,32 @@ fn detect_unit(text: &str, tree: &Tree) -> String {
     "  ".into()
 }
 
-impl Checked for JsonEditor {
+impl Editor for JsonEditor {
     const PARSE: fn(&str) -> Tree = crate::syntax::json::parse;
     const NOT_AS_INTENDED: &'static str = "the change did not read back as intended";
 
     fn state(&mut self) -> (&mut String, &mut Tree) {
         (&mut self.text, &mut self.tree)
+    }
+
+    fn original(&self) -> &str {
+        &self.original
+    }
+
+    fn current(&self) -> (&str, &Tree) {
+        (&self.text, &self.tree)
+    }
+
+    fn set_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        self.set_inner(pointer, value)
+    }
+
+    fn remove_step(&mut self, pointer: &str) -> Result<()> {
+        self.remove_inner(pointer)
+    }
+
+    fn append_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        self.append_inner(pointer, value)
     }
 }
 

@@ -32,7 +32,7 @@
 //! ```
 //!
 //! Several changes to one file: [`yaml::YamlEditor`] / [`json::JsonEditor`] (each step checked,
-//! [`yaml::YamlEditor::edits`] gives non-overlapping edits of the original text).
+//! [`Editor::edits`] gives non-overlapping edits of the original text).
 
 mod checked;
 mod expected;
@@ -47,6 +47,7 @@ use std::path::PathBuf;
 
 use crate::syntax::TextRange;
 
+pub use checked::Editor;
 pub use scalar::{yaml_scalar, yaml_string};
 
 /// Replace `range` (bytes into the original text) with `new_text`. An empty range inserts.

@@ -22,8 +22,8 @@ use spans::{after_colon, end_of_last_line, line_comment, node_spans};
 
 use super::expected;
 use super::scalar::yaml_string;
-use super::text::{after_line_break, column, diff, line_end, line_start, starts_line};
-use super::checked::Checked;
+use super::text::{after_line_break, column, line_end, line_start, starts_line};
+use super::checked::{once, Editor};
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
@@ -32,33 +32,25 @@ use crate::syntax::{Spans, TextRange, Tree};
 /// mappings on the way. A mapping replacing a mapping is merged key by key (new keys appended,
 /// keys the new value lacks removed), so the comments around untouched keys stay.
 pub fn set(text: &str, tree: &Tree, pointer: &str, value: &Value) -> Result<Vec<TextEdit>> {
-    let mut ed = YamlEditor::with_tree(text, tree.clone())?;
-    ed.set(pointer, value)?;
-    Ok(ed.edits())
+    once(YamlEditor::with_tree(text, tree.clone()), |ed| ed.set(pointer, value))
 }
 
 /// Remove a mapping key or a sequence item with all its lines (and comment lines indented
 /// inside it). Removing the last entry of a collection leaves `{}` / `[]`, so a nested
 /// `auth: {}` still means a mapping.
 pub fn remove(text: &str, tree: &Tree, pointer: &str) -> Result<Vec<TextEdit>> {
-    let mut ed = YamlEditor::with_tree(text, tree.clone())?;
-    ed.remove(pointer)?;
-    Ok(ed.edits())
+    once(YamlEditor::with_tree(text, tree.clone()), |ed| ed.remove(pointer))
 }
 
 /// Append an item to the sequence at `seq_pointer` (created if missing; `[]` under a block
 /// parent becomes a block sequence).
 pub fn append(text: &str, tree: &Tree, seq_pointer: &str, value: &Value) -> Result<Vec<TextEdit>> {
-    let mut ed = YamlEditor::with_tree(text, tree.clone())?;
-    ed.append(seq_pointer, value)?;
-    Ok(ed.edits())
+    once(YamlEditor::with_tree(text, tree.clone()), |ed| ed.append(seq_pointer, value))
 }
 
 /// Rename the key of the mapping entry at `pointer`, keeping its value text as it is.
 pub fn rename_key(text: &str, tree: &Tree, pointer: &str, new_key: &str) -> Result<Vec<TextEdit>> {
-    let mut ed = YamlEditor::with_tree(text, tree.clone())?;
-    ed.rename_key(pointer, new_key)?;
-    Ok(ed.edits())
+    once(YamlEditor::with_tree(text, tree.clone()), |ed| ed.rename_key(pointer, new_key))
 }
 
 /// A text being changed step by step. Each step edits the current text, re-parses it and
@@ -85,29 +77,8 @@ impl YamlEditor {
         Ok(YamlEditor { original: text.to_string(), text: text.to_string(), tree, style })
     }
 
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
     pub fn tree(&self) -> &Tree {
         &self.tree
-    }
-
-    pub fn value(&self) -> &Value {
-        &self.tree.value
-    }
-
-    /// The changes so far, as edits of the original text.
-    pub fn edits(&self) -> Vec<TextEdit> {
-        diff(&self.original, &self.text)
-    }
-
-    pub fn set(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        if last_segment(pointer) == "-" && !pointer.is_empty() {
-            return self.append(parent_pointer(pointer), value);
-        }
-        let want = expected::set(&self.tree.value, pointer, value);
-        self.transaction(want, |ed| ed.set_inner(pointer, value))
     }
 
     /// Add the missing key `key` to the block mapping at `map_pointer` just above its entry
@@ -140,22 +111,10 @@ impl YamlEditor {
         })
     }
 
-    pub fn remove(&mut self, pointer: &str) -> Result<()> {
-        let want = expected::remove(&self.tree.value, pointer);
-        self.transaction(want, |ed| ed.remove_inner(pointer))
-    }
-
-    pub fn append(&mut self, seq_pointer: &str, value: &Value) -> Result<()> {
-        let want = expected::append(&self.tree.value, seq_pointer, value);
-        self.transaction(want, |ed| ed.append_inner(seq_pointer, value))
-    }
-
     pub fn rename_key(&mut self, pointer: &str, new_key: &str) -> Result<()> {
         let want = expected::rename(&self.tree.value, pointer, new_key);
         self.transaction(want, |ed| ed.rename_inner(pointer, new_key))
     }
-
-
 
     fn spans_of(&self, pointer: &str) -> Result<Spans> {
         self.node(pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.to_string() })
@@ -473,12 +432,32 @@ fn unreachable_range(s: Spans) -> TextRange {
     TextRange::empty(s.entry.start as usize)
 }
 
-impl Checked for YamlEditor {
+impl Editor for YamlEditor {
     const PARSE: fn(&str) -> Tree = crate::syntax::yaml::parse;
     const NOT_AS_INTENDED: &'static str = "the change did not read back as intended (anchors, aliases or merge keys nearby?)";
 
     fn state(&mut self) -> (&mut String, &mut Tree) {
         (&mut self.text, &mut self.tree)
+    }
+
+    fn original(&self) -> &str {
+        &self.original
+    }
+
+    fn current(&self) -> (&str, &Tree) {
+        (&self.text, &self.tree)
+    }
+
+    fn set_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        self.set_inner(pointer, value)
+    }
+
+    fn remove_step(&mut self, pointer: &str) -> Result<()> {
+        self.remove_inner(pointer)
+    }
+
+    fn append_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        self.append_inner(pointer, value)
     }
 }
 
