@@ -33,8 +33,8 @@ pub fn closed(path: &Path) {
 }
 
 /// Refuses a change to `path` (or to `resolved`, the file a symlink at `path` leads to) while
-/// the editor holds text for it that is not what the disk has (a file that does not exist
-/// reads as empty).
+/// the editor holds text for it that is not what the disk has. A file that is not on disk
+/// (deleted while open, say) has nothing there to lose and may be written.
 pub fn check_saved(path: &Path, resolved: Option<&Path>) -> io::Result<()> {
     let held: Vec<Arc<str>> = {
         let open = open();
@@ -43,7 +43,7 @@ pub fn check_saved(path: &Path, resolved: Option<&Path>) -> io::Result<()> {
     for text in held {
         let disk = match std::fs::read(resolved.unwrap_or(path)) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(e),
         };
         if disk != text.as_bytes() {
@@ -77,12 +77,10 @@ mod tests {
         // Saved: the disk has the editor's text.
         std::fs::write(&path, "a: 2\n").unwrap();
         assert!(check_saved(&path, None).is_ok());
-        // A new buffer for a file that does not exist yet: creating it would lose the buffer.
-        let new = dir.path().join("new.json");
-        holds(&new, "{}".into());
-        assert!(check_saved(&new, None).is_err());
-        holds(&new, "".into());
-        assert!(check_saved(&new, None).is_ok());
+        // Open, and gone from the disk: nothing there to lose.
+        let gone = dir.path().join("gone.json");
+        holds(&gone, "{}".into());
+        assert!(check_saved(&gone, None).is_ok());
         closed(&path);
         std::fs::write(&path, "a: 3\n").unwrap();
         assert!(check_saved(&path, None).is_ok(), "closed: nothing held");
