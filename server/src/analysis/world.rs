@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, SystemTime};
 
 use crate::hubspot::discovery::{self, ConfigLocation, Disk, Files};
 pub use crate::hubspot::discovery::{ConfigKind, Env};
@@ -18,7 +18,12 @@ use super::document::{DocKind, SourceFile};
 #[derive(Default)]
 pub struct DiskCache {
     entries: Mutex<HashMap<PathBuf, (Option<SystemTime>, u64, Arc<SourceFile>)>>,
+    /// True while a read ahead ([`DiskCache::read_ahead`]) runs.
+    ahead: (Mutex<bool>, Condvar),
 }
+
+/// How long an open waits for a read ahead before reading the text itself.
+const AHEAD_WAIT: Duration = Duration::from_secs(20);
 
 impl DiskCache {
     pub fn invalidate(&self, path: &Path) {
@@ -38,10 +43,38 @@ impl DiskCache {
     /// per-account findings already worked out for it) instead of reading the text again.
     /// Taken out, because an open document speaks for its path from now on, and because a
     /// file held twice could not be updated in place by the next edit.
+    ///
+    /// While the start-up read ahead runs, a config's open waits for it (bounded) rather than
+    /// read the same text beside it on the other core.
     pub fn adopt(&self, path: &Path, kind: DocKind, text: &str) -> Option<Arc<SourceFile>> {
+        if kind.is_config() {
+            let (busy, done) = &self.ahead;
+            if let Ok(busy) = busy.lock() {
+                drop(done.wait_timeout_while(busy, AHEAD_WAIT, |busy| *busy));
+            }
+        }
         let mut e = self.entries.lock().ok()?;
         let same = e.get(path).is_some_and(|(_, _, f)| f.kind == kind && *f.text == *text);
         same.then(|| e.remove(path)).flatten().map(|(_, _, f)| f)
+    }
+
+    /// Runs `read` (which reads files into this cache ahead of their use) with opens waiting
+    /// for it, see [`DiskCache::adopt`].
+    pub fn read_ahead(&self, read: impl FnOnce()) {
+        struct Done<'a>(&'a (Mutex<bool>, Condvar));
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                if let Ok(mut busy) = self.0 .0.lock() {
+                    *busy = false;
+                }
+                self.0 .1.notify_all();
+            }
+        }
+        if let Ok(mut busy) = self.ahead.0.lock() {
+            *busy = true;
+        }
+        let _done = Done(&self.ahead); // also when `read` panics
+        read();
     }
 
     fn load(&self, path: &Path, kind: DocKind) -> Option<Arc<SourceFile>> {
@@ -198,5 +231,35 @@ mod tests {
         // Taken out: the next read of the path reads the disk again.
         assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_none());
         assert!(!Arc::ptr_eq(&disk.load(&path, DocKind::GlobalConfig).unwrap(), &adopted));
+    }
+
+    #[test]
+    fn an_open_waits_for_the_read_ahead_of_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yml");
+        let text = "accounts: []\n";
+        std::fs::write(&path, text).unwrap();
+        let disk = Arc::new(DiskCache::default());
+        let (started, running) = std::sync::mpsc::channel();
+        let ahead = {
+            let (disk, path) = (disk.clone(), path.clone());
+            std::thread::spawn(move || {
+                disk.read_ahead(|| {
+                    started.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(200));
+                    disk.load(&path, DocKind::GlobalConfig);
+                })
+            })
+        };
+        running.recv().unwrap();
+        // Asked while the read is under way: the open gets that read, not a miss.
+        assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_some());
+        ahead.join().unwrap();
+        // A read ahead that panics does not leave opens waiting.
+        let d = disk.clone();
+        assert!(std::thread::spawn(move || d.read_ahead(|| panic!("unreadable"))).join().is_err());
+        let t = std::time::Instant::now();
+        assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_none());
+        assert!(t.elapsed() < AHEAD_WAIT);
     }
 }

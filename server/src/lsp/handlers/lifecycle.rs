@@ -48,16 +48,18 @@ pub async fn initialized(server: &Server) {
     // the editor is likely to open them), rather than on the first document's diagnostics.
     let global_file = global.clone();
     tokio::task::spawn_blocking(move || {
-        crate::analysis::schema::compile();
-        let in_force = roots.iter().filter_map(|dir| world.config_in_force(dir).file().cloned());
-        let global = global_file.and_then(|g| world.source(&g, DocKind::GlobalConfig));
-        let mut read: Vec<std::path::PathBuf> = Vec::new();
-        for file in in_force.chain(global) {
-            if !read.contains(&file.path) {
-                read.push(file.path.clone());
-                crate::analysis::diagnostics::prepare(&file);
+        world.disk.clone().read_ahead(|| {
+            crate::analysis::schema::compile();
+            let in_force = roots.iter().filter_map(|dir| world.config_in_force(dir).file().cloned());
+            let global = global_file.and_then(|g| world.source(&g, DocKind::GlobalConfig));
+            let mut read: Vec<std::path::PathBuf> = Vec::new();
+            for file in in_force.chain(global) {
+                if !read.contains(&file.path) {
+                    read.push(file.path.clone());
+                    crate::analysis::diagnostics::prepare(&file);
+                }
             }
-        }
+        });
     });
     if dynamic {
         let mut watchers: Vec<FileSystemWatcher> = ["**/.hscli/config.yml", "**/hubspot.config.{yml,yaml}", "**/.hs/settings.json", "**/.hsaccount"]

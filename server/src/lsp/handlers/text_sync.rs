@@ -9,21 +9,17 @@ use crate::lsp::server::Server;
 
 pub async fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
     let doc = params.text_document;
-    let accepted = {
-        let mut s = server.session();
+    let target = {
+        let s = server.session();
         let path = from_proto::path(&doc.uri);
-        match path.and_then(|p| s.kind_of(&p).map(|k| (p, k))) {
-            Some((path, kind)) => {
-                let read = s.disk.adopt(&path, kind, &doc.text);
-                s.documents.open(doc.uri.clone(), path, kind, doc.version, doc.text, read);
-                true
-            }
-            None => false,
-        }
+        path.and_then(|p| s.kind_of(&p).map(|k| (p, k, s.disk.clone())))
     };
-    if accepted {
-        diagnostics::refresh_after_change(server, &doc.uri).await;
-    }
+    let Some((path, kind, disk)) = target else { return };
+    // The text as already read at start-up, if it is that (this may wait for that read to
+    // finish: not under the session lock). Still before any `.await`.
+    let read = disk.adopt(&path, kind, &doc.text);
+    server.session().documents.open(doc.uri.clone(), path, kind, doc.version, doc.text, read);
+    diagnostics::refresh_after_change(server, &doc.uri).await;
 }
 
 pub async fn did_change(server: &Server, params: DidChangeTextDocumentParams) {
