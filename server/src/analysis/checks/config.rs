@@ -1,7 +1,7 @@
 //! Semantic checks of a global or legacy config: what `validateConfig` rejects, and the
 //! mistakes the CLI lets through (spec 5.1, 8.3, 8.5).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde_json::Value;
 
@@ -34,13 +34,18 @@ pub fn check(tree: &Tree, memo: &ItemMemo, out: &mut Vec<Diagnostic>) {
 /// What `find` answers, for many questions: the accounts by numeric id and by name. Each
 /// `parentAccountId` used to scan the whole list (quadratic in sandboxes).
 struct Index<'a> {
-    ids: HashSet<i64>,
-    names: HashSet<&'a str>,
+    ids: FxHashSet<i64>,
+    names: FxHashSet<&'a str>,
 }
 
 impl<'a> Index<'a> {
     fn new(accounts: &'a [Placed]) -> Self {
-        Index { ids: accounts.iter().filter_map(Placed::int_id).collect(), names: accounts.iter().filter_map(Placed::name).collect() }
+        let (mut ids, mut names) = (FxHashSet::default(), FxHashSet::default());
+        ids.reserve(accounts.len());
+        names.reserve(accounts.len());
+        ids.extend(accounts.iter().filter_map(Placed::int_id));
+        names.extend(accounts.iter().filter_map(Placed::name));
+        Index { ids, names }
     }
 
     /// Whether `find(entries, ident)` finds an account.
@@ -159,8 +164,10 @@ fn no_accounts(tree: &Tree, is_mapping: bool, has_entries: bool, out: &mut Vec<D
 
 fn duplicates(accounts: &[Placed], out: &mut Vec<Diagnostic>) {
     // `validateConfig` keys its seen-map by the id as an object key, so `123` and '123' collide.
-    let mut ids: HashMap<&str, Option<&str>> = HashMap::new();
-    let mut names: HashMap<&str, &str> = HashMap::new();
+    let mut ids: FxHashMap<&str, Option<&str>> = FxHashMap::default();
+    let mut names: FxHashMap<&str, &str> = FxHashMap::default();
+    ids.reserve(accounts.len());
+    names.reserve(accounts.len());
     for a in accounts {
         if let Some((k, range)) = a.id_text().filter(|(k, _)| !k.is_empty()) {
             match ids.get(k) {
