@@ -16,7 +16,7 @@
 use serde_json::Value;
 
 use super::{fast, first_content_line};
-use crate::syntax::tree::Tree;
+use crate::syntax::tree::{self, Shift, Tree};
 
 /// One replacement in a text: bytes `start..old_end` of the old text became `new_len` bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub fn reparse_edit(tree: &mut Tree, old_text: &str, new_text: &str, edit: TextE
     if node.spans.entry.start as usize != target.dash {
         return None;
     }
-    let (old_item_end, new_item_end) = (target.item_end as u32, node.extent().1 as u32);
+    let (old_item_end, new_item_end) = (target.item_end as u32, node.extent(0).1 as u32);
     let old_region_end = target.region.end as u32;
     let value = items.pop()?;
     // Offsets after the item move by the edit's length; an ancestor that ended with the
@@ -74,7 +74,10 @@ pub fn reparse_edit(tree: &mut Tree, old_text: &str, new_text: &str, edit: TextE
             x
         }
     };
-    tree.splice(&target.path, value, node, moved).then_some(target.path)
+    // Whatever starts after the item's lines starts after its end too (the region runs past
+    // it): all of it moves by `delta`.
+    let after = old_region_end.max(old_item_end + 1);
+    tree.splice(&target.path, value, node, Shift { f: moved, after, delta }).then_some(target.path)
 }
 
 struct Target {
@@ -93,11 +96,13 @@ fn innermost_item(tree: &Tree, text: &str, edit: TextEdit) -> Option<Target> {
     let mut value = &tree.value;
     let mut path = Vec::new();
     let mut best = None;
+    let mut by = 0; // the shift owed to `node`
     loop {
         let kids = &node.children;
+        let below = node.below(by);
         // Children are in document order: the one that could hold the edit is the last one
         // starting before it.
-        let Some(k) = kids.partition_point(|c| c.extent().0 < edit.start).checked_sub(1) else { return best };
+        let Some(k) = kids.partition_point(|c| c.extent(below).0 < edit.start).checked_sub(1) else { return best };
         let child = &kids[k];
         let child_value = match value {
             Value::Array(items) => items.get(k),
@@ -105,14 +110,14 @@ fn innermost_item(tree: &Tree, text: &str, edit: TextEdit) -> Option<Target> {
             _ => None,
         };
         let Some(child_value) = child_value else { return best };
-        let (lo, hi) = child.extent();
+        let (lo, hi) = child.extent(below);
         if matches!(value, Value::Array(_)) && child.spans.key.is_none() && text.as_bytes().get(lo) == Some(&b'-') {
             let line_start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
             let column = lo - line_start;
             let region = line_start..lines_end(text, hi, column);
             // (An indentless sequence starts at its first item's content, which the edit
             // may move: only a whole read places it.)
-            if !(lo < edit.start && edit.old_end <= region.end) || node.spans.value.start as usize > lo {
+            if !(lo < edit.start && edit.old_end <= region.end) || tree::shifted(node.spans, by).value.start as usize > lo {
                 return best;
             }
             path.push(k);
@@ -126,6 +131,7 @@ fn innermost_item(tree: &Tree, text: &str, edit: TextEdit) -> Option<Target> {
         }
         node = child;
         value = child_value;
+        by = below;
     }
 }
 

@@ -82,3 +82,44 @@ fn declines_what_only_a_whole_read_can_say() {
     assert!(!check(CONFIG, at, at + 4, "6000"));
 }
 
+
+/// Edits one after another on the same tree: each leaves shifts owed below the nodes after
+/// it, and later edits land inside nodes that still owe them (or that are read whole
+/// again). After every step the tree must be the whole read of the text so far.
+#[test]
+fn a_chain_of_edits_matches_a_whole_read_at_every_step() {
+    let mut text = CONFIG.to_string();
+    let mut tree = parse(&text);
+    // (what to find, what to put in its place): inside the first account, then the last,
+    // then the middle one, growing and shrinking, and the same spots again.
+    let steps = [
+        ("name: a", "name: aaaa"),
+        ("accountId: 3", "accountId: 33333"),
+        ("b c", "b"),
+        ("expiresAt: '2026-01-01'", "expiresAt: '2027'"),
+        ("- 'y'", "- 'yy'\n    - z"),
+        ("name: aaaa", "name: a"),
+        ("accountId: 33333", "accountId: 3"),
+        ("name: b\n", "name: b c d\n"),
+    ];
+    let mut short = 0;
+    for (find, put) in steps {
+        let start = text.find(find).unwrap_or_else(|| panic!("{find:?} in {text:?}"));
+        let new = format!("{}{}{}", &text[..start], put, &text[start + find.len()..]);
+        let edit = TextEdit { start, old_end: start + find.len(), new_len: put.len() };
+        match reparse_edit(&mut tree, &text, &new, edit) {
+            Some(_) => short += 1,
+            None => tree = parse(&new),
+        }
+        let whole = parse(&new);
+        assert_eq!(tree.value, whole.value, "values after {find:?} -> {put:?}");
+        assert_eq!(tree.root_node(), whole.root_node(), "spans after {find:?} -> {put:?}");
+        for pointer in ["/accounts/0/name", "/accounts/1/scopes/1", "/accounts/2/accountId", "/httpTimeout", "/list/1"] {
+            assert_eq!(tree.spans(pointer), whole.spans(pointer), "{pointer} after {find:?} -> {put:?}");
+        }
+        let at = new.find("last").unwrap();
+        assert_eq!(tree.pointers_at(at), whole.pointers_at(at));
+        text = new;
+    }
+    assert!(short >= 6, "most steps take the short path ({short})");
+}
