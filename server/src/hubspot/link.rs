@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::edit::Editor;
 use super::edit::json::{new_settings_text, JsonEditor};
 use super::edit::FileOp;
 use super::gitignore::{check_and_add_hs_folder_to_gitignore, find_up};
 use super::model::{parse_int_js, Config};
-use super::edit::Editor;
 
 /// `.hs/README.txt`, written with the first `.hs` folder (LDL `config/hsSettings.js`).
 pub const HS_README: &str = include_str!("link/hs-folder-README.txt");

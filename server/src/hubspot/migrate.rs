@@ -23,10 +23,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::edit::Editor;
 use super::edit::yaml::YamlEditor;
 use super::edit::{EditError, FileOp};
 use super::model::{parse_int_js, truthy};
-use super::edit::Editor;
 
 /// Spec §0.
 pub const ARCHIVED_FILE_NAME: &str = "archived.hubspot.config.yml";

@@ -8,8 +8,8 @@ use serde_json::{json, Map, Value};
 use super::{Action, Call, Ctx, Effect};
 use crate::analysis::checks::accounts::{entries, Entry};
 use crate::analysis::{Code, Diagnostic, DocKind};
-use crate::syntax::tree::child_pointer;
 use crate::hubspot::edit::Editor;
+use crate::syntax::tree::child_pointer;
 
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     match (d.code, cx.file.kind) {

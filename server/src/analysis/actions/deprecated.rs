@@ -13,10 +13,9 @@ use super::{Action, ActionKind, Ctx, Fixed};
 use crate::analysis::checks::accounts::{entries, find, list_key};
 use crate::analysis::{Code, Diagnostic};
 use crate::hubspot::edit::yaml::YamlEditor;
-use crate::hubspot::edit::Result;
+use crate::hubspot::edit::{Editor, Result};
 use crate::hubspot::model::truthy;
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
-use crate::hubspot::edit::Editor;
 
 const WHOLE_FILE: &str = "Convert the whole file to the current format";
 

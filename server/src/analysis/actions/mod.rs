@@ -34,9 +34,8 @@ use super::ide::accounts::{account_source, all_accounts, AccountInfo};
 use super::world::World;
 use crate::hubspot::edit::json::JsonEditor;
 use crate::hubspot::edit::yaml::YamlEditor;
-use crate::hubspot::edit::{self, FileOp, TextEdit};
+use crate::hubspot::edit::{self, Editor, FileOp, TextEdit};
 use crate::syntax::{TextRange, Tree};
-use crate::hubspot::edit::Editor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ActionKind {

@@ -6,8 +6,8 @@ use serde_json::Value;
 use super::{Action, Ctx};
 use crate::analysis::checks::accounts::entries;
 use crate::analysis::Diagnostic;
-use crate::syntax::tree::parent_pointer;
 use crate::hubspot::edit::Editor;
+use crate::syntax::tree::parent_pointer;
 
 /// `my  sandbox` -> `my-sandbox`: what `hs account rename` users write.
 pub(super) fn dashed(name: &str) -> String {
