@@ -51,7 +51,9 @@ pub use crate::hubspot::discovery::{clean, same_path};
 pub struct SourceFile {
     pub path: PathBuf,
     pub kind: DocKind,
-    pub text: Arc<str>,
+    /// Shared with every snapshot; an `Arc<String>` so that a new text (from the editor's
+    /// rope, on every keystroke) is moved in rather than copied once more.
+    pub text: Arc<String>,
     /// `None` for `.hsaccount`, which is plain text.
     pub tree: Option<Arc<Tree>>,
     /// A config's per-account findings, kept across edits that re-read one account.
@@ -59,8 +61,8 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn parse(path: PathBuf, kind: DocKind, text: impl Into<Arc<str>>) -> SourceFile {
-        let text: Arc<str> = text.into();
+    pub fn parse(path: PathBuf, kind: DocKind, text: impl Into<String>) -> SourceFile {
+        let text = Arc::new(text.into());
         let tree = match kind {
             DocKind::GlobalConfig | DocKind::LegacyConfig => Some(Arc::new(yaml::parse(&text))),
             DocKind::Settings => Some(Arc::new(json::parse(&text))),
@@ -81,7 +83,7 @@ impl SourceFile {
                 if let Some(tree) = f.tree.as_mut().and_then(Arc::get_mut) {
                     if let Some(path) = yaml::reparse_edit(tree, &f.text, &text, edit) {
                         f.items.forget(tree, &path);
-                        f.text = text.into();
+                        f.text = Arc::new(text);
                         return None;
                     }
                 }

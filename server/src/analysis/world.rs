@@ -176,7 +176,7 @@ impl World {
             if f.kind == kind {
                 return Some(f.clone());
             }
-            return Some(Arc::new(SourceFile::parse(path.to_path_buf(), kind, f.text.clone())));
+            return Some(Arc::new(SourceFile::parse(path.to_path_buf(), kind, f.text.as_str())));
         }
         self.disk.load(path, kind)
     }

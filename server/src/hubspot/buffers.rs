@@ -15,15 +15,15 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::discovery::clean;
 
-fn open() -> MutexGuard<'static, HashMap<PathBuf, Arc<str>>> {
-    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<str>>>> = OnceLock::new();
+fn open() -> MutexGuard<'static, HashMap<PathBuf, Arc<String>>> {
+    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<String>>>> = OnceLock::new();
     let m = OPEN.get_or_init(Default::default);
     // A panic elsewhere while holding it leaves the map as it was: still usable.
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// `path` is open in the editor and now reads `text` (on open and after every edit).
-pub fn holds(path: &Path, text: Arc<str>) {
+pub fn holds(path: &Path, text: Arc<String>) {
     open().insert(clean(path), text);
 }
 
@@ -36,7 +36,7 @@ pub fn closed(path: &Path) {
 /// the editor holds text for it that is not what the disk has. A file that is not on disk
 /// (deleted while open, say) has nothing there to lose and may be written.
 pub fn check_saved(path: &Path, resolved: Option<&Path>) -> io::Result<()> {
-    let held: Vec<Arc<str>> = {
+    let held: Vec<Arc<String>> = {
         let open = open();
         [Some(path), resolved].into_iter().flatten().filter_map(|p| open.get(&clean(p)).cloned()).collect()
     };
@@ -65,9 +65,9 @@ mod tests {
         let path = dir.path().join("config.yml");
         std::fs::write(&path, "a: 1\n").unwrap();
         assert!(check_saved(&path, None).is_ok(), "not open: nothing to lose");
-        holds(&path, "a: 1\n".into());
+        holds(&path, Arc::new("a: 1\n".into()));
         assert!(check_saved(&path, None).is_ok(), "open, as saved");
-        holds(&dir.path().join("./config.yml"), "a: 2\n".into());
+        holds(&dir.path().join("./config.yml"), Arc::new("a: 2\n".into()));
         let err = check_saved(&path, None).unwrap_err();
         assert!(err.to_string().contains("not saved"), "{err}");
         // Through a link to it, too.
@@ -79,7 +79,7 @@ mod tests {
         assert!(check_saved(&path, None).is_ok());
         // Open, and gone from the disk: nothing there to lose.
         let gone = dir.path().join("gone.json");
-        holds(&gone, "{}".into());
+        holds(&gone, Arc::new("{}".into()));
         assert!(check_saved(&gone, None).is_ok());
         closed(&path);
         std::fs::write(&path, "a: 3\n").unwrap();

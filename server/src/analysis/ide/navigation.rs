@@ -18,7 +18,7 @@ pub struct Location {
     pub path: PathBuf,
     pub range: TextRange,
     /// The file's text, so the caller can convert the range to lines.
-    pub text: std::sync::Arc<str>,
+    pub text: std::sync::Arc<String>,
 }
 
 pub fn definition(file: &SourceFile, world: &World, offset: usize) -> Option<Location> {

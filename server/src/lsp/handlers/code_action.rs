@@ -21,7 +21,7 @@ pub fn code_action(server: &Server, params: CodeActionParams) -> Result<Option<C
     let (doc, world, caps, open) = {
         let s = server.session();
         let Some((doc, world)) = s.snapshot(uri) else { return Ok(None) };
-        let open: HashMap<PathBuf, (i32, Arc<str>)> = s.documents.iter().map(|d| (d.file.path.clone(), (d.version, d.file.text.clone()))).collect();
+        let open: HashMap<PathBuf, (i32, Arc<String>)> = s.documents.iter().map(|d| (d.file.path.clone(), (d.version, d.file.text.clone()))).collect();
         (doc, world, s.caps.clone(), open)
     };
     let at = |p: Position| line_col_to_offset(&doc.rope, from_proto::line_col(p));
