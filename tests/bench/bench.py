@@ -422,7 +422,10 @@ def evaluate(results: dict) -> list[dict]:
             out.append({"target": f"{k} on 2,000 accounts: ours/yaml-language-server <= 1/{round(1 / limit)}", "value": ratio, "met": ratio is not None and ratio <= limit})
     s20k = by.get(("config", 20000))
     if s2k and s20k:
-        for k in ("open", "open_unsaved", "change", "completion", "hover", "rss"):
+        # The open of the saved file is what is left of the start-up read when the editor's
+        # didOpen arrives (it has a fixed head start here), not a cost of its own: growth is
+        # judged on the open from nothing.
+        for k in ("open_unsaved", "change", "completion", "hover", "rss"):
             a, b = s2k["servers"]["hubspot-ls"]["median"].get(k), s20k["servers"]["hubspot-ls"]["median"].get(k)
             growth = b / a if a and b is not None else None
             # 10x the accounts: linear is 10x; a little slack for timer noise on sub-ms numbers.
