@@ -118,7 +118,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let file = SourceFile::parse(path(), DocKind::GlobalConfig, r.to_string());
                 let found = diagnostics::compute(&file, &w);
-                found.iter().map(|d| (offset_to_line_col(r, d.range.start as usize), offset_to_line_col(r, d.range.end as usize))).count()
+                found.iter().map(|d| (offset_to_line_col(r, d.range.start as usize), offset_to_line_col(r, d.range.end as usize))).collect::<Vec<_>>()
             })
         });
     }

@@ -11,6 +11,7 @@
 //!   validation ("Multiple accounts with name");
 //! - a second legacy account with an id already merged is skipped like one the global config
 //!   has: the CLI appends both, leaving a duplicate id.
+//!
 //! Every other byte of data, conflicts and skipped ids must match.
 
 use std::path::{Path, PathBuf};

@@ -17,10 +17,13 @@ use super::document::{DocKind, SourceFile};
 /// Shared between snapshots: a world is cheap to build per request.
 #[derive(Default)]
 pub struct DiskCache {
-    entries: Mutex<HashMap<PathBuf, (Option<SystemTime>, u64, Arc<SourceFile>)>>,
+    entries: Mutex<HashMap<PathBuf, Stamped>>,
     /// True while a read ahead ([`DiskCache::read_ahead`]) runs.
     ahead: (Mutex<bool>, Condvar),
 }
+
+/// A file as read, with the modification time and size it had then.
+type Stamped = (Option<SystemTime>, u64, Arc<SourceFile>);
 
 /// How long an open waits for a read ahead before reading the text itself.
 const AHEAD_WAIT: Duration = Duration::from_secs(20);

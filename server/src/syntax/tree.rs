@@ -41,7 +41,7 @@ pub struct SpanNode {
     pub children: Vec<SpanNode>,
     /// For a large mapping only: its keys, sorted, with their positions (a small one is
     /// searched in order).
-    index: Option<Box<[(Box<str>, u32)]>>,
+    index: Option<KeyIndex>,
     /// Added to every offset of every node below this one (not to this node's own).
     pending: i64,
 }
@@ -71,6 +71,9 @@ pub(crate) fn shifted(spans: Spans, by: i64) -> Spans {
     let r = |r: TextRange| TextRange { start: shift(r.start, by), end: shift(r.end, by) };
     Spans { key: spans.key.map(r), value: r(spans.value), entry: r(spans.entry) }
 }
+
+/// A large mapping's keys, sorted, with their positions among its children.
+type KeyIndex = Box<[(Box<str>, u32)]>;
 
 /// Mappings up to this many keys are searched key by key.
 const LINEAR_KEYS: usize = 32;

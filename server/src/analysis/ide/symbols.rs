@@ -99,7 +99,9 @@ pub fn inlay_hints(file: &SourceFile, world: &World) -> Vec<InlayHint> {
         .filter_map(|r| {
             let a = lookup(&src, &tree, &r.value)?;
             let name = a.name?;
-            (last_segment(&name) != r.value.to_string()).then(|| InlayHint { at: r.range.end as usize, label: format!(" {name}") })
+            // The id as its text (a number prints as its digits): no hint that repeats it.
+            let id_text = r.value.to_string();
+            (last_segment(&name) != id_text).then(|| InlayHint { at: r.range.end as usize, label: format!(" {name}") })
         })
         .collect()
 }

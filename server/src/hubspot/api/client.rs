@@ -359,6 +359,9 @@ fn build_url(origin: &str, path: &str) -> Result<url::Url, String> {
     url::Url::parse(&full).map_err(|e| format!("\"{path}\" is not a valid API path: {e}"))
 }
 
+// ApiError carries the request's context into every message; these run once per call, where
+// a 160-byte error costs nothing next to the request, so it is not boxed.
+#[allow(clippy::result_large_err)]
 fn form(parts: &[FormPart]) -> Result<reqwest::multipart::Form, ApiError> {
     let mut f = reqwest::multipart::Form::new();
     for p in parts {

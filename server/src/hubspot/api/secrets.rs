@@ -62,6 +62,9 @@ async fn require_existing(client: &HubSpotClient, caller: &Caller, name: &str, v
     })
 }
 
+// ApiError carries the request's context into every message; these run once per call, where
+// a 160-byte error costs nothing next to the request, so it is not boxed.
+#[allow(clippy::result_large_err)]
 fn check_name(name: &str) -> Result<(), ApiError> {
     if name.trim().is_empty() {
         return Err(ApiError::Local { message: "A secret needs a name.".into() });

@@ -94,7 +94,7 @@ pub(super) fn run(text: &str) -> Option<Outcome> {
                 break;
             }
         }
-        let Some(&(kind, c)) = open.last() else { return None }; // a second top-level node
+        let &(kind, c) = open.last()?; // none: a second top-level node
         if c != col {
             return None; // more (or oddly) indented: a continuation, or an error
         }
@@ -301,9 +301,7 @@ mod tests {
             ));
         }
         assert!(same(&text));
-        for ex in [include_str!("../../../../examples/home/.hscli/config.yml")] {
-            same(ex);
-        }
+        same(include_str!("../../../../examples/home/.hscli/config.yml"));
     }
 
     /// Every one-byte deletion and a few insertions in a config: wherever the fast path
