@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::text::diff;
 use super::{expected, EditError, Result, TextEdit};
-use crate::syntax::tree::{last_segment, parent_pointer};
+use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::Tree;
 
 /// A text being changed step by step ([`super::yaml::YamlEditor`], [`super::json::JsonEditor`]).
@@ -26,10 +26,47 @@ pub trait Editor: Sized {
     /// The text and its parse now.
     fn current(&self) -> (&str, &Tree);
 
-    /// The format's own steps, unchecked: [`Editor::set`] and the others check them.
-    fn set_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
+    /// The format's own steps, unchecked ([`Editor::set`] and the others check them): put
+    /// `value` in place of the value at `pointer` (which exists), write it at `pointer`
+    /// (which does not, creating what is missing on the way), remove, append.
+    fn replace_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
+    fn insert_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
     fn remove_step(&mut self, pointer: &str) -> Result<()>;
     fn append_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
+
+    /// Whether the value at `pointer` (`old`) can be changed where it stands.
+    fn changeable(&self, _pointer: &str, _old: &Value) -> Result<()> {
+        Ok(())
+    }
+
+    /// Sets `pointer` to `value` with the least text changed: a mapping set over a mapping is
+    /// merged key by key (keys the new value lacks removed) and a sequence over one as long
+    /// item by item, so what did not change keeps its text and its comments.
+    fn set_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let Some(old) = self.value().pointer(pointer).cloned() else { return self.insert_step(pointer, value) };
+        if &old == value {
+            return Ok(());
+        }
+        self.changeable(pointer, &old)?;
+        match (&old, value) {
+            (Value::Object(o), Value::Object(n)) if !o.is_empty() && !n.is_empty() => {
+                for (k, v) in n {
+                    self.set_step(&child_pointer(pointer, k), v)?;
+                }
+                for k in o.keys().filter(|k| !n.contains_key(*k)) {
+                    self.remove_step(&child_pointer(pointer, k))?;
+                }
+                Ok(())
+            }
+            (Value::Array(o), Value::Array(n)) if !o.is_empty() && o.len() == n.len() => {
+                for (i, v) in n.iter().enumerate() {
+                    self.set_step(&child_pointer(pointer, &i.to_string()), v)?;
+                }
+                Ok(())
+            }
+            _ => self.replace_step(pointer, value),
+        }
+    }
 
     fn text(&self) -> &str {
         self.current().0

@@ -100,77 +100,12 @@ impl JsonEditor {
         stringify(value, &self.unit, indent, self.nl)
     }
 
-    fn set_inner(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        match self.tree.get(pointer).cloned() {
-            Some(old) if &old == value => Ok(()),
-            Some(old) => match (&old, value) {
-                (Value::Object(o), Value::Object(n)) if !o.is_empty() && !n.is_empty() => {
-                    for (k, v) in n {
-                        self.set_inner(&child_pointer(pointer, k), v)?;
-                    }
-                    for k in o.keys().filter(|k| !n.contains_key(*k)) {
-                        self.remove_inner(&child_pointer(pointer, k))?;
-                    }
-                    Ok(())
-                }
-                (Value::Array(o), Value::Array(n)) if !o.is_empty() && o.len() == n.len() => {
-                    for (i, v) in n.iter().enumerate() {
-                        self.set_inner(&child_pointer(pointer, &i.to_string()), v)?;
-                    }
-                    Ok(())
-                }
-                _ => self.replace(pointer, value),
-            },
-            None => self.insert_missing(pointer, value),
-        }
-    }
-
-    fn replace(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        let Some(s) = self.tree.spans(pointer) else { return self.write_root(value) };
-        let single_line_array = matches!(self.tree.get(pointer), Some(Value::Array(a)) if !a.is_empty()) && !self.multiline(pointer);
-        let text = match value {
-            // A hand-written `[123]` stays on one line.
-            Value::Array(items) if single_line_array => {
-                format!("[{}]", items.iter().map(|v| stringify(v, "", "", "")).collect::<Vec<_>>().join(", "))
-            }
-            _ => self.render(value, &self.line_indent(pointer)),
-        };
-        self.commit(vec![TextEdit::replace(s.value, text)])
-    }
-
     fn write_root(&mut self, value: &Value) -> Result<()> {
         if !self.text.trim().is_empty() {
             return Err(unsupported("", "the file holds no JSON value"));
         }
         let text = stringify(value, &self.unit, "", self.nl);
         self.commit(vec![TextEdit::replace(TextRange::new(0, self.text.len()), text)])
-    }
-
-    fn insert_missing(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        let mut segments = Vec::new();
-        let mut anc = pointer;
-        while self.tree.get(anc).is_none() && !anc.is_empty() {
-            segments.push(last_segment(anc));
-            anc = parent_pointer(anc);
-        }
-        let anc = anc.to_string();
-        let Some(first) = segments.pop() else { return Err(EditError::NotFound { pointer: pointer.into() }) };
-        let nested = segments.iter().fold(value.clone(), |v, k| {
-            let mut m = Map::new();
-            m.insert(k.clone(), v);
-            Value::Object(m)
-        });
-        match self.tree.get(&anc).cloned() {
-            Some(Value::Object(_)) => self.insert_member(&anc, &first, &nested),
-            Some(Value::Array(a)) if first == "-" || first == a.len().to_string() => self.append_inner(&anc, &nested),
-            Some(Value::Array(_)) => Err(EditError::NotFound { pointer: child_pointer(&anc, &first) }),
-            Some(Value::Null) | None => {
-                let mut m = Map::new();
-                m.insert(first, nested);
-                self.replace(&anc, &Value::Object(m))
-            }
-            Some(_) => Err(EditError::NotAContainer { pointer: anc }),
-        }
     }
 
     fn insert_member(&mut self, obj: &str, key: &str, value: &Value) -> Result<()> {
@@ -199,58 +134,6 @@ impl JsonEditor {
         }
     }
 
-    fn append_inner(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        match self.tree.get(pointer).cloned() {
-            None => self.insert_missing(pointer, &Value::Array(vec![value.clone()])),
-            Some(Value::Null) => self.replace(pointer, &Value::Array(vec![value.clone()])),
-            Some(Value::Array(items)) if items.is_empty() => {
-                // `[]` becomes what JSON.stringify writes when the file is pretty-printed.
-                let s = self.spans_of(pointer)?;
-                let pretty = self.text.contains('\n');
-                let text = if pretty {
-                    self.render(&Value::Array(vec![value.clone()]), &self.line_indent(pointer))
-                } else {
-                    format!("[{}]", stringify(value, "", "", ""))
-                };
-                self.commit(vec![TextEdit::replace(s.value, text)])
-            }
-            Some(Value::Array(items)) => {
-                let last = self.spans_of(&child_pointer(pointer, &(items.len() - 1).to_string()))?;
-                let new_text = if self.multiline(pointer) {
-                    let indent = self.child_indent(pointer);
-                    format!(",{}{indent}{}", self.nl, self.render(value, &indent))
-                } else {
-                    format!(", {}", stringify(value, "", "", ""))
-                };
-                self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
-            }
-            Some(_) => Err(EditError::NotASequence { pointer: pointer.into() }),
-        }
-    }
-
-    fn remove_inner(&mut self, pointer: &str) -> Result<()> {
-        if pointer.is_empty() {
-            return Err(unsupported(pointer, "the whole document cannot be removed"));
-        }
-        let s = self.spans_of(pointer)?;
-        let parent = parent_pointer(pointer).to_string();
-        let siblings: Vec<String> = match self.tree.get(&parent) {
-            Some(Value::Object(m)) => m.keys().map(|k| child_pointer(&parent, k)).collect(),
-            Some(Value::Array(a)) => (0..a.len()).map(|i| child_pointer(&parent, &i.to_string())).collect(),
-            _ => return Err(EditError::NotFound { pointer: pointer.into() }),
-        };
-        let idx = siblings.iter().position(|p| p == pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.into() })?;
-        if siblings.len() == 1 {
-            let empty = if self.tree.get(&parent).is_some_and(Value::is_array) { "[]" } else { "{}" };
-            let ps = self.spans_of(&parent)?;
-            return self.commit(vec![TextEdit::replace(ps.value, empty)]);
-        }
-        let range = match siblings.get(idx + 1) {
-            Some(next) => TextRange::new(s.entry.start as usize, self.spans_of(next)?.entry.start as usize),
-            None => TextRange::new(self.spans_of(&siblings[idx - 1])?.entry.end as usize, s.entry.end as usize),
-        };
-        self.commit(vec![TextEdit::delete(range)])
-    }
 }
 
 fn unsupported(pointer: &str, why: &str) -> EditError {
@@ -315,16 +198,97 @@ impl Editor for JsonEditor {
         (&self.text, &self.tree)
     }
 
-    fn set_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        self.set_inner(pointer, value)
+    fn replace_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let Some(s) = self.tree.spans(pointer) else { return self.write_root(value) };
+        let single_line_array = matches!(self.tree.get(pointer), Some(Value::Array(a)) if !a.is_empty()) && !self.multiline(pointer);
+        let text = match value {
+            // A hand-written `[123]` stays on one line.
+            Value::Array(items) if single_line_array => {
+                format!("[{}]", items.iter().map(|v| stringify(v, "", "", "")).collect::<Vec<_>>().join(", "))
+            }
+            _ => self.render(value, &self.line_indent(pointer)),
+        };
+        self.commit(vec![TextEdit::replace(s.value, text)])
     }
 
-    fn remove_step(&mut self, pointer: &str) -> Result<()> {
-        self.remove_inner(pointer)
+    fn insert_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let mut segments = Vec::new();
+        let mut anc = pointer;
+        while self.tree.get(anc).is_none() && !anc.is_empty() {
+            segments.push(last_segment(anc));
+            anc = parent_pointer(anc);
+        }
+        let anc = anc.to_string();
+        let Some(first) = segments.pop() else { return Err(EditError::NotFound { pointer: pointer.into() }) };
+        let nested = segments.iter().fold(value.clone(), |v, k| {
+            let mut m = Map::new();
+            m.insert(k.clone(), v);
+            Value::Object(m)
+        });
+        match self.tree.get(&anc).cloned() {
+            Some(Value::Object(_)) => self.insert_member(&anc, &first, &nested),
+            Some(Value::Array(a)) if first == "-" || first == a.len().to_string() => self.append_step(&anc, &nested),
+            Some(Value::Array(_)) => Err(EditError::NotFound { pointer: child_pointer(&anc, &first) }),
+            Some(Value::Null) | None => {
+                let mut m = Map::new();
+                m.insert(first, nested);
+                self.replace_step(&anc, &Value::Object(m))
+            }
+            Some(_) => Err(EditError::NotAContainer { pointer: anc }),
+        }
     }
 
     fn append_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        self.append_inner(pointer, value)
+        match self.tree.get(pointer).cloned() {
+            None => self.insert_step(pointer, &Value::Array(vec![value.clone()])),
+            Some(Value::Null) => self.replace_step(pointer, &Value::Array(vec![value.clone()])),
+            Some(Value::Array(items)) if items.is_empty() => {
+                // `[]` becomes what JSON.stringify writes when the file is pretty-printed.
+                let s = self.spans_of(pointer)?;
+                let pretty = self.text.contains('\n');
+                let text = if pretty {
+                    self.render(&Value::Array(vec![value.clone()]), &self.line_indent(pointer))
+                } else {
+                    format!("[{}]", stringify(value, "", "", ""))
+                };
+                self.commit(vec![TextEdit::replace(s.value, text)])
+            }
+            Some(Value::Array(items)) => {
+                let last = self.spans_of(&child_pointer(pointer, &(items.len() - 1).to_string()))?;
+                let new_text = if self.multiline(pointer) {
+                    let indent = self.child_indent(pointer);
+                    format!(",{}{indent}{}", self.nl, self.render(value, &indent))
+                } else {
+                    format!(", {}", stringify(value, "", "", ""))
+                };
+                self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
+            }
+            Some(_) => Err(EditError::NotASequence { pointer: pointer.into() }),
+        }
+    }
+
+    fn remove_step(&mut self, pointer: &str) -> Result<()> {
+        if pointer.is_empty() {
+            return Err(unsupported(pointer, "the whole document cannot be removed"));
+        }
+        let s = self.spans_of(pointer)?;
+        let parent = parent_pointer(pointer).to_string();
+        let siblings: Vec<String> = match self.tree.get(&parent) {
+            Some(Value::Object(m)) => m.keys().map(|k| child_pointer(&parent, k)).collect(),
+            Some(Value::Array(a)) => (0..a.len()).map(|i| child_pointer(&parent, &i.to_string())).collect(),
+            _ => return Err(EditError::NotFound { pointer: pointer.into() }),
+        };
+        let idx = siblings.iter().position(|p| p == pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.into() })?;
+        if siblings.len() == 1 {
+            let empty = if self.tree.get(&parent).is_some_and(Value::is_array) { "[]" } else { "{}" };
+            let ps = self.spans_of(&parent)?;
+            return self.commit(vec![TextEdit::replace(ps.value, empty)]);
+        }
+        let range = match siblings.get(idx + 1) {
+            Some(next) => TextRange::new(s.entry.start as usize, self.spans_of(next)?.entry.start as usize),
+            None => TextRange::new(self.spans_of(&siblings[idx - 1])?.entry.end as usize, s.entry.end as usize),
+        };
+        self.commit(vec![TextEdit::delete(range)])
     }
 }
 

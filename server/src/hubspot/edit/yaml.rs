@@ -134,74 +134,6 @@ impl YamlEditor {
         !pointer.is_empty() && self.is_flow(parent_pointer(pointer))
     }
 
-    fn set_inner(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        if let Some(old) = self.tree.get(pointer).cloned() {
-            if &old == value {
-                return Ok(());
-            }
-            if self.node(pointer).is_none() && !(pointer.is_empty() && old.is_null()) {
-                return Err(unsupported(pointer, "it is not written here but comes from an alias or a merge key"));
-            }
-            match (&old, value) {
-                (Value::Object(o), Value::Object(n)) if !o.is_empty() && !n.is_empty() => {
-                    for (k, v) in n {
-                        self.set_inner(&child_pointer(pointer, k), v)?;
-                    }
-                    for k in o.keys().filter(|k| !n.contains_key(*k)) {
-                        self.remove_inner(&child_pointer(pointer, k))?;
-                    }
-                    Ok(())
-                }
-                (Value::Array(o), Value::Array(n)) if !o.is_empty() && o.len() == n.len() => {
-                    for (i, v) in n.iter().enumerate() {
-                        self.set_inner(&child_pointer(pointer, &i.to_string()), v)?;
-                    }
-                    Ok(())
-                }
-                _ => self.replace_value(pointer, value),
-            }
-        } else {
-            self.insert_missing(pointer, value)
-        }
-    }
-
-    /// `pointer` does not exist: find its deepest existing ancestor and add what is missing.
-    fn insert_missing(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        let mut segments = Vec::new();
-        let mut anc = pointer;
-        while self.tree.get(anc).is_none() {
-            if anc.is_empty() {
-                break;
-            }
-            segments.push(last_segment(anc));
-            anc = parent_pointer(anc);
-        }
-        let anc = anc.to_string();
-        let Some(first) = segments.pop() else { return Err(EditError::NotFound { pointer: pointer.into() }) };
-        // The rest of the path becomes nested mappings around the value.
-        let nested = segments.iter().fold(value.clone(), |v, k| {
-            let mut m = Map::new();
-            m.insert(k.clone(), v);
-            Value::Object(m)
-        });
-        match self.tree.get(&anc).cloned() {
-            Some(Value::Object(_)) => self.insert_key(&anc, &first, &nested),
-            Some(Value::Array(items)) => {
-                if first == "-" || first == items.len().to_string() {
-                    self.append_inner(&anc, &nested)
-                } else {
-                    Err(EditError::NotFound { pointer: child_pointer(&anc, &first) })
-                }
-            }
-            Some(Value::Null) | None => {
-                let mut m = Map::new();
-                m.insert(first, nested);
-                self.replace_value(&anc, &Value::Object(m))
-            }
-            Some(_) => Err(EditError::NotAContainer { pointer: anc }),
-        }
-    }
-
     /// Add `key: value` to the mapping at `map_pointer` (which exists and has no such key).
     fn insert_key(&mut self, map_pointer: &str, key: &str, value: &Value) -> Result<()> {
         let Some(Value::Object(map)) = self.tree.get(map_pointer).cloned() else {
@@ -213,7 +145,7 @@ impl YamlEditor {
             let Some(last) = last else {
                 let mut m = Map::new();
                 m.insert(key.to_string(), value.clone());
-                return self.replace_value(map_pointer, &Value::Object(m));
+                return self.replace_step(map_pointer, &Value::Object(m));
             };
             let entry = format!(", {}: {}", yaml_string(key, true), flow(value));
             return self.commit(vec![TextEdit::insert(last.entry.end as usize, entry)]);
@@ -229,8 +161,85 @@ impl YamlEditor {
         self.commit(vec![TextEdit::insert(at, new_text)])
     }
 
+    /// Write a value into a document that has none (empty, or only comments).
+    fn write_root(&mut self, value: &Value) -> Result<()> {
+        let nl = self.style.nl;
+        let body = if is_inline(value) { flow(value) } else { self.style.block(value, 0) };
+        let at = self.text.len();
+        let sep = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { nl };
+        self.commit(vec![TextEdit::insert(at, format!("{sep}{body}{nl}"))])
+    }
+
+    /// The whole lines of a block entry, plus comment lines indented inside it.
+    fn entry_lines(&self, s: Spans) -> TextRange {
+        let text = &self.text;
+        let start = line_start(text, s.entry.start as usize);
+        let col = column(text, s.entry.start as usize);
+        let end = end_of_last_line(text, s.entry.end as usize);
+        let mut after = after_line_break(text, end);
+        let mut last_end = end;
+        loop {
+            let e = line_end(text, after);
+            let line = &text[after..e];
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            if after < text.len() && line.trim_start().starts_with('#') && indent > col {
+                last_end = e;
+                after = after_line_break(text, e);
+            } else {
+                break;
+            }
+        }
+        if after == last_end && start > 0 {
+            // The last line of a file without a final newline: take the break before it instead.
+            let prev_break = if text[..start].ends_with("\r\n") { 2 } else { 1 };
+            return TextRange::new(start - prev_break, last_end);
+        }
+        TextRange::new(start, after)
+    }
+
+    fn rename_inner(&mut self, pointer: &str, new_key: &str) -> Result<()> {
+        let s = self.spans_of(pointer)?;
+        let Some(key) = s.key else { return Err(unsupported(pointer, "a list item has no key to rename")) };
+        let parent = parent_pointer(pointer);
+        if last_segment(pointer) == new_key {
+            return Ok(());
+        }
+        if self.tree.get(parent).and_then(Value::as_object).is_some_and(|m| m.contains_key(new_key)) {
+            return Err(EditError::KeyExists { pointer: parent.to_string(), key: new_key.to_string() });
+        }
+        let in_flow = self.in_flow(pointer);
+        self.commit(vec![TextEdit::replace(key, yaml_string(new_key, in_flow))])
+    }
+
+}
+
+fn unsupported(pointer: &str, why: &str) -> EditError {
+    EditError::Unsupported { pointer: pointer.to_string(), why: why.to_string() }
+}
+
+/// Never reached (a flow collection with one entry is handled before); a harmless empty range.
+fn unreachable_range(s: Spans) -> TextRange {
+    TextRange::empty(s.entry.start as usize)
+}
+
+impl Editor for YamlEditor {
+    const PARSE: fn(&str) -> Tree = crate::syntax::yaml::parse;
+    const NOT_AS_INTENDED: &'static str = "the change did not read back as intended (anchors, aliases or merge keys nearby?)";
+
+    fn state(&mut self) -> (&mut String, &mut Tree) {
+        (&mut self.text, &mut self.tree)
+    }
+
+    fn original(&self) -> &str {
+        &self.original
+    }
+
+    fn current(&self) -> (&str, &Tree) {
+        (&self.text, &self.tree)
+    }
+
     /// Replace the node at `pointer` (which exists) by `value`, as a whole.
-    fn replace_value(&mut self, pointer: &str, value: &Value) -> Result<()> {
+    fn replace_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
         let nl = self.style.nl;
         let Some(s) = self.node(pointer) else {
             // An empty document (or only comments): the root has no node yet.
@@ -309,22 +318,50 @@ impl YamlEditor {
         }
     }
 
-    /// Write a value into a document that has none (empty, or only comments).
-    fn write_root(&mut self, value: &Value) -> Result<()> {
-        let nl = self.style.nl;
-        let body = if is_inline(value) { flow(value) } else { self.style.block(value, 0) };
-        let at = self.text.len();
-        let sep = if self.text.is_empty() || self.text.ends_with('\n') { "" } else { nl };
-        self.commit(vec![TextEdit::insert(at, format!("{sep}{body}{nl}"))])
+    /// `pointer` does not exist: find its deepest existing ancestor and add what is missing.
+    fn insert_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let mut segments = Vec::new();
+        let mut anc = pointer;
+        while self.tree.get(anc).is_none() {
+            if anc.is_empty() {
+                break;
+            }
+            segments.push(last_segment(anc));
+            anc = parent_pointer(anc);
+        }
+        let anc = anc.to_string();
+        let Some(first) = segments.pop() else { return Err(EditError::NotFound { pointer: pointer.into() }) };
+        // The rest of the path becomes nested mappings around the value.
+        let nested = segments.iter().fold(value.clone(), |v, k| {
+            let mut m = Map::new();
+            m.insert(k.clone(), v);
+            Value::Object(m)
+        });
+        match self.tree.get(&anc).cloned() {
+            Some(Value::Object(_)) => self.insert_key(&anc, &first, &nested),
+            Some(Value::Array(items)) => {
+                if first == "-" || first == items.len().to_string() {
+                    self.append_step(&anc, &nested)
+                } else {
+                    Err(EditError::NotFound { pointer: child_pointer(&anc, &first) })
+                }
+            }
+            Some(Value::Null) | None => {
+                let mut m = Map::new();
+                m.insert(first, nested);
+                self.replace_step(&anc, &Value::Object(m))
+            }
+            Some(_) => Err(EditError::NotAContainer { pointer: anc }),
+        }
     }
 
-    fn append_inner(&mut self, seq_pointer: &str, value: &Value) -> Result<()> {
+    fn append_step(&mut self, seq_pointer: &str, value: &Value) -> Result<()> {
         match self.tree.get(seq_pointer).cloned() {
-            None => self.insert_missing(seq_pointer, &Value::Array(vec![value.clone()])),
-            Some(Value::Null) => self.replace_value(seq_pointer, &Value::Array(vec![value.clone()])),
+            None => self.insert_step(seq_pointer, &Value::Array(vec![value.clone()])),
+            Some(Value::Null) => self.replace_step(seq_pointer, &Value::Array(vec![value.clone()])),
             Some(Value::Array(items)) => {
                 if items.is_empty() {
-                    return self.replace_value(seq_pointer, &Value::Array(vec![value.clone()]));
+                    return self.replace_step(seq_pointer, &Value::Array(vec![value.clone()]));
                 }
                 let last = self.spans_of(&child_pointer(seq_pointer, &(items.len() - 1).to_string()))?;
                 if self.is_flow(seq_pointer) {
@@ -339,7 +376,7 @@ impl YamlEditor {
         }
     }
 
-    fn remove_inner(&mut self, pointer: &str) -> Result<()> {
+    fn remove_step(&mut self, pointer: &str) -> Result<()> {
         if pointer.is_empty() {
             return Err(unsupported(pointer, "the whole document cannot be removed"));
         }
@@ -360,7 +397,7 @@ impl YamlEditor {
                 let root = self.spans_of("")?;
                 return self.commit(vec![TextEdit::replace(root.value, flow(&empty))]);
             }
-            return self.replace_value(&parent, &empty);
+            return self.replace_step(&parent, &empty);
         }
         let range = if self.is_flow(&parent) {
             match (prev, next) {
@@ -380,84 +417,11 @@ impl YamlEditor {
         self.commit(vec![TextEdit::delete(range)])
     }
 
-    /// The whole lines of a block entry, plus comment lines indented inside it.
-    fn entry_lines(&self, s: Spans) -> TextRange {
-        let text = &self.text;
-        let start = line_start(text, s.entry.start as usize);
-        let col = column(text, s.entry.start as usize);
-        let end = end_of_last_line(text, s.entry.end as usize);
-        let mut after = after_line_break(text, end);
-        let mut last_end = end;
-        loop {
-            let e = line_end(text, after);
-            let line = &text[after..e];
-            let indent = line.len() - line.trim_start_matches(' ').len();
-            if after < text.len() && line.trim_start().starts_with('#') && indent > col {
-                last_end = e;
-                after = after_line_break(text, e);
-            } else {
-                break;
-            }
+    fn changeable(&self, pointer: &str, old: &Value) -> Result<()> {
+        if self.node(pointer).is_none() && !(pointer.is_empty() && old.is_null()) {
+            return Err(unsupported(pointer, "it is not written here but comes from an alias or a merge key"));
         }
-        if after == last_end && start > 0 {
-            // The last line of a file without a final newline: take the break before it instead.
-            let prev_break = if text[..start].ends_with("\r\n") { 2 } else { 1 };
-            return TextRange::new(start - prev_break, last_end);
-        }
-        TextRange::new(start, after)
-    }
-
-    fn rename_inner(&mut self, pointer: &str, new_key: &str) -> Result<()> {
-        let s = self.spans_of(pointer)?;
-        let Some(key) = s.key else { return Err(unsupported(pointer, "a list item has no key to rename")) };
-        let parent = parent_pointer(pointer);
-        if last_segment(pointer) == new_key {
-            return Ok(());
-        }
-        if self.tree.get(parent).and_then(Value::as_object).is_some_and(|m| m.contains_key(new_key)) {
-            return Err(EditError::KeyExists { pointer: parent.to_string(), key: new_key.to_string() });
-        }
-        let in_flow = self.in_flow(pointer);
-        self.commit(vec![TextEdit::replace(key, yaml_string(new_key, in_flow))])
-    }
-
-}
-
-fn unsupported(pointer: &str, why: &str) -> EditError {
-    EditError::Unsupported { pointer: pointer.to_string(), why: why.to_string() }
-}
-
-/// Never reached (a flow collection with one entry is handled before); a harmless empty range.
-fn unreachable_range(s: Spans) -> TextRange {
-    TextRange::empty(s.entry.start as usize)
-}
-
-impl Editor for YamlEditor {
-    const PARSE: fn(&str) -> Tree = crate::syntax::yaml::parse;
-    const NOT_AS_INTENDED: &'static str = "the change did not read back as intended (anchors, aliases or merge keys nearby?)";
-
-    fn state(&mut self) -> (&mut String, &mut Tree) {
-        (&mut self.text, &mut self.tree)
-    }
-
-    fn original(&self) -> &str {
-        &self.original
-    }
-
-    fn current(&self) -> (&str, &Tree) {
-        (&self.text, &self.tree)
-    }
-
-    fn set_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        self.set_inner(pointer, value)
-    }
-
-    fn remove_step(&mut self, pointer: &str) -> Result<()> {
-        self.remove_inner(pointer)
-    }
-
-    fn append_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        self.append_inner(pointer, value)
+        Ok(())
     }
 }
 
