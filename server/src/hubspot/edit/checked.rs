@@ -39,6 +39,19 @@ pub trait Editor: Sized {
         Ok(())
     }
 
+    /// The pointers of the entry at `pointer` and of its siblings, in order, and its place
+    /// among them.
+    fn siblings(&self, pointer: &str) -> Result<(Vec<String>, usize)> {
+        let parent = parent_pointer(pointer);
+        let siblings: Vec<String> = match self.value().pointer(parent) {
+            Some(Value::Object(m)) => m.keys().map(|k| child_pointer(parent, k)).collect(),
+            Some(Value::Array(a)) => (0..a.len()).map(|i| child_pointer(parent, &i.to_string())).collect(),
+            _ => return Err(EditError::NotFound { pointer: pointer.into() }),
+        };
+        let idx = siblings.iter().position(|p| p == pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.into() })?;
+        Ok((siblings, idx))
+    }
+
     /// Sets `pointer` to `value` with the least text changed: a mapping set over a mapping is
     /// merged key by key (keys the new value lacks removed) and a sequence over one as long
     /// item by item, so what did not change keeps its text and its comments.

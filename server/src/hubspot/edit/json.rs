@@ -273,12 +273,7 @@ impl Editor for JsonEditor {
         }
         let s = self.spans_of(pointer)?;
         let parent = parent_pointer(pointer).to_string();
-        let siblings: Vec<String> = match self.tree.get(&parent) {
-            Some(Value::Object(m)) => m.keys().map(|k| child_pointer(&parent, k)).collect(),
-            Some(Value::Array(a)) => (0..a.len()).map(|i| child_pointer(&parent, &i.to_string())).collect(),
-            _ => return Err(EditError::NotFound { pointer: pointer.into() }),
-        };
-        let idx = siblings.iter().position(|p| p == pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.into() })?;
+        let (siblings, idx) = self.siblings(pointer)?;
         if siblings.len() == 1 {
             let empty = if self.tree.get(&parent).is_some_and(Value::is_array) { "[]" } else { "{}" };
             let ps = self.spans_of(&parent)?;
