@@ -100,7 +100,7 @@ for suite in "${SUITES[@]}"; do
     chmod 600 "$tmp/home/.hscli/config.yml"
     mkdir -p "$tmp/xdg"
     run_suite nvim env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG \
-      HOME="$tmp/home" TEST_ROOT="$tmp" \
+      HOME="$tmp/home" TEST_ROOT="$tmp" HUBSPOT_LS_API_URL=http://127.0.0.1:9 \
       XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
       XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
       timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim07.lua"
@@ -110,8 +110,10 @@ for suite in "${SUITES[@]}"; do
     cp -a "$ROOT/tests/editors/fixtures/." "$tmp/"
     chmod 600 "$tmp/home/.hscli/config.yml"
     mkdir -p "$tmp/xdg"
+    # The prompting handlers' requests do reach the server: HUBSPOT_LS_API_URL keeps its calls
+    # on a closed local port (refused at once) instead of looking up HubSpot's real hosts.
     run_suite nvim-plugin env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG \
-      HOME="$tmp/home" TEST_ROOT="$tmp" PLUGIN_DIR="$ROOT/editors/nvim" \
+      HOME="$tmp/home" TEST_ROOT="$tmp" PLUGIN_DIR="$ROOT/editors/nvim" HUBSPOT_LS_API_URL=http://127.0.0.1:9 \
       XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
       XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
       timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim_plugin.lua"

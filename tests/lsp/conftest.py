@@ -78,8 +78,8 @@ def server_env(files: Files, fake: "FakeHubSpot | None" = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUBSPOT") and k != "USE_ENVIRONMENT_HUBSPOT_CONFIG"}
     env["HOME"] = str(files.home)
     env["HUBSPOT_LS_LOG"] = "warn"
-    if fake is not None:
-        env["HUBSPOT_LS_API_URL"] = fake.url
+    # No test reaches beyond 127.0.0.1: without the fake, calls go to a closed local port.
+    env["HUBSPOT_LS_API_URL"] = fake.url if fake is not None else "http://127.0.0.1:9"
     return env
 
 
