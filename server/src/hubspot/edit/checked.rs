@@ -4,7 +4,7 @@
 //! operations both formats have (set, remove, append) are written here once, over each
 //! format's own steps.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::text::diff;
 use super::{expected, EditError, Result, TextEdit};
@@ -27,16 +27,47 @@ pub trait Editor: Sized {
     fn current(&self) -> (&str, &Tree);
 
     /// The format's own steps, unchecked ([`Editor::set`] and the others check them): put
-    /// `value` in place of the value at `pointer` (which exists), write it at `pointer`
-    /// (which does not, creating what is missing on the way), remove, append.
+    /// `value` in place of the value at `pointer` (which exists), add a mapping entry,
+    /// remove, append.
     fn replace_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
-    fn insert_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
+    /// Adds the entry `key: value` to the mapping at `map_pointer`, which lacks it.
+    fn insert_entry(&mut self, map_pointer: &str, key: &str, value: &Value) -> Result<()>;
     fn remove_step(&mut self, pointer: &str) -> Result<()>;
     fn append_step(&mut self, pointer: &str, value: &Value) -> Result<()>;
 
     /// Whether the value at `pointer` (`old`) can be changed where it stands.
     fn changeable(&self, _pointer: &str, _old: &Value) -> Result<()> {
         Ok(())
+    }
+
+    /// Writes `value` at `pointer`, which does not exist: below the nearest ancestor that
+    /// does, with the rest of the path as nested mappings around the value (`.../-` or the
+    /// next index of a sequence appends).
+    fn insert_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
+        let mut segments = Vec::new();
+        let mut anc = pointer;
+        while self.value().pointer(anc).is_none() && !anc.is_empty() {
+            segments.push(last_segment(anc));
+            anc = parent_pointer(anc);
+        }
+        let anc = anc.to_string();
+        let Some(first) = segments.pop() else { return Err(EditError::NotFound { pointer: pointer.into() }) };
+        let nested = segments.iter().fold(value.clone(), |v, k| {
+            let mut m = Map::new();
+            m.insert(k.clone(), v);
+            Value::Object(m)
+        });
+        match self.value().pointer(&anc).cloned() {
+            Some(Value::Object(_)) => self.insert_entry(&anc, &first, &nested),
+            Some(Value::Array(items)) if first == "-" || first == items.len().to_string() => self.append_step(&anc, &nested),
+            Some(Value::Array(_)) => Err(EditError::NotFound { pointer: child_pointer(&anc, &first) }),
+            Some(Value::Null) | None => {
+                let mut m = Map::new();
+                m.insert(first, nested);
+                self.replace_step(&anc, &Value::Object(m))
+            }
+            Some(_) => Err(EditError::NotAContainer { pointer: anc }),
+        }
     }
 
     /// The pointers of the entry at `pointer` and of its siblings, in order, and its place

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::text::{column, line_content_start, line_start, newline, starts_line};
 use super::checked::{once, Editor};
 use super::{EditError, Result, TextEdit};
-use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
+use crate::syntax::tree::{child_pointer, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
 
 /// Replace or insert the value at `pointer` (missing objects on the way are created).
@@ -108,32 +108,6 @@ impl JsonEditor {
         self.commit(vec![TextEdit::replace(TextRange::new(0, self.text.len()), text)])
     }
 
-    fn insert_member(&mut self, obj: &str, key: &str, value: &Value) -> Result<()> {
-        let Some(Value::Object(map)) = self.tree.get(obj).cloned() else {
-            return Err(EditError::NotAContainer { pointer: obj.into() });
-        };
-        let s = self.spans_of(obj)?;
-        let key_text = serde_json::to_string(key).unwrap_or_default();
-        match map.keys().next_back() {
-            None => {
-                let mut m = Map::new();
-                m.insert(key.to_string(), value.clone());
-                let indent = self.line_indent(obj);
-                self.commit(vec![TextEdit::replace(s.value, self.render(&Value::Object(m), &indent))])
-            }
-            Some(last) => {
-                let last = self.spans_of(&child_pointer(obj, last))?;
-                let new_text = if self.multiline(obj) {
-                    let indent = self.child_indent(obj);
-                    format!(",{}{indent}{key_text}: {}", self.nl, self.render(value, &indent))
-                } else {
-                    format!(", {key_text}: {}", stringify(value, "", "", ""))
-                };
-                self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
-            }
-        }
-    }
-
 }
 
 fn unsupported(pointer: &str, why: &str) -> EditError {
@@ -211,33 +185,6 @@ impl Editor for JsonEditor {
         self.commit(vec![TextEdit::replace(s.value, text)])
     }
 
-    fn insert_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        let mut segments = Vec::new();
-        let mut anc = pointer;
-        while self.tree.get(anc).is_none() && !anc.is_empty() {
-            segments.push(last_segment(anc));
-            anc = parent_pointer(anc);
-        }
-        let anc = anc.to_string();
-        let Some(first) = segments.pop() else { return Err(EditError::NotFound { pointer: pointer.into() }) };
-        let nested = segments.iter().fold(value.clone(), |v, k| {
-            let mut m = Map::new();
-            m.insert(k.clone(), v);
-            Value::Object(m)
-        });
-        match self.tree.get(&anc).cloned() {
-            Some(Value::Object(_)) => self.insert_member(&anc, &first, &nested),
-            Some(Value::Array(a)) if first == "-" || first == a.len().to_string() => self.append_step(&anc, &nested),
-            Some(Value::Array(_)) => Err(EditError::NotFound { pointer: child_pointer(&anc, &first) }),
-            Some(Value::Null) | None => {
-                let mut m = Map::new();
-                m.insert(first, nested);
-                self.replace_step(&anc, &Value::Object(m))
-            }
-            Some(_) => Err(EditError::NotAContainer { pointer: anc }),
-        }
-    }
-
     fn append_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
         match self.tree.get(pointer).cloned() {
             None => self.insert_step(pointer, &Value::Array(vec![value.clone()])),
@@ -264,6 +211,32 @@ impl Editor for JsonEditor {
                 self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
             }
             Some(_) => Err(EditError::NotASequence { pointer: pointer.into() }),
+        }
+    }
+
+    fn insert_entry(&mut self, obj: &str, key: &str, value: &Value) -> Result<()> {
+        let Some(Value::Object(map)) = self.tree.get(obj).cloned() else {
+            return Err(EditError::NotAContainer { pointer: obj.into() });
+        };
+        let s = self.spans_of(obj)?;
+        let key_text = serde_json::to_string(key).unwrap_or_default();
+        match map.keys().next_back() {
+            None => {
+                let mut m = Map::new();
+                m.insert(key.to_string(), value.clone());
+                let indent = self.line_indent(obj);
+                self.commit(vec![TextEdit::replace(s.value, self.render(&Value::Object(m), &indent))])
+            }
+            Some(last) => {
+                let last = self.spans_of(&child_pointer(obj, last))?;
+                let new_text = if self.multiline(obj) {
+                    let indent = self.child_indent(obj);
+                    format!(",{}{indent}{key_text}: {}", self.nl, self.render(value, &indent))
+                } else {
+                    format!(", {key_text}: {}", stringify(value, "", "", ""))
+                };
+                self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
+            }
         }
     }
 

@@ -134,33 +134,6 @@ impl YamlEditor {
         !pointer.is_empty() && self.is_flow(parent_pointer(pointer))
     }
 
-    /// Add `key: value` to the mapping at `map_pointer` (which exists and has no such key).
-    fn insert_key(&mut self, map_pointer: &str, key: &str, value: &Value) -> Result<()> {
-        let Some(Value::Object(map)) = self.tree.get(map_pointer).cloned() else {
-            return Err(EditError::NotAContainer { pointer: map_pointer.into() });
-        };
-        let s = self.spans_of(map_pointer)?;
-        let last = map.keys().next_back().map(|k| self.spans_of(&child_pointer(map_pointer, k))).transpose()?;
-        if self.is_flow(map_pointer) {
-            let Some(last) = last else {
-                let mut m = Map::new();
-                m.insert(key.to_string(), value.clone());
-                return self.replace_step(map_pointer, &Value::Object(m));
-            };
-            let entry = format!(", {}: {}", yaml_string(key, true), flow(value));
-            return self.commit(vec![TextEdit::insert(last.entry.end as usize, entry)]);
-        }
-        let Some(last) = last else {
-            // A block mapping always has a key; an empty one is `{}` (flow) or null.
-            return Err(unsupported(map_pointer, "the mapping has no entries to line up with"));
-        };
-        let col = column(&self.text, s.value.start as usize);
-        let at = end_of_last_line(&self.text, last.entry.end as usize);
-        let entry = self.style.block_entry(key, value, col);
-        let new_text = format!("{}{}{}", self.style.nl, " ".repeat(col), entry);
-        self.commit(vec![TextEdit::insert(at, new_text)])
-    }
-
     /// Write a value into a document that has none (empty, or only comments).
     fn write_root(&mut self, value: &Value) -> Result<()> {
         let nl = self.style.nl;
@@ -318,43 +291,6 @@ impl Editor for YamlEditor {
         }
     }
 
-    /// `pointer` does not exist: find its deepest existing ancestor and add what is missing.
-    fn insert_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        let mut segments = Vec::new();
-        let mut anc = pointer;
-        while self.tree.get(anc).is_none() {
-            if anc.is_empty() {
-                break;
-            }
-            segments.push(last_segment(anc));
-            anc = parent_pointer(anc);
-        }
-        let anc = anc.to_string();
-        let Some(first) = segments.pop() else { return Err(EditError::NotFound { pointer: pointer.into() }) };
-        // The rest of the path becomes nested mappings around the value.
-        let nested = segments.iter().fold(value.clone(), |v, k| {
-            let mut m = Map::new();
-            m.insert(k.clone(), v);
-            Value::Object(m)
-        });
-        match self.tree.get(&anc).cloned() {
-            Some(Value::Object(_)) => self.insert_key(&anc, &first, &nested),
-            Some(Value::Array(items)) => {
-                if first == "-" || first == items.len().to_string() {
-                    self.append_step(&anc, &nested)
-                } else {
-                    Err(EditError::NotFound { pointer: child_pointer(&anc, &first) })
-                }
-            }
-            Some(Value::Null) | None => {
-                let mut m = Map::new();
-                m.insert(first, nested);
-                self.replace_step(&anc, &Value::Object(m))
-            }
-            Some(_) => Err(EditError::NotAContainer { pointer: anc }),
-        }
-    }
-
     fn append_step(&mut self, seq_pointer: &str, value: &Value) -> Result<()> {
         match self.tree.get(seq_pointer).cloned() {
             None => self.insert_step(seq_pointer, &Value::Array(vec![value.clone()])),
@@ -374,6 +310,33 @@ impl Editor for YamlEditor {
             }
             Some(_) => Err(EditError::NotASequence { pointer: seq_pointer.into() }),
         }
+    }
+
+    /// Add `key: value` to the mapping at `map_pointer` (which exists and has no such key).
+    fn insert_entry(&mut self, map_pointer: &str, key: &str, value: &Value) -> Result<()> {
+        let Some(Value::Object(map)) = self.tree.get(map_pointer).cloned() else {
+            return Err(EditError::NotAContainer { pointer: map_pointer.into() });
+        };
+        let s = self.spans_of(map_pointer)?;
+        let last = map.keys().next_back().map(|k| self.spans_of(&child_pointer(map_pointer, k))).transpose()?;
+        if self.is_flow(map_pointer) {
+            let Some(last) = last else {
+                let mut m = Map::new();
+                m.insert(key.to_string(), value.clone());
+                return self.replace_step(map_pointer, &Value::Object(m));
+            };
+            let entry = format!(", {}: {}", yaml_string(key, true), flow(value));
+            return self.commit(vec![TextEdit::insert(last.entry.end as usize, entry)]);
+        }
+        let Some(last) = last else {
+            // A block mapping always has a key; an empty one is `{}` (flow) or null.
+            return Err(unsupported(map_pointer, "the mapping has no entries to line up with"));
+        };
+        let col = column(&self.text, s.value.start as usize);
+        let at = end_of_last_line(&self.text, last.entry.end as usize);
+        let entry = self.style.block_entry(key, value, col);
+        let new_text = format!("{}{}{}", self.style.nl, " ".repeat(col), entry);
+        self.commit(vec![TextEdit::insert(at, new_text)])
     }
 
     fn remove_step(&mut self, pointer: &str) -> Result<()> {
