@@ -211,10 +211,11 @@ async def test_rate_limits_are_retried_a_bounded_number_of_times(lsp, files, fak
 
 
 async def test_api_url_from_initialization_options(files, fake):
-    """`initializationOptions.apiUrl` points the server at the fake without the env var."""
+    """`initializationOptions.apiUrl` points the server at the fake, and wins over the env var
+    (which, without the fake, names a closed local port: ignoring apiUrl would fail the call)."""
     seed(files, fake)
     env = server_env(files)
-    assert "HUBSPOT_LS_API_URL" not in env
+    assert env["HUBSPOT_LS_API_URL"] != fake.url
     client = await ClientServerConfig(server_command=[BIN, "--stdio"], server_env=env).start()
     try:
         await client.initialize_session(T.InitializeParams(
