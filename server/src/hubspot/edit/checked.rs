@@ -71,8 +71,11 @@ pub trait Editor: Sized {
     }
 
     /// The pointers of the entry at `pointer` and of its siblings, in order, and its place
-    /// among them.
+    /// among them (what removing it needs: the document itself has none, and is refused).
     fn siblings(&self, pointer: &str) -> Result<(Vec<String>, usize)> {
+        if pointer.is_empty() {
+            return Err(EditError::unsupported(pointer, "the whole document cannot be removed"));
+        }
         let parent = parent_pointer(pointer);
         let siblings: Vec<String> = match self.value().pointer(parent) {
             Some(Value::Object(m)) => m.keys().map(|k| child_pointer(parent, k)).collect(),

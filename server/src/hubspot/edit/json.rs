@@ -96,22 +96,31 @@ impl JsonEditor {
         format!("{}{}", self.line_indent(pointer), self.unit)
     }
 
+    /// Adds `{prefix}{value}` to the container at `container` after its last child `last`:
+    /// on a line of its own when the container spans lines, else inline after a comma.
+    fn add_after(&mut self, container: &str, last: &str, prefix: &str, value: &Value) -> Result<()> {
+        let last = self.spans_of(last)?;
+        let new_text = if self.multiline(container) {
+            let indent = self.child_indent(container);
+            format!(",{}{indent}{prefix}{}", self.nl, self.render(value, &indent))
+        } else {
+            format!(", {prefix}{}", stringify(value, "", "", ""))
+        };
+        self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
+    }
+
     fn render(&self, value: &Value, indent: &str) -> String {
         stringify(value, &self.unit, indent, self.nl)
     }
 
     fn write_root(&mut self, value: &Value) -> Result<()> {
         if !self.text.trim().is_empty() {
-            return Err(unsupported("", "the file holds no JSON value"));
+            return Err(EditError::unsupported("", "the file holds no JSON value"));
         }
         let text = stringify(value, &self.unit, "", self.nl);
         self.commit(vec![TextEdit::replace(TextRange::new(0, self.text.len()), text)])
     }
 
-}
-
-fn unsupported(pointer: &str, why: &str) -> EditError {
-    EditError::Unsupported { pointer: pointer.to_string(), why: why.to_string() }
 }
 
 /// `JSON.stringify(value, null, unit)` with every line after the first prefixed by `indent`
@@ -200,16 +209,7 @@ impl Editor for JsonEditor {
                 };
                 self.commit(vec![TextEdit::replace(s.value, text)])
             }
-            Some(Value::Array(items)) => {
-                let last = self.spans_of(&child_pointer(pointer, &(items.len() - 1).to_string()))?;
-                let new_text = if self.multiline(pointer) {
-                    let indent = self.child_indent(pointer);
-                    format!(",{}{indent}{}", self.nl, self.render(value, &indent))
-                } else {
-                    format!(", {}", stringify(value, "", "", ""))
-                };
-                self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
-            }
+            Some(Value::Array(items)) => self.add_after(pointer, &child_pointer(pointer, &(items.len() - 1).to_string()), "", value),
             Some(_) => Err(EditError::NotASequence { pointer: pointer.into() }),
         }
     }
@@ -227,26 +227,14 @@ impl Editor for JsonEditor {
                 let indent = self.line_indent(obj);
                 self.commit(vec![TextEdit::replace(s.value, self.render(&Value::Object(m), &indent))])
             }
-            Some(last) => {
-                let last = self.spans_of(&child_pointer(obj, last))?;
-                let new_text = if self.multiline(obj) {
-                    let indent = self.child_indent(obj);
-                    format!(",{}{indent}{key_text}: {}", self.nl, self.render(value, &indent))
-                } else {
-                    format!(", {key_text}: {}", stringify(value, "", "", ""))
-                };
-                self.commit(vec![TextEdit::insert(last.entry.end as usize, new_text)])
-            }
+            Some(last) => self.add_after(obj, &child_pointer(obj, last), &format!("{key_text}: "), value),
         }
     }
 
     fn remove_step(&mut self, pointer: &str) -> Result<()> {
-        if pointer.is_empty() {
-            return Err(unsupported(pointer, "the whole document cannot be removed"));
-        }
+        let (siblings, idx) = self.siblings(pointer)?;
         let s = self.spans_of(pointer)?;
         let parent = parent_pointer(pointer).to_string();
-        let (siblings, idx) = self.siblings(pointer)?;
         if siblings.len() == 1 {
             let empty = if self.tree.get(&parent).is_some_and(Value::is_array) { "[]" } else { "{}" };
             let ps = self.spans_of(&parent)?;

@@ -127,6 +127,12 @@ impl fmt::Display for EditError {
 
 impl std::error::Error for EditError {}
 
+impl EditError {
+    pub(crate) fn unsupported(pointer: &str, why: &str) -> EditError {
+        EditError::Unsupported { pointer: pointer.to_string(), why: why.to_string() }
+    }
+}
+
 fn show(pointer: &str) -> &str {
     if pointer.is_empty() { "/" } else { pointer }
 }

@@ -172,7 +172,7 @@ impl YamlEditor {
 
     fn rename_inner(&mut self, pointer: &str, new_key: &str) -> Result<()> {
         let s = self.spans_of(pointer)?;
-        let Some(key) = s.key else { return Err(unsupported(pointer, "a list item has no key to rename")) };
+        let Some(key) = s.key else { return Err(EditError::unsupported(pointer, "a list item has no key to rename")) };
         let parent = parent_pointer(pointer);
         if last_segment(pointer) == new_key {
             return Ok(());
@@ -184,10 +184,6 @@ impl YamlEditor {
         self.commit(vec![TextEdit::replace(key, yaml_string(new_key, in_flow))])
     }
 
-}
-
-fn unsupported(pointer: &str, why: &str) -> EditError {
-    EditError::Unsupported { pointer: pointer.to_string(), why: why.to_string() }
 }
 
 /// Never reached (a flow collection with one entry is handled before); a harmless empty range.
@@ -231,7 +227,7 @@ impl Editor for YamlEditor {
         match s.key {
             Some(key) => {
                 let after_colon = after_colon(&self.text, key.end as usize)
-                    .ok_or_else(|| unsupported(pointer, "its key is written in the explicit `? key` form"))?;
+                    .ok_or_else(|| EditError::unsupported(pointer, "its key is written in the explicit `? key` form"))?;
                 // A missing value (`key:`) has an empty span at the key's end.
                 let value_start = if s.value.is_empty() { after_colon } else { (s.value.start as usize).max(after_colon) };
                 let on_next_line = self.text[after_colon..value_start].contains('\n');
@@ -330,7 +326,7 @@ impl Editor for YamlEditor {
         }
         let Some(last) = last else {
             // A block mapping always has a key; an empty one is `{}` (flow) or null.
-            return Err(unsupported(map_pointer, "the mapping has no entries to line up with"));
+            return Err(EditError::unsupported(map_pointer, "the mapping has no entries to line up with"));
         };
         let col = column(&self.text, s.value.start as usize);
         let at = end_of_last_line(&self.text, last.entry.end as usize);
@@ -340,12 +336,9 @@ impl Editor for YamlEditor {
     }
 
     fn remove_step(&mut self, pointer: &str) -> Result<()> {
-        if pointer.is_empty() {
-            return Err(unsupported(pointer, "the whole document cannot be removed"));
-        }
+        let (siblings, idx) = self.siblings(pointer)?;
         let s = self.spans_of(pointer)?;
         let parent = parent_pointer(pointer).to_string();
-        let (siblings, idx) = self.siblings(pointer)?;
         let prev = idx.checked_sub(1).map(|i| self.spans_of(&siblings[i])).transpose()?;
         let next = siblings.get(idx + 1).map(|p| self.spans_of(p)).transpose()?;
         let empty = if self.tree.get(&parent).is_some_and(Value::is_array) { Value::Array(vec![]) } else { Value::Object(Map::new()) };
@@ -367,7 +360,7 @@ impl Editor for YamlEditor {
             // The first key of a sequence item (`- name: x`): pull the next key up to the dash.
             match next {
                 Some(n) => TextRange::new(s.entry.start as usize, n.entry.start as usize),
-                None => return Err(unsupported(pointer, "it shares its line with other content")),
+                None => return Err(EditError::unsupported(pointer, "it shares its line with other content")),
             }
         } else {
             self.entry_lines(s)
@@ -377,7 +370,7 @@ impl Editor for YamlEditor {
 
     fn changeable(&self, pointer: &str, old: &Value) -> Result<()> {
         if self.node(pointer).is_none() && !(pointer.is_empty() && old.is_null()) {
-            return Err(unsupported(pointer, "it is not written here but comes from an alias or a merge key"));
+            return Err(EditError::unsupported(pointer, "it is not written here but comes from an alias or a merge key"));
         }
         Ok(())
     }
