@@ -40,17 +40,18 @@ pub fn check_saved(path: &Path, resolved: Option<&Path>) -> io::Result<()> {
         let open = open();
         [Some(path), resolved].into_iter().flatten().filter_map(|p| open.get(&clean(p)).cloned()).collect()
     };
-    for text in held {
-        let disk = match std::fs::read(resolved.unwrap_or(path)) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-            Err(e) => return Err(e),
-        };
-        if disk != text.as_bytes() {
-            return Err(io::Error::other(
-                "it has changes in the editor that are not saved; save or revert them there, then run this again (writing it now would lose them)",
-            ));
-        }
+    if held.is_empty() {
+        return Ok(());
+    }
+    let disk = match std::fs::read(resolved.unwrap_or(path)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if held.iter().any(|text| text.as_bytes() != disk) {
+        return Err(io::Error::other(
+            "it has changes in the editor that are not saved; save or revert them there, then run this again (writing it now would lose them)",
+        ));
     }
     Ok(())
 }
