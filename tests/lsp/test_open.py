@@ -60,3 +60,38 @@ async def test_unsaved_text_is_checked_not_the_disk(saved, files):
     settings = open_doc(saved, files.write("proj/.hs/settings.json", '{"accounts": [789, 456]}'), language="json")
     ds = await diagnostics(saved, settings, lambda ds: len(by_code(ds, "linked-account-unknown")) == 1)
     assert by_code(ds, "linked-account-unknown")[0].range.start.character == len('{"accounts": [789, ')
+
+
+def many_accounts(n: int) -> str:
+    out = ["defaultAccount: 1000\naccounts:\n"]
+    for i in range(n):
+        out.append(
+            f"  - name: portal-{i:05}\n    accountId: {1000 + i}\n    env: prod\n    authType: personalaccesskey\n"
+            f"    accountType: STANDARD\n    personalAccessKey: pak-{'x' * 400}\n"
+        )
+    return "".join(out)
+
+
+async def test_a_config_larger_than_the_pipe_arrives_whole(saved, files):
+    # ~3.5 MB in one didOpen: more than the enlarged stdin pipe and the reader's block hold,
+    # so the message arrives in several reads; a request sent right after it is answered
+    # after it, against its text.
+    text = many_accounts(7000).replace("    env: prod\n", "    env: production\n", 1)
+    assert len(text) > 3 * 1024 * 1024
+    uri = open_doc(saved, files.global_config, text)
+    env_line = text[: text.index("env: production")].count("\n")
+    hover = await asyncio.wait_for(
+        saved.text_document_hover_async(T.HoverParams(text_document=T.TextDocumentIdentifier(uri=uri), position=T.Position(line=env_line, character=6))),
+        60,
+    )
+    assert hover is not None and "env" in str(hover.contents).lower()
+    ds = await diagnostics(saved, uri, lambda ds: bool(by_code(ds, "enum")))
+    assert [d.range.start.line for d in by_code(ds, "enum")] == [env_line]
+    # The last account, 3.5 MB in, is where the text says.
+    last_env = text[: text.rindex("    env: prod\n")].count("\n")
+    change(saved, uri, 2, (last_env, len("    env: ")), (last_env, len("    env: prod")), "staging")
+    ds = await diagnostics(saved, uri, lambda ds: len(by_code(ds, "enum")) == 2)
+    assert [d.range.start.line for d in by_code(ds, "enum")] == [env_line, last_env]
+    change(saved, uri, 3, (env_line, len("    env: ")), (env_line, len("    env: production")), "qa")
+    change(saved, uri, 4, (last_env, len("    env: ")), (last_env, len("    env: staging")), "prod")
+    await diagnostics(saved, uri, lambda ds: not by_code(ds, "enum"))

@@ -8,6 +8,7 @@ pub mod from_proto;
 pub mod handlers;
 pub mod server;
 pub mod session;
+pub mod stdin;
 pub mod to_proto;
 pub mod watcher;
 
@@ -19,5 +20,5 @@ use tower_lsp_server::{LspService, Server as Transport};
 /// Serve LSP on stdin/stdout until the client says `exit`.
 pub async fn serve() {
     let (service, socket) = LspService::new(server::Server::new);
-    Transport::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    Transport::new(stdin::stdin(), tokio::io::stdout(), socket).serve(service).await;
 }
