@@ -5,6 +5,7 @@ import stat
 
 import pytest
 import yaml
+from lsprotocol import types as T
 
 from cmdkit import (
     CONFIG, EXCHANGE, FAULTS, PAK_NEW, PAK_PROD, PAK_SANDBOX, account, add_fault, assert_exchange,
@@ -450,3 +451,23 @@ async def test_a_command_does_not_write_over_unsaved_changes_in_the_editor(lsp, 
     files.global_config.write_text(unsaved)
     await run(lsp, "hubspot.account.use", {"account": "sandbox"})
     assert files.global_config.read_text() == unsaved.replace("defaultAccount: 123 # the real one", "defaultAccount: 456 # the real one")
+
+
+async def test_commands_in_a_row_before_the_editor_reloads_what_the_first_wrote(lsp, files, fake):
+    # The config is open and saved; a command writes it; the editor has not reloaded it yet
+    # (this client never does) when a second command writes it again. Nothing of the user's
+    # is lost, so neither is refused.
+    seed(files, fake)
+    uri = open_doc(lsp, files.global_config, CONFIG)
+    await run(lsp, "hubspot.account.use", {"account": "sandbox"})
+    await run(lsp, "hubspot.account.use", {"account": "prod"})
+    assert "defaultAccount: 123 # the real one" in files.global_config.read_text()
+    # The user then types in the buffer (still the text before both writes): theirs now.
+    lsp.text_document_did_change(
+        T.DidChangeTextDocumentParams(
+            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[T.TextDocumentContentChangeWholeDocument(text=CONFIG + "# typed\n")],
+        )
+    )
+    err = await fails(lsp, "hubspot.account.use", {"account": "sandbox"})
+    assert "not saved" in err.message, err.message

@@ -9,22 +9,39 @@
 //! buffer, so nothing is refused there.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::discovery::clean;
 
-fn open() -> MutexGuard<'static, HashMap<PathBuf, Arc<String>>> {
-    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Arc<String>>>> = OnceLock::new();
+/// One open file.
+struct Held {
+    /// What the editor shows.
+    text: Arc<String>,
+    /// A digest of what we last wrote to the file while the editor showed `text` as saved:
+    /// the editor has not reloaded it yet, and the user has nothing there to lose. Cleared by
+    /// the editor's next word on the file (the reload, or an edit).
+    written: Option<u64>,
+}
+
+fn open() -> MutexGuard<'static, HashMap<PathBuf, Held>> {
+    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Held>>> = OnceLock::new();
     let m = OPEN.get_or_init(Default::default);
     // A panic elsewhere while holding it leaves the map as it was: still usable.
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+fn digest(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
 /// `path` is open in the editor and now reads `text` (on open and after every edit).
 pub fn holds(path: &Path, text: Arc<String>) {
-    open().insert(clean(path), text);
+    open().insert(clean(path), Held { text, written: None });
 }
 
 /// The editor closed `path`.
@@ -32,28 +49,59 @@ pub fn closed(path: &Path) {
     open().remove(&clean(path));
 }
 
+/// What [`check_saved`] let through: the editor's texts it found saved, so that
+/// [`Saved::wrote`] can tell which of them are still what the editor shows.
+#[must_use]
+pub struct Saved(Vec<(PathBuf, Arc<String>)>);
+
+/// Names the files only: their text is a config's (keys and tokens).
+impl std::fmt::Debug for Saved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Saved").field(&self.0.iter().map(|(p, _)| p).collect::<Vec<_>>()).finish()
+    }
+}
+
+impl Saved {
+    /// We wrote `bytes` to the file: an editor that still shows the text that was saved
+    /// (it has not reloaded yet) is not holding changes of its own, and a second command
+    /// before the reload may write the file again. Not when the editor's text changed since
+    /// the check (the user typed meanwhile).
+    pub fn wrote(self, bytes: &[u8]) {
+        let d = digest(bytes);
+        let mut open = open();
+        for (path, text) in self.0 {
+            if let Some(held) = open.get_mut(&path).filter(|h| Arc::ptr_eq(&h.text, &text)) {
+                held.written = Some(d);
+            }
+        }
+    }
+}
+
 /// Refuses a change to `path` (or to `resolved`, the file a symlink at `path` leads to) while
-/// the editor holds text for it that is not what the disk has. A file that is not on disk
-/// (deleted while open, say) has nothing there to lose and may be written.
-pub fn check_saved(path: &Path, resolved: Option<&Path>) -> io::Result<()> {
-    let held: Vec<Arc<String>> = {
+/// the editor holds text for it that is not what the disk has (unless the disk has what we
+/// wrote over the saved text the editor still shows). A file that is not on disk (deleted
+/// while open, say) has nothing there to lose and may be written.
+pub fn check_saved(path: &Path, resolved: Option<&Path>) -> io::Result<Saved> {
+    let held: Vec<(PathBuf, Arc<String>, Option<u64>)> = {
         let open = open();
-        [Some(path), resolved].into_iter().flatten().filter_map(|p| open.get(&clean(p)).cloned()).collect()
+        let keys = [Some(path), resolved].into_iter().flatten().map(clean);
+        keys.filter_map(|k| open.get(&k).map(|h| (k, h.text.clone(), h.written))).collect()
     };
     if held.is_empty() {
-        return Ok(());
+        return Ok(Saved(Vec::new()));
     }
     let disk = match std::fs::read(resolved.unwrap_or(path)) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Saved(Vec::new())),
         Err(e) => return Err(e),
     };
-    if held.iter().any(|text| text.as_bytes() != disk) {
+    let on_disk = digest(&disk);
+    if held.iter().any(|(_, text, written)| text.as_bytes() != disk && *written != Some(on_disk)) {
         return Err(io::Error::other(
             "it has changes in the editor that are not saved; save or revert them there, then run this again (writing it now would lose them)",
         ));
     }
-    Ok(())
+    Ok(Saved(held.into_iter().map(|(k, text, _)| (k, text)).collect()))
 }
 
 #[cfg(test)]
@@ -85,5 +133,32 @@ mod tests {
         closed(&path);
         std::fs::write(&path, "a: 3\n").unwrap();
         assert!(check_saved(&path, None).is_ok(), "closed: nothing held");
+    }
+
+    #[test]
+    fn a_saved_file_we_wrote_may_be_written_again_before_the_editor_reloads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yml");
+        std::fs::write(&path, "a: 1\n").unwrap();
+        holds(&path, Arc::new("a: 1\n".into()));
+        let saved = check_saved(&path, None).unwrap();
+        std::fs::write(&path, "a: 2\n").unwrap();
+        saved.wrote(b"a: 2\n");
+        // The editor still shows "a: 1" (saved, not reloaded): nothing of the user's to lose.
+        let again = check_saved(&path, None).expect("our own write, not the user's change");
+        std::fs::write(&path, "a: 3\n").unwrap();
+        again.wrote(b"a: 3\n");
+        assert!(check_saved(&path, None).is_ok(), "and again");
+        // Someone else changes the disk: the editor's text is no longer known to be saved.
+        std::fs::write(&path, "a: 4\n").unwrap();
+        assert!(check_saved(&path, None).is_err());
+        // The editor reloads, then the user types: theirs.
+        holds(&path, Arc::new("a: 4\n".into()));
+        let saved = check_saved(&path, None).unwrap();
+        holds(&path, Arc::new("a: 4 # typed while the command ran\n".into()));
+        std::fs::write(&path, "a: 5\n").unwrap();
+        saved.wrote(b"a: 5\n");
+        assert!(check_saved(&path, None).is_err(), "the user's edit came after the check");
+        closed(&path);
     }
 }

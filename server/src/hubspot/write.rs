@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// - A file open in the editor with changes not saved is refused ([`super::buffers`]).
 pub fn write_atomic(path: &Path, bytes: &[u8], new_file_mode: u32) -> io::Result<()> {
     let target = resolve_symlink(path)?;
-    super::buffers::check_saved(path, Some(target.as_path()).filter(|t| *t != path))?;
+    let saved = super::buffers::check_saved(path, Some(target.as_path()).filter(|t| *t != path))?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -41,6 +41,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], new_file_mode: u32) -> io::Result
     set_mode(tmp.as_file(), existing, new_file_mode)?;
     tmp.as_file().sync_all()?;
     tmp.persist(&target).map_err(|e| e.error)?;
+    saved.wrote(bytes);
     sync_dir(&dir);
     Ok(())
 }

@@ -223,7 +223,8 @@ pub fn apply_ops(ops: &[FileOp]) -> io::Result<()> {
             _ => vec![op.path()],
         };
         for p in touched {
-            super::buffers::check_saved(p, None).map_err(|e| named(op, e))?;
+            // (Checked again, and noted as written, by each write.)
+            drop(super::buffers::check_saved(p, None).map_err(|e| named(op, e))?);
         }
         edited.push(match op {
             FileOp::Edit { path, edits } => Some(apply(&std::fs::read_to_string(path).map_err(|e| named(op, e))?, edits)),
