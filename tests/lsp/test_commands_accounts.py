@@ -368,10 +368,10 @@ async def test_use_of_an_unlinked_account_in_a_linked_directory_sets_the_global_
 async def test_remove_the_default_account_bytes(lsp, files, fake):
     seed(files, fake)
     await run(lsp, "hubspot.account.remove", {"account": "prod"})
-    expected = CONFIG.replace("defaultAccount: 123 # the real one\n", "").replace(PROD_ENTRY, "")
-    # Whether the comment line above the removed entry goes with it is left open.
-    drop = lambda t: t.replace("  # production\n", "")
-    assert drop(files.global_config.read_text()) == drop(expected)
+    # The comment line directly above the account goes with it; the file's own stays.
+    expected = CONFIG.replace("defaultAccount: 123 # the real one\n", "").replace("  # production\n" + PROD_ENTRY, "")
+    assert files.global_config.read_text() == expected
+    assert expected.startswith("# HubSpot CLI config, edited by hand\n")
 
 
 async def test_open_documents_are_checked_again_after_a_command_changes_files(lsp, files, fake):

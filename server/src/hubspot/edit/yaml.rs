@@ -96,16 +96,7 @@ impl YamlEditor {
         let want = expected::set(&self.tree.value, &pointer, value);
         self.transaction(want, |ed| {
             let col = column(&ed.text, target.entry.start as usize);
-            let mut at = line_start(&ed.text, target.entry.start as usize);
-            while at > 0 {
-                let prev = line_start(&ed.text, at - 1);
-                let line = &ed.text[prev..at];
-                if line.trim_start().starts_with('#') && line.len() - line.trim_start_matches(' ').len() == col {
-                    at = prev;
-                } else {
-                    break;
-                }
-            }
+            let at = comments_above(&ed.text, line_start(&ed.text, target.entry.start as usize), col);
             let entry = ed.style.block_entry(key, value, col);
             ed.commit(vec![TextEdit::insert(at, format!("{}{entry}{}", " ".repeat(col), ed.style.nl))])
         })
@@ -144,10 +135,13 @@ impl YamlEditor {
     }
 
     /// The whole lines of a block entry, plus comment lines indented inside it.
-    fn entry_lines(&self, s: Spans) -> TextRange {
+    /// `with_comments`: also the comment lines directly above it at its column (a list
+    /// item's: `# the client's sandbox` over `- name: ...` goes with the item).
+    fn entry_lines(&self, s: Spans, with_comments: bool) -> TextRange {
         let text = &self.text;
-        let start = line_start(text, s.entry.start as usize);
         let col = column(text, s.entry.start as usize);
+        let start = line_start(text, s.entry.start as usize);
+        let start = if with_comments { comments_above(text, start, col) } else { start };
         let end = end_of_last_line(text, s.entry.end as usize);
         let mut after = after_line_break(text, end);
         let mut last_end = end;
@@ -363,7 +357,9 @@ impl Editor for YamlEditor {
                 None => return Err(EditError::unsupported(pointer, "it shares its line with other content")),
             }
         } else {
-            self.entry_lines(s)
+            // A key's comment lines stay (the one over the first key of a file is often the
+            // file's own); an item's go with it.
+            self.entry_lines(s, empty.is_array())
         };
         self.commit(vec![TextEdit::delete(range)])
     }
@@ -374,6 +370,21 @@ impl Editor for YamlEditor {
         }
         Ok(())
     }
+}
+
+/// From `at` (a line start), the start of the run of comment lines directly above it that
+/// sit at column `col` (no blank line between); `at` when there are none.
+fn comments_above(text: &str, mut at: usize, col: usize) -> usize {
+    while at > 0 {
+        let prev = line_start(text, at - 1);
+        let line = &text[prev..at];
+        if line.trim_start().starts_with('#') && line.len() - line.trim_start_matches(' ').len() == col {
+            at = prev;
+        } else {
+            break;
+        }
+    }
+    at
 }
 
 #[cfg(test)]

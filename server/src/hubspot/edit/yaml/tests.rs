@@ -249,6 +249,18 @@ fn remove_keys_and_items_with_their_lines() {
 }
 
 #[test]
+fn a_removed_item_takes_the_comment_lines_directly_above_it() {
+    let text = "accounts:\n  # prod: the real one\n  - name: a\n    accountId: 1\n\n  # a sandbox\n  # (for tests)\n  - name: b\n    accountId: 2\n  - name: c\n";
+    remove_ok(text, "/accounts/1", "accounts:\n  # prod: the real one\n  - name: a\n    accountId: 1\n\n  - name: c\n");
+    remove_ok(text, "/accounts/0", "accounts:\n\n  # a sandbox\n  # (for tests)\n  - name: b\n    accountId: 2\n  - name: c\n");
+    // Not a comment at another column, nor one across a blank line, nor a key's.
+    remove_ok("l:\n# list\n  - a\n  - b\n", "/l/0", "l:\n# list\n  - b\n");
+    remove_ok("l:\n  # about b\n\n  - a\n  - b\n", "/l/0", "l:\n  # about b\n\n  - b\n");
+    remove_ok("# my config\ndefaultAccount: 1\nx: 2\n", "/defaultAccount", "# my config\nx: 2\n");
+    remove_ok("a:\n  # the token\n  t: x\n  u: y\n", "/a/t", "a:\n  # the token\n  u: y\n");
+}
+
+#[test]
 fn remove_the_first_key_of_a_sequence_item() {
     remove_ok("l:\n  - name: a\n    id: 1\n", "/l/0/name", "l:\n  - id: 1\n");
 }
