@@ -310,3 +310,20 @@ async def test_paths_are_relative_to_the_workspace(lsp, files, fake):
     files.write("proj/hubspot.config.yml", LEGACY)
     got = await run(lsp, "hubspot.config.migrate", {"path": "hubspot.config.yml"})
     assert got["archivedPath"] == str(files.project / "archived.hubspot.config.yml")
+
+
+async def test_config_migrate_stops_on_a_global_config_the_cli_refuses(lsp, files, fake):
+    # As `hs config migrate`: the global config is validated first (spec 1.8); here the
+    # second account has no authType, which the CLI refuses ("Account 456 has no authType").
+    broken = CONFIG.replace("    authType: personalaccesskey\n    accountType: DEVELOPMENT_SANDBOX\n", "    accountType: DEVELOPMENT_SANDBOX\n")
+    assert broken != CONFIG
+    seed(files, fake, broken)
+    legacy = files.write("proj/hubspot.config.yml", LEGACY)
+    err = await fails(lsp, "hubspot.config.migrate", {"path": str(legacy)})
+    line = broken[: broken.index("  - name: sandbox")].count("\n") + 1
+    assert err.code == FAILED and f"config.yml:{line}:" in err.message and "authType" in err.message, err.message
+    assert files.global_config.read_text() == broken and legacy.read_text() == LEGACY, "nothing written"
+    # Mended, the merge goes through.
+    files.global_config.write_text(CONFIG)
+    await run(lsp, "hubspot.config.migrate", {"path": str(legacy)})
+    assert not legacy.exists()

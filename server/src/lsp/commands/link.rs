@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{args, CommandCtx};
+use crate::analysis::{DocKind, SourceFile};
 use crate::hubspot::edit::apply_ops;
 use crate::hubspot::link::{self, LinkPlan};
 use crate::hubspot::migrate;
@@ -119,6 +120,19 @@ pub fn migrate_config(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(OpError::failed(format!("Cannot read {}: {e}.", global.display()))),
     };
+    // As the CLI: an existing global config is checked first, and one it refuses stops the
+    // merge (which would only add to what is broken).
+    if let Some(text) = &global_text {
+        let file = SourceFile::parse(global.clone(), DocKind::GlobalConfig, text.as_str());
+        if let Some(d) = crate::analysis::diagnostics::cli_refusal(&file) {
+            let line = 1 + text[..(d.range.start as usize).min(text.len())].matches('\n').count();
+            return Err(OpError::failed(format!(
+                "{}:{line}: {} The CLI checks the global config before merging into it and stops there; fix it, then migrate.",
+                global.display(),
+                d.message
+            )));
+        }
+    }
     let plan = migrate::migrate(&legacy, &legacy_text, &global, global_text.as_deref()).map_err(|e| OpError::invalid(format!("{e}.")))?;
     apply_ops(&plan.ops).map_err(|e| OpError::failed(format!("The migration could not write its files: {e}.")))?;
     serde_json::to_value(&plan.outcome).map_err(|e| OpError::failed(e.to_string()))
