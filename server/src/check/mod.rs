@@ -33,7 +33,7 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i
     // first validation waits for the compilation if it is not done).
     std::thread::spawn(crate::analysis::schema::compile);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-    let files = match collect(paths, &cwd) {
+    let files = match collect(paths, &cwd, &search_start(&cwd)) {
         Ok(f) => f,
         Err(CheckError::Usage(m)) | Err(CheckError::Io(m)) => {
             eprintln!("hubspot-ls check: {m}");
@@ -60,10 +60,22 @@ fn configured_path() -> Option<PathBuf> {
     Env::from_process(None).config_path
 }
 
-fn collect(paths: &[PathBuf], cwd: &Path) -> Result<Vec<Arc<SourceFile>>, CheckError> {
+/// Where the CLI's upward searches start: `INIT_CWD` when set (npm sets it to where `npm run`
+/// was typed, and the CLI's `getCwd()` prefers it, spec 1.1.1), else the current directory.
+/// So `check` in a package script finds the files `hs` in that script would read.
+fn search_start(cwd: &Path) -> PathBuf {
+    match std::env::var_os("INIT_CWD").filter(|v| !v.is_empty()).map(PathBuf::from) {
+        Some(dir) => cwd.join(dir),
+        None => cwd.to_path_buf(),
+    }
+}
+
+/// The files to check: `paths` (relative to `cwd`), or with none the files in force from
+/// `start` (see [`search_start`]).
+fn collect(paths: &[PathBuf], cwd: &Path, start: &Path) -> Result<Vec<Arc<SourceFile>>, CheckError> {
     let configured = configured_path();
     let targets: Vec<PathBuf> = if paths.is_empty() {
-        files_in_force(cwd)
+        files_in_force(start)
     } else {
         paths.iter().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) }).collect()
     };
