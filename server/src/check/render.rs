@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::Path;
 
 use ropey::Rope;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::analysis::Severity;
+use crate::analysis::{Severity, SourceFile};
+use crate::syntax::tree::last_segment;
 use crate::syntax::position::offset_to_line_col;
 
 use super::Report;
@@ -40,7 +41,7 @@ fn json_out(reports: &[Report], out: &mut dyn Write) -> std::io::Result<()> {
                 },
                 "severity": d.severity.as_str(),
                 "code": d.code.as_str(),
-                "message": mask.apply(&d.message),
+                "message": mask.message(d),
             }));
         }
     }
@@ -69,8 +70,8 @@ fn human(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std::io::Result
             };
             let start_char = rope.byte_to_char(d.range.start as usize) - rope.line_to_char(s.line as usize);
             let width = r.file.text[d.range.as_range()].chars().take_while(|c| *c != '\n' && *c != '\r').count().max(1);
-            let line_text = mask.line(&line_text);
-            writeln!(out, "{}:{}:{}: {}[{}]: {}", shown.display(), s.line + 1, start_char + 1, d.severity.as_str(), d.code.as_str(), mask.apply(&d.message))?;
+            let line_text = mask.line(&line_text, rope.line_to_byte(s.line as usize));
+            writeln!(out, "{}:{}:{}: {}[{}]: {}", shown.display(), s.line + 1, start_char + 1, d.severity.as_str(), d.code.as_str(), mask.message(d))?;
             writeln!(out, "  {}", line_text)?;
             let pad: String = line_text.chars().take(start_char).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(out, "  {}{}", pad, "^".repeat(width))?;
@@ -80,57 +81,82 @@ fn human(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std::io::Result
 }
 
 /// Keeps credentials out of what `check` prints (CI logs are read by many): the quoted source
-/// line of a finding on a key's line, or a message that quotes a value, would otherwise show a
-/// personal access key or token. Each character of one becomes `*`, so carets still line up.
-struct Mask {
-    /// Values under keys that name a credential (`personalAccessKey`, `accessToken`, and
-    /// misspellings such as `personalAcessKey`), long enough not to be common words.
-    values: Vec<String>,
+/// line of a finding on a key's line, or a message that quotes its value, would otherwise show
+/// a personal access key or token. Each character of one becomes `*`, so carets still line up.
+/// Found through the tree at the places printed, not by collecting every key of the file.
+struct Mask<'a> {
+    file: &'a SourceFile,
 }
 
-/// A key that names a credential, by what it contains (lowercased).
+/// A key that names a credential (`personalAccessKey`, `accessToken`, misspellings such as
+/// `personalAcessKey`), by what it contains.
 fn names_credential(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    ["key", "token", "secret", "password"].iter().any(|w| k.contains(w))
+    let k = key.as_bytes();
+    [&b"key"[..], b"token", b"secret", b"password"].iter().any(|w| k.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
 
-/// Shorter values are left alone: masking every `qa` on a line would hide more than it saves.
+/// Shorter values are left alone: they are not credentials, and masking every `qa` on a line
+/// would hide more than it saves.
 const MIN_MASKED: usize = 6;
 
-impl Mask {
-    fn of(r: &Report) -> Mask {
-        fn walk(v: &Value, under_credential: bool, out: &mut Vec<String>) {
-            match v {
-                Value::String(s) if under_credential && s.chars().count() >= MIN_MASKED => out.push(s.clone()),
-                Value::Object(m) => m.iter().for_each(|(k, v)| walk(v, names_credential(k), out)),
-                Value::Array(items) => items.iter().for_each(|i| walk(i, under_credential, out)),
-                _ => {}
-            }
-        }
-        let mut values = Vec::new();
-        if let Some(tree) = &r.file.tree {
-            walk(&tree.value, false, &mut values);
-        }
-        // Longest first, so a value holding another is masked whole.
-        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
-        values.dedup();
-        Mask { values }
+/// What separates a value from what is around it on a line.
+fn is_delimiter(c: char) -> bool {
+    c.is_whitespace() || matches!(c, ',' | '{' | '}' | '[' | ']' | '"' | '\'' | '#')
+}
+
+fn stars(s: &str) -> String {
+    "*".repeat(s.chars().count())
+}
+
+impl<'a> Mask<'a> {
+    fn of(r: &'a Report) -> Mask<'a> {
+        Mask { file: &r.file }
     }
 
-    fn apply(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for v in &self.values {
-            if out.contains(v.as_str()) {
-                out = out.replace(v.as_str(), &"*".repeat(v.chars().count()));
-            }
+    /// The credential whose value starts at byte `at` (or right after its opening quote).
+    fn credential_at(&self, at: usize) -> Option<&'a str> {
+        let tree = self.file.tree.as_deref()?;
+        let (pointer, spans) = tree.pointers_at(at).into_iter().next()?;
+        let start = spans.value.start as usize;
+        if !(start == at || start + 1 == at) || !names_credential(&last_segment(&pointer)) {
+            return None;
         }
-        out
+        tree.get(&pointer)?.as_str().filter(|v| v.chars().count() >= MIN_MASKED)
     }
 
-    /// A source line: the known values, and whatever follows `key:` on a line whose key names
-    /// a credential (a line the parser could not read holds no known value).
-    fn line(&self, line: &str) -> String {
-        let out = self.apply(line);
+    /// A finding's message, should it quote the credential it is about.
+    fn message(&self, d: &crate::analysis::Diagnostic) -> String {
+        match self.credential_at(d.range.start as usize).or_else(|| self.credential_at(d.range.start as usize + 1)) {
+            Some(v) if d.message.contains(v) => d.message.replace(v, &stars(v)),
+            _ => d.message.clone(),
+        }
+    }
+
+    /// The source line starting at byte `line_start`: each credential value on it, and
+    /// whatever follows `key:` when the key names a credential (a line the parser could not
+    /// read has no value in the tree).
+    fn line(&self, line: &str, line_start: usize) -> String {
+        let mut out = String::with_capacity(line.len());
+        let mut i = 0;
+        while i < line.len() {
+            let word_end = line[i..].find(is_delimiter).map_or(line.len(), |n| i + n);
+            if word_end == i {
+                let c = line[i..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&line[i..i + c]);
+                i += c;
+                continue;
+            }
+            match self.credential_at(line_start + i).filter(|v| line[i..].starts_with(v)) {
+                Some(v) => {
+                    out.push_str(&stars(v));
+                    i += v.len();
+                }
+                None => {
+                    out.push_str(&line[i..word_end]);
+                    i = word_end;
+                }
+            }
+        }
         let body = out.trim_start_matches([' ', '-']);
         let Some(colon) = body.find(':') else { return out };
         let key = body[..colon].trim_matches(['"', '\'', ' ']);
