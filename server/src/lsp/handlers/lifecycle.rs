@@ -49,7 +49,10 @@ pub async fn initialized(server: &Server) {
     let global_file = global.clone();
     tokio::task::spawn_blocking(move || {
         world.disk.clone().read_ahead(|| {
-            crate::analysis::schema::compile();
+            // The schemas compile on the other core while the configs are read (the first
+            // check waits for them): an editor that opens the config right away waits for
+            // this whole read.
+            std::thread::spawn(crate::analysis::schema::compile);
             let in_force = roots.iter().filter_map(|dir| world.config_in_force(dir).file().cloned());
             let global = global_file.and_then(|g| world.source(&g, DocKind::GlobalConfig));
             let mut read: Vec<std::path::PathBuf> = Vec::new();
