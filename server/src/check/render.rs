@@ -170,3 +170,51 @@ impl<'a> Mask<'a> {
         format!("{}{}{}", &out[..value_at], &value[..lead], masked)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::analysis::DocKind;
+
+    const KEYS: [&str; 5] = ["pat-na1-11112222-3333", "CNtokentokentoken", "refresh-me-please", "s3cr3t-value", "quoted pak value"];
+
+    fn report(text: &str) -> Report {
+        let file = Arc::new(SourceFile::parse("/x/.hscli/config.yml".into(), DocKind::GlobalConfig, text));
+        Report { file, diagnostics: Vec::new() }
+    }
+
+    #[test]
+    fn no_printed_line_shows_a_credential_whatever_its_layout() {
+        let text = format!(
+            "accounts:\n  - name: a\n    personalAccessKey: {} # from the page\n    auth:\n      tokenInfo: {{accessToken: {}, expiresAt: x}}\n  - {{name: b, refreshToken: '{}'}}\n  - name: c\n    clientSecret:\n      {}\n    apiKey: \"{}\"\n    personalAcessKey: {}:broken: line\n    name: 😀 {}\n",
+            KEYS[0], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[0], KEYS[1]
+        );
+        let r = report(&text);
+        let mask = Mask::of(&r);
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let shown = mask.line(line.trim_end_matches('\n'), at);
+            for k in KEYS.iter().filter(|_| !line.starts_with("    name: 😀")) {
+                assert!(!shown.contains(k), "{k} in {shown:?}");
+            }
+            assert_eq!(shown.chars().count(), line.trim_end_matches('\n').chars().count(), "masked in place: {shown:?}");
+            at += line.len();
+        }
+        // The same text under a key that names no credential stays (the last line's `name`).
+        assert!(mask.line(&format!("    name: 😀 {}", KEYS[1]), text.rfind("    name: 😀").unwrap()).contains("😀"));
+    }
+
+    #[test]
+    fn lines_that_are_not_key_value_pairs_pass_unchanged() {
+        let r = report("a: 1\n");
+        let mask = Mask::of(&r);
+        for line in ["", "-", "- - x", ":", "::::", "# personalAccessKey: abcdefgh", "key:", "'token': ", "\u{2028}é:ü", "  token : x"] {
+            let shown = mask.line(line, 0);
+            assert_eq!(shown.chars().count(), line.chars().count(), "{line:?} -> {shown:?}");
+        }
+        assert_eq!(mask.line("token: abcdefgh", 0), "token: ********");
+        assert_eq!(mask.line("httpTimeout: 30000", 0), "httpTimeout: 30000");
+    }
+}
