@@ -48,9 +48,12 @@ impl DiskCache {
     /// file held twice could not be updated in place by the next edit.
     ///
     /// While the start-up read ahead runs, a config's open waits for it (bounded) rather than
-    /// read the same text beside it on the other core.
+    /// read the same text beside it on the other core; not when the disk's size already says
+    /// the editor's text is another (a buffer with unsaved changes, restored at start-up): that
+    /// read could not serve it, and the open reads its own text meanwhile.
     pub fn adopt(&self, path: &Path, kind: DocKind, text: &str) -> Option<Arc<SourceFile>> {
-        if kind.is_config() {
+        let differs = || std::fs::metadata(path).map_or(true, |m| m.len() != text.len() as u64);
+        if kind.is_config() && !differs() {
             let (busy, done) = &self.ahead;
             if let Ok(busy) = busy.lock() {
                 drop(done.wait_timeout_while(busy, AHEAD_WAIT, |busy| *busy));
@@ -264,5 +267,22 @@ mod tests {
         let t = std::time::Instant::now();
         assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_none());
         assert!(t.elapsed() < AHEAD_WAIT);
+        // Text of another size than the disk's: no wait for a read that cannot serve it.
+        let (started, running) = std::sync::mpsc::channel();
+        let ahead = {
+            let (disk, path) = (disk.clone(), path.clone());
+            std::thread::spawn(move || {
+                disk.read_ahead(|| {
+                    started.send(()).unwrap();
+                    std::thread::sleep(Duration::from_millis(2000));
+                    disk.load(&path, DocKind::GlobalConfig);
+                })
+            })
+        };
+        running.recv().unwrap();
+        let t = std::time::Instant::now();
+        assert!(disk.adopt(&path, DocKind::GlobalConfig, "accounts: [] # not saved\n").is_none());
+        assert!(t.elapsed() < Duration::from_millis(1000), "waited {:?}", t.elapsed());
+        ahead.join().unwrap();
     }
 }
