@@ -239,6 +239,21 @@ mod tests {
         assert!(!Arc::ptr_eq(&disk.load(&path, DocKind::GlobalConfig).unwrap(), &adopted));
     }
 
+    /// A read ahead of `path` that takes `takes`, started on a thread and under way on return.
+    fn slow_read_ahead(disk: &Arc<DiskCache>, path: &Path, takes: Duration) -> std::thread::JoinHandle<()> {
+        let (started, running) = std::sync::mpsc::channel();
+        let (disk, path) = (disk.clone(), path.to_path_buf());
+        let ahead = std::thread::spawn(move || {
+            disk.read_ahead(|| {
+                started.send(()).unwrap();
+                std::thread::sleep(takes);
+                disk.load(&path, DocKind::GlobalConfig);
+            })
+        });
+        running.recv().unwrap();
+        ahead
+    }
+
     #[test]
     fn an_open_waits_for_the_read_ahead_of_its_file() {
         let dir = tempfile::tempdir().unwrap();
@@ -246,18 +261,7 @@ mod tests {
         let text = "accounts: []\n";
         std::fs::write(&path, text).unwrap();
         let disk = Arc::new(DiskCache::default());
-        let (started, running) = std::sync::mpsc::channel();
-        let ahead = {
-            let (disk, path) = (disk.clone(), path.clone());
-            std::thread::spawn(move || {
-                disk.read_ahead(|| {
-                    started.send(()).unwrap();
-                    std::thread::sleep(Duration::from_millis(200));
-                    disk.load(&path, DocKind::GlobalConfig);
-                })
-            })
-        };
-        running.recv().unwrap();
+        let ahead = slow_read_ahead(&disk, &path, Duration::from_millis(200));
         // Asked while the read is under way: the open gets that read, not a miss.
         assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_some());
         ahead.join().unwrap();
@@ -268,18 +272,7 @@ mod tests {
         assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_none());
         assert!(t.elapsed() < AHEAD_WAIT);
         // Text of another size than the disk's: no wait for a read that cannot serve it.
-        let (started, running) = std::sync::mpsc::channel();
-        let ahead = {
-            let (disk, path) = (disk.clone(), path.clone());
-            std::thread::spawn(move || {
-                disk.read_ahead(|| {
-                    started.send(()).unwrap();
-                    std::thread::sleep(Duration::from_millis(2000));
-                    disk.load(&path, DocKind::GlobalConfig);
-                })
-            })
-        };
-        running.recv().unwrap();
+        let ahead = slow_read_ahead(&disk, &path, Duration::from_millis(2000));
         let t = std::time::Instant::now();
         assert!(disk.adopt(&path, DocKind::GlobalConfig, "accounts: [] # not saved\n").is_none());
         assert!(t.elapsed() < Duration::from_millis(1000), "waited {:?}", t.elapsed());
