@@ -1,8 +1,6 @@
 """`hubspot-ls check` (CONTRACT §1): the same analysis for terminals and CI. Output formats,
 exit codes, which files it finds with no PATH, and that it prints no credential."""
 import json
-import os
-import pathlib
 import subprocess
 
 from conftest import BIN, VALID, server_env
