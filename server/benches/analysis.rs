@@ -96,7 +96,16 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse");
     for (n, text, _, _) in &inputs {
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| b.iter(|| yaml::parse(black_box(t))));
+        // Freeing the tree is not part of reading it (the server frees old trees elsewhere).
+        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| b.iter_with_large_drop(|| yaml::parse(black_box(t))));
+    }
+    g.finish();
+
+    // The line index of an opened document.
+    let mut g = c.benchmark_group("rope");
+    for (n, text, _, _) in &inputs {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| b.iter_with_large_drop(|| Rope::from_str(black_box(t))));
     }
     g.finish();
 
@@ -105,6 +114,17 @@ fn bench(c: &mut Criterion) {
         let file = SourceFile::parse(path(), DocKind::GlobalConfig, text.as_str());
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &file, |b, f| b.iter(|| diagnostics::compute(black_box(f), &w)));
+    }
+    g.finish();
+
+    // A file just opened: no account's report is kept yet, so every account is checked (on
+    // every core). The parse is set-up, not timed.
+    let mut g = c.benchmark_group("diagnose_fresh");
+    for (n, text, _, _) in &inputs {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| {
+            b.iter_batched(|| SourceFile::parse(path(), DocKind::GlobalConfig, t.as_str()), |f| diagnostics::compute(&f, &w), criterion::BatchSize::LargeInput)
+        });
     }
     g.finish();
 

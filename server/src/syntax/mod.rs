@@ -9,4 +9,4 @@ pub mod tree;
 pub mod yaml;
 
 pub use range::TextRange;
-pub use tree::{Spans, SyntaxError, Tree};
+pub use tree::{Node, Spans, SyntaxError, Tree};

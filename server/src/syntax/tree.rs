@@ -100,13 +100,15 @@ impl SpanNode {
     /// The child for `seg` of `value` (this node's value), with its value.
     fn child<'a>(&'a self, value: &'a Value, seg: &str) -> Option<(&'a SpanNode, &'a Value)> {
         match value {
-            Value::Object(map) => {
-                let i = match &self.index {
-                    Some(index) => index.binary_search_by(|(k, _)| k.as_ref().cmp(seg)).ok().map(|j| index[j].1 as usize)?,
-                    None => map.keys().position(|k| k == seg)?,
-                };
-                Some((self.children.get(i)?, map.get(seg)?))
-            }
+            Value::Object(map) => match &self.index {
+                Some(index) => {
+                    let i = index.binary_search_by(|(k, _)| k.as_ref().cmp(seg)).ok().map(|j| index[j].1 as usize)?;
+                    Some((self.children.get(i)?, map.get(seg)?))
+                }
+                // One pass finds both: hashing the key again for the value cost more than
+                // the scan.
+                None => map.iter().zip(&self.children).find(|((k, _), _)| *k == seg).map(|((_, v), n)| (n, v)),
+            },
             Value::Array(items) => {
                 let i = seg.parse::<usize>().ok()?;
                 Some((self.children.get(i)?, items.get(i)?))
@@ -260,31 +262,31 @@ impl Tree {
         true
     }
 
-    /// The deepest node on the way to `pointer`, the shift its ancestors owe it, and
-    /// whether it is `pointer` itself.
-    fn walk(&self, pointer: &str) -> Option<(&SpanNode, i64, bool)> {
-        let mut node = self.root.as_ref()?;
-        let mut value = &self.value;
-        let mut by = 0;
+    /// The deepest node on the way to `pointer`, and whether it is `pointer` itself.
+    fn walk(&self, pointer: &str) -> Option<(Node<'_>, bool)> {
+        let mut node = self.root()?;
         for seg in segments(pointer) {
-            match node.child(value, &seg) {
-                Some((n, v)) => {
-                    by = node.below(by);
-                    node = n;
-                    value = v;
-                }
-                None => return Some((node, by, false)),
+            match node.child(&seg) {
+                Some(n) => node = n,
+                None => return Some((node, false)),
             }
         }
-        Some((node, by, true))
+        Some((node, true))
+    }
+
+    /// The root node, to look below it without pointers.
+    pub fn root(&self) -> Option<Node<'_>> {
+        Some(Node { spans: self.root.as_ref()?, value: &self.value, by: 0 })
+    }
+
+    /// The node at a JSON pointer.
+    pub fn node(&self, pointer: &str) -> Option<Node<'_>> {
+        self.walk(pointer).filter(|(_, exact)| *exact).map(|(n, _)| n)
     }
 
     /// Spans of the node at a JSON pointer (`""` is the root, `/accounts/0/name`).
     pub fn spans(&self, pointer: &str) -> Option<Spans> {
-        match self.walk(pointer)? {
-            (node, by, true) => Some(shifted(node.spans, by)),
-            _ => None,
-        }
+        self.node(pointer).map(|n| n.spans())
     }
 
     /// The best range to point a finding about `pointer` at: the value, or the nearest
@@ -301,15 +303,10 @@ impl Tree {
     /// Range of the first key of the mapping at `pointer` (CONTRACT: a missing field is
     /// reported on the first key of the mapping or list item that lacks it).
     pub fn first_key_range(&self, pointer: &str) -> Option<TextRange> {
-        if let Some(Value::Object(map)) = self.get(pointer) {
-            if let Some(first) = map.keys().next() {
-                let child = child_pointer(pointer, first);
-                if let Some(s) = self.spans(&child) {
-                    return s.key.or(Some(s.value));
-                }
-            }
+        match self.walk(pointer)? {
+            (node, true) => Some(node.first_key_range()),
+            (node, false) => Some(node.key_range(&[])),
         }
-        self.key_range(pointer)
     }
 
     /// The value at a JSON pointer.
@@ -318,14 +315,14 @@ impl Tree {
     }
 
     fn nearest(&self, pointer: &str) -> Option<Spans> {
-        self.walk(pointer).map(|(n, by, _)| shifted(n.spans, by))
+        self.walk(pointer).map(|(n, _)| n.spans())
     }
 
     /// The spans of the children of the node at `pointer`, in order.
     pub fn child_spans(&self, pointer: &str) -> Vec<Spans> {
-        match self.walk(pointer) {
-            Some((node, by, true)) => node.children.iter().map(|c| shifted(c.spans, node.below(by))).collect(),
-            _ => Vec::new(),
+        match self.node(pointer) {
+            Some(n) => n.spans.children.iter().map(|c| shifted(c.spans, n.spans.below(n.by))).collect(),
+            None => Vec::new(),
         }
     }
 
@@ -365,6 +362,72 @@ impl Tree {
     /// Number of indexed nodes (for tests and benchmarks).
     pub fn node_count(&self) -> usize {
         self.root.as_ref().map_or(0, SpanNode::count)
+    }
+}
+
+/// One node of a [`Tree`]: its value and spans, found once so that what is below it is
+/// looked up from there (a check of one account asks for a dozen of its keys; walking each
+/// pointer from the root, and building the pointers, was a third of checking an account).
+#[derive(Clone, Copy, Debug)]
+pub struct Node<'t> {
+    spans: &'t SpanNode,
+    value: &'t Value,
+    /// The shift the node's ancestors owe it.
+    by: i64,
+}
+
+impl<'t> Node<'t> {
+    pub fn value(&self) -> &'t Value {
+        self.value
+    }
+
+    pub fn spans(&self) -> Spans {
+        shifted(self.spans.spans, self.by)
+    }
+
+    /// The child for one pointer segment, unescaped: a key of a mapping or an index of a
+    /// sequence.
+    pub fn child(&self, seg: &str) -> Option<Node<'t>> {
+        let (spans, value) = self.spans.child(self.value, seg)?;
+        Some(Node { spans, value, by: self.spans.below(self.by) })
+    }
+
+    /// Item `i` of a sequence.
+    pub fn item(&self, i: usize) -> Option<Node<'t>> {
+        let value = self.value.as_array()?.get(i)?;
+        Some(Node { spans: self.spans.children.get(i)?, value, by: self.spans.below(self.by) })
+    }
+
+    /// The deepest node on the way down `path` (this one if the first step is missing).
+    pub fn nearest(&self, path: &[&str]) -> Node<'t> {
+        let mut node = *self;
+        for seg in path {
+            match node.child(seg) {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node
+    }
+
+    /// As [`Tree::value_range`], below this node.
+    pub fn value_range(&self, path: &[&str]) -> TextRange {
+        self.nearest(path).spans().value
+    }
+
+    /// As [`Tree::first_key_range`], of this node.
+    pub fn first_key_range(&self) -> TextRange {
+        let first = self.value.as_object().and_then(|m| m.keys().next()).and_then(|k| self.child(k));
+        match first {
+            Some(n) => n.key_range(&[]),
+            None => self.key_range(&[]),
+        }
+    }
+
+    /// As [`Tree::key_range`], below this node.
+    pub fn key_range(&self, path: &[&str]) -> TextRange {
+        let s = self.nearest(path).spans();
+        s.key.unwrap_or(s.value)
     }
 }
 
@@ -431,5 +494,29 @@ mod tests {
         let hits: Vec<String> = t.pointers_at(at).into_iter().map(|(p, _)| p).collect();
         assert_eq!(hits, ["/a~1b~0c/1/y", "/a~1b~0c/1", "/a~1b~0c", ""]);
         assert_eq!(t.node_count(), 1 + 1 + 40 + 1 + 2 + 1);
+    }
+
+    #[test]
+    fn nodes_answer_as_pointers_do() {
+        let text = "accounts:\n  - name: a\n    auth:\n      tokenInfo: {expiresAt: x}\n  - accountId: 2\n";
+        let mut t = crate::syntax::yaml::parse(text);
+        let check = |t: &Tree| {
+            let second = t.root().and_then(|r| r.child("accounts")).and_then(|l| l.item(1)).unwrap();
+            assert_eq!(second.spans(), t.spans("/accounts/1").unwrap());
+            assert_eq!(second.value_range(&["accountId"]), t.value_range("/accounts/1/accountId").unwrap());
+            // A missing key lands on the nearest node that exists, as `value_range` does.
+            assert_eq!(second.value_range(&["name"]), t.value_range("/accounts/1/name").unwrap());
+            assert_eq!(second.first_key_range(), t.first_key_range("/accounts/1").unwrap());
+            let first = t.node("/accounts/0").unwrap();
+            assert_eq!(first.value_range(&["auth", "tokenInfo", "expiresAt"]), t.value_range("/accounts/0/auth/tokenInfo/expiresAt").unwrap());
+            assert_eq!(first.key_range(&["auth", "nope"]), t.key_range("/accounts/0/auth/nope").unwrap());
+            assert!(t.node("/accounts/2").is_none());
+        };
+        check(&t);
+        assert_eq!(t.node("/accounts/1").unwrap().value_range(&["accountId"]).slice(text), "2");
+        // With a shift owed below the list (as after an edit above it), still the same.
+        t.root.as_mut().unwrap().children[0].shift_all(3);
+        check(&t);
+        assert_eq!(t.node("/accounts/1").unwrap().value_range(&["accountId"]).start as usize, text.find('2').unwrap() + 3);
     }
 }

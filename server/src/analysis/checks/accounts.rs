@@ -25,9 +25,13 @@ impl<'a> Entry<'a> {
         self.get(self.id_key).or_else(|| self.get("accountId"))
     }
 
+    /// The key the id is read from: `id_key`, else `accountId`.
+    pub fn id_key_read(&self) -> &'static str {
+        if self.get(self.id_key).is_some() { self.id_key } else { "accountId" }
+    }
+
     pub fn id_pointer(&self) -> String {
-        let key = if self.get(self.id_key).is_some() { self.id_key } else { "accountId" };
-        child_pointer(&self.pointer, key)
+        child_pointer(&self.pointer, self.id_key_read())
     }
 
     pub fn key_pointer(&self, key: &str) -> String {

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::analysis::diagnostic::{Code, Diagnostic, Tag};
 use crate::hubspot::model::truthy;
-use crate::syntax::{TextRange, Tree};
+use crate::syntax::{Node, TextRange, Tree};
 
 use super::accounts::{list_key, Entry};
 use super::items::{self, ItemMemo, Placed};
@@ -222,10 +222,11 @@ fn parent(a: &Placed, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The checks of one account that look at it alone.
-pub(super) fn account(tree: &Tree, e: &Entry<'_>, out: &mut Vec<Diagnostic>) {
+/// The findings about one account alone; `node` is where the account is in `tree`.
+pub(super) fn account(tree: &Tree, e: &Entry<'_>, node: Node<'_>, out: &mut Vec<Diagnostic>) {
     let Some(map) = e.map else { return };
-    let key_range = |k: &str| tree.key_range(&e.key_pointer(k)).unwrap_or_default();
-    let value_range = |k: &str| tree.value_range(&e.key_pointer(k)).unwrap_or_default();
+    let key_range = |k: &str| node.key_range(&[k]);
+    let value_range = |k: &str| node.value_range(&[k]);
 
     if let Some(name) = e.name() {
         if name.chars().any(char::is_whitespace) {
@@ -265,7 +266,7 @@ pub(super) fn account(tree: &Tree, e: &Entry<'_>, out: &mut Vec<Diagnostic>) {
     if e.auth_type() == Some("personalaccesskey") && tree.complete {
         let token_info = map.get("auth").and_then(Value::as_object).and_then(|a| a.get("tokenInfo"));
         if !token_info.is_some_and(Value::is_object) {
-            let at = if map.contains_key("auth") { key_range("auth") } else { tree.first_key_range(&e.pointer).unwrap_or_default() };
+            let at = if map.contains_key("auth") { key_range("auth") } else { node.first_key_range() };
             out.push(Diagnostic::warning(
                 Code::TokenInfoMissing,
                 at,
@@ -280,10 +281,9 @@ pub(super) fn account(tree: &Tree, e: &Entry<'_>, out: &mut Vec<Diagnostic>) {
             _ => false,
         };
         if !ok {
-            let pointer = format!("{}/auth/tokenInfo/expiresAt", e.pointer);
             out.push(Diagnostic::warning(
                 Code::ExpiresAtInvalid,
-                tree.value_range(&pointer).unwrap_or_default(),
+                node.value_range(&["auth", "tokenInfo", "expiresAt"]),
                 "`expiresAt` is not a date: the CLI then never refreshes the cached access token and keeps sending it until HubSpot answers 401. Remove it (with `accessToken`) to force a refresh.",
             ));
         }

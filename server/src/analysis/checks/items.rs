@@ -163,21 +163,23 @@ fn fill(tree: &Tree, slots: &[OnceLock<Arc<Report>>], list: usize, items: &[Span
 fn compute(tree: &Tree, list: usize, index: usize, base: u32, accounts: bool) -> Report {
     let mut diagnostics = Vec::new();
     schema_findings::place(tree, validate_item(list, index, &tree.value), &mut diagnostics);
-    let item = tree.value.get(ACCOUNT_LISTS[list]).and_then(|l| l.get(index)).unwrap_or(&Value::Null);
-    let entry = entry(ACCOUNT_LISTS[list], index, item);
+    let name = ACCOUNT_LISTS[list];
+    // Found once: everything below is looked up from here, not from the root.
+    let node = tree.root().and_then(|r| r.child(name)).and_then(|l| l.item(index));
+    let item = node.map_or(&Value::Null, |n| n.value());
+    let entry = entry(name, index, item);
     let mut facts = Facts::default();
-    if accounts {
-        super::config::account(tree, &entry, &mut diagnostics);
-        let range = |pointer: String| tree.value_range(&pointer).unwrap_or_default();
+    if let (true, Some(node)) = (accounts, node) {
+        super::config::account(tree, &entry, node, &mut diagnostics);
         let id_text = |v: &Value| match v {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
             _ => String::new(),
         };
         facts = Facts {
-            name: entry.name().map(|n| (n.to_string(), n.to_lowercase(), range(entry.key_pointer("name")))),
-            id: entry.id().map(|v| (v.clone(), id_text(v), range(entry.id_pointer()))),
-            parent: entry.get("parentAccountId").map(|v| (v.clone(), range(entry.key_pointer("parentAccountId")))),
+            name: entry.name().map(|n| (n.to_string(), n.to_lowercase(), node.value_range(&["name"]))),
+            id: entry.id().map(|v| (v.clone(), id_text(v), node.value_range(&[entry.id_key_read()]))),
+            parent: entry.get("parentAccountId").map(|v| (v.clone(), node.value_range(&["parentAccountId"]))),
         };
     }
     Report { base, diagnostics, facts }

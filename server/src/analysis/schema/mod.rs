@@ -111,7 +111,7 @@ pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
     };
     let mut out = Vec::new();
     if let Some(validator) = validator {
-        collect(kind, validator, instance, "", instance, &mut out);
+        collect(kind, validator, instance, String::new, instance, &mut out);
     }
     out
 }
@@ -121,7 +121,7 @@ pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
 pub fn validate_top(instance: &Value) -> Vec<SchemaFinding> {
     let mut out = Vec::new();
     if let Some(validator) = CONFIG_TOP_VALIDATOR.as_ref() {
-        collect(SchemaKind::Config, validator, instance, "", instance, &mut out);
+        collect(SchemaKind::Config, validator, instance, String::new, instance, &mut out);
     }
     out
 }
@@ -133,17 +133,19 @@ pub fn validate_item(list: usize, index: usize, instance: &Value) -> Vec<SchemaF
     let Some(name) = ACCOUNT_LISTS.get(list) else { return out };
     let Some(item) = instance.get(name).and_then(|l| l.get(index)) else { return out };
     if let Some(validator) = CONFIG_ITEM_VALIDATORS[list].as_ref() {
-        collect(SchemaKind::Config, validator, item, &format!("/{name}/{index}"), instance, &mut out);
+        collect(SchemaKind::Config, validator, item, || format!("/{name}/{index}"), instance, &mut out);
     }
     out
 }
 
-/// The findings of validating `value`, which sits at `prefix` in `instance`.
-fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: &str, instance: &Value, out: &mut Vec<SchemaFinding>) {
-    // Most accounts are valid, and telling so is several times cheaper than listing errors.
+/// The findings of validating `value`, which sits at `prefix()` in `instance`.
+fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl FnOnce() -> String, instance: &Value, out: &mut Vec<SchemaFinding>) {
+    // Most accounts are valid, and telling so is several times cheaper than listing errors
+    // (or than building the pointer they would be listed under).
     if validator.is_valid(value) {
         return;
     }
+    let prefix = prefix();
     for err in validator.iter_errors(value) {
         let pointer = format!("{prefix}{}", err.instance_path().as_str());
         let finding = match err.kind() {
