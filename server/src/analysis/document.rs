@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::analysis::checks::items::ItemMemo;
+use crate::analysis::checks::items::{self, ItemMemo};
 use crate::syntax::yaml::TextEdit;
 use crate::syntax::{json, yaml, Tree};
 
@@ -46,6 +46,10 @@ impl DocKind {
 /// Path equality as discovery does it (lexical, no symlinks), re-exported for the checks.
 pub use crate::hubspot::discovery::{clean, same_path};
 
+/// From this size (about 150 accounts) a config's accounts are checked while it is read:
+/// below it, starting a thread costs more than it saves.
+const CHECK_WHILE_READING: usize = 64 * 1024;
+
 /// A document's text and what the parser made of it. Cheap to clone and share.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
@@ -62,13 +66,22 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn parse(path: PathBuf, kind: DocKind, text: impl Into<String>) -> SourceFile {
-        let text = Arc::new(text.into());
-        let tree = match kind {
-            DocKind::GlobalConfig | DocKind::LegacyConfig => Some(Arc::new(yaml::parse(&text))),
-            DocKind::Settings => Some(Arc::new(json::parse(&text))),
-            DocKind::HsAccount => None,
+        let text: Arc<String> = Arc::new(text.into());
+        let (tree, items) = match kind {
+            // A large config's accounts are checked on another core while it is read.
+            DocKind::GlobalConfig | DocKind::LegacyConfig if text.len() >= CHECK_WHILE_READING => {
+                let (tree, reports) = yaml::parse_inspecting(&text, items::inspect);
+                let items = ItemMemo::with(&tree, reports);
+                (Some(Arc::new(tree)), items)
+            }
+            DocKind::GlobalConfig | DocKind::LegacyConfig => {
+                let tree = yaml::parse(&text);
+                let items = ItemMemo::new(&tree);
+                (Some(Arc::new(tree)), items)
+            }
+            DocKind::Settings => (Some(Arc::new(json::parse(&text))), ItemMemo::default()),
+            DocKind::HsAccount => (None, ItemMemo::default()),
         };
-        let items = tree.as_deref().filter(|_| kind.is_config()).map(ItemMemo::new).unwrap_or_default();
         SourceFile { path, kind, text, tree, items }
     }
 

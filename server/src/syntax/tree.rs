@@ -264,14 +264,7 @@ impl Tree {
 
     /// The deepest node on the way to `pointer`, and whether it is `pointer` itself.
     fn walk(&self, pointer: &str) -> Option<(Node<'_>, bool)> {
-        let mut node = self.root()?;
-        for seg in segments(pointer) {
-            match node.child(&seg) {
-                Some(n) => node = n,
-                None => return Some((node, false)),
-            }
-        }
-        Some((node, true))
+        Some(self.root()?.walk(pointer))
     }
 
     /// The root node, to look below it without pointers.
@@ -377,6 +370,24 @@ pub struct Node<'t> {
 }
 
 impl<'t> Node<'t> {
+    /// The top of a tree of its own (nothing above it owes it a shift).
+    pub(crate) fn top(spans: &'t SpanNode, value: &'t Value) -> Node<'t> {
+        Node { spans, value, by: 0 }
+    }
+
+    /// The deepest node on the way to `pointer` (from this node), and whether it is
+    /// `pointer` itself.
+    pub fn walk(&self, pointer: &str) -> (Node<'t>, bool) {
+        let mut node = *self;
+        for seg in segments(pointer) {
+            match node.child(&seg) {
+                Some(n) => node = n,
+                None => return (node, false),
+            }
+        }
+        (node, true)
+    }
+
     pub fn value(&self) -> &'t Value {
         self.value
     }

@@ -15,8 +15,10 @@ use saphyr_parser::{Event, Parser, Span};
 use serde_json::{Map, Number, Value};
 
 mod fast;
+mod handoff;
 mod incremental;
 
+pub use handoff::{parse_inspecting, Inspected};
 pub use incremental::{reparse_edit, TextEdit};
 
 use super::range::TextRange;
@@ -27,13 +29,18 @@ const MAX_RECOVERIES: usize = 8;
 
 pub fn parse(text: &str) -> Tree {
     // The block YAML the CLI writes, read directly; anything else goes to the full parser.
-    if let Some(outcome) = fast::run(text) {
-        let mut tree = Tree::new(outcome.value, outcome.root, outcome.semantic_errors);
-        tree.complete = tree.errors.is_empty();
-        tree.block_yaml = true;
-        return tree;
+    match fast::run(text, None) {
+        Some(outcome) => block_tree(outcome),
+        None => parse_full(text),
     }
-    parse_full(text)
+}
+
+/// The tree of what the block-YAML reader read.
+fn block_tree(outcome: Outcome) -> Tree {
+    let mut tree = Tree::new(outcome.value, outcome.root, outcome.semantic_errors);
+    tree.complete = tree.errors.is_empty();
+    tree.block_yaml = true;
+    tree
 }
 
 /// The full YAML 1.2 parser (saphyr), with recovery after syntax errors.
@@ -168,6 +175,8 @@ enum Frame {
         start: usize,
         end: usize,
         anchor: usize,
+        /// Its items go to the hand-off as they are read, and come back at its end.
+        handed: bool,
     },
 }
 
@@ -192,6 +201,10 @@ struct Builder<'t> {
     alias_overflow: bool,
     /// The size of the last mapping closed at each depth.
     sizes: Vec<usize>,
+    /// Where the items of the root's sequences go as they are read ([`parse_inspecting`]).
+    handoff: Option<handoff::Handoff>,
+    /// Items handed off did not come back: what was read is incomplete.
+    lost: bool,
 }
 
 const ALIAS_BUDGET: usize = 100_000;
@@ -228,6 +241,8 @@ impl<'t> Builder<'t> {
             expanded: 0,
             alias_overflow: false,
             sizes: Vec::new(),
+            handoff: None,
+            lost: false,
         }
     }
 
@@ -261,11 +276,16 @@ impl<'t> Builder<'t> {
         b.finish(error)
     }
 
-    fn finish(mut self, error: Option<SyntaxError>) -> Outcome {
-        // Close whatever the error left open, so the partial tree keeps what was read.
+    /// Closes whatever is still open (what an error left open, so the partial tree keeps
+    /// what was read; the blocks still open at the end of the text).
+    fn close_all(&mut self) {
         while !self.stack.is_empty() {
             self.close_container(None);
         }
+    }
+
+    fn finish(mut self, error: Option<SyntaxError>) -> Outcome {
+        self.close_all();
         Outcome {
             value: self.root.unwrap_or(Value::Null),
             root: self.root_spans,
@@ -282,7 +302,13 @@ impl<'t> Builder<'t> {
     }
 
     fn open_seq(&mut self, start: usize) {
-        self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor: 0 });
+        // A sequence that is the value of a key of the root mapping (an account list).
+        let key = match (&self.handoff, self.stack.as_slice()) {
+            (Some(_), [Frame::Map { pending_key: Some((key, _)), .. }]) => Some(key.clone()),
+            _ => None,
+        };
+        let handed = key.is_some_and(|k| self.handoff.as_ref().is_some_and(|h| h.start(k)));
+        self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor: 0, handed });
     }
 
     /// Returns false when reading should stop.
@@ -336,7 +362,7 @@ impl<'t> Builder<'t> {
             }
             Event::SequenceStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
-                self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor });
+                self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor, handed: false });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let end = self.pos.range(span).end as usize;
@@ -358,7 +384,15 @@ impl<'t> Builder<'t> {
         }
         let (value, children, start, last_end, anchor) = match frame {
             Frame::Map { map, children, start, end, anchor, .. } => (Value::Object(map), children, start, end, anchor),
-            Frame::Seq { items, children, start, end, anchor, .. } => (Value::Array(items), children, start, end, anchor),
+            Frame::Seq { mut items, mut children, start, end, anchor, handed } => {
+                if handed {
+                    match self.handoff.as_mut().and_then(handoff::Handoff::end) {
+                        Some(back) => (items, children) = back,
+                        None => self.lost = true,
+                    }
+                }
+                (Value::Array(items), children, start, end, anchor)
+            }
         };
         // Block collections end where their last child ends; the end event's own span can sit
         // on the next line (after comments and blank lines), which would make ranges too wide.
@@ -404,11 +438,17 @@ impl<'t> Builder<'t> {
                     },
                 }
             }
-            Some(Frame::Seq { items, children: siblings, end, .. }) => {
+            Some(Frame::Seq { items, children: siblings, end, handed, .. }) => {
                 *end = (*end).max(range.end as usize);
                 let entry = TextRange::new(dash_before(self.text, range.start as usize), range.end as usize);
-                siblings.push(SpanNode::with_children(Spans { key: None, value: range, entry }, children, &value));
-                items.push(value);
+                let node = SpanNode::with_children(Spans { key: None, value: range, entry }, children, &value);
+                match self.handoff.as_mut().filter(|_| *handed) {
+                    Some(h) => h.item(value, node),
+                    None => {
+                        siblings.push(node);
+                        items.push(value);
+                    }
+                }
             }
         }
     }

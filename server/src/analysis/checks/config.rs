@@ -222,8 +222,9 @@ fn parent(a: &Placed, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The checks of one account that look at it alone.
-/// The findings about one account alone; `node` is where the account is in `tree`.
-pub(super) fn account(tree: &Tree, e: &Entry<'_>, node: Node<'_>, out: &mut Vec<Diagnostic>) {
+/// The findings about one account alone; `node` is where the account is; `complete`:
+/// whether the tree holding it is.
+pub(super) fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnostic>) {
     let Some(map) = e.map else { return };
     let key_range = |k: &str| node.key_range(&[k]);
     let value_range = |k: &str| node.value_range(&[k]);
@@ -263,7 +264,7 @@ pub(super) fn account(tree: &Tree, e: &Entry<'_>, node: Node<'_>, out: &mut Vec<
                 .with_tag(Tag::Deprecated),
         );
     }
-    if e.auth_type() == Some("personalaccesskey") && tree.complete {
+    if e.auth_type() == Some("personalaccesskey") && complete {
         let token_info = map.get("auth").and_then(Value::as_object).and_then(|a| a.get("tokenInfo"));
         if !token_info.is_some_and(Value::is_object) {
             let at = if map.contains_key("auth") { key_range("auth") } else { node.first_key_range() };

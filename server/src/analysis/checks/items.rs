@@ -14,7 +14,8 @@ use serde_json::Value;
 
 use crate::analysis::diagnostic::Diagnostic;
 use crate::analysis::schema::{validate_item, ACCOUNT_LISTS};
-use crate::syntax::{Spans, TextRange, Tree};
+use crate::syntax::yaml::Inspected;
+use crate::syntax::{Node, Spans, TextRange, Tree};
 
 use super::accounts::{entry, list_key};
 use super::schema_findings;
@@ -89,6 +90,30 @@ impl ItemMemo {
         ItemMemo { lists: ACCOUNT_LISTS.map(slots) }
     }
 
+    /// The memo of `tree` with the reports made while it was read ([`inspect`]), those of
+    /// the accounts the CLI uses, when the tree is complete (as they were made).
+    pub fn with(tree: &Tree, inspected: Option<Inspected<Option<Arc<Report>>>>) -> ItemMemo {
+        let memo = ItemMemo::new(tree);
+        let used = list_key(tree).filter(|_| tree.complete);
+        for (key, reports) in inspected.into_iter().flatten().filter(|(key, _)| Some(key.as_str()) == used) {
+            let Some(slots) = ACCOUNT_LISTS.iter().position(|l| *l == key).map(|list| &memo.lists[list]) else { continue };
+            if slots.len() == reports.len() {
+                for (slot, report) in slots.iter().zip(reports) {
+                    if let Some(report) = report {
+                        let _ = slot.set(report);
+                    }
+                }
+            }
+        }
+        memo
+    }
+
+    /// How many reports are kept.
+    #[cfg(test)]
+    pub fn kept(&self) -> usize {
+        self.lists.iter().flat_map(|l| l.iter()).filter(|s| s.get().is_some()).count()
+    }
+
     /// After the node at `path` (child indices from the root) was re-read: forget the
     /// report of the list item holding it. Anything else in the tree only moved.
     pub fn forget(&mut self, tree: &Tree, path: &[usize]) {
@@ -100,6 +125,14 @@ impl ItemMemo {
             }
         }
     }
+}
+
+/// What [`crate::syntax::yaml::parse_inspecting`] says of each item as the text is read:
+/// its report, as if the tree will be complete and the item one of the accounts in use
+/// ([`ItemMemo::with`] keeps it only if so).
+pub fn inspect(key: &str, index: usize, node: Node<'_>) -> Option<Arc<Report>> {
+    let list = ACCOUNT_LISTS.iter().position(|l| *l == key)?;
+    Some(Arc::new(compute(list, index, node.value(), At::Item(node), true, true)))
 }
 
 /// Every list item's diagnostics into `out`, and the reports of the accounts the CLI uses
@@ -122,8 +155,8 @@ pub fn check(tree: &Tree, memo: &ItemMemo, out: &mut Vec<Diagnostic>) -> Vec<Pla
             // A tree cut short by a syntax error judges differently (no `required`): its
             // reports are not kept.
             let report = match memo.lists[list].get(index).filter(|_| tree.complete) {
-                Some(slot) => slot.get_or_init(|| Arc::new(compute(tree, list, index, base, accounts))).clone(),
-                None => Arc::new(compute(tree, list, index, base, accounts)),
+                Some(slot) => slot.get_or_init(|| Arc::new(compute_in(tree, list, index, accounts))).clone(),
+                None => Arc::new(compute_in(tree, list, index, accounts)),
             };
             let by = base as i64 - report.base as i64;
             out.extend(report.diagnostics.iter().map(|d| Diagnostic { range: moved(d.range, by), ..d.clone() }));
@@ -148,8 +181,8 @@ fn fill(tree: &Tree, slots: &[OnceLock<Arc<Report>>], list: usize, items: &[Span
     }
     let chunk = slots.len().div_ceil(threads);
     let work = |from: usize| {
-        for index in from..(from + chunk).min(slots.len()) {
-            slots[index].get_or_init(|| Arc::new(compute(tree, list, index, items[index].entry.start, accounts)));
+        for (index, slot) in slots.iter().enumerate().skip(from).take(chunk) {
+            slot.get_or_init(|| Arc::new(compute_in(tree, list, index, accounts)));
         }
     };
     std::thread::scope(|scope| {
@@ -160,17 +193,42 @@ fn fill(tree: &Tree, slots: &[OnceLock<Arc<Report>>], list: usize, items: &[Span
     });
 }
 
-fn compute(tree: &Tree, list: usize, index: usize, base: u32, accounts: bool) -> Report {
-    let mut diagnostics = Vec::new();
-    schema_findings::place(tree, validate_item(list, index, &tree.value), &mut diagnostics);
+/// Where an item is in the text.
+#[derive(Clone, Copy)]
+enum At<'t> {
+    Item(Node<'t>),
+    /// An item without spans of its own (read through an alias): the nearest node above
+    /// it, where all its findings go.
+    Above(Node<'t>),
+}
+
+impl<'t> At<'t> {
+    /// Item `index` of the list `name` in `tree`.
+    fn find(tree: &'t Tree, name: &str, index: usize) -> Option<At<'t>> {
+        let (node, exact) = tree.root()?.walk(&format!("/{name}/{index}"));
+        Some(if exact { At::Item(node) } else { At::Above(node) })
+    }
+}
+
+/// What `item`, item `index` of the list `ACCOUNT_LISTS[list]`, says about itself;
+/// `complete`: whether the tree holding it is; `accounts`: whether it is one of the
+/// accounts the CLI uses.
+fn compute(list: usize, index: usize, item: &Value, at: At<'_>, complete: bool, accounts: bool) -> Report {
     let name = ACCOUNT_LISTS[list];
-    // Found once: everything below is looked up from here, not from the root.
-    let node = tree.root().and_then(|r| r.child(name)).and_then(|l| l.item(index));
-    let item = node.map_or(&Value::Null, |n| n.value());
+    let (node, base, prefix) = match at {
+        At::Item(node) => (node, node.spans().entry.start, format!("/{name}/{index}")),
+        // Every pointer of the item, walked from a node above it, stops there.
+        At::Above(node) => (node, 0, String::new()),
+    };
+    let mut diagnostics = Vec::new();
+    let findings = validate_item(list, index, item);
+    if !findings.is_empty() {
+        schema_findings::place_below(node, &prefix, complete, findings, &mut diagnostics);
+    }
     let entry = entry(name, index, item);
     let mut facts = Facts::default();
-    if let (true, Some(node)) = (accounts, node) {
-        super::config::account(tree, &entry, node, &mut diagnostics);
+    if accounts {
+        super::config::account(&entry, node, complete, &mut diagnostics);
         let id_text = |v: &Value| match v {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
@@ -183,6 +241,16 @@ fn compute(tree: &Tree, list: usize, index: usize, base: u32, accounts: bool) ->
         };
     }
     Report { base, diagnostics, facts }
+}
+
+/// [`compute`] for item `index` of `tree`'s list `ACCOUNT_LISTS[list]`.
+fn compute_in(tree: &Tree, list: usize, index: usize, accounts: bool) -> Report {
+    let name = ACCOUNT_LISTS[list];
+    let item = tree.value.get(name).and_then(|l| l.get(index)).unwrap_or(&Value::Null);
+    match At::find(tree, name, index) {
+        Some(at) => compute(list, index, item, at, tree.complete, accounts),
+        None => Report { base: 0, diagnostics: Vec::new(), facts: Facts::default() },
+    }
 }
 
 fn list_len(tree: &Tree, name: &str) -> usize {

@@ -2,7 +2,7 @@
 
 use crate::analysis::diagnostic::{Code, Diagnostic, Severity};
 use crate::analysis::schema::{validate, validate_top, FindingKind, SchemaFinding, SchemaKind};
-use crate::syntax::Tree;
+use crate::syntax::{Node, TextRange, Tree};
 
 pub fn check(kind: SchemaKind, tree: &Tree, out: &mut Vec<Diagnostic>) {
     // An empty document is `no-accounts` (config) or a syntax matter (settings), not a type.
@@ -22,18 +22,40 @@ pub fn check_config_top(tree: &Tree, out: &mut Vec<Diagnostic>) {
 
 /// Findings -> diagnostics, at the ranges their pointers name in `tree`.
 pub fn place(tree: &Tree, findings: Vec<SchemaFinding>, out: &mut Vec<Diagnostic>) {
-    for f in findings {
-        let (code, severity, range) = match &f.kind {
-            FindingKind::UnknownKey { .. } => (Code::UnknownKey, Severity::Warning, tree.key_range(&f.pointer)),
-            FindingKind::Type { .. } => (Code::Type, Severity::Error, tree.value_range(&f.pointer)),
-            FindingKind::Enum { .. } => (Code::Enum, enum_severity(&f.pointer), tree.value_range(&f.pointer)),
-            // Missing things cannot be judged on a tree cut short by a syntax error.
-            FindingKind::Required { .. } if !tree.complete => continue,
-            FindingKind::Required { .. } => (Code::Required, Severity::Error, tree.first_key_range(&f.pointer)),
-            FindingKind::Other => (Code::Type, Severity::Error, tree.value_range(&f.pointer)),
-        };
-        out.push(Diagnostic::new(code, severity, range.unwrap_or_default(), f.message));
+    match tree.root() {
+        Some(root) => place_below(root, "", tree.complete, findings, out),
+        // No spans at all: at the start of the file.
+        None => findings.into_iter().filter(|f| tree.complete || !f.kind.is_required()).for_each(|f| out.push(diagnostic(f, TextRange::default()))),
     }
+}
+
+/// As [`place`], for findings whose pointers all start with `prefix`, the pointer of
+/// `node` (one account's findings, placed from the account's node).
+pub fn place_below(node: Node<'_>, prefix: &str, complete: bool, findings: Vec<SchemaFinding>, out: &mut Vec<Diagnostic>) {
+    for f in findings {
+        // Missing things cannot be judged on a tree cut short by a syntax error.
+        if f.kind.is_required() && !complete {
+            continue;
+        }
+        let (at, exact) = node.walk(f.pointer.strip_prefix(prefix).unwrap_or(&f.pointer));
+        let range = match &f.kind {
+            FindingKind::UnknownKey { .. } => at.key_range(&[]),
+            FindingKind::Required { .. } if exact => at.first_key_range(),
+            FindingKind::Required { .. } => at.key_range(&[]),
+            FindingKind::Type { .. } | FindingKind::Enum { .. } | FindingKind::Other => at.spans().value,
+        };
+        out.push(diagnostic(f, range));
+    }
+}
+
+fn diagnostic(f: SchemaFinding, range: TextRange) -> Diagnostic {
+    let (code, severity) = match &f.kind {
+        FindingKind::UnknownKey { .. } => (Code::UnknownKey, Severity::Warning),
+        FindingKind::Type { .. } | FindingKind::Other => (Code::Type, Severity::Error),
+        FindingKind::Enum { .. } => (Code::Enum, enum_severity(&f.pointer)),
+        FindingKind::Required { .. } => (Code::Required, Severity::Error),
+    };
+    Diagnostic::new(code, severity, range, f.message)
 }
 
 /// `env` and `accountType` outside their sets still work (anything but `qa` is prod; an

@@ -103,6 +103,12 @@ pub enum FindingKind {
     Other,
 }
 
+impl FindingKind {
+    pub fn is_required(&self) -> bool {
+        matches!(self, FindingKind::Required { .. })
+    }
+}
+
 /// Every violation in `instance`, the whole document.
 pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
     let validator = match kind {
@@ -111,7 +117,7 @@ pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
     };
     let mut out = Vec::new();
     if let Some(validator) = validator {
-        collect(kind, validator, instance, String::new, instance, &mut out);
+        collect(kind, validator, instance, String::new, &mut out);
     }
     out
 }
@@ -121,25 +127,24 @@ pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
 pub fn validate_top(instance: &Value) -> Vec<SchemaFinding> {
     let mut out = Vec::new();
     if let Some(validator) = CONFIG_TOP_VALIDATOR.as_ref() {
-        collect(SchemaKind::Config, validator, instance, String::new, instance, &mut out);
+        collect(SchemaKind::Config, validator, instance, String::new, &mut out);
     }
     out
 }
 
-/// The violations inside item `index` of the config's list `ACCOUNT_LISTS[list]`, with
-/// pointers from the document's root.
-pub fn validate_item(list: usize, index: usize, instance: &Value) -> Vec<SchemaFinding> {
+/// The violations inside `item`, item `index` of the config's list `ACCOUNT_LISTS[list]`,
+/// with pointers from the document's root.
+pub fn validate_item(list: usize, index: usize, item: &Value) -> Vec<SchemaFinding> {
     let mut out = Vec::new();
     let Some(name) = ACCOUNT_LISTS.get(list) else { return out };
-    let Some(item) = instance.get(name).and_then(|l| l.get(index)) else { return out };
     if let Some(validator) = CONFIG_ITEM_VALIDATORS[list].as_ref() {
-        collect(SchemaKind::Config, validator, item, || format!("/{name}/{index}"), instance, &mut out);
+        collect(SchemaKind::Config, validator, item, || format!("/{name}/{index}"), &mut out);
     }
     out
 }
 
-/// The findings of validating `value`, which sits at `prefix()` in `instance`.
-fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl FnOnce() -> String, instance: &Value, out: &mut Vec<SchemaFinding>) {
+/// The findings of validating `value`, which sits at `prefix()` in the document.
+fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl FnOnce() -> String, out: &mut Vec<SchemaFinding>) {
     // Most accounts are valid, and telling so is several times cheaper than listing errors
     // (or than building the pointer they would be listed under).
     if validator.is_valid(value) {
@@ -148,6 +153,7 @@ fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl 
     let prefix = prefix();
     for err in validator.iter_errors(value) {
         let pointer = format!("{prefix}{}", err.instance_path().as_str());
+        let found = value.pointer(err.instance_path().as_str());
         let finding = match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 for key in unexpected {
@@ -166,14 +172,14 @@ fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl 
                 let doc = docs::doc_at(kind, &pointer);
                 let expected = doc.as_ref().map(|d| d.type_name.clone()).unwrap_or_else(|| "another type".into());
                 let name = docs::display_name(&pointer);
-                SchemaFinding { message: type_message(&name, &expected, instance.pointer(&pointer)), pointer, kind: FindingKind::Type { expected } }
+                SchemaFinding { message: type_message(&name, &expected, found), pointer, kind: FindingKind::Type { expected } }
             }
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(String::from).collect()).unwrap_or_default();
                 let name = docs::display_name(&pointer);
-                let got = instance.pointer(&pointer).and_then(Value::as_str).map(|s| format!(" \"{}\"", short(s))).unwrap_or_default();
+                let got = found.and_then(Value::as_str).map(|s| format!(" \"{}\"", short(s))).unwrap_or_default();
                 let mut message = format!("`{name}`{got} is not one of {}.", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "));
-                if let Some(s) = instance.pointer(&pointer).and_then(Value::as_str) {
+                if let Some(s) = found.and_then(Value::as_str) {
                     if let Some(exact) = allowed.iter().find(|a| a.eq_ignore_ascii_case(s)) {
                         message.push_str(&format!(" Values are case-sensitive: write `{exact}`."));
                     }
@@ -182,7 +188,7 @@ fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl 
             }
             ValidationErrorKind::Required { property } => {
                 let missing = property.as_str().unwrap_or_default().to_string();
-                SchemaFinding { message: required_message(&missing, instance.pointer(&pointer)), pointer, kind: FindingKind::Required { missing } }
+                SchemaFinding { message: required_message(&missing, found), pointer, kind: FindingKind::Required { missing } }
             }
             ValidationErrorKind::Minimum { .. } => continue, // http-timeout-low says it better
             _ => SchemaFinding { pointer, kind: FindingKind::Other, message: format!("{}", err.masked()) },

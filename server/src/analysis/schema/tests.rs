@@ -88,7 +88,7 @@ fn top_and_items_together_are_the_whole() {
         for (list, name) in ACCOUNT_LISTS.iter().enumerate() {
             let n = doc.get(name).and_then(Value::as_array).map_or(0, Vec::len);
             for i in 0..n {
-                parts.extend(validate_item(list, i, &doc).into_iter().map(|f| (f.pointer, f.message)));
+                parts.extend(validate_item(list, i, &doc[name][i]).into_iter().map(|f| (f.pointer, f.message)));
             }
         }
         whole.sort();

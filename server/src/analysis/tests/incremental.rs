@@ -2,6 +2,7 @@
 //! are the diagnostics of reading the new text from scratch.
 
 use super::*;
+use crate::analysis::checks::items::ItemMemo;
 use crate::syntax::yaml::TextEdit;
 
 const CONFIG: &str = "defaultAccount: 3\naccounts:\n  - name: a\n    accountId: 1\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo:\n        expiresAt: '2026-01-01'\n  - name: A\n    accountId: 2\n    env: production\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      clientId: x\n  - name: sand\n    accountId: 3\n    accountType: DEVELOPMENT_SANDBOX\n    parentAccountId: 1\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo:\n        expiresAt: soon\n";
@@ -39,4 +40,46 @@ fn edits_that_reread_one_account_give_a_fresh_read_s_findings() {
         assert!(!kept.is_empty());
     }
     assert!(in_place >= steps.len() - 1, "{in_place} edits re-read one account");
+}
+
+/// A config past the size from which accounts are checked while the text is read: the
+/// accounts of `CONFIG` again and again, some names and ids repeated, then `tail`.
+fn large(tail: &str) -> String {
+    let accounts = &CONFIG[CONFIG.find("  - name: a").unwrap()..];
+    let mut text = String::from("defaultAccount: 3\naccounts:\n");
+    for i in 0..300 {
+        text.push_str(&accounts.replace("name: a\n", &format!("name: a{}\n", i % 250)).replace("accountId: 2\n", &format!("accountId: {}\n", 1000 + i)));
+    }
+    text.push_str(tail);
+    assert!(text.len() > 64 * 1024);
+    text
+}
+
+#[test]
+fn accounts_checked_while_reading_give_the_findings_of_checking_after() {
+    let home = Home::new();
+    let world = World::new(Default::default(), Arc::new(DiskCache::default()), Arc::new(home.env.clone()));
+    let portals = "portals:\n  - name: p\n    portalId: 7\n    authType: personalaccesskey\n    personalAccessKey: k\n  - name: q\n";
+    // (tail, how many reports the read keeps)
+    let cases = [
+        ("", 900),
+        // `portals` wins: what was said of `accounts` (as the accounts in use) is dropped.
+        (portals, 2),
+        // A duplicated key: the tree is incomplete, and judged differently.
+        ("accounts: []\n", 0),
+        // Read by the full parser: nothing was checked while reading.
+        ("extra: {a: 1}\n", 0),
+    ];
+    for (tail, kept) in cases {
+        let text = large(tail);
+        let path = home.write_global(&text);
+        let read = SourceFile::parse(path.clone(), DocKind::GlobalConfig, text.as_str());
+        assert_eq!(read.items.kept(), kept, "tail {tail:?}");
+        let tree = Arc::new(crate::syntax::yaml::parse(&text));
+        let after = SourceFile { items: ItemMemo::new(&tree), tree: Some(tree), ..read.clone() };
+        assert_eq!(after.items.kept(), 0);
+        let found = diagnostics::compute(&read, &world);
+        assert_eq!(found, diagnostics::compute(&after, &world), "tail {tail:?}");
+        assert!(found.len() > 300, "{}", found.len());
+    }
 }

@@ -15,6 +15,7 @@ use std::borrow::Cow;
 use saphyr::ScalarStyle;
 use serde_json::Value;
 
+use super::handoff::Handoff;
 use super::{scalar_value, Builder, Outcome};
 use crate::syntax::range::TextRange;
 
@@ -33,11 +34,13 @@ struct Pending {
     item: bool,
 }
 
-pub(super) fn run(text: &str) -> Option<Outcome> {
+/// `handoff`: where the items of the root's sequences go as they are read.
+pub(super) fn run(text: &str, handoff: Option<Handoff>) -> Option<Outcome> {
     if text.is_empty() || text.bytes().any(|b| b == b'\t' || b == b'\r' || b == b'\\' || b == 0) || text.starts_with('\u{feff}') {
         return None;
     }
     let mut b = Builder::new(text);
+    b.handoff = handoff;
     let mut open: Vec<(Kind, usize)> = Vec::new();
     let mut pending: Option<Pending> = None;
     let mut started = false;
@@ -137,6 +140,10 @@ pub(super) fn run(text: &str) -> Option<Outcome> {
     }
     if !started {
         return None;
+    }
+    b.close_all();
+    if b.lost {
+        return None; // the items handed off did not come back
     }
     Some(b.finish(None))
 }
@@ -239,7 +246,7 @@ mod tests {
     }
 
     fn same(text: &str) -> bool {
-        let Some(fast) = run(text) else { return false };
+        let Some(fast) = run(text, None) else { return false };
         let slow = full(text);
         assert!(slow.error.is_none(), "fast path accepted what the parser rejects: {text:?}: {:?}", slow.error);
         assert_eq!(fast.value, slow.value, "values differ for {text:?}");

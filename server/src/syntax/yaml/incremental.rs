@@ -44,7 +44,7 @@ pub fn reparse_edit(tree: &mut Tree, old_text: &str, new_text: &str, edit: TextE
     if new_end > new_text.len() || !(new_end == new_text.len() || new_text.as_bytes()[new_end - 1] == b'\n') {
         return None;
     }
-    let outcome = fast::run(new_text.get(region.clone())?)?;
+    let outcome = fast::run(new_text.get(region.clone())?, None)?;
     if outcome.error.is_some() || !outcome.semantic_errors.is_empty() {
         return None;
     }
