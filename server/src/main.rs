@@ -5,14 +5,17 @@
 use std::path::PathBuf;
 
 use hubspot_ls::check;
+use hubspot_ls::heap::Prepared;
 
 const USAGE: &str = "usage: hubspot-ls [serve] | hubspot-ls check [--format human|json] [PATH...] | hubspot-ls --version";
 
 fn main() {
+    // First, before any thread or large allocation (see `heap`).
+    let heap = hubspot_ls::heap::prepare();
     // VS Code's client appends `--stdio`; it means what we do anyway.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--stdio").collect();
     let code = match args.first().map(String::as_str) {
-        None | Some("serve") if args.len() <= 1 => serve(),
+        None | Some("serve") if args.len() <= 1 => serve(heap),
         Some("--version") | Some("-V") => {
             println!("hubspot-ls {}", env!("CARGO_PKG_VERSION"));
             0
@@ -21,7 +24,7 @@ fn main() {
             println!("{USAGE}");
             0
         }
-        Some("check") => run_check(&args[1..]),
+        Some("check") => run_check(&args[1..], heap),
         _ => {
             eprintln!("hubspot-ls: unexpected arguments {:?}\n{USAGE}", args);
             check::EXIT_USAGE
@@ -30,7 +33,7 @@ fn main() {
     std::process::exit(code);
 }
 
-fn init_logging() {
+fn init_logging(heap: Prepared) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HUBSPOT_LS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
         // tower-lsp-server traces every JSON-RPC message whole, and those carry credentials
@@ -46,10 +49,11 @@ fn init_logging() {
         .add_directive("h2=info".parse().expect("static directive"))
         .add_directive("rustls=info".parse().expect("static directive"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).init();
+    tracing::debug!("{heap}");
 }
 
-fn serve() -> i32 {
-    init_logging();
+fn serve(heap: Prepared) -> i32 {
+    init_logging(heap);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -61,8 +65,8 @@ fn serve() -> i32 {
     0
 }
 
-fn run_check(args: &[String]) -> i32 {
-    init_logging();
+fn run_check(args: &[String], heap: Prepared) -> i32 {
+    init_logging(heap);
     let mut format = check::Format::Human;
     let mut paths = Vec::new();
     let mut it = args.iter();
