@@ -51,7 +51,7 @@ pub fn prepare() -> Prepared {
         libc::free(std::hint::black_box(libc::malloc(256 << 10)));
         let after = libc::sbrk(0) as usize;
         // Later growth in the usual steps.
-        libc::mallopt(libc::M_TOP_PAD, (128 << 10) as i32);
+        libc::mallopt(libc::M_TOP_PAD, 128 << 10);
         let start = before.next_multiple_of(HUGE);
         if after <= start + HUGE {
             return Prepared::Not("the heap did not grow");
