@@ -303,11 +303,10 @@ impl<'t> Builder<'t> {
 
     fn open_seq(&mut self, start: usize) {
         // A sequence that is the value of a key of the root mapping (an account list).
-        let key = match (&self.handoff, self.stack.as_slice()) {
-            (Some(_), [Frame::Map { pending_key: Some((key, _)), .. }]) => Some(key.clone()),
-            _ => None,
+        let handed = match (&self.handoff, self.stack.as_slice()) {
+            (Some(h), [Frame::Map { pending_key: Some((key, _)), .. }]) => h.start(key.clone()),
+            _ => false,
         };
-        let handed = key.is_some_and(|k| self.handoff.as_ref().is_some_and(|h| h.start(k)));
         self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor: 0, handed });
     }
 
