@@ -216,14 +216,18 @@ impl<'t> At<'t> {
 /// accounts the CLI uses.
 fn compute(list: usize, index: usize, item: &Value, at: At<'_>, complete: bool, accounts: bool) -> Report {
     let name = ACCOUNT_LISTS[list];
-    let (node, base, prefix) = match at {
-        At::Item(node) => (node, node.spans().entry.start, format!("/{name}/{index}")),
-        // Every pointer of the item, walked from a node above it, stops there.
-        At::Above(node) => (node, 0, String::new()),
+    let (node, base) = match at {
+        At::Item(node) => (node, node.spans().entry.start),
+        At::Above(node) => (node, 0),
     };
     let mut diagnostics = Vec::new();
     let findings = validate_item(list, index, item);
     if !findings.is_empty() {
+        let prefix = match at {
+            At::Item(_) => format!("/{name}/{index}"),
+            // Every pointer of the item, walked from a node above it, stops there.
+            At::Above(_) => String::new(),
+        };
         schema_findings::place_below(node, &prefix, complete, findings, &mut diagnostics);
     }
     let entry = entry(name, index, item);
