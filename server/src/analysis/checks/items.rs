@@ -206,8 +206,11 @@ enum At<'t> {
 impl<'t> At<'t> {
     /// Item `index` of the list `name` in `tree`.
     fn find(tree: &'t Tree, name: &str, index: usize) -> Option<At<'t>> {
-        let (node, exact) = tree.root()?.walk(&format!("/{name}/{index}"));
-        Some(if exact { At::Item(node) } else { At::Above(node) })
+        let root = tree.root()?;
+        Some(match root.child(name) {
+            Some(list) => list.item(index).map_or(At::Above(list), At::Item),
+            None => At::Above(root),
+        })
     }
 }
 
