@@ -378,9 +378,14 @@ impl<'t> Node<'t> {
     /// The deepest node on the way to `pointer` (from this node), and whether it is
     /// `pointer` itself.
     pub fn walk(&self, pointer: &str) -> (Node<'t>, bool) {
+        self.descend(segments(pointer))
+    }
+
+    /// Down `path` as far as it goes: the node reached, and whether that is the end.
+    fn descend<S: AsRef<str>>(&self, path: impl IntoIterator<Item = S>) -> (Node<'t>, bool) {
         let mut node = *self;
-        for seg in segments(pointer) {
-            match node.child(&seg) {
+        for seg in path {
+            match node.child(seg.as_ref()) {
                 Some(n) => node = n,
                 None => return (node, false),
             }
@@ -411,14 +416,7 @@ impl<'t> Node<'t> {
 
     /// The deepest node on the way down `path` (this one if the first step is missing).
     pub fn nearest(&self, path: &[&str]) -> Node<'t> {
-        let mut node = *self;
-        for seg in path {
-            match node.child(seg) {
-                Some(n) => node = n,
-                None => break,
-            }
-        }
-        node
+        self.descend(path).0
     }
 
     /// As [`Tree::value_range`], below this node.

@@ -221,9 +221,8 @@ fn parent(a: &Placed, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The checks of one account that look at it alone.
-/// The findings about one account alone; `node` is where the account is; `complete`:
-/// whether the tree holding it is.
+/// The checks of one account that look at it alone; `node` is where the account is,
+/// `complete` whether the tree holding it is.
 pub(super) fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnostic>) {
     let Some(map) = e.map else { return };
     let key_range = |k: &str| node.key_range(&[k]);
