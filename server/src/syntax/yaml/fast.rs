@@ -36,7 +36,9 @@ struct Pending {
 
 /// `handoff`: where the items of the root's sequences go as they are read.
 pub(super) fn run(text: &str, handoff: Option<Handoff>) -> Option<Outcome> {
-    if text.is_empty() || text.bytes().any(|b| b == b'\t' || b == b'\r' || b == b'\\' || b == 0) || text.starts_with('\u{feff}') {
+    // Vectorised scans: byte by byte, this test was a twentieth of the read.
+    let bytes = text.as_bytes();
+    if text.is_empty() || memchr::memchr3(b'\t', b'\r', b'\\', bytes).is_some() || memchr::memchr(0, bytes).is_some() || text.starts_with('\u{feff}') {
         return None;
     }
     let mut b = Builder::new(text);
