@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod cores;
 pub mod heap;
 pub mod hubspot;
 pub mod lsp;

@@ -88,7 +88,13 @@ where
     std::thread::scope(|scope| {
         let (to, from_reader) = channel();
         let (to_reader, back) = channel();
+        // Woken once per batch, the looker would otherwise often be run on the reader's
+        // own core, the two taking turns there (see `cores`).
+        let reader_core = crate::cores::current();
         let looker = std::thread::Builder::new().name("hubspot-ls-check".into()).spawn_scoped(scope, move || {
+            if let Some(core) = reader_core {
+                crate::cores::avoid(core);
+            }
             let mut done: Inspected<R> = Vec::new();
             let mut list: Option<Held<R>> = None;
             for handed in from_reader {
