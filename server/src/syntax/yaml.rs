@@ -202,7 +202,7 @@ struct Builder<'t> {
     /// The size of the last mapping closed at each depth.
     sizes: Vec<usize>,
     /// Where the items of the root's sequences go as they are read ([`parse_inspecting`]).
-    handoff: Option<handoff::Handoff>,
+    handoff: Option<handoff::Handoff<'t>>,
     /// Items handed off did not come back: what was read is incomplete.
     lost: bool,
 }

@@ -35,7 +35,7 @@ struct Pending {
 }
 
 /// `handoff`: where the items of the root's sequences go as they are read.
-pub(super) fn run(text: &str, handoff: Option<Handoff>) -> Option<Outcome> {
+pub(super) fn run<'t>(text: &'t str, handoff: Option<Handoff<'t>>) -> Option<Outcome> {
     // Vectorised scans: byte by byte, this test was a twentieth of the read.
     let bytes = text.as_bytes();
     if text.is_empty() || memchr::memchr3(b'\t', b'\r', b'\\', bytes).is_some() || memchr::memchr(0, bytes).is_some() || text.starts_with('\u{feff}') {

@@ -5,10 +5,15 @@
 //! on its own). Handing each item of the account lists to a second thread as soon as the
 //! reader has closed it lets the checks run while the rest is read, instead of after.
 //!
-//! The items travel by value: the reader sends each one (its value and spans) and gets
-//! the whole list back at its end, so no thread ever sees a half-built tree.
+//! The items travel by value, in numbered batches: the reader posts each batch (its items'
+//! values and spans) and gets the whole list back at its end, so no thread ever sees a
+//! half-built tree. At a list's end the reader itself looks at the batches the looker has
+//! not reached, from the back, while the looker works from the front: whichever of the two
+//! is behind, neither waits for the other's backlog alone.
 
-use std::sync::mpsc::{channel, Receiver, Sender};
+use std::collections::VecDeque;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
 use serde_json::Value;
 
@@ -16,30 +21,36 @@ use super::{block_tree, fast, parse_full};
 use crate::syntax::tree::{Node, SpanNode};
 use crate::syntax::Tree;
 
-enum Handed {
-    /// A sequence under this key of the root mapping starts.
-    List(String),
-    Items(Vec<(Value, SpanNode)>),
-    /// The sequence ends: send its items back.
-    End,
-}
-
 /// Items go over in batches of this many: waking the other thread for each one (a
 /// system call and a switch) cost as much as checking it.
 const BATCH: usize = 32;
 
-/// The reader's side.
-pub(super) struct Handoff {
-    to: Sender<Handed>,
-    back: Receiver<(Vec<Value>, Vec<SpanNode>)>,
-    batch: Vec<(Value, SpanNode)>,
+type Item = (Value, SpanNode);
+
+/// What the reader's side needs of the desk the two threads share (whatever the looking
+/// returns).
+pub(super) trait Post: Sync {
+    /// A list under `key` starts; false when its items cannot be handed (looking at an
+    /// earlier one failed), and the reader keeps them.
+    fn start(&self, key: String) -> bool;
+    /// Items of the list, the first of them its item `first`.
+    fn post(&self, first: usize, items: Vec<Item>);
+    /// The list ends: its items back, in order, once each has been looked at; None if
+    /// they were lost.
+    fn end(&self) -> Option<(Vec<Value>, Vec<SpanNode>)>;
 }
 
-impl Handoff {
-    /// A list under `key` starts; false when its items cannot be handed (the other side is
-    /// gone), and the reader keeps them.
+/// The reader's side.
+pub(super) struct Handoff<'a> {
+    desk: &'a dyn Post,
+    batch: Vec<Item>,
+    /// The list index of the first item in `batch`.
+    first: usize,
+}
+
+impl Handoff<'_> {
     pub(super) fn start(&self, key: String) -> bool {
-        self.to.send(Handed::List(key)).is_ok()
+        self.desk.start(key)
     }
 
     pub(super) fn item(&mut self, value: Value, node: SpanNode) {
@@ -51,25 +62,159 @@ impl Handoff {
 
     fn flush(&mut self) {
         if !self.batch.is_empty() {
-            // If the other side is gone the items are lost, and `end` says so.
-            let _ = self.to.send(Handed::Items(std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH))));
+            let items = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            let first = self.first;
+            self.first += items.len();
+            self.desk.post(first, items);
         }
     }
 
-    /// The list's items back, in order; None if they were lost.
     pub(super) fn end(&mut self) -> Option<(Vec<Value>, Vec<SpanNode>)> {
         self.flush();
-        self.to.send(Handed::End).ok()?;
-        self.back.recv().ok()
+        self.first = 0; // the next list's
+        self.desk.end()
     }
 }
 
-/// One list's items while the other side holds them, and what was said of them.
-struct Held<R> {
-    key: String,
-    values: Vec<Value>,
-    nodes: Vec<SpanNode>,
+struct Job {
+    first: usize,
+    items: Vec<Item>,
+}
+
+/// A batch looked at: its items (to go back into the tree) and what was said of each.
+struct Looked<R> {
+    first: usize,
+    items: Vec<Item>,
     said: Vec<R>,
+}
+
+/// What the two threads share, under one lock.
+struct State<R> {
+    /// The list being read: the key of the root mapping holding it.
+    key: Option<Arc<str>>,
+    waiting: VecDeque<Job>,
+    looked: Vec<Looked<R>>,
+    /// Batches of this list posted and not yet in `looked`.
+    out: usize,
+    /// The reader is done: the looker stops.
+    closed: bool,
+    /// Looking at an item panicked: the batch it was in is lost.
+    broken: bool,
+    done: Inspected<R>,
+}
+
+struct Desk<R, F> {
+    state: Mutex<State<R>>,
+    /// A batch is waiting, or the reader is done.
+    work: Condvar,
+    /// A batch was looked at, or looking failed.
+    back: Condvar,
+    inspect: F,
+}
+
+impl<R: Send, F: Fn(&str, usize, Node<'_>) -> R + Sync> Desk<R, F> {
+    fn lock(&self) -> MutexGuard<'_, State<R>> {
+        // No code panics while holding it (the looking runs outside), so a poisoned lock
+        // holds nothing half-done.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Looks at each item of `job`; None if that panicked.
+    fn look(&self, key: &str, job: Job) -> Option<Looked<R>> {
+        let Job { first, items } = job;
+        let said = catch_unwind(AssertUnwindSafe(|| items.iter().enumerate().map(|(k, (value, node))| (self.inspect)(key, first + k, Node::top(node, value))).collect()));
+        said.ok().map(|said| Looked { first, items, said })
+    }
+
+    /// Files what one thread looked at; false when it was lost.
+    fn file(&self, looked: Option<Looked<R>>) -> bool {
+        let mut st = self.lock();
+        st.out -= 1;
+        match looked {
+            Some(l) => st.looked.push(l),
+            None => st.broken = true,
+        }
+        drop(st);
+        self.back.notify_one();
+        self.work.notify_one(); // a looker waiting for work learns of `broken`
+        !self.lock().broken
+    }
+
+    /// The looker's side: batches from the front until the reader is done.
+    fn serve(&self) {
+        loop {
+            let (key, job) = {
+                let mut st = self.lock();
+                loop {
+                    if st.closed || st.broken {
+                        return;
+                    }
+                    if let Some(job) = st.waiting.pop_front() {
+                        break (st.key.clone().unwrap_or_else(|| Arc::from("")), job);
+                    }
+                    st = self.work.wait(st).unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            if !self.file(self.look(&key, job)) {
+                return;
+            }
+        }
+    }
+
+    fn close(&self) {
+        self.lock().closed = true;
+        self.work.notify_all();
+    }
+}
+
+impl<R: Send, F: Fn(&str, usize, Node<'_>) -> R + Sync> Post for Desk<R, F> {
+    fn start(&self, key: String) -> bool {
+        let mut st = self.lock();
+        st.key = Some(Arc::from(key));
+        !st.broken
+    }
+
+    fn post(&self, first: usize, items: Vec<Item>) {
+        let mut st = self.lock();
+        st.waiting.push_back(Job { first, items });
+        st.out += 1;
+        drop(st);
+        self.work.notify_one();
+    }
+
+    fn end(&self) -> Option<(Vec<Value>, Vec<SpanNode>)> {
+        let mut st = self.lock();
+        // The batches the looker has not reached, from the back: it takes from the front.
+        while let Some(job) = st.waiting.pop_back() {
+            let key = st.key.clone().unwrap_or_else(|| Arc::from(""));
+            drop(st);
+            let looked = self.look(&key, job);
+            if !self.file(looked) {
+                return None;
+            }
+            st = self.lock();
+        }
+        while st.out > 0 && !st.broken {
+            st = self.back.wait(st).unwrap_or_else(PoisonError::into_inner);
+        }
+        if st.broken {
+            return None;
+        }
+        let mut looked = std::mem::take(&mut st.looked);
+        looked.sort_unstable_by_key(|l| l.first);
+        let n = looked.iter().map(|l| l.items.len()).sum();
+        let (mut values, mut nodes, mut said) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        for l in looked {
+            for (value, node) in l.items {
+                values.push(value);
+                nodes.push(node);
+            }
+            said.extend(l.said);
+        }
+        let key = st.key.take().map_or_else(String::new, |k| k.to_string());
+        st.done.push((key, said));
+        Some((values, nodes))
+    }
 }
 
 /// What `inspect` said of each item, per list (the key of the root mapping holding it).
@@ -83,50 +228,36 @@ pub type Inspected<R> = Vec<(String, Vec<R>)>;
 pub fn parse_inspecting<R, F>(text: &str, inspect: F) -> (Tree, Option<Inspected<R>>)
 where
     R: Send,
-    F: Fn(&str, usize, Node<'_>) -> R + Send,
+    F: Fn(&str, usize, Node<'_>) -> R + Sync,
 {
+    let desk = Desk {
+        state: Mutex::new(State { key: None, waiting: VecDeque::new(), looked: Vec::new(), out: 0, closed: false, broken: false, done: Vec::new() }),
+        work: Condvar::new(),
+        back: Condvar::new(),
+        inspect,
+    };
     std::thread::scope(|scope| {
-        let (to, from_reader) = channel();
-        let (to_reader, back) = channel();
         // Woken once per batch, the looker would otherwise often be run on the reader's
         // own core, the two taking turns there (see `cores`).
         let reader_core = crate::cores::current();
+        let shared = &desk;
         let looker = std::thread::Builder::new().name("hubspot-ls-check".into()).spawn_scoped(scope, move || {
             if let Some(core) = reader_core {
                 crate::cores::avoid(core);
             }
-            let mut done: Inspected<R> = Vec::new();
-            let mut list: Option<Held<R>> = None;
-            for handed in from_reader {
-                match (handed, &mut list) {
-                    (Handed::List(key), _) => list = Some(Held { key, values: Vec::new(), nodes: Vec::new(), said: Vec::new() }),
-                    (Handed::Items(items), Some(held)) => {
-                        for (value, node) in items {
-                            held.said.push(inspect(&held.key, held.values.len(), Node::top(&node, &value)));
-                            held.values.push(value);
-                            held.nodes.push(node);
-                        }
-                    }
-                    (Handed::End, Some(_)) => {
-                        let Some(held) = list.take() else { break };
-                        if to_reader.send((held.values, held.nodes)).is_err() {
-                            break;
-                        }
-                        done.push((held.key, held.said));
-                    }
-                    // Out of order: cannot happen; stop, and the reader sees its items lost.
-                    _ => break,
-                }
-            }
-            done
+            shared.serve();
         });
         // No thread to be had: read alone.
-        let Ok(looker) = looker else { return (super::parse(text), None) };
-        let outcome = fast::run(text, Some(Handoff { to, back, batch: Vec::with_capacity(BATCH) }));
-        // The reader is done (its hand-off dropped): the looker has finished too.
-        let said = looker.join().ok();
+        if looker.is_err() {
+            return (super::parse(text), None);
+        }
+        let outcome = fast::run(text, Some(Handoff { desk: &desk, batch: Vec::with_capacity(BATCH), first: 0 }));
+        desk.close();
         match outcome {
-            Some(outcome) => (block_tree(outcome), said),
+            Some(outcome) => {
+                let said = std::mem::take(&mut desk.lock().done);
+                (block_tree(outcome), Some(said))
+            }
             None => (parse_full(text), None),
         }
     })
@@ -172,6 +303,28 @@ mod tests {
             // the caller does not keep what it was told); the others are not.
             assert_eq!(said.is_some(), plain.block_yaml, "{text:?}");
         }
+    }
+
+    #[test]
+    fn at_a_lists_end_the_reader_looks_at_what_the_looker_has_not_reached() {
+        // Looking is slow here and reading fast: at the list's end most batches still
+        // wait, and the reader takes them from the back.
+        let mut text = String::from("accounts:\n");
+        for i in 0..8 * BATCH {
+            text.push_str(&format!("  - name: a{i}\n"));
+        }
+        let reader = std::thread::current().id();
+        let (tree, said) = parse_inspecting(&text, |_, i, node| {
+            std::thread::sleep(std::time::Duration::from_micros(300));
+            (i, node.value().get("name").and_then(Value::as_str).map(str::to_string), std::thread::current().id())
+        });
+        assert_eq!(tree.value, parse(&text).value);
+        let said = said.expect("block YAML is inspected");
+        let (key, items) = &said[0];
+        assert_eq!(key, "accounts");
+        // Each item once, in order, with its own node.
+        assert_eq!(items.iter().map(|(i, name, _)| (*i, name.clone().unwrap())).collect::<Vec<_>>(), (0..8 * BATCH).map(|i| (i, format!("a{i}"))).collect::<Vec<_>>());
+        assert!(items.iter().any(|(_, _, by)| *by == reader), "the reader looked at none");
     }
 
     #[test]
