@@ -175,9 +175,14 @@ const PARALLEL_FROM: usize = 256;
 /// many are missing (a file just opened): each account is checked on its own.
 fn fill(tree: &Tree, slots: &[OnceLock<Arc<Report>>], list: usize, items: &[Spans], accounts: bool) {
     let missing = slots.iter().filter(|s| s.get().is_none()).count();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if missing < PARALLEL_FROM || threads < 2 || slots.len() != items.len() {
+    if missing < PARALLEL_FROM || slots.len() != items.len() {
         return; // `check` computes them as it goes
+    }
+    // Asked only now: it reads the cgroup's files each time, and most calls (a keystroke,
+    // one account to check) stop above.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    if threads < 2 {
+        return;
     }
     let chunk = slots.len().div_ceil(threads);
     let work = |from: usize| {
