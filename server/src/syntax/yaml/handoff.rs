@@ -103,6 +103,13 @@ struct State<R> {
     done: Inspected<R>,
 }
 
+impl<R> State<R> {
+    /// The key of the list being read (posts come only between its start and its end).
+    fn list_key(&self) -> Arc<str> {
+        self.key.clone().unwrap_or_else(|| Arc::from(""))
+    }
+}
+
 struct Desk<R, F> {
     state: Mutex<State<R>>,
     /// A batch is waiting, or the reader is done.
@@ -126,18 +133,22 @@ impl<R: Send, F: Fn(&str, usize, Node<'_>) -> R + Sync> Desk<R, F> {
         said.ok().map(|said| Looked { first, items, said })
     }
 
-    /// Files what one thread looked at; false when it was lost.
+    /// Files what one thread looked at; false when it, or an earlier batch, was lost.
     fn file(&self, looked: Option<Looked<R>>) -> bool {
         let mut st = self.lock();
         st.out -= 1;
+        let lost = looked.is_none();
         match looked {
             Some(l) => st.looked.push(l),
             None => st.broken = true,
         }
+        let broken = st.broken;
         drop(st);
         self.back.notify_one();
-        self.work.notify_one(); // a looker waiting for work learns of `broken`
-        !self.lock().broken
+        if lost {
+            self.work.notify_all(); // a looker waiting for work learns of it and stops
+        }
+        !broken
     }
 
     /// The looker's side: batches from the front until the reader is done.
@@ -150,7 +161,7 @@ impl<R: Send, F: Fn(&str, usize, Node<'_>) -> R + Sync> Desk<R, F> {
                         return;
                     }
                     if let Some(job) = st.waiting.pop_front() {
-                        break (st.key.clone().unwrap_or_else(|| Arc::from("")), job);
+                        break (st.list_key(), job);
                     }
                     st = self.work.wait(st).unwrap_or_else(PoisonError::into_inner);
                 }
@@ -186,7 +197,7 @@ impl<R: Send, F: Fn(&str, usize, Node<'_>) -> R + Sync> Post for Desk<R, F> {
         let mut st = self.lock();
         // The batches the looker has not reached, from the back: it takes from the front.
         while let Some(job) = st.waiting.pop_back() {
-            let key = st.key.clone().unwrap_or_else(|| Arc::from(""));
+            let key = st.list_key();
             drop(st);
             let looked = self.look(&key, job);
             if !self.file(looked) {
