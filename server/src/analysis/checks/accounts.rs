@@ -61,12 +61,12 @@ pub fn list_key(tree: &Tree) -> Option<&'static str> {
 
 pub fn entries(tree: &Tree) -> Vec<Entry<'_>> {
     let Some(key) = list_key(tree) else { return Vec::new() };
-    items(tree).iter().enumerate().map(|(i, v)| entry(key, i, v)).collect()
+    list_items(tree).iter().enumerate().map(|(i, v)| entry(key, i, v)).collect()
 }
 
 /// The items of the list the CLI reads, without the pointers [`entries`] gives each (for a
 /// question about all of them that needs no place: 2,000 pointers cost ~0.4 ms).
-pub fn items(tree: &Tree) -> &[Value] {
+pub fn list_items(tree: &Tree) -> &[Value] {
     match list_key(tree).and_then(|key| tree.value.get(key)) {
         Some(Value::Array(items)) => items,
         _ => &[],

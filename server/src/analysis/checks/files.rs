@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::syntax::{TextRange, Tree};
 
-use super::accounts::items;
+use super::accounts::list_items;
 
 /// The first line: where file-level findings go (CONTRACT §4).
 pub fn first_line(text: &str) -> TextRange {
@@ -40,7 +40,7 @@ pub fn permissions(path: &Path, text: &str, out: &mut Vec<Diagnostic>) {
 /// Does the config hold any credential value?
 pub fn holds_credentials(tree: &Tree) -> bool {
     let non_empty = |v: Option<&Value>| v.and_then(Value::as_str).is_some_and(|s| !s.is_empty());
-    items(tree).iter().any(|e| {
+    list_items(tree).iter().any(|e| {
         let auth = e.get("auth");
         let token = auth.and_then(|a| a.get("tokenInfo"));
         non_empty(e.get("personalAccessKey"))
