@@ -8,17 +8,17 @@ pub mod from_proto;
 pub mod handlers;
 pub mod server;
 pub mod session;
-pub mod stdin;
 pub mod to_proto;
+pub mod transport;
 pub mod watcher;
 
 #[cfg(test)]
 mod code_action_tests;
 
-use tower_lsp_server::{LspService, Server as Transport};
+use tower_lsp_server::LspService;
 
 /// Serve LSP on stdin/stdout until the client says `exit`.
 pub async fn serve() {
     let (service, socket) = LspService::new(server::Server::new);
-    Transport::new(stdin::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    transport::serve(service, socket).await;
 }
