@@ -1,6 +1,8 @@
 //! Semantic checks of a global or legacy config: what `validateConfig` rejects, and the
 //! mistakes the CLI lets through (spec 5.1, 8.3, 8.5).
 
+use std::collections::hash_map::Entry as Slot;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde_json::Value;
@@ -10,7 +12,7 @@ use crate::hubspot::model::truthy;
 use crate::syntax::{Node, TextRange, Tree};
 
 use super::accounts::{list_key, Entry};
-use super::items::{self, ItemMemo, Placed};
+use super::items::{self, ItemMemo, Parent, Placed};
 use crate::hubspot::model::{self, parse_int_js};
 
 /// `hs config set` refuses less (spec 1.9); reads take anything.
@@ -32,20 +34,27 @@ pub fn check(tree: &Tree, memo: &ItemMemo, out: &mut Vec<Diagnostic>) {
 }
 
 /// What `find` answers, for many questions: the accounts by numeric id and by name. Each
-/// `parentAccountId` used to scan the whole list (quadratic in sandboxes).
+/// `parentAccountId` used to scan the whole list (quadratic in sandboxes). Built from the
+/// accounts' inline keys, not their reports (see [`items::Keys`]).
 struct Index<'a> {
+    accounts: &'a [Placed<'a>],
     ids: FxHashSet<i64>,
-    names: FxHashSet<&'a str>,
+    /// Name hash -> an account with a name of that hash.
+    names: FxHashMap<u64, usize>,
 }
 
 impl<'a> Index<'a> {
-    fn new(accounts: &'a [Placed]) -> Self {
-        let (mut ids, mut names) = (FxHashSet::default(), FxHashSet::default());
+    fn new(accounts: &'a [Placed<'a>]) -> Self {
+        let (mut ids, mut names) = (FxHashSet::default(), FxHashMap::default());
         ids.reserve(accounts.len());
         names.reserve(accounts.len());
-        ids.extend(accounts.iter().filter_map(Placed::int_id));
-        names.extend(accounts.iter().filter_map(Placed::name));
-        Index { ids, names }
+        ids.extend(accounts.iter().filter_map(|a| a.keys.int_id));
+        for (i, a) in accounts.iter().enumerate() {
+            if let Some(h) = a.keys.name {
+                names.entry(h).or_insert(i);
+            }
+        }
+        Index { accounts, ids, names }
     }
 
     /// Whether `find(entries, ident)` finds an account.
@@ -59,9 +68,51 @@ impl<'a> Index<'a> {
             return true;
         }
         match ident {
-            Value::String(s) => self.names.contains(s.as_str()),
-            Value::Number(n) => self.names.contains(n.to_string().as_str()),
+            Value::String(s) => self.has_name(s),
+            Value::Number(n) => self.has_name(&n.to_string()),
             _ => false,
+        }
+    }
+
+    fn has_name(&self, name: &str) -> bool {
+        match self.names.get(&items::key_hash(name)) {
+            None => false,
+            Some(&i) if self.accounts[i].name() == Some(name) => true,
+            // Another name of the same hash: look at them all.
+            Some(_) => self.accounts.iter().any(|a| a.name() == Some(name)),
+        }
+    }
+}
+
+/// The first account with each text (an id's, a folded name's), found by the texts' hashes;
+/// a text whose hash meets another text's is kept by its text.
+struct FirstSeen<'a> {
+    by_hash: FxHashMap<u64, usize>,
+    by_text: FxHashMap<&'a str, usize>,
+}
+
+impl<'a> FirstSeen<'a> {
+    fn with_capacity(n: usize) -> Self {
+        let mut by_hash = FxHashMap::default();
+        by_hash.reserve(n);
+        FirstSeen { by_hash, by_text: FxHashMap::default() }
+    }
+
+    /// The account seen before `i` with `text(i)` (of hash `hash`), else `i` is noted as the first.
+    fn earlier(&mut self, hash: u64, i: usize, text: impl Fn(usize) -> &'a str) -> Option<usize> {
+        match self.by_hash.entry(hash) {
+            Slot::Vacant(v) => {
+                v.insert(i);
+                None
+            }
+            Slot::Occupied(o) if text(*o.get()) == text(i) => Some(*o.get()),
+            Slot::Occupied(_) => match self.by_text.entry(text(i)) {
+                Slot::Occupied(o) => Some(*o.get()),
+                Slot::Vacant(v) => {
+                    v.insert(i);
+                    None
+                }
+            },
         }
     }
 }
@@ -164,46 +215,36 @@ fn no_accounts(tree: &Tree, is_mapping: bool, has_entries: bool, out: &mut Vec<D
 
 fn duplicates(accounts: &[Placed], out: &mut Vec<Diagnostic>) {
     // `validateConfig` keys its seen-map by the id as an object key, so `123` and '123' collide.
-    let mut ids: FxHashMap<&str, Option<&str>> = FxHashMap::default();
-    let mut names: FxHashMap<&str, &str> = FxHashMap::default();
-    ids.reserve(accounts.len());
-    names.reserve(accounts.len());
-    for a in accounts {
-        if let Some((k, range)) = a.id_text().filter(|(k, _)| !k.is_empty()) {
-            match ids.get(k) {
-                Some(first_name) => {
-                    let first = first_name.map(|n| format!(" (`{n}`)")).unwrap_or_default();
-                    out.push(Diagnostic::error(
-                        Code::DuplicateAccountId,
-                        range,
-                        format!("Account id {k} is already used by an earlier account{first}: the CLI rejects the config (\"Multiple accounts with accountId: {k}\"). Remove one of them."),
-                    ));
-                }
-                None => {
-                    ids.insert(k, a.name());
-                }
+    let mut ids = FirstSeen::with_capacity(accounts.len());
+    let mut names = FirstSeen::with_capacity(accounts.len());
+    let id_text = |i: usize| accounts[i].id_text().map_or("", |(k, _)| k);
+    let folded = |i: usize| accounts[i].folded_name().map_or("", |(f, _)| f);
+    for (i, a) in accounts.iter().enumerate() {
+        if let Some(first) = a.keys.id_text.and_then(|h| ids.earlier(h, i, id_text)) {
+            if let Some((k, range)) = a.id_text() {
+                let first = accounts[first].name().map(|n| format!(" (`{n}`)")).unwrap_or_default();
+                out.push(Diagnostic::error(
+                    Code::DuplicateAccountId,
+                    range,
+                    format!("Account id {k} is already used by an earlier account{first}: the CLI rejects the config (\"Multiple accounts with accountId: {k}\"). Remove one of them."),
+                ));
             }
         }
-        if let (Some(name), Some((folded, range))) = (a.name(), a.folded_name()) {
-            match names.get(folded) {
-                Some(first) => {
-                    // The CLI's own check only fires when the earlier name is exactly the
-                    // lowercase form of this one (spec 5.1).
-                    let cli_sees_it = *first == folded;
-                    let consequence = if cli_sees_it {
-                        format!("the CLI rejects the config (\"Multiple accounts with name: {name}\")")
-                    } else {
-                        "the CLI does not notice (its check is case-sensitive in one direction), but `--account` and `defaultAccount` by name silently pick the first one".to_string()
-                    };
-                    out.push(Diagnostic::error(
-                        Code::DuplicateAccountName,
-                        range,
-                        format!("Account name \"{name}\" is already used by an earlier account (\"{first}\", ignoring case): {consequence}. Rename one of them."),
-                    ));
-                }
-                None => {
-                    names.insert(folded, name);
-                }
+        if let Some(first) = a.keys.folded_name.and_then(|h| names.earlier(h, i, folded)) {
+            if let (Some(name), Some((folded, range)), Some(first)) = (a.name(), a.folded_name(), accounts[first].name()) {
+                // The CLI's own check only fires when the earlier name is exactly the
+                // lowercase form of this one (spec 5.1).
+                let cli_sees_it = first == folded;
+                let consequence = if cli_sees_it {
+                    format!("the CLI rejects the config (\"Multiple accounts with name: {name}\")")
+                } else {
+                    "the CLI does not notice (its check is case-sensitive in one direction), but `--account` and `defaultAccount` by name silently pick the first one".to_string()
+                };
+                out.push(Diagnostic::error(
+                    Code::DuplicateAccountName,
+                    range,
+                    format!("Account name \"{name}\" is already used by an earlier account (\"{first}\", ignoring case): {consequence}. Rename one of them."),
+                ));
             }
         }
     }
@@ -211,14 +252,23 @@ fn duplicates(accounts: &[Placed], out: &mut Vec<Diagnostic>) {
 
 /// `parent-account-unknown`: a sandbox whose parent is not configured.
 fn parent(a: &Placed, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
-    let Some((parent, range)) = a.parent() else { return };
-    if !parent.is_null() && (!parent.is_number() || !all.resolves(parent)) {
-        out.push(Diagnostic::warning(
-            Code::ParentAccountUnknown,
-            range,
-            format!("`parentAccountId` {parent} names no account in this config: `hs sandbox delete` needs the parent account to be configured."),
-        ));
+    // From the inline keys; the report itself only for a warning, or a number found (if at
+    // all) by its text.
+    let found = match a.keys.parent {
+        Parent::Missing | Parent::Null => return,
+        Parent::Int(id) => all.ids.contains(&id) || all.has_name(&id.to_string()),
+        Parent::OtherNumber => a.parent().is_some_and(|(p, _)| all.resolves(p)),
+        Parent::NotNumber => false,
+    };
+    if found {
+        return;
     }
+    let Some((parent, range)) = a.parent() else { return };
+    out.push(Diagnostic::warning(
+        Code::ParentAccountUnknown,
+        range,
+        format!("`parentAccountId` {parent} names no account in this config: `hs sandbox delete` needs the parent account to be configured."),
+    ));
 }
 
 /// The checks of one account that look at it alone; `node` is where the account is,
@@ -301,7 +351,8 @@ mod tests {
             "accounts:\n  - {name: '2024', accountId: 111}\n  - {name: b, accountId: '123'}\n  - {name: c, accountId: 2024}\n  - {name: '77', accountId: 5}\n",
         );
         let es = super::super::accounts::entries(&tree);
-        let facts = items::check(&tree, &ItemMemo::new(&tree), &mut Vec::new());
+        let memo = ItemMemo::new(&tree);
+        let facts = items::check(&tree, &memo, &mut Vec::new());
         let index = Index::new(&facts);
         for ident in [json!(2024), json!("2024"), json!(123), json!("b"), json!("111x"), json!(111), json!(77), json!(5), json!(6), json!("zz"), json!(1.5)] {
             assert_eq!(index.resolves(&ident), super::super::accounts::find(&es, &ident).is_some(), "{ident}");
