@@ -89,7 +89,8 @@ pub fn prepare() -> Prepared {
 /// Whether a virtio balloon device under `sysfs` has free page reporting on (feature bit 5,
 /// `VIRTIO_BALLOON_F_REPORTING`): the kernel then hands free blocks of 2 MiB and more back to
 /// the host. Nothing readable there means no.
-pub fn host_takes_back_free_memory(sysfs: &std::path::Path) -> bool {
+#[cfg_attr(not(all(target_os = "linux", target_env = "gnu")), allow(dead_code))]
+fn host_takes_back_free_memory(sysfs: &std::path::Path) -> bool {
     const BALLOON: &str = "0x0005";
     const REPORTING: usize = 5;
     let Ok(devices) = std::fs::read_dir(sysfs.join("bus/virtio/devices")) else { return false };

@@ -346,6 +346,15 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn texts_whose_hashes_meet_are_still_told_apart() {
+        let texts = ["a", "b", "a", "b", "c"];
+        let mut seen = FirstSeen::with_capacity(texts.len());
+        // Every text under the same hash: a collision at each step after the first.
+        let got: Vec<_> = (0..texts.len()).map(|i| seen.earlier(7, i, |j| texts[j])).collect();
+        assert_eq!(got, [None, None, Some(0), Some(1), None]);
+    }
+
+    #[test]
     fn the_index_answers_as_find_does() {
         let tree = crate::syntax::yaml::parse(
             "accounts:\n  - {name: '2024', accountId: 111}\n  - {name: b, accountId: '123'}\n  - {name: c, accountId: 2024}\n  - {name: '77', accountId: 5}\n",

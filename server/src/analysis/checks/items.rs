@@ -99,14 +99,25 @@ impl Facts {
 
 /// A report as a check holds it: kept in the memo (borrowed, so that a keystroke counts and
 /// frees nothing per account), or made for this check alone.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 enum Held<'m> {
     Kept(&'m Report),
-    Made(Arc<Report>),
+    Made(Box<Report>),
+}
+
+impl std::ops::Deref for Held<'_> {
+    type Target = Report;
+
+    fn deref(&self) -> &Report {
+        match self {
+            Held::Kept(r) => r,
+            Held::Made(r) => r,
+        }
+    }
 }
 
 /// One account's report where the account is now.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Placed<'m> {
     report: Held<'m>,
     by: i64,
@@ -115,10 +126,7 @@ pub struct Placed<'m> {
 
 impl Placed<'_> {
     fn facts(&self) -> &Facts {
-        match &self.report {
-            Held::Kept(r) => &r.facts,
-            Held::Made(r) => &r.facts,
-        }
+        &self.report.facts
     }
 
     pub fn name(&self) -> Option<&str> {
@@ -224,12 +232,9 @@ pub fn check<'m>(tree: &Tree, memo: &'m ItemMemo, out: &mut Vec<Diagnostic>) -> 
             // reports are not kept.
             let report = match memo.lists[list].get(index).filter(|_| tree.complete) {
                 Some(slot) => Held::Kept(slot.get_or_init(|| Arc::new(compute_in(tree, list, index, accounts)))),
-                None => Held::Made(Arc::new(compute_in(tree, list, index, accounts))),
+                None => Held::Made(Box::new(compute_in(tree, list, index, accounts))),
             };
-            let r: &Report = match &report {
-                Held::Kept(r) => r,
-                Held::Made(r) => r,
-            };
+            let r: &Report = &report;
             let by = base as i64 - r.base as i64;
             out.extend(r.diagnostics.iter().map(|d| Diagnostic { range: moved(d.range, by), ..d.clone() }));
             if accounts {

@@ -77,8 +77,8 @@ where
 
     let read = async {
         while let Some(frame) = incoming.recv().await {
-            // Decoded here, on the thread that keeps what it makes (a document's text goes
-            // into the heap that `crate::heap` prepared).
+            // Decoded where it is handled; a document's text is made in its message's own
+            // buffer (see `decode`), the rest is small.
             let message = match frame {
                 Frame::Body(body) => decode(body),
                 Frame::Bad(why) => {
