@@ -1,5 +1,6 @@
 //! A JSON string literal, as serde_json's parser has already checked it, turned into its
-//! text in one pass and one allocation of the right size.
+//! text: written over the literal itself ([`unescape_to_front`], for a document's text), or
+//! into one allocation of the literal's size ([`unescape`]).
 //!
 //! Why: a document's text is the one large string the protocol carries (~9 MB for a
 //! 20,000-account config, one `\n` escape per line). serde_json builds it in a scratch
@@ -23,10 +24,9 @@ pub fn unescape(literal: &str) -> Option<String> {
 
 /// Writes the text of the literal at `buf[literal]` (one that serde_json's parser let through:
 /// every escape well formed) to the front of `buf` and returns its length; `None`, with `buf`
-/// as it was, for a literal [`unescape`] would refuse. Why: the
-/// message that carried a document's text becomes that text, without fresh memory for it
-/// (the text is never longer than its literal, so what is written never overtakes what is
-/// still to be read).
+/// as it was, for a literal [`unescape`] would refuse. Why: the message that carried a
+/// document's text becomes that text, without fresh memory for it (the text is never longer
+/// than its literal, so what is written never overtakes what is still to be read).
 pub fn unescape_to_front(buf: &mut [u8], literal: std::ops::Range<usize>) -> Option<usize> {
     // Checked first, so that nothing is changed unless all of it can be: what serde_json did
     // not check, what each `\u` escape stands for (a lone surrogate). A `\\` before a `u`
