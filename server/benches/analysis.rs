@@ -59,15 +59,27 @@ fn config(n: usize) -> (String, usize, usize) {
         if i == n / 2 {
             hover_at = s.len() + "    auth".len();
         }
-        s.push_str(if planted && kind == 0 { "    authType: PersonalAccessKey\n" } else { "    authType: personalaccesskey\n" });
-        const TYPES: [&str; 6] = ["STANDARD", "STANDARD", "STANDARD", "DEVELOPMENT_SANDBOX", "DEVELOPER_TEST", "APP_DEVELOPER"];
+        s.push_str(if planted && kind == 0 {
+            "    authType: PersonalAccessKey\n"
+        } else {
+            "    authType: personalaccesskey\n"
+        });
+        const TYPES: [&str; 6] =
+            ["STANDARD", "STANDARD", "STANDARD", "DEVELOPMENT_SANDBOX", "DEVELOPER_TEST", "APP_DEVELOPER"];
         let ty = TYPES[i % 6];
         s.push_str(&format!("    {}: {ty}\n", if planted && kind == 2 { "acountType" } else { "accountType" }));
         if matches!(ty, "DEVELOPMENT_SANDBOX" | "DEVELOPER_TEST") {
             // Sandboxes and test accounts name the standard account they belong to.
             s.push_str(&format!("    parentAccountId: {}\n", FIRST_ID + (i - i % 6) as u64));
         }
-        s.push_str(&format!("    personalAccessKey: pat-na1-{:08x}-{:04x}-{:04x}-{:04x}-{:012x}\n", rand() as u32, rand() as u16, rand() as u16, rand() as u16, rand() & 0xffff_ffff_ffff));
+        s.push_str(&format!(
+            "    personalAccessKey: pat-na1-{:08x}-{:04x}-{:04x}-{:04x}-{:012x}\n",
+            rand() as u32,
+            rand() as u16,
+            rand() as u16,
+            rand() as u16,
+            rand() & 0xffff_ffff_ffff
+        ));
         s.push_str("    auth:\n      tokenInfo:\n        accessToken: CN");
         for _ in 0..150 {
             s.push(alphabet[(rand() % 64) as usize] as char);
@@ -87,17 +99,22 @@ fn path() -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
-    let inputs: Vec<(usize, String, usize, usize)> = SIZES.iter().map(|&n| {
-        let (t, comp, hov) = config(n);
-        (n, t, comp, hov)
-    }).collect();
+    let inputs: Vec<(usize, String, usize, usize)> = SIZES
+        .iter()
+        .map(|&n| {
+            let (t, comp, hov) = config(n);
+            (n, t, comp, hov)
+        })
+        .collect();
     let w = world();
 
     let mut g = c.benchmark_group("parse");
     for (n, text, _, _) in &inputs {
         g.throughput(Throughput::Bytes(text.len() as u64));
         // Freeing the tree is not part of reading it (the server frees old trees elsewhere).
-        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| b.iter_with_large_drop(|| yaml::parse(black_box(t))));
+        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| {
+            b.iter_with_large_drop(|| yaml::parse(black_box(t)))
+        });
     }
     g.finish();
 
@@ -105,7 +122,9 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("rope");
     for (n, text, _, _) in &inputs {
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| b.iter_with_large_drop(|| Rope::from_str(black_box(t))));
+        g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| {
+            b.iter_with_large_drop(|| Rope::from_str(black_box(t)))
+        });
     }
     g.finish();
 
@@ -113,7 +132,9 @@ fn bench(c: &mut Criterion) {
     for (n, text, _, _) in &inputs {
         let file = SourceFile::parse(path(), DocKind::GlobalConfig, text.as_str());
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(n), &file, |b, f| b.iter(|| diagnostics::compute(black_box(f), &w)));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &file, |b, f| {
+            b.iter(|| diagnostics::compute(black_box(f), &w))
+        });
     }
     g.finish();
 
@@ -123,7 +144,11 @@ fn bench(c: &mut Criterion) {
     for (n, text, _, _) in &inputs {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), text, |b, t| {
-            b.iter_batched(|| SourceFile::parse(path(), DocKind::GlobalConfig, t.as_str()), |f| diagnostics::compute(&f, &w), criterion::BatchSize::LargeInput)
+            b.iter_batched(
+                || SourceFile::parse(path(), DocKind::GlobalConfig, t.as_str()),
+                |f| diagnostics::compute(&f, &w),
+                criterion::BatchSize::LargeInput,
+            )
         });
     }
     g.finish();
@@ -138,7 +163,12 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let file = SourceFile::parse(path(), DocKind::GlobalConfig, r.to_string());
                 let found = diagnostics::compute(&file, &w);
-                found.iter().map(|d| (offset_to_line_col(r, d.range.start as usize), offset_to_line_col(r, d.range.end as usize))).collect::<Vec<_>>()
+                found
+                    .iter()
+                    .map(|d| {
+                        (offset_to_line_col(r, d.range.start as usize), offset_to_line_col(r, d.range.end as usize))
+                    })
+                    .collect::<Vec<_>>()
             })
         });
     }
@@ -198,7 +228,9 @@ fn bench(c: &mut Criterion) {
     // What the first validation of a process pays (the validators are compiled once).
     let mut g = c.benchmark_group("schema_compile");
     for kind in [SchemaKind::Config, SchemaKind::Settings] {
-        g.bench_function(format!("{kind:?}"), |b| b.iter(|| jsonschema::draft202012::new(black_box(schema::schema(kind))).is_ok()));
+        g.bench_function(format!("{kind:?}"), |b| {
+            b.iter(|| jsonschema::draft202012::new(black_box(schema::schema(kind))).is_ok())
+        });
     }
     g.finish();
 

@@ -74,10 +74,12 @@ mod tests {
         let Some(&first) = before.first() else { return };
         let (did, after, ran_on) = std::thread::spawn(move || {
             let did = avoid(Core(first));
-            let ran_on: Vec<Option<Core>> = (0..200).map(|_| {
-                std::thread::yield_now();
-                current()
-            }).collect();
+            let ran_on: Vec<Option<Core>> = (0..200)
+                .map(|_| {
+                    std::thread::yield_now();
+                    current()
+                })
+                .collect();
             (did, allowed(), ran_on)
         })
         .join()

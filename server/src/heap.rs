@@ -124,10 +124,12 @@ mod tests {
     #[test]
     fn free_page_reporting_is_read_from_the_balloon_device() {
         // As on the VM measured: a network device, then a balloon with bit 5 set.
-        let on = sysfs(&[("0x0001", "11000101101110110000000000000100"), ("0x0005", "01100101000000000000000000000000")]);
+        let on =
+            sysfs(&[("0x0001", "11000101101110110000000000000100"), ("0x0005", "01100101000000000000000000000000")]);
         assert!(host_takes_back_free_memory(on.path()));
         // A balloon without reporting, a reporting bit on another device, no virtio at all.
-        let off = sysfs(&[("0x0005", "01100001000000000000000000000000"), ("0x0002", "00000100000000000000000000000000")]);
+        let off =
+            sysfs(&[("0x0005", "01100001000000000000000000000000"), ("0x0002", "00000100000000000000000000000000")]);
         assert!(!host_takes_back_free_memory(off.path()));
         assert!(!host_takes_back_free_memory(tempfile::tempdir().unwrap().path()));
         assert!(!host_takes_back_free_memory(sysfs(&[("0x0005", "0110")]).path()));

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use hubspot_ls::check;
 use hubspot_ls::heap::Prepared;
 
-const USAGE: &str = "usage: hubspot-ls [serve] | hubspot-ls check [--format human|json] [PATH...] | hubspot-ls --version";
+const USAGE: &str =
+    "usage: hubspot-ls [serve] | hubspot-ls check [--format human|json] [PATH...] | hubspot-ls --version";
 
 fn main() {
     // First, before any thread or large allocation (see `heap`).

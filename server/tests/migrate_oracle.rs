@@ -60,14 +60,19 @@ fn run_oracle(legacy: &Path, global: Option<&Path>) -> Oracle {
     if let Some(g) = global {
         cmd.arg(g);
     }
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js, then run tests/oracle/install.sh"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js, then run tests/oracle/install.sh"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("ORACLE_RESULT "))
-        .unwrap_or_else(|| panic!("oracle failed ({}):\n{stdout}\n{}", out.status, String::from_utf8_lossy(&out.stderr)));
+    let line = stdout.lines().find_map(|l| l.strip_prefix("ORACLE_RESULT ")).unwrap_or_else(|| {
+        panic!("oracle failed ({}):\n{stdout}\n{}", out.status, String::from_utf8_lossy(&out.stderr))
+    });
     let v: Value = serde_json::from_str(line).unwrap();
-    assert_eq!((v["archived"].clone(), v["legacyRemains"].clone()), (json!(true), json!(false)), "the CLI archives the legacy file");
+    assert_eq!(
+        (v["archived"].clone(), v["legacyRemains"].clone()),
+        (json!(true), json!(false)),
+        "the CLI archives the legacy file"
+    );
     Oracle { config: v["config"].clone(), conflicts: v["conflicts"].clone(), skipped: v["skipped"].clone() }
 }
 
@@ -90,11 +95,16 @@ fn run_ours(legacy: &Path, global: Option<&Path>) -> Ours {
         std::fs::create_dir_all(global_path.parent().unwrap()).unwrap();
         std::fs::write(&global_path, t).unwrap();
     }
-    let plan = migrate(&legacy_path, &legacy_text, &global_path, global_text.as_deref()).unwrap_or_else(|e| panic!("{e}"));
+    let plan =
+        migrate(&legacy_path, &legacy_text, &global_path, global_text.as_deref()).unwrap_or_else(|e| panic!("{e}"));
     assert!(plan.ops.iter().all(|op| !format!("{op:?}").contains("pak-")), "plans never print credentials");
     apply_ops(&plan.ops).unwrap();
     assert!(!legacy_path.exists() && project.join("archived.hubspot.config.yml").exists());
-    assert_eq!(std::fs::read_to_string(project.join("archived.hubspot.config.yml")).unwrap(), legacy_text, "archived as it was");
+    assert_eq!(
+        std::fs::read_to_string(project.join("archived.hubspot.config.yml")).unwrap(),
+        legacy_text,
+        "archived as it was"
+    );
     let written = std::fs::read_to_string(&global_path).unwrap();
     if global.is_none() {
         #[cfg(unix)]
@@ -172,14 +182,20 @@ fn migration_with_every_normalised_key() {
 #[test]
 fn merge_of_fixtures_17_and_18() {
     // Deliberate: legacy shared-name (333) clashes with global shared-name (111).
-    let ours = check("18-merge-before-legacy.yml", Some("17-merge-before-global.yml"), |o| rename(o, 2, "shared-name_333"));
-    assert_eq!(serde_json::to_value(&ours.outcome.renamed).unwrap(), json!([{"from": "shared-name", "to": "shared-name_333"}]));
+    let ours =
+        check("18-merge-before-legacy.yml", Some("17-merge-before-global.yml"), |o| rename(o, 2, "shared-name_333"));
+    assert_eq!(
+        serde_json::to_value(&ours.outcome.renamed).unwrap(),
+        json!([{"from": "shared-name", "to": "shared-name_333"}])
+    );
 }
 
 #[test]
 fn merge_of_fixtures_22_and_23() {
     // Deliberate: legacy legacy-one (333) clashes with global legacy-one (999).
-    check("23-merge-interactive-legacy.yml", Some("22-merge-interactive-global-before.yml"), |o| rename(o, 2, "legacy-one_333"));
+    check("23-merge-interactive-legacy.yml", Some("22-merge-interactive-global-before.yml"), |o| {
+        rename(o, 2, "legacy-one_333")
+    });
 }
 
 #[test]

@@ -18,12 +18,14 @@ pub fn prepare(file: &SourceFile) {
 /// the CLI runs it before most commands and stops there (spec 5.2), `hs config migrate` on
 /// the global config among them (spec 1.8). Not the type errors the CLI crashes on, nor
 /// names that differ only in case (it sees only some of those).
-const CLI_REFUSES: [Code; 5] = [Code::Syntax, Code::NoAccounts, Code::Required, Code::DuplicateAccountId, Code::NameWhitespace];
+const CLI_REFUSES: [Code; 5] =
+    [Code::Syntax, Code::NoAccounts, Code::Required, Code::DuplicateAccountId, Code::NameWhitespace];
 
 /// The first finding in `file` (a config) that makes the CLI refuse it, if any.
 pub fn cli_refusal(file: &SourceFile) -> Option<Diagnostic> {
     let tree = file.tree.as_deref()?;
-    let mut out: Vec<Diagnostic> = tree.errors.iter().map(|e| Diagnostic::error(Code::Syntax, e.range, e.message.clone())).collect();
+    let mut out: Vec<Diagnostic> =
+        tree.errors.iter().map(|e| Diagnostic::error(Code::Syntax, e.range, e.message.clone())).collect();
     checks::config::check(tree, &file.items, &mut out);
     out.into_iter().filter(|d| CLI_REFUSES.contains(&d.code)).min_by_key(|d| (d.range.start, d.range.end))
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analysis::world::{DiskCache, Env};
-use crate::hubspot::discovery::{find_up, Disk, HSACCOUNT_FILE, LEGACY_FILES, SETTINGS_FILE};
 use crate::analysis::{diagnostics, DocKind, Severity, SourceFile, World};
+use crate::hubspot::discovery::{find_up, Disk, HSACCOUNT_FILE, LEGACY_FILES, SETTINGS_FILE};
 
 pub use render::Format;
 
@@ -41,10 +41,8 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i
         }
     };
     let world = World::new(Default::default(), Arc::new(DiskCache::default()), Arc::new(Env::from_process(None)));
-    let reports: Vec<Report> = files
-        .into_iter()
-        .map(|file| Report { diagnostics: diagnostics::compute(&file, &world), file })
-        .collect();
+    let reports: Vec<Report> =
+        files.into_iter().map(|file| Report { diagnostics: diagnostics::compute(&file, &world), file }).collect();
     if let Err(e) = render::write(&reports, format, &cwd, out) {
         eprintln!("hubspot-ls check: cannot write output: {e}");
         return EXIT_USAGE;
@@ -53,7 +51,11 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i
     // The process exits next: freeing every parsed tree one allocation at a time would only
     // delay that (a fifth of the run on a large config).
     std::mem::forget(reports);
-    if errors { EXIT_FINDINGS } else { EXIT_OK }
+    if errors {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
 }
 
 fn configured_path() -> Option<PathBuf> {
@@ -88,8 +90,8 @@ fn collect(paths: &[PathBuf], cwd: &Path, start: &Path) -> Result<Vec<Arc<Source
             ))
         })?;
         let bytes = std::fs::read(&path).map_err(|e| CheckError::Io(format!("{}: {e}", path.display())))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| CheckError::Io(format!("{}: not UTF-8 text", path.display())))?;
+        let text =
+            String::from_utf8(bytes).map_err(|_| CheckError::Io(format!("{}: not UTF-8 text", path.display())))?;
         out.push(Arc::new(SourceFile::parse(path, kind, text)));
     }
     Ok(out)

@@ -7,8 +7,8 @@ use ropey::Rope;
 use serde_json::json;
 
 use crate::analysis::{Severity, SourceFile};
-use crate::syntax::tree::last_segment;
 use crate::syntax::position::offset_to_line_col;
+use crate::syntax::tree::last_segment;
 
 use super::Report;
 
@@ -71,7 +71,16 @@ fn human(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std::io::Result
             let start_char = rope.byte_to_char(d.range.start as usize) - rope.line_to_char(s.line as usize);
             let width = r.file.text[d.range.as_range()].chars().take_while(|c| *c != '\n' && *c != '\r').count().max(1);
             let line_text = mask.line(&line_text, rope.line_to_byte(s.line as usize));
-            writeln!(out, "{}:{}:{}: {}[{}]: {}", shown.display(), s.line + 1, start_char + 1, d.severity.as_str(), d.code.as_str(), mask.message(d))?;
+            writeln!(
+                out,
+                "{}:{}:{}: {}[{}]: {}",
+                shown.display(),
+                s.line + 1,
+                start_char + 1,
+                d.severity.as_str(),
+                d.code.as_str(),
+                mask.message(d)
+            )?;
             writeln!(out, "  {}", line_text)?;
             let pad: String = line_text.chars().take(start_char).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(out, "  {}{}", pad, "^".repeat(width))?;
@@ -92,7 +101,9 @@ struct Mask<'a> {
 /// `personalAcessKey`), by what it contains.
 fn names_credential(key: &str) -> bool {
     let k = key.as_bytes();
-    [&b"key"[..], b"token", b"secret", b"password"].iter().any(|w| k.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
+    [&b"key"[..], b"token", b"secret", b"password"]
+        .iter()
+        .any(|w| k.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
 
 /// Shorter values are left alone: they are not credentials, and masking every `qa` on a line
@@ -178,7 +189,8 @@ mod tests {
     use super::*;
     use crate::analysis::DocKind;
 
-    const KEYS: [&str; 5] = ["pat-na1-11112222-3333", "CNtokentokentoken", "refresh-me-please", "s3cr3t-value", "quoted pak value"];
+    const KEYS: [&str; 5] =
+        ["pat-na1-11112222-3333", "CNtokentokentoken", "refresh-me-please", "s3cr3t-value", "quoted pak value"];
 
     fn report(text: &str) -> Report {
         let file = Arc::new(SourceFile::parse("/x/.hscli/config.yml".into(), DocKind::GlobalConfig, text));
@@ -199,7 +211,11 @@ mod tests {
             for k in KEYS.iter().filter(|_| !line.starts_with("    name: 😀")) {
                 assert!(!shown.contains(k), "{k} in {shown:?}");
             }
-            assert_eq!(shown.chars().count(), line.trim_end_matches('\n').chars().count(), "masked in place: {shown:?}");
+            assert_eq!(
+                shown.chars().count(),
+                line.trim_end_matches('\n').chars().count(),
+                "masked in place: {shown:?}"
+            );
             at += line.len();
         }
         // The same text under a key that names no credential stays (the last line's `name`).
@@ -210,7 +226,18 @@ mod tests {
     fn lines_that_are_not_key_value_pairs_pass_unchanged() {
         let r = report("a: 1\n");
         let mask = Mask::of(&r);
-        for line in ["", "-", "- - x", ":", "::::", "# personalAccessKey: abcdefgh", "key:", "'token': ", "\u{2028}é:ü", "  token : x"] {
+        for line in [
+            "",
+            "-",
+            "- - x",
+            ":",
+            "::::",
+            "# personalAccessKey: abcdefgh",
+            "key:",
+            "'token': ",
+            "\u{2028}é:ü",
+            "  token : x",
+        ] {
             let shown = mask.line(line, 0);
             assert_eq!(shown.chars().count(), line.chars().count(), "{line:?} -> {shown:?}");
         }

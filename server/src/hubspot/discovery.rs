@@ -78,12 +78,17 @@ impl Env {
         let absolute = |p: PathBuf| if p.is_absolute() { p } else { cwd.join(p) };
         let mode = match set("USE_ENVIRONMENT_HUBSPOT_CONFIG") {
             None => EnvMode::Off,
-            Some(v) if v == OsStr::new("true") => EnvMode::On(env_config::build(|k| var(k).and_then(|v| v.into_string().ok()))),
+            Some(v) if v == OsStr::new("true") => {
+                EnvMode::On(env_config::build(|k| var(k).and_then(|v| v.into_string().ok())))
+            }
             Some(_) => EnvMode::WritesSuppressed,
         };
         Env {
             home: set("HOME").map(PathBuf::from).map(absolute),
-            config_path: config_path_override.filter(|p| !p.as_os_str().is_empty()).or_else(|| set("HUBSPOT_CONFIG_PATH").map(PathBuf::from)).map(absolute),
+            config_path: config_path_override
+                .filter(|p| !p.as_os_str().is_empty())
+                .or_else(|| set("HUBSPOT_CONFIG_PATH").map(PathBuf::from))
+                .map(absolute),
             mode,
         }
     }
@@ -174,7 +179,8 @@ pub fn locate(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> ConfigLoc
             let kind = if env.is_global_path(path) { ConfigKind::Global } else { ConfigKind::Custom };
             ConfigLocation::File { kind, path: path.clone() }
         }
-        (false, None) => file_ignoring_env_mode(env, dir, files).map_or(ConfigLocation::None, |(kind, path)| ConfigLocation::File { kind, path }),
+        (false, None) => file_ignoring_env_mode(env, dir, files)
+            .map_or(ConfigLocation::None, |(kind, path)| ConfigLocation::File { kind, path }),
     }
 }
 
@@ -237,7 +243,8 @@ mod tests {
 
     #[test]
     fn env_is_read_from_variables() {
-        let e = env(&[("HOME", "home"), ("HUBSPOT_CONFIG_PATH", "cfg/hs.yml"), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "1")]);
+        let e =
+            env(&[("HOME", "home"), ("HUBSPOT_CONFIG_PATH", "cfg/hs.yml"), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "1")]);
         assert_eq!(e.home.as_deref(), Some(Path::new("/work/home")));
         assert_eq!(e.config_path.as_deref(), Some(Path::new("/work/cfg/hs.yml")));
         assert_eq!(e.global_path().as_deref(), Some(Path::new("/work/home/.hscli/config.yml")));
@@ -276,10 +283,16 @@ mod tests {
         let fs = MemFiles::listed(&[global, "/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/x.yml"]);
 
         // 1, 2: env mode, and its conflict with an explicit path.
-        assert_eq!(locate(&env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_CONFIG_PATH", "/x.yml")]), dir, &fs), ConfigLocation::Conflict);
+        assert_eq!(
+            locate(&env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_CONFIG_PATH", "/x.yml")]), dir, &fs),
+            ConfigLocation::Conflict
+        );
         assert_eq!(locate(&env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true")]), dir, &fs), ConfigLocation::Environment);
         // 3: an explicit path, existing or not; the global path spelled differently is still global.
-        assert_eq!(locate(&env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/x.yml")]), dir, &fs), file(ConfigKind::Custom, "/x.yml"));
+        assert_eq!(
+            locate(&env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/x.yml")]), dir, &fs),
+            file(ConfigKind::Custom, "/x.yml")
+        );
         assert_eq!(
             locate(&env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/nonexist.yml")]), dir, &fs),
             ConfigLocation::Missing { path: PathBuf::from("/nonexist.yml") }
@@ -291,9 +304,13 @@ mod tests {
         // 4: the global file beats any legacy file.
         assert_eq!(locate(&env(&home), dir, &fs), file(ConfigKind::Global, global));
         // 5: otherwise the nearest legacy file; `.yml` before `.yaml` in the same directory.
-        let no_global = MemFiles::listed(&["/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/p/a/hubspot.config.yml"]);
+        let no_global =
+            MemFiles::listed(&["/p/hubspot.config.yml", "/p/a/hubspot.config.yaml", "/p/a/hubspot.config.yml"]);
         assert_eq!(locate(&env(&home), dir, &no_global), file(ConfigKind::Legacy, "/p/a/hubspot.config.yml"));
-        assert_eq!(locate(&env(&home), Path::new("/p/other"), &no_global), file(ConfigKind::Legacy, "/p/hubspot.config.yml"));
+        assert_eq!(
+            locate(&env(&home), Path::new("/p/other"), &no_global),
+            file(ConfigKind::Legacy, "/p/hubspot.config.yml")
+        );
         // 6: nothing.
         assert_eq!(locate(&env(&home), Path::new("/q"), &no_global), ConfigLocation::None);
         assert_eq!(locate(&env(&[]), Path::new("/q"), &fs), ConfigLocation::None);
@@ -308,13 +325,19 @@ mod tests {
     #[test]
     fn upward_searches_take_the_nearest() {
         let fs = MemFiles::listed(&["/p/.hs/settings.json", "/p/a/.hs/settings.json", "/.hsaccount"]);
-        assert_eq!(find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/a/.hs/settings.json")));
+        assert_eq!(
+            find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs).as_deref(),
+            Some(Path::new("/p/a/.hs/settings.json"))
+        );
         assert_eq!(find_up(Path::new("/p/c"), SETTINGS_FILE, &fs).as_deref(), Some(Path::new("/p/.hs/settings.json")));
         assert_eq!(find_up(Path::new("/p/a"), HSACCOUNT_FILE, &fs).as_deref(), Some(Path::new("/.hsaccount")));
         assert_eq!(find_up(Path::new("/q"), SETTINGS_FILE, &fs), None);
         // Callers may hold their file system as a trait object.
         let dynamic: &dyn Files = &fs;
-        assert_eq!(find_up(Path::new("/p/a/b"), SETTINGS_FILE, dynamic), find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs));
+        assert_eq!(
+            find_up(Path::new("/p/a/b"), SETTINGS_FILE, dynamic),
+            find_up(Path::new("/p/a/b"), SETTINGS_FILE, &fs)
+        );
         assert_eq!(legacy_above(Path::new("/p"), &fs), None);
     }
 

@@ -65,7 +65,9 @@ pub fn build(var: impl Fn(&str) -> Option<String>) -> Result<Config, EnvConfigEr
         // `auth: {tokenInfo: {}}`, so the token cache has somewhere to live (spec 1.4).
         let auth = Auth { token_info: Some(TokenInfo::default()), ..Auth::default() };
         (AuthType::PersonalAccessKey, Some(Secret::new(pak)), None, Some(auth))
-    } else if let (Some(id), Some(secret), Some(refresh)) = (get(vars::CLIENT_ID), get(vars::CLIENT_SECRET), get(vars::REFRESH_TOKEN)) {
+    } else if let (Some(id), Some(secret), Some(refresh)) =
+        (get(vars::CLIENT_ID), get(vars::CLIENT_SECRET), get(vars::REFRESH_TOKEN))
+    {
         let auth = Auth {
             client_id: Some(id),
             client_secret: Some(Secret::new(secret)),
@@ -102,7 +104,10 @@ pub fn build(var: impl Fn(&str) -> Option<String>) -> Result<Config, EnvConfigEr
         default_account: account_id.filter(|id| *id != 0).map(Value::from),
         default_cms_publish_mode: get(vars::DEFAULT_CMS_PUBLISH_MODE).filter(|m| m == "draft" || m == "publish"),
         // `parseInt`; NaN (and anything not positive) leaves requests on the 15000 ms default.
-        http_timeout: get(vars::HTTP_TIMEOUT).and_then(|t| parse_int_js(&t)).and_then(|t| u64::try_from(t).ok()).filter(|t| *t > 0),
+        http_timeout: get(vars::HTTP_TIMEOUT)
+            .and_then(|t| parse_int_js(&t))
+            .and_then(|t| u64::try_from(t).ok())
+            .filter(|t| *t > 0),
         http_use_localhost: bool_var(vars::HTTP_USE_LOCALHOST).unwrap_or(false),
         allow_usage_tracking: bool_var(vars::ALLOW_USAGE_TRACKING),
         env: None,
@@ -153,27 +158,50 @@ mod tests {
     #[test]
     fn spec_11_3_examples() {
         let pak = ("HUBSPOT_PERSONAL_ACCESS_KEY", "k");
-        let c = build_from(&[("HUBSPOT_ACCOUNT_ID", "12x"), pak, ("HTTP_TIMEOUT", "abc"), ("HTTP_USE_LOCALHOST", "TRUE"), ("HUBSPOT_ENVIRONMENT", "staging")]).unwrap();
+        let c = build_from(&[
+            ("HUBSPOT_ACCOUNT_ID", "12x"),
+            pak,
+            ("HTTP_TIMEOUT", "abc"),
+            ("HTTP_USE_LOCALHOST", "TRUE"),
+            ("HUBSPOT_ENVIRONMENT", "staging"),
+        ])
+        .unwrap();
         assert_eq!((c.accounts[0].account_id, c.accounts[0].name.as_deref()), (Some(12), Some("12x")));
         assert_eq!(c.http_timeout, None);
         assert_eq!(c.timeout_ms(), 15_000);
         assert!(!c.http_use_localhost);
         assert_eq!(c.accounts[0].env, HubEnv::Prod);
 
-        let c = build_from(&[("HUBSPOT_ACCOUNT_ID", "1"), pak, ("DEFUALT_CMS_PUBLISH_MODE", "draft"), ("DEFAULT_CMS_PUBLISH_MODE", "publish")]).unwrap();
+        let c = build_from(&[
+            ("HUBSPOT_ACCOUNT_ID", "1"),
+            pak,
+            ("DEFUALT_CMS_PUBLISH_MODE", "draft"),
+            ("DEFAULT_CMS_PUBLISH_MODE", "publish"),
+        ])
+        .unwrap();
         assert_eq!(c.default_cms_publish_mode.as_deref(), Some("draft"));
         let c = build_from(&[("HUBSPOT_ACCOUNT_ID", "1"), pak, ("DEFAULT_CMS_PUBLISH_MODE", "publish")]).unwrap();
         assert_eq!(c.default_cms_publish_mode, None);
-        let c = build_from(&[("HUBSPOT_ACCOUNT_ID", "1"), pak, ("DEFUALT_CMS_PUBLISH_MODE", "Draft"), ("ALLOW_USAGE_TRACKING", "yes")]).unwrap();
+        let c = build_from(&[
+            ("HUBSPOT_ACCOUNT_ID", "1"),
+            pak,
+            ("DEFUALT_CMS_PUBLISH_MODE", "Draft"),
+            ("ALLOW_USAGE_TRACKING", "yes"),
+        ])
+        .unwrap();
         assert_eq!((c.default_cms_publish_mode, c.allow_usage_tracking), (None, Some(false)));
     }
 
     #[test]
     fn account_id_falls_back_to_portal_id() {
-        let c = build_from(&[("HUBSPOT_ACCOUNT_ID", ""), ("HUBSPOT_PORTAL_ID", "4343"), ("HUBSPOT_API_KEY", "k")]).unwrap();
+        let c =
+            build_from(&[("HUBSPOT_ACCOUNT_ID", ""), ("HUBSPOT_PORTAL_ID", "4343"), ("HUBSPOT_API_KEY", "k")]).unwrap();
         assert_eq!((c.accounts[0].account_id, c.accounts[0].name.as_deref()), (Some(4343), Some("4343")));
         assert_eq!(build_from(&[("HUBSPOT_API_KEY", "k")]), Err(EnvConfigError::MissingAccountId));
-        assert_eq!(EnvConfigError::MissingAccountId.to_string(), "HUBSPOT_ACCOUNT_ID is required, but not currently set");
+        assert_eq!(
+            EnvConfigError::MissingAccountId.to_string(),
+            "HUBSPOT_ACCOUNT_ID is required, but not currently set"
+        );
         // An id parseInt cannot read: the account exists, but nothing (not even the default) finds it.
         let c = build_from(&[("HUBSPOT_ACCOUNT_ID", "abc"), ("HUBSPOT_API_KEY", "k")]).unwrap();
         assert_eq!((c.accounts[0].account_id, c.default_account.clone()), (None, None));
@@ -182,7 +210,8 @@ mod tests {
     #[test]
     fn auth_precedence_pak_then_oauth2_then_api_key() {
         let id = ("HUBSPOT_ACCOUNT_ID", "5");
-        let oauth = [("HUBSPOT_CLIENT_ID", "cid"), ("HUBSPOT_CLIENT_SECRET", "csecret"), ("HUBSPOT_REFRESH_TOKEN", "rt")];
+        let oauth =
+            [("HUBSPOT_CLIENT_ID", "cid"), ("HUBSPOT_CLIENT_SECRET", "csecret"), ("HUBSPOT_REFRESH_TOKEN", "rt")];
         let all = [id, ("HUBSPOT_PERSONAL_ACCESS_KEY", "pak"), oauth[0], oauth[1], oauth[2], ("HUBSPOT_API_KEY", "k")];
         assert_eq!(build_from(&all).unwrap().accounts[0].auth_type, Some(AuthType::PersonalAccessKey));
 
@@ -204,7 +233,11 @@ mod tests {
 
     #[test]
     fn credentials_never_print() {
-        let c = build_from(&[("HUBSPOT_ACCOUNT_ID", "5"), ("HUBSPOT_PERSONAL_ACCESS_KEY", "pat-na1-secretsecretsecret-0001")]).unwrap();
+        let c = build_from(&[
+            ("HUBSPOT_ACCOUNT_ID", "5"),
+            ("HUBSPOT_PERSONAL_ACCESS_KEY", "pat-na1-secretsecretsecret-0001"),
+        ])
+        .unwrap();
         assert!(!format!("{c:?}").contains("secretsecret"));
     }
 }

@@ -157,7 +157,11 @@ fn js_trim(s: &str) -> &str {
 }
 
 fn absolute(p: &Path, cwd: &Path) -> PathBuf {
-    if p.is_absolute() { p.to_path_buf() } else { cwd.join(p) }
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    }
 }
 
 #[cfg(test)]
@@ -199,7 +203,9 @@ mod tests {
         let repo = Repo::new();
         repo.write(".gitignore", "node_modules\n");
         assert!(repo.run("sub").is_some());
-        let want = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/29-gitignore-after-link.txt")).unwrap();
+        let want =
+            fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/29-gitignore-after-link.txt"))
+                .unwrap();
         assert_eq!(fs::read_to_string(repo.p(".gitignore")).unwrap(), want);
     }
 
@@ -223,7 +229,13 @@ mod tests {
 
     #[test]
     fn already_ignored_or_mentioned_means_nothing() {
-        for (text, why) in [(".hs\n", "pattern"), ("**/.hs\n", "glob"), ("sub/\n", "parent dir"), (".hsaccount\n", "substring"), (".hs/\n", "substring of a dir pattern")] {
+        for (text, why) in [
+            (".hs\n", "pattern"),
+            ("**/.hs\n", "glob"),
+            ("sub/\n", "parent dir"),
+            (".hsaccount\n", "substring"),
+            (".hs/\n", "substring of a dir pattern"),
+        ] {
             let repo = Repo::new();
             repo.write(".gitignore", text);
             assert!(repo.run("sub").is_none(), "{why}");
@@ -269,7 +281,10 @@ mod tests {
         let (op, pattern) = ignore_config_file(&repo.p("proj/hubspot.config.yml")).unwrap().unwrap();
         assert_eq!(pattern, "proj/hubspot.config.yml");
         apply_ops(&[op]).unwrap();
-        assert_eq!(fs::read_to_string(repo.p(".gitignore")).unwrap(), "node_modules\n\n# HubSpot config file\nproj/hubspot.config.yml\n");
+        assert_eq!(
+            fs::read_to_string(repo.p(".gitignore")).unwrap(),
+            "node_modules\n\n# HubSpot config file\nproj/hubspot.config.yml\n"
+        );
         // Now ignored: nothing more to do.
         assert!(ignore_config_file(&repo.p("proj/hubspot.config.yml")).unwrap().is_none());
         // Without a .gitignore: a new one beside the file, the bare name.
@@ -277,7 +292,14 @@ mod tests {
         repo.write("[odd]*.yml", "");
         let (op, pattern) = ignore_config_file(&repo.p("[odd]*.yml")).unwrap().unwrap();
         assert_eq!(pattern, "\\[odd\\]\\*.yml");
-        assert_eq!(op, FileOp::Write { path: repo.p(".gitignore"), text: "\n\n# HubSpot config file\n\\[odd\\]\\*.yml\n".into(), mode: None });
+        assert_eq!(
+            op,
+            FileOp::Write {
+                path: repo.p(".gitignore"),
+                text: "\n\n# HubSpot config file\n\\[odd\\]\\*.yml\n".into(),
+                mode: None
+            }
+        );
         apply_ops(&[op]).unwrap();
         assert!(ignore_config_file(&repo.p("[odd]*.yml")).unwrap().is_none());
     }

@@ -51,7 +51,10 @@ impl IgnoreRules {
     /// (`matched_path_or_any_parents` panics on a path outside its root, hence the guards.)
     pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
         (path.starts_with(self.built_in.path()) && self.built_in.matched_path_or_any_parents(path, is_dir).is_ignore())
-            || self.hsignore.as_ref().is_some_and(|g| path.starts_with(g.path()) && g.matched_path_or_any_parents(path, is_dir).is_ignore())
+            || self
+                .hsignore
+                .as_ref()
+                .is_some_and(|g| path.starts_with(g.path()) && g.matched_path_or_any_parents(path, is_dir).is_ignore())
     }
 }
 

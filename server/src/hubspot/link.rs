@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::edit::Editor;
 use super::edit::json::{new_settings_text, JsonEditor};
+use super::edit::Editor;
 use super::edit::FileOp;
 use super::gitignore::{check_and_add_hs_folder_to_gitignore, find_up};
 use super::model::{parse_int_js, Config};
@@ -48,24 +48,47 @@ pub struct LinkPlan {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkError {
     /// A `hubspot.config.yml` up the tree: the CLI refuses to link (spec 2.4 step 1).
-    LegacyConfig { command: &'static str, path: PathBuf },
+    LegacyConfig {
+        command: &'static str,
+        path: PathBuf,
+    },
     /// An id the global config does not have.
-    UnknownAccount { id: i64 },
+    UnknownAccount {
+        id: i64,
+    },
     /// A name (or other text) that names no account of the global config.
-    UnknownAccountRef { given: String },
+    UnknownAccountRef {
+        given: String,
+    },
     /// No account to link (the CLI requires at least one).
     NoAccounts,
     /// The requested default is not among the linked accounts.
-    DefaultNotLinked { id: i64 },
+    DefaultNotLinked {
+        id: i64,
+    },
     /// Unlink of an id the settings do not list.
-    NotLinked { id: i64, settings: PathBuf },
+    NotLinked {
+        id: i64,
+        settings: PathBuf,
+    },
     /// The settings file does not parse as JSON (the CLI fails the same way).
-    BadSettings { path: PathBuf, message: String },
+    BadSettings {
+        path: PathBuf,
+        message: String,
+    },
     /// An `.hsaccount` whose content is not an account id.
-    BadHsaccount { path: PathBuf },
+    BadHsaccount {
+        path: PathBuf,
+    },
     /// An `.hsaccount` naming an account the global config does not have.
-    HsaccountUnknown { path: PathBuf, id: i64 },
-    Io { path: PathBuf, message: String },
+    HsaccountUnknown {
+        path: PathBuf,
+        id: i64,
+    },
+    Io {
+        path: PathBuf,
+        message: String,
+    },
 }
 
 impl fmt::Display for LinkError {
@@ -208,9 +231,9 @@ pub fn find_settings(directory: &Path) -> Option<PathBuf> {
 /// The nearest `hubspot.config.yml` / `.yaml` at or above `directory` (LDL
 /// `localConfigFileExists`).
 pub fn find_legacy_config(directory: &Path) -> Option<PathBuf> {
-    directory.ancestors().find_map(|d| {
-        ["hubspot.config.yml", "hubspot.config.yaml"].iter().map(|n| d.join(n)).find(|p| p.is_file())
-    })
+    directory
+        .ancestors()
+        .find_map(|d| ["hubspot.config.yml", "hubspot.config.yaml"].iter().map(|n| d.join(n)).find(|p| p.is_file()))
 }
 
 fn refuse_legacy(command: &'static str, directory: &Path) -> Result<()> {
@@ -334,7 +357,8 @@ fn link_with(
 /// never matches `"222"`).
 fn read_settings(path: &Path) -> Result<(JsonEditor, Vec<i64>, Option<i64>)> {
     let text = fs::read_to_string(path).map_err(|e| LinkError::Io { path: path.into(), message: e.to_string() })?;
-    let ed = JsonEditor::new(&text).map_err(|e| LinkError::BadSettings { path: path.into(), message: e.to_string() })?;
+    let ed =
+        JsonEditor::new(&text).map_err(|e| LinkError::BadSettings { path: path.into(), message: e.to_string() })?;
     if !ed.value().is_object() {
         return Err(LinkError::BadSettings { path: path.into(), message: "it is not a JSON object".into() });
     }

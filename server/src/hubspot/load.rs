@@ -38,10 +38,17 @@ pub enum ConfigError {
     /// No global config and no `hubspot.config.yml` up the tree.
     NotFound,
     /// `HUBSPOT_CONFIG_PATH` names a file that does not exist.
-    Missing { path: PathBuf },
+    Missing {
+        path: PathBuf,
+    },
     /// The file exists but cannot be read.
-    Unreadable { path: PathBuf },
-    Unparsable { path: PathBuf, why: Unparsable },
+    Unreadable {
+        path: PathBuf,
+    },
+    Unparsable {
+        path: PathBuf,
+        why: Unparsable,
+    },
     /// Env mode, and the variables do not make a config.
     Environment(EnvConfigError),
 }
@@ -107,7 +114,9 @@ pub fn parse_config(text: &str) -> Result<Config, Unparsable> {
         Value::Null => Err(Unparsable::Empty),
         // Setting `accounts` on a primitive throws in the library's strict-mode code; on a
         // list it works, and the list's items are ignored.
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => Err(Unparsable::Shape("the file holds a single value, not a mapping")),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            Err(Unparsable::Shape("the file holds a single value, not a mapping"))
+        }
         Value::Array(_) => Ok(Config::empty()),
         Value::Object(map) => {
             // `portals.map(...)` then sets `accountType` on each entry.
@@ -135,9 +144,13 @@ mod tests {
 
     #[test]
     fn reads_the_file_in_force() {
-        let fs = MemFiles::default().with("/h/.hscli/config.yml", include_str!("../../tests/fixtures/spec/01-global-after-first-auth.yml"));
+        let fs = MemFiles::default()
+            .with("/h/.hscli/config.yml", include_str!("../../tests/fixtures/spec/01-global-after-first-auth.yml"));
         let loaded = load_config(&env(&[("HOME", "/h")]), Path::new("/p"), &fs).unwrap();
-        assert_eq!(loaded.location, ConfigLocation::File { kind: ConfigKind::Global, path: PathBuf::from("/h/.hscli/config.yml") });
+        assert_eq!(
+            loaded.location,
+            ConfigLocation::File { kind: ConfigKind::Global, path: PathBuf::from("/h/.hscli/config.yml") }
+        );
         assert_eq!(loaded.config.default().and_then(|a| a.name.as_deref()), Some("my-company-inc"));
     }
 
@@ -145,23 +158,38 @@ mod tests {
     fn failures_say_where_and_why() {
         let fs = MemFiles::default().unreadable("/bad.yml").with("/p/hubspot.config.yml", "accounts: [\n");
         assert_eq!(load_config(&env(&[]), Path::new("/q"), &fs), Err(ConfigError::NotFound));
-        assert_eq!(load_config(&env(&[("HUBSPOT_CONFIG_PATH", "/x.yml")]), Path::new("/q"), &fs), Err(ConfigError::Missing { path: "/x.yml".into() }));
-        assert_eq!(load_config(&env(&[("HUBSPOT_CONFIG_PATH", "/bad.yml")]), Path::new("/q"), &fs), Err(ConfigError::Unreadable { path: "/bad.yml".into() }));
+        assert_eq!(
+            load_config(&env(&[("HUBSPOT_CONFIG_PATH", "/x.yml")]), Path::new("/q"), &fs),
+            Err(ConfigError::Missing { path: "/x.yml".into() })
+        );
+        assert_eq!(
+            load_config(&env(&[("HUBSPOT_CONFIG_PATH", "/bad.yml")]), Path::new("/q"), &fs),
+            Err(ConfigError::Unreadable { path: "/bad.yml".into() })
+        );
         let conflict = env(&[("HUBSPOT_CONFIG_PATH", "/bad.yml"), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true")]);
         assert_eq!(load_config(&conflict, Path::new("/q"), &fs), Err(ConfigError::Conflict));
         let broken = load_config(&env(&[]), Path::new("/p"), &fs).unwrap_err();
         assert!(matches!(&broken, ConfigError::Unparsable { why: Unparsable::Syntax(_), .. }), "{broken:?}");
-        assert!(broken.to_string().starts_with("An error occurred while reading your HubSpot config file: No config file found at /p/hubspot.config.yml. "));
+        assert!(broken.to_string().starts_with(
+            "An error occurred while reading your HubSpot config file: No config file found at /p/hubspot.config.yml. "
+        ));
     }
 
     #[test]
     fn env_mode_reads_no_file() {
         let fs = MemFiles::default();
-        let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", "4242"), ("HUBSPOT_API_KEY", "k")]);
+        let e = env(&[
+            ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"),
+            ("HUBSPOT_ACCOUNT_ID", "4242"),
+            ("HUBSPOT_API_KEY", "k"),
+        ]);
         let loaded = load_config(&e, Path::new("/q"), &fs).unwrap();
         assert_eq!((loaded.location, loaded.config.accounts[0].account_id), (ConfigLocation::Environment, Some(4242)));
         let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true")]);
-        assert_eq!(load_config(&e, Path::new("/q"), &fs), Err(ConfigError::Environment(EnvConfigError::MissingAccountId)));
+        assert_eq!(
+            load_config(&e, Path::new("/q"), &fs),
+            Err(ConfigError::Environment(EnvConfigError::MissingAccountId))
+        );
     }
 
     #[test]

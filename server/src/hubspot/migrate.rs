@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::edit::Editor;
 use super::edit::yaml::YamlEditor;
+use super::edit::Editor;
 use super::edit::{EditError, FileOp};
 use super::model::{parse_int_js, truthy};
 
@@ -85,7 +85,11 @@ impl fmt::Display for MigrateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MigrateError::Legacy { path, message } => {
-                write!(f, "cannot migrate {}: {message}; fix that file first, then run the migration again", path.display())
+                write!(
+                    f,
+                    "cannot migrate {}: {message}; fix that file first, then run the migration again",
+                    path.display()
+                )
             }
             MigrateError::Global { path, message } => write!(
                 f,
@@ -103,7 +107,12 @@ pub type Result<T> = std::result::Result<T, MigrateError>;
 
 /// Plan `hs config migrate` of the legacy file at `legacy_path` (text `legacy_text`) into the
 /// global config at `global_path`, whose text is `global_text` when it exists.
-pub fn migrate(legacy_path: &Path, legacy_text: &str, global_path: &Path, global_text: Option<&str>) -> Result<MigratePlan> {
+pub fn migrate(
+    legacy_path: &Path,
+    legacy_text: &str,
+    global_path: &Path,
+    global_text: Option<&str>,
+) -> Result<MigratePlan> {
     let archived = archived_path(legacy_path);
     let legacy_err = |message: String| MigrateError::Legacy { path: legacy_path.into(), message };
     let (mut ops, conflicts, skipped, renamed) = match global_text {
@@ -354,7 +363,9 @@ fn merge_into(global_text: &str, legacy: &Value) -> std::result::Result<Merge, M
     let mut ed = YamlEditor::new(global_text).map_err(|e| MergeError::Global(e.to_string()))?;
     match ed.value() {
         Value::Object(m) if m.contains_key("portals") => {
-            return Err(MergeError::Global("it is written in the legacy shape (`portals`); migrate it on its own first".into()))
+            return Err(MergeError::Global(
+                "it is written in the legacy shape (`portals`); migrate it on its own first".into(),
+            ))
         }
         Value::Object(_) | Value::Null => {}
         _ => return Err(MergeError::Global("it does not hold a YAML mapping".into())),

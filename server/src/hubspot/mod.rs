@@ -56,7 +56,8 @@ mod tests {
             if name == "README.md" {
                 continue;
             }
-            let original = std::fs::read(shared.join(&name)).unwrap_or_else(|_| panic!("{name:?} is not a spec fixture"));
+            let original =
+                std::fs::read(shared.join(&name)).unwrap_or_else(|_| panic!("{name:?} is not a spec fixture"));
             assert_eq!(std::fs::read(entry.path()).unwrap(), original, "{name:?} differs from the spec's copy");
             compared += 1;
         }

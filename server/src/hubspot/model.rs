@@ -134,7 +134,11 @@ impl Account {
             personal_access_key: None,
             api_key: None,
             auth: Some(Auth {
-                token_info: Some(TokenInfo { access_token: Some(token), expires_at: Some(expires_at), refresh_token: None }),
+                token_info: Some(TokenInfo {
+                    access_token: Some(token),
+                    expires_at: Some(expires_at),
+                    refresh_token: None,
+                }),
                 ..Auth::default()
             }),
         }
@@ -257,11 +261,13 @@ pub fn find_by_identifier<'a, T>(
     name: impl Fn(&T) -> Option<&str>,
 ) -> Option<&'a T> {
     let (as_id, text) = match ident {
-        Value::Number(n) => match n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)) {
-            // `String(123.0)` is "123".
-            Some(i) => (Some(i), i.to_string()),
-            None => (None, n.to_string()),
-        },
+        Value::Number(n) => {
+            match n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)) {
+                // `String(123.0)` is "123".
+                Some(i) => (Some(i), i.to_string()),
+                None => (None, n.to_string()),
+            }
+        }
         Value::String(s) => (parse_int_js(s), s.clone()),
         _ => return None,
     };

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::discovery::{file_ignoring_env_mode, find_up, ConfigKind, ConfigLocation, Env, Files, HSACCOUNT_FILE, SETTINGS_FILE};
+use super::discovery::{
+    file_ignoring_env_mode, find_up, ConfigKind, ConfigLocation, Env, Files, HSACCOUNT_FILE, SETTINGS_FILE,
+};
 use super::load::{load_config, ConfigError, LoadedConfig};
 use super::model::{Account, Config};
 use super::settings::{HsAccount, HsAccountError, Settings};
@@ -80,7 +82,12 @@ pub struct Chosen<'c> {
 
 impl Chosen<'_> {
     pub fn in_force(&self) -> InForceAccount {
-        InForceAccount { account_id: self.account_id, name: self.account.name.clone(), source: self.source, path: self.path.clone() }
+        InForceAccount {
+            account_id: self.account_id,
+            name: self.account.name.clone(),
+            source: self.source,
+            path: self.path.clone(),
+        }
     }
 }
 
@@ -89,28 +96,52 @@ impl Chosen<'_> {
 pub enum ResolveError {
     /// The config itself cannot be read (checked first, as `getConfig()` runs first).
     Config(ConfigError),
-    SettingsUnreadable { path: PathBuf },
+    SettingsUnreadable {
+        path: PathBuf,
+    },
     /// Not JSON: a `FileSystemError` that breaks resolution for the whole subtree.
-    SettingsInvalid { path: PathBuf, detail: String },
+    SettingsInvalid {
+        path: PathBuf,
+        detail: String,
+    },
     /// No `accounts` list, which only the link-aware paths crash on.
-    SettingsWithoutAccounts { path: PathBuf },
-    HsAccountUnreadable { path: PathBuf },
+    SettingsWithoutAccounts {
+        path: PathBuf,
+    },
+    HsAccountUnreadable {
+        path: PathBuf,
+    },
     /// `Error in <path>`, with the CLI's cause.
-    HsAccount { path: PathBuf, error: HsAccountError },
+    HsAccount {
+        path: PathBuf,
+        error: HsAccountError,
+    },
     /// Env mode, no local default, and no config file anywhere: the CLI still asks for a
     /// config path here and fails (spec 4.1 caveats, 11.3).
     EnvModeWithoutConfigFile,
     /// `NO_DEFAULT_ACCOUNT`. `path` is the config file (none in env mode).
-    NoDefault { source: Source, path: Option<PathBuf> },
+    NoDefault {
+        source: Source,
+        path: Option<PathBuf>,
+    },
     /// `ACCOUNT_NOT_FOUND`: the identifier that `source` (in `path`) gives names no account.
-    AccountNotFound { identifier: Value, source: Source, path: Option<PathBuf> },
+    AccountNotFound {
+        identifier: Value,
+        source: Source,
+        path: Option<PathBuf>,
+    },
     /// The account found has no numeric `accountId` (missing, or quoted as `'123'`).
-    NoNumericId { account: String, source: Source, path: Option<PathBuf> },
+    NoNumericId {
+        account: String,
+        source: Source,
+        path: Option<PathBuf>,
+    },
 }
 
 /// The CLI's words when no account resolves (spec 3.3), quoted with marks that do not clash
 /// with its own double quotes.
-const NEEDS_ACCOUNT: &str = "“An account needs to be supplied either via \"--account\" or through setting a \"defaultAccount\"”";
+const NEEDS_ACCOUNT: &str =
+    "“An account needs to be supplied either via \"--account\" or through setting a \"defaultAccount\"”";
 
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -194,7 +225,12 @@ pub fn resolve(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<I
 }
 
 /// Spec 3.3 against a config already loaded for `dir`.
-pub fn resolve_in<'c>(loaded: &'c LoadedConfig, env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Chosen<'c>, ResolveError> {
+pub fn resolve_in<'c>(
+    loaded: &'c LoadedConfig,
+    env: &Env,
+    dir: &Path,
+    files: &(impl Files + ?Sized),
+) -> Result<Chosen<'c>, ResolveError> {
     let config = &loaded.config;
     let local = read_settings(dir, files)?.and_then(|(path, s)| s.local_default().cloned().map(|v| (path, v)));
     let (identifier, source, path) = match local {
@@ -236,7 +272,12 @@ pub fn read_settings(dir: &Path, files: &(impl Files + ?Sized)) -> Result<Option
 /// `getDefaultAccountOverrideAccountId`, when the CLI consults it at all: the config path in
 /// use is the global one and exists. In env mode that path is what `getConfigFilePath()`
 /// finds ignoring the environment, and finding nothing is an error (spec 4.1 caveats).
-fn hsaccount_override(loaded: &LoadedConfig, env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Option<(PathBuf, i64)>, ResolveError> {
+fn hsaccount_override(
+    loaded: &LoadedConfig,
+    env: &Env,
+    dir: &Path,
+    files: &(impl Files + ?Sized),
+) -> Result<Option<(PathBuf, i64)>, ResolveError> {
     let global_in_use = match &loaded.location {
         ConfigLocation::Environment => match file_ignoring_env_mode(env, dir, files) {
             Some((kind, _)) => kind == ConfigKind::Global,
@@ -265,7 +306,11 @@ pub fn is_directory_linked(dir: &Path, files: &(impl Files + ?Sized)) -> Result<
 }
 
 /// `getLinkedOrAllConfigAccounts()`: the accounts a linked directory may use, or all of them.
-pub fn linked_or_all_accounts<'c>(config: &'c Config, dir: &Path, files: &(impl Files + ?Sized)) -> Result<Vec<&'c Account>, ResolveError> {
+pub fn linked_or_all_accounts<'c>(
+    config: &'c Config,
+    dir: &Path,
+    files: &(impl Files + ?Sized),
+) -> Result<Vec<&'c Account>, ResolveError> {
     match read_settings(dir, files)? {
         None => Ok(config.accounts.iter().collect()),
         Some((path, s)) => s.linked_accounts(config).map_err(|_| ResolveError::SettingsWithoutAccounts { path }),
@@ -328,7 +373,10 @@ mod tests {
         assert_eq!(chose(at(&fs, "/n")).0, 12345678);
         // Fixture 26's shape: resolution works, the link-aware paths crash.
         assert_eq!(chose(at(&fs, "/m")).0, 456);
-        assert_eq!(is_directory_linked(Path::new("/m"), &fs), Err(ResolveError::SettingsWithoutAccounts { path: "/m/.hs/settings.json".into() }));
+        assert_eq!(
+            is_directory_linked(Path::new("/m"), &fs),
+            Err(ResolveError::SettingsWithoutAccounts { path: "/m/.hs/settings.json".into() })
+        );
         // A falsy local default falls through to `.hsaccount`.
         assert_eq!(chose(at(&fs, "/z")), (456, Source::HsAccount, some("/z/.hsaccount")));
     }
@@ -341,8 +389,18 @@ mod tests {
             .with("/j/.hs/settings.json", "{\"accounts\": [123],")
             .with("/k/.hs/settings.json", "null");
         let e = at(&fs, "/i").unwrap_err();
-        assert_eq!(e, ResolveError::AccountNotFound { identifier: json!(999), source: Source::Settings, path: Some("/i/.hs/settings.json".into()) });
-        assert!(e.to_string().contains("Default account is set to , but no account with that id exists in config"), "{e}");
+        assert_eq!(
+            e,
+            ResolveError::AccountNotFound {
+                identifier: json!(999),
+                source: Source::Settings,
+                path: Some("/i/.hs/settings.json".into())
+            }
+        );
+        assert!(
+            e.to_string().contains("Default account is set to , but no account with that id exists in config"),
+            "{e}"
+        );
         let e = at(&fs, "/j").unwrap_err();
         assert!(matches!(&e, ResolveError::SettingsInvalid { .. }), "{e:?}");
         assert!(e.to_string().starts_with("An error occurred while reading from \"/j/.hs/settings.json\""), "{e}");
@@ -350,7 +408,10 @@ mod tests {
         assert_eq!(chose(at(&fs, "/k")).1, Source::Default);
         assert_eq!(is_directory_linked(Path::new("/k"), &fs), Ok(false));
         let unreadable = MemFiles::default().with(GLOBAL, ACCOUNTS).unreadable("/u/.hs/settings.json");
-        assert_eq!(at(&unreadable, "/u"), Err(ResolveError::SettingsUnreadable { path: "/u/.hs/settings.json".into() }));
+        assert_eq!(
+            at(&unreadable, "/u"),
+            Err(ResolveError::SettingsUnreadable { path: "/u/.hs/settings.json".into() })
+        );
     }
 
     #[test]
@@ -364,30 +425,57 @@ mod tests {
         assert_eq!(e, ResolveError::HsAccount { path: "/a/.hsaccount".into(), error: HsAccountError::InvalidId });
         assert!(e.to_string().starts_with("Error in /a/.hsaccount (DEFAULT_ACCOUNT_OVERRIDE_ERROR_INVALID_ID)"), "{e}");
         assert!(e.to_string().contains(CAUSE_INVALID_ID));
-        assert_eq!(at(&fs, "/b"), Err(ResolveError::HsAccount { path: "/b/.hsaccount".into(), error: HsAccountError::AccountNotFound { id: 999 } }));
+        assert_eq!(
+            at(&fs, "/b"),
+            Err(ResolveError::HsAccount {
+                path: "/b/.hsaccount".into(),
+                error: HsAccountError::AccountNotFound { id: 999 }
+            })
+        );
         // A quoted id in the config is never found by `.hsaccount`.
-        assert_eq!(at(&fs, "/c"), Err(ResolveError::HsAccount { path: "/c/.hsaccount".into(), error: HsAccountError::AccountNotFound { id: 789 } }));
+        assert_eq!(
+            at(&fs, "/c"),
+            Err(ResolveError::HsAccount {
+                path: "/c/.hsaccount".into(),
+                error: HsAccountError::AccountNotFound { id: 789 }
+            })
+        );
     }
 
     #[test]
     fn hsaccount_only_with_the_global_config() {
-        let legacy = "defaultPortal: second\nportals:\n  - {name: first, portalId: 123}\n  - {name: second, portalId: 456}\n";
-        let fs = MemFiles::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123").with("/custom.yml", ACCOUNTS).with(GLOBAL, ACCOUNTS);
+        let legacy =
+            "defaultPortal: second\nportals:\n  - {name: first, portalId: 123}\n  - {name: second, portalId: 456}\n";
+        let fs = MemFiles::default()
+            .with("/p/hubspot.config.yml", legacy)
+            .with("/p/.hsaccount", "123")
+            .with("/custom.yml", ACCOUNTS)
+            .with(GLOBAL, ACCOUNTS);
         let no_global = MemFiles::default().with("/p/hubspot.config.yml", legacy).with("/p/.hsaccount", "123");
         assert_eq!(chose(at(&no_global, "/p")), (456, Source::Default, some("/p/hubspot.config.yml")));
         let custom = env(&[("HUBSPOT_CONFIG_PATH", "/custom.yml")]);
         assert_eq!(chose(resolve(&custom, Path::new("/p"), &fs)), (123, Source::Default, some("/custom.yml")));
         let global_by_name = env(&[("HUBSPOT_CONFIG_PATH", GLOBAL)]);
-        assert_eq!(chose(resolve(&global_by_name, Path::new("/p"), &fs)), (123, Source::HsAccount, some("/p/.hsaccount")));
+        assert_eq!(
+            chose(resolve(&global_by_name, Path::new("/p"), &fs)),
+            (123, Source::HsAccount, some("/p/.hsaccount"))
+        );
     }
 
     #[test]
     fn env_mode() {
-        let vars = [("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_PORTAL_ID", "4343"), ("HUBSPOT_PERSONAL_ACCESS_KEY", "k")];
+        let vars = [
+            ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"),
+            ("HUBSPOT_PORTAL_ID", "4343"),
+            ("HUBSPOT_PERSONAL_ACCESS_KEY", "k"),
+        ];
         let e = env(&vars);
         // With a global file: the env account, not the file's default.
         let fs = MemFiles::default().with(GLOBAL, ACCOUNTS);
-        assert_eq!(resolve(&e, Path::new("/p"), &fs), Ok(InForceAccount { account_id: 4343, name: Some("4343".into()), source: Source::Env, path: None }));
+        assert_eq!(
+            resolve(&e, Path::new("/p"), &fs),
+            Ok(InForceAccount { account_id: 4343, name: Some("4343".into()), source: Source::Env, path: None })
+        );
         // No config file anywhere: the CLI fails without `--use-env`.
         assert_eq!(resolve(&e, Path::new("/p"), &MemFiles::default()), Err(ResolveError::EnvModeWithoutConfigFile));
         // A legacy file is enough, and `.hsaccount` is then not consulted.
@@ -395,31 +483,50 @@ mod tests {
         assert_eq!(resolve(&e, Path::new("/p"), &legacy).map(|a| a.source), Ok(Source::Env));
         // With the global file, `.hsaccount` is consulted against the env account, and fails.
         let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "123");
-        assert!(matches!(resolve(&e, Path::new("/p"), &fs), Err(ResolveError::HsAccount { error: HsAccountError::AccountNotFound { id: 123 }, .. })));
+        assert!(matches!(
+            resolve(&e, Path::new("/p"), &fs),
+            Err(ResolveError::HsAccount { error: HsAccountError::AccountNotFound { id: 123 }, .. })
+        ));
         let fs = MemFiles::default().with(GLOBAL, ACCOUNTS).with("/p/.hsaccount", "4343");
         assert_eq!(resolve(&e, Path::new("/p"), &fs).map(|a| a.source), Ok(Source::HsAccount));
         // Settings are checked even in env mode.
-        let fs = MemFiles::default().with("/p/.hs/settings.json", "{\"accounts\": [4343], \"localDefaultAccount\": 4343}");
+        let fs =
+            MemFiles::default().with("/p/.hs/settings.json", "{\"accounts\": [4343], \"localDefaultAccount\": 4343}");
         assert_eq!(resolve(&e, Path::new("/p"), &fs).map(|a| a.source), Ok(Source::Settings));
         let nan = env(&[vars[0], ("HUBSPOT_ACCOUNT_ID", "abc"), vars[2]]);
         let fs = MemFiles::default().with(GLOBAL, ACCOUNTS);
-        assert_eq!(resolve(&nan, Path::new("/p"), &fs), Err(ResolveError::NoDefault { source: Source::Env, path: None }));
+        assert_eq!(
+            resolve(&nan, Path::new("/p"), &fs),
+            Err(ResolveError::NoDefault { source: Source::Env, path: None })
+        );
         let broken = env(&[vars[0]]);
-        assert!(matches!(resolve(&broken, Path::new("/p"), &fs), Err(ResolveError::Config(ConfigError::Environment(_)))));
+        assert!(matches!(
+            resolve(&broken, Path::new("/p"), &fs),
+            Err(ResolveError::Config(ConfigError::Environment(_)))
+        ));
     }
 
     #[test]
     fn default_account_by_name_and_unusable_ones() {
-        let fs = MemFiles::default().with(GLOBAL, include_str!("../../tests/fixtures/spec/08-edge-string-account-id-and-default-by-name.yml"));
+        let fs = MemFiles::default()
+            .with(GLOBAL, include_str!("../../tests/fixtures/spec/08-edge-string-account-id-and-default-by-name.yml"));
         assert_eq!(chose(at(&fs, "/p")), (456, Source::Default, some(GLOBAL)));
-        let fs = MemFiles::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
+        let fs =
+            MemFiles::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
         let e = at(&fs, "/p").unwrap_err();
-        assert_eq!(e, ResolveError::NoNumericId { account: "first".into(), source: Source::Default, path: Some(GLOBAL.into()) });
+        assert_eq!(
+            e,
+            ResolveError::NoNumericId { account: "first".into(), source: Source::Default, path: Some(GLOBAL.into()) }
+        );
         let fs = MemFiles::default().with(GLOBAL, "accounts:\n  - {name: first, accountId: 1}\n");
         assert_eq!(at(&fs, "/p"), Err(ResolveError::NoDefault { source: Source::Default, path: Some(GLOBAL.into()) }));
-        let fs = MemFiles::default().with(GLOBAL, "defaultAccount: nobody\naccounts:\n  - {name: first, accountId: 1}\n");
+        let fs =
+            MemFiles::default().with(GLOBAL, "defaultAccount: nobody\naccounts:\n  - {name: first, accountId: 1}\n");
         let e = at(&fs, "/p").unwrap_err();
-        assert!(e.to_string().starts_with("`defaultAccount` \"nobody\" in /h/.hscli/config.yml names no account"), "{e}");
+        assert!(
+            e.to_string().starts_with("`defaultAccount` \"nobody\" in /h/.hscli/config.yml names no account"),
+            "{e}"
+        );
         assert!(e.to_string().contains("fail with “An account needs to be supplied either via \"--account\" or through setting a \"defaultAccount\"”."), "{e}");
         assert!(matches!(at(&MemFiles::default(), "/p"), Err(ResolveError::Config(ConfigError::NotFound))));
     }
@@ -431,7 +538,10 @@ mod tests {
             .with("/p/.hs/settings.json", include_str!("../../tests/fixtures/spec/12-settings-linked.json"))
             .with("/r/.hs/settings.json", include_str!("../../tests/fixtures/spec/13-settings-after-unlink-all.json"));
         let config = load_config(&env(&[]), Path::new("/p"), &fs).unwrap().config;
-        let ids = |dir: &str| linked_or_all_accounts(&config, Path::new(dir), &fs).map(|v| v.iter().filter_map(|a| a.account_id).collect::<Vec<_>>());
+        let ids = |dir: &str| {
+            linked_or_all_accounts(&config, Path::new(dir), &fs)
+                .map(|v| v.iter().filter_map(|a| a.account_id).collect::<Vec<_>>())
+        };
         assert_eq!(ids("/p/a"), Ok(vec![123, 456]));
         assert_eq!(ids("/r"), Ok(vec![123, 456, 12345678]));
         assert_eq!(ids("/"), Ok(vec![123, 456, 12345678]));
@@ -442,10 +552,21 @@ mod tests {
 
     #[test]
     fn serialises_as_the_contract_says() {
-        let a = InForceAccount { account_id: 456, name: Some("second".into()), source: Source::HsAccount, path: Some("/p/.hsaccount".into()) };
-        assert_eq!(serde_json::to_value(&a).unwrap(), json!({"accountId": 456, "name": "second", "source": "hsaccount", "path": "/p/.hsaccount"}));
+        let a = InForceAccount {
+            account_id: 456,
+            name: Some("second".into()),
+            source: Source::HsAccount,
+            path: Some("/p/.hsaccount".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&a).unwrap(),
+            json!({"accountId": 456, "name": "second", "source": "hsaccount", "path": "/p/.hsaccount"})
+        );
         let e = InForceAccount { account_id: 1, name: None, source: Source::Env, path: None };
-        assert_eq!(serde_json::to_value(&e).unwrap(), json!({"accountId": 1, "name": null, "source": "env", "path": null}));
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            json!({"accountId": 1, "name": null, "source": "env", "path": null})
+        );
         for (s, text) in [(Source::Settings, "settings"), (Source::Default, "default")] {
             assert_eq!(serde_json::to_value(s).unwrap(), json!(text));
         }

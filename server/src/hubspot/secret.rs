@@ -57,12 +57,7 @@ pub fn redact(s: &str) -> String {
     if chars.len() < 16 {
         return "…".into();
     }
-    let prefix_len = s
-        .match_indices('-')
-        .nth(1)
-        .map(|(i, _)| s[..=i].chars().count())
-        .filter(|n| *n <= 8)
-        .unwrap_or(0);
+    let prefix_len = s.match_indices('-').nth(1).map(|(i, _)| s[..=i].chars().count()).filter(|n| *n <= 8).unwrap_or(0);
     let prefix: String = chars[..prefix_len].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{prefix}…{tail}")

@@ -72,7 +72,11 @@ impl Settings {
         if listed.is_empty() {
             return Ok(config.accounts.iter().collect());
         }
-        Ok(config.accounts.iter().filter(|a| a.raw_account_id.as_ref().is_some_and(|id| listed.iter().any(|l| same_value(l, id)))).collect())
+        Ok(config
+            .accounts
+            .iter()
+            .filter(|a| a.raw_account_id.as_ref().is_some_and(|id| listed.iter().any(|l| same_value(l, id))))
+            .collect())
     }
 }
 
@@ -121,7 +125,9 @@ impl HsAccountError {
 impl fmt::Display for HsAccountError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HsAccountError::InvalidId => f.write_str("the content is not an account id (the CLI accepts no names here)"),
+            HsAccountError::InvalidId => {
+                f.write_str("the content is not an account id (the CLI accepts no names here)")
+            }
             HsAccountError::AccountNotFound { id } => write!(f, "account {id} is not in the config"),
         }
     }
@@ -198,14 +204,23 @@ mod tests {
         // An empty list means "not linked": every account.
         assert_eq!(settings("{\"accounts\": []}").linked_accounts(&c).unwrap().len(), 3);
         let quoted = settings("{\"accounts\": [\"333\", 333]}");
-        assert_eq!(quoted.linked_accounts(&c).unwrap().iter().map(|a| a.name.as_deref()).collect::<Vec<_>>(), [Some("q")]);
+        assert_eq!(
+            quoted.linked_accounts(&c).unwrap().iter().map(|a| a.name.as_deref()).collect::<Vec<_>>(),
+            [Some("q")]
+        );
         assert_eq!(quoted.linked_ids(), Ok(vec![333]));
     }
 
     #[test]
     fn hsaccount_fixtures_and_parse_int() {
-        assert_eq!(HsAccount::parse(include_str!("../../tests/fixtures/spec/15-hsaccount-valid.hsaccount")), Ok(HsAccount { id: 12345678 }));
-        assert_eq!(HsAccount::parse(include_str!("../../tests/fixtures/spec/16-hsaccount-invalid-name.hsaccount")), Err(HsAccountError::InvalidId));
+        assert_eq!(
+            HsAccount::parse(include_str!("../../tests/fixtures/spec/15-hsaccount-valid.hsaccount")),
+            Ok(HsAccount { id: 12345678 })
+        );
+        assert_eq!(
+            HsAccount::parse(include_str!("../../tests/fixtures/spec/16-hsaccount-invalid-name.hsaccount")),
+            Err(HsAccountError::InvalidId)
+        );
         assert_eq!(HsAccount::parse("  222abc\n"), Ok(HsAccount { id: 222 }));
         assert_eq!(HsAccount::parse(" 333\n"), Ok(HsAccount { id: 333 }));
         assert_eq!(HsAccount::parse(""), Err(HsAccountError::InvalidId));

@@ -32,7 +32,9 @@ impl std::fmt::Display for StoreError {
                 write!(f, "{} does not parse (line {line}: {message}); fix it first, hubspot-ls will not rewrite a file it cannot read whole.", path.display())
             }
             StoreError::Edit { path, error } => write!(f, "Cannot change {}: {error}.", path.display()),
-            StoreError::Write { path, error } => write!(f, "Cannot write {}: {error}; the file was left as it was.", path.display()),
+            StoreError::Write { path, error } => {
+                write!(f, "Cannot write {}: {error}; the file was left as it was.", path.display())
+            }
         }
     }
 }
@@ -52,7 +54,8 @@ pub struct ConfigFile {
 
 impl ConfigFile {
     pub fn load(path: &Path) -> Result<ConfigFile, StoreError> {
-        let text = std::fs::read_to_string(path).map_err(|error| StoreError::Read { path: path.to_path_buf(), error })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|error| StoreError::Read { path: path.to_path_buf(), error })?;
         ConfigFile::from_text(path, text, false)
     }
 
@@ -95,7 +98,8 @@ impl ConfigFile {
 
     /// Writes the current text (after `with_edits` steps).
     pub fn write(&self) -> Result<(), StoreError> {
-        write_atomic(&self.path, self.text.as_bytes(), NEW_CONFIG_MODE).map_err(|error| StoreError::Write { path: self.path.clone(), error })
+        write_atomic(&self.path, self.text.as_bytes(), NEW_CONFIG_MODE)
+            .map_err(|error| StoreError::Write { path: self.path.clone(), error })
     }
 
     fn edit_err(&self, error: edit::EditError) -> StoreError {

@@ -53,8 +53,11 @@ pub fn auth_config_path(env: &Env) -> OpResult<PathBuf> {
             "USE_ENVIRONMENT_HUBSPOT_CONFIG=true: accounts come from environment variables and nothing is written; unset it to authenticate into a config file.",
         ));
     }
-    env.config_file()
-        .ok_or_else(|| OpError::failed("HOME is not set, so there is no ~/.hscli/config.yml to write; set HOME or HUBSPOT_CONFIG_PATH."))
+    env.config_file().ok_or_else(|| {
+        OpError::failed(
+            "HOME is not set, so there is no ~/.hscli/config.yml to write; set HOME or HUBSPOT_CONFIG_PATH.",
+        )
+    })
 }
 
 /// An account by name or id (spec 1.6), or an error listing what there is.
@@ -63,7 +66,11 @@ pub fn find_account(config: &Config, ident: &str, path: &Path) -> OpResult<Accou
         return Ok(a.clone());
     }
     let known: Vec<String> = config.accounts.iter().map(Account::label).collect();
-    let known = if known.is_empty() { "it has no accounts".to_string() } else { format!("its accounts are {}", known.join(", ")) };
+    let known = if known.is_empty() {
+        "it has no accounts".to_string()
+    } else {
+        format!("its accounts are {}", known.join(", "))
+    };
     Err(OpError::invalid(format!(
         "No account \"{ident}\" in {} ({known}). The CLI would silently use the default account instead; hubspot-ls refuses.",
         path.display()
@@ -80,7 +87,12 @@ pub fn resolve(env: &Env, dir: &Path, account: Option<&str>) -> OpResult<Target>
         None => match precedence::resolve_in(&loaded, env, dir, &Disk) {
             Ok(chosen) => chosen.account.clone(),
             Err(ResolveError::EnvModeWithoutConfigFile) => env_default(&loaded.config)?.clone(),
-            Err(e) => return Err(OpError::invalid(format!("No `account` was given, and none is in force for {}: {e}", dir.display()))),
+            Err(e) => {
+                return Err(OpError::invalid(format!(
+                    "No `account` was given, and none is in force for {}: {e}",
+                    dir.display()
+                )))
+            }
         },
     };
     // Env-var mode never writes tokens (spec 4.1), nor does any truthy USE_ENVIRONMENT_HUBSPOT_CONFIG.
@@ -97,7 +109,12 @@ pub fn in_force(env: &Env, dir: &Path) -> OpResult<InForceAccount> {
         Ok(a) => Ok(a),
         Err(ResolveError::EnvModeWithoutConfigFile) => {
             let a = env_default(&config(env, dir)?)?.clone();
-            Ok(InForceAccount { account_id: a.account_id.unwrap_or_default(), name: a.name, source: Source::Env, path: None })
+            Ok(InForceAccount {
+                account_id: a.account_id.unwrap_or_default(),
+                name: a.name,
+                source: Source::Env,
+                path: None,
+            })
         }
         Err(e) => Err(OpError::failed(e.to_string())),
     }
@@ -107,7 +124,11 @@ pub fn in_force(env: &Env, dir: &Path) -> OpResult<InForceAccount> {
 /// default (spec 4.1 caveats); hubspot-ls does what `--use-env` does and takes
 /// `HUBSPOT_ACCOUNT_ID`'s account, the only one there is.
 fn env_default(config: &Config) -> OpResult<&Account> {
-    config.default().filter(|a| a.account_id.is_some()).ok_or_else(|| OpError::invalid("USE_ENVIRONMENT_HUBSPOT_CONFIG=true but HUBSPOT_ACCOUNT_ID names no account; set it to the account id."))
+    config.default().filter(|a| a.account_id.is_some()).ok_or_else(|| {
+        OpError::invalid(
+            "USE_ENVIRONMENT_HUBSPOT_CONFIG=true but HUBSPOT_ACCOUNT_ID names no account; set it to the account id.",
+        )
+    })
 }
 
 /// The ids linked to `dir` (empty when it is not linked or the file is unreadable).
@@ -122,16 +143,21 @@ pub fn linked_ids(dir: &Path) -> Vec<i64> {
 /// its linked accounts, else the config's `defaultAccount` (what `hs account use` does
 /// without a terminal).
 pub fn use_account(file: &ConfigFile, account: &Account, dir: &Path) -> OpResult<Value> {
-    let id = account.account_id.ok_or_else(|| OpError::invalid(format!("Account {} has no numeric accountId.", account.label())))?;
+    let id = account
+        .account_id
+        .ok_or_else(|| OpError::invalid(format!("Account {} has no numeric accountId.", account.label())))?;
     if let Ok(Some((path, settings))) = precedence::read_settings(dir, &Disk) {
         let linked = settings.linked_ids().unwrap_or_default();
         if linked.contains(&id) {
-            let text = std::fs::read_to_string(&path).map_err(|e| OpError::failed(format!("Cannot read {}: {e}.", path.display())))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| OpError::failed(format!("Cannot read {}: {e}.", path.display())))?;
             let tree = crate::syntax::json::parse(&text);
             let edits = edit::json::set(&text, &tree, "/localDefaultAccount", &json!(id))?;
             write_atomic(&path, edit::apply(&text, &edits).as_bytes(), edit::DEFAULT_NEW_FILE_MODE)
                 .map_err(|e| OpError::failed(format!("Cannot write {}: {e}.", path.display())))?;
-            return Ok(json!({"scope": "local", "accountId": id, "name": account.name, "path": path.display().to_string()}));
+            return Ok(
+                json!({"scope": "local", "accountId": id, "name": account.name, "path": path.display().to_string()}),
+            );
         }
     }
     accounts::set_default(file, account)?;
@@ -185,7 +211,14 @@ mod tests {
     #[test]
     fn env_mode_without_a_config_file_uses_the_env_account() {
         let home = tempfile::tempdir().unwrap();
-        let e = env(&[("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"), ("HUBSPOT_ACCOUNT_ID", "4343"), ("HUBSPOT_PERSONAL_ACCESS_KEY", "pak-env")], home.path());
+        let e = env(
+            &[
+                ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true"),
+                ("HUBSPOT_ACCOUNT_ID", "4343"),
+                ("HUBSPOT_PERSONAL_ACCESS_KEY", "pak-env"),
+            ],
+            home.path(),
+        );
         let t = resolve(&e, home.path(), None).unwrap();
         assert_eq!(t.caller.account.account_id, Some(4343));
         assert!(t.config_path.is_none());

@@ -26,9 +26,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], new_file_mode: u32) -> io::Result
     };
     fs::create_dir_all(&dir)?;
     let existing = match fs::metadata(&target) {
-        Ok(m) if m.is_dir() => {
-            return Err(io::Error::other("is a directory, not a file; move it away and try again"))
-        }
+        Ok(m) if m.is_dir() => return Err(io::Error::other("is a directory, not a file; move it away and try again")),
         Ok(m) => Some(m.permissions()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(e),

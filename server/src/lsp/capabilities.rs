@@ -26,9 +26,8 @@ impl ClientCaps {
     pub fn from(c: &lsp::ClientCapabilities) -> ClientCaps {
         let td = c.text_document.as_ref();
         let ws = c.workspace.as_ref();
-        let markdown = |formats: Option<&Vec<lsp::MarkupKind>>| {
-            formats.is_some_and(|f| f.contains(&lsp::MarkupKind::Markdown))
-        };
+        let markdown =
+            |formats: Option<&Vec<lsp::MarkupKind>>| formats.is_some_and(|f| f.contains(&lsp::MarkupKind::Markdown));
         let completion_item = td.and_then(|t| t.completion.as_ref()).and_then(|c| c.completion_item.as_ref());
         let workspace_edit = ws.and_then(|w| w.workspace_edit.as_ref());
         ClientCaps {
@@ -48,13 +47,11 @@ impl ClientCaps {
             completion_documentation_markdown: markdown(completion_item.and_then(|i| i.documentation_format.as_ref())),
             hover_markdown: markdown(td.and_then(|t| t.hover.as_ref()).and_then(|h| h.content_format.as_ref())),
             work_done_progress: c.window.as_ref().and_then(|w| w.work_done_progress).unwrap_or(false),
-            resource_operations: workspace_edit
-                .and_then(|e| e.resource_operations.as_ref())
-                .is_some_and(|ops| {
-                    ops.contains(&lsp::ResourceOperationKind::Create)
-                        && ops.contains(&lsp::ResourceOperationKind::Delete)
-                        && ops.contains(&lsp::ResourceOperationKind::Rename)
-                }),
+            resource_operations: workspace_edit.and_then(|e| e.resource_operations.as_ref()).is_some_and(|ops| {
+                ops.contains(&lsp::ResourceOperationKind::Create)
+                    && ops.contains(&lsp::ResourceOperationKind::Delete)
+                    && ops.contains(&lsp::ResourceOperationKind::Rename)
+            }),
             document_changes: workspace_edit.and_then(|e| e.document_changes).unwrap_or(false),
             inlay_hints: td.and_then(|t| t.inlay_hint.as_ref()).is_some(),
             hierarchical_symbols: td
@@ -95,7 +92,11 @@ pub fn server_capabilities() -> lsp::ServerCapabilities {
         folding_range_provider: Some(lsp::FoldingRangeProviderCapability::Simple(true)),
         inlay_hint_provider: Some(lsp::OneOf::Left(true)),
         code_action_provider: Some(lsp::CodeActionProviderCapability::Options(lsp::CodeActionOptions {
-            code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX, lsp::CodeActionKind::SOURCE, lsp::CodeActionKind::REFACTOR_REWRITE]),
+            code_action_kinds: Some(vec![
+                lsp::CodeActionKind::QUICKFIX,
+                lsp::CodeActionKind::SOURCE,
+                lsp::CodeActionKind::REFACTOR_REWRITE,
+            ]),
             ..Default::default()
         })),
         execute_command_provider: Some(lsp::ExecuteCommandOptions {

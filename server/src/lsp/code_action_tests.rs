@@ -13,7 +13,14 @@ use crate::hubspot::edit::{FileOp, TextEdit};
 use crate::syntax::TextRange;
 
 fn vscode() -> ClientCaps {
-    ClientCaps { code_action_literals: true, code_action_preferred: true, document_changes: true, resource_operations: true, apply_edit: true, ..Default::default() }
+    ClientCaps {
+        code_action_literals: true,
+        code_action_preferred: true,
+        document_changes: true,
+        resource_operations: true,
+        apply_edit: true,
+        ..Default::default()
+    }
 }
 
 /// Neovim 0.7: literals, resource operations listed, but no `documentChanges`.
@@ -102,7 +109,11 @@ fn plans_go_by_command_when_the_edit_cannot_say_it() {
     assert_eq!(command_of(convert(&a, &vscode(), &|_| None)).arguments, Some(vec![json!({ "path": "/p/.hsaccount" })]));
     // A file that must be created 0600.
     let secret = action(Effect::Files {
-        ops: vec![FileOp::Write { path: PathBuf::from("/h/.hscli/config.yml"), text: "accounts: []\n".into(), mode: Some(0o600) }],
+        ops: vec![FileOp::Write {
+            path: PathBuf::from("/h/.hscli/config.yml"),
+            text: "accounts: []\n".into(),
+            mode: Some(0o600),
+        }],
         or_run: migrate_call(),
     });
     command_of(convert(&secret, &vscode(), &on_disk));
@@ -118,6 +129,8 @@ fn without_literals_only_commands() {
     // Nothing to offer for an edit when the client cannot apply one either.
     assert!(convert(&edits, &ClientCaps::default(), &on_disk).is_none());
     let files = action(Effect::Files { ops: plan(), or_run: migrate_call() });
-    let Some(lsp::CodeActionOrCommand::Command(c)) = convert(&files, &ClientCaps::default(), &on_disk) else { panic!() };
+    let Some(lsp::CodeActionOrCommand::Command(c)) = convert(&files, &ClientCaps::default(), &on_disk) else {
+        panic!()
+    };
     assert_eq!((c.title.as_str(), c.command.as_str()), ("Do it", "hubspot.override.migrate"));
 }

@@ -28,7 +28,14 @@ pub struct Document {
 
 impl Document {
     /// `read`: this very text, already parsed (as read from disk).
-    fn new(uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String, read: Option<Arc<SourceFile>>) -> Document {
+    fn new(
+        uri: Uri,
+        path: PathBuf,
+        kind: DocKind,
+        version: i32,
+        text: String,
+        read: Option<Arc<SourceFile>>,
+    ) -> Document {
         let rope = Rope::from_str(&text);
         let file = read.unwrap_or_else(|| Arc::new(SourceFile::parse(path, kind, text)));
         Document { uri, version, rope, file, good_tree_before: None }
@@ -62,7 +69,8 @@ fn drop_later<T: Send + 'static>(value: T) {
     static BIN: OnceLock<Mutex<mpsc::Sender<Garbage>>> = OnceLock::new();
     let bin = BIN.get_or_init(|| {
         let (tx, rx) = mpsc::channel::<Garbage>();
-        let spawned = std::thread::Builder::new().name("hubspot-ls-drop".into()).spawn(move || rx.into_iter().for_each(drop));
+        let spawned =
+            std::thread::Builder::new().name("hubspot-ls-drop".into()).spawn(move || rx.into_iter().for_each(drop));
         if let Err(e) = spawned {
             tracing::warn!("no thread to free old documents on: {e}");
         }
@@ -86,7 +94,15 @@ pub struct DocumentStore {
 
 impl DocumentStore {
     /// Opens `text` at `uri`; `read` is the same text as already parsed, if it is at hand.
-    pub fn open(&mut self, uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String, read: Option<Arc<SourceFile>>) -> &Document {
+    pub fn open(
+        &mut self,
+        uri: Uri,
+        path: PathBuf,
+        kind: DocKind,
+        version: i32,
+        text: String,
+        read: Option<Arc<SourceFile>>,
+    ) -> &Document {
         let doc = Document::new(uri.clone(), path, kind, version, text, read);
         buffers::holds(&doc.file.path, doc.file.text.clone());
         self.docs.insert(uri.clone(), doc);
@@ -103,7 +119,11 @@ impl DocumentStore {
                 Change::Full(text) => doc.rope = Rope::from_str(&text),
                 Change::Range { start, end, text } => {
                     let replaced = apply_change(&mut doc.rope, start, end, &text);
-                    edit = single.then_some(TextEdit { start: replaced.start, old_end: replaced.end, new_len: text.len() });
+                    edit = single.then_some(TextEdit {
+                        start: replaced.start,
+                        old_end: replaced.end,
+                        new_len: text.len(),
+                    });
                 }
             }
         }

@@ -7,8 +7,8 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::handlers;
-use crate::hubspot::api::{HubSpotClient, Origins};
 use super::session::Session;
+use crate::hubspot::api::{HubSpotClient, Origins};
 
 pub struct Server {
     pub client: Client,
@@ -29,7 +29,9 @@ impl Server {
 
     /// The API client every command shares (one token cache, one connection pool).
     pub fn api(&self, session: &Session) -> Arc<HubSpotClient> {
-        self.api.get_or_init(|| Arc::new(HubSpotClient::new(Origins::from_process(session.options.api_url.clone())))).clone()
+        self.api
+            .get_or_init(|| Arc::new(HubSpotClient::new(Origins::from_process(session.options.api_url.clone()))))
+            .clone()
     }
 
     /// The session lock. A handler that panicked while holding it must not take the whole

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::Uri;
 
-use crate::analysis::{DocKind, World};
 use crate::analysis::world::DiskCache;
+use crate::analysis::{DocKind, World};
 use crate::hubspot::Env;
 
 use super::capabilities::ClientCaps;
@@ -47,8 +47,7 @@ impl Session {
     }
 
     pub fn world(&self) -> World {
-        let overlay: HashMap<_, _> =
-            self.documents.iter().map(|d| (d.file.path.clone(), d.file.clone())).collect();
+        let overlay: HashMap<_, _> = self.documents.iter().map(|d| (d.file.path.clone(), d.file.clone())).collect();
         World::new(overlay, self.disk.clone(), Arc::new(self.env()))
     }
 

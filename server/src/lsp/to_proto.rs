@@ -57,7 +57,11 @@ pub fn diagnostic(rope: &Rope, d: &Diagnostic, tag_support: bool) -> lsp::Diagno
 
 use crate::analysis::ide::{completion as comp, hover as hov, navigation as nav, symbols as sym};
 
-pub fn completion_item(rope: &Rope, i: &comp::CompletionItem, caps: &super::capabilities::ClientCaps) -> lsp::CompletionItem {
+pub fn completion_item(
+    rope: &Rope,
+    i: &comp::CompletionItem,
+    caps: &super::capabilities::ClientCaps,
+) -> lsp::CompletionItem {
     let kind = match i.kind {
         comp::ItemKind::Key => lsp::CompletionItemKind::PROPERTY,
         comp::ItemKind::Value => lsp::CompletionItemKind::ENUM_MEMBER,
@@ -78,8 +82,15 @@ pub fn completion_item(rope: &Rope, i: &comp::CompletionItem, caps: &super::capa
         documentation,
         // Filter on what is typed: the id for accounts, the key or value otherwise.
         filter_text: Some(i.insert_text.trim_matches('"').to_string()),
-        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit { range: range(rope, i.replace), new_text: i.insert_text.clone() })),
-        insert_text_format: Some(if i.is_snippet && caps.snippets { lsp::InsertTextFormat::SNIPPET } else { lsp::InsertTextFormat::PLAIN_TEXT }),
+        text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
+            range: range(rope, i.replace),
+            new_text: i.insert_text.clone(),
+        })),
+        insert_text_format: Some(if i.is_snippet && caps.snippets {
+            lsp::InsertTextFormat::SNIPPET
+        } else {
+            lsp::InsertTextFormat::PLAIN_TEXT
+        }),
         sort_text: i.sort_text.clone(),
         ..Default::default()
     }
@@ -101,7 +112,12 @@ pub fn location(l: &nav::Location) -> Option<lsp::Location> {
 }
 
 #[allow(deprecated)]
-pub fn document_symbols(rope: &Rope, uri: &lsp::Uri, syms: &[sym::Symbol], hierarchical: bool) -> lsp::DocumentSymbolResponse {
+pub fn document_symbols(
+    rope: &Rope,
+    uri: &lsp::Uri,
+    syms: &[sym::Symbol],
+    hierarchical: bool,
+) -> lsp::DocumentSymbolResponse {
     fn kind(k: sym::SymbolKind) -> lsp::SymbolKind {
         match k {
             sym::SymbolKind::Account => lsp::SymbolKind::OBJECT,
@@ -125,7 +141,9 @@ pub fn document_symbols(rope: &Rope, uri: &lsp::Uri, syms: &[sym::Symbol], hiera
     } else {
         let mut flat = Vec::new();
         for s in syms {
-            for (sym, container) in std::iter::once((s, None)).chain(s.children.iter().map(|c| (c, Some(s.name.clone())))) {
+            for (sym, container) in
+                std::iter::once((s, None)).chain(s.children.iter().map(|c| (c, Some(s.name.clone()))))
+            {
                 let name = match &sym.detail {
                     Some(d) => format!("{} ({d})", sym.name),
                     None => sym.name.clone(),
@@ -203,13 +221,12 @@ pub fn code_action(
 ) -> Option<lsp::CodeActionOrCommand> {
     let (edit, call) = match &action.effect {
         Effect::Edits(edits) => (Some(document_edit(target, edits, caps.document_changes)), None),
-        Effect::Files { ops, or_run } => match (caps.resource_operations && caps.document_changes)
-            .then(|| resource_edit(ops, file_text))
-            .flatten()
-        {
-            Some(edit) => (Some(edit), None),
-            None => (None, Some(or_run)),
-        },
+        Effect::Files { ops, or_run } => {
+            match (caps.resource_operations && caps.document_changes).then(|| resource_edit(ops, file_text)).flatten() {
+                Some(edit) => (Some(edit), None),
+                None => (None, Some(or_run)),
+            }
+        }
         Effect::Command(call) => (None, Some(call)),
     };
     if !caps.code_action_literals {
@@ -244,7 +261,10 @@ fn document_edit(target: &ActionTarget<'_>, edits: &[TextEdit], document_changes
     let edits = text_edits(target.rope, edits);
     if document_changes {
         let doc = lsp::TextDocumentEdit {
-            text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri: target.uri.clone(), version: Some(target.version) },
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                uri: target.uri.clone(),
+                version: Some(target.version),
+            },
             edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
         };
         lsp::WorkspaceEdit { document_changes: Some(lsp::DocumentChanges::Edits(vec![doc])), ..Default::default() }
@@ -273,7 +293,10 @@ fn resource_edit(ops: &[FileOp], file_text: FileText<'_>) -> Option<lsp::Workspa
                     let start = lsp::Position { line: 0, character: 0 };
                     changes.push(Change::Edit(lsp::TextDocumentEdit {
                         text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version: None },
-                        edits: vec![lsp::OneOf::Left(lsp::TextEdit { range: lsp::Range { start, end: start }, new_text: text.clone() })],
+                        edits: vec![lsp::OneOf::Left(lsp::TextEdit {
+                            range: lsp::Range { start, end: start },
+                            new_text: text.clone(),
+                        })],
                     }));
                 }
             }

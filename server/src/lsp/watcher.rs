@@ -14,7 +14,8 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use super::diagnostics;
 use super::server::Server;
 
-const NAMES: &[&str] = &["config.yml", "hubspot.config.yml", "hubspot.config.yaml", "settings.json", ".hsaccount", ".hs"];
+const NAMES: &[&str] =
+    &["config.yml", "hubspot.config.yml", "hubspot.config.yaml", "settings.json", ".hsaccount", ".hs"];
 
 fn relevant(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| NAMES.contains(&n))

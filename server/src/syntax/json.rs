@@ -103,7 +103,11 @@ fn build(node: &Ast) -> (Value, Vec<SpanNode>) {
                 let value_range = range_of(&prop.value);
                 let (v, kids) = build(&prop.value);
                 let node = SpanNode::with_children(
-                    Spans { key: Some(key_range), value: value_range, entry: TextRange::new(prop.range.start, prop.range.end) },
+                    Spans {
+                        key: Some(key_range),
+                        value: value_range,
+                        entry: TextRange::new(prop.range.start, prop.range.end),
+                    },
                     kids,
                     &v,
                 );

@@ -88,7 +88,8 @@ impl SpanNode {
     pub fn with_children(spans: Spans, children: Vec<SpanNode>, value: &Value) -> SpanNode {
         let index = match value {
             Value::Object(map) if map.len() > LINEAR_KEYS => {
-                let mut keys: Vec<(Box<str>, u32)> = map.keys().enumerate().map(|(i, k)| (Box::from(k.as_str()), i as u32)).collect();
+                let mut keys: Vec<(Box<str>, u32)> =
+                    map.keys().enumerate().map(|(i, k)| (Box::from(k.as_str()), i as u32)).collect();
                 keys.sort_unstable();
                 Some(keys.into_boxed_slice())
             }
@@ -226,7 +227,13 @@ pub struct Tree {
 
 /// RFC 6901 segments of a pointer, unescaped (`~1` is `/`, `~0` is `~`).
 fn segments(pointer: &str) -> impl Iterator<Item = Cow<'_, str>> {
-    pointer.split('/').skip(1).map(|seg| if seg.contains('~') { Cow::Owned(seg.replace("~1", "/").replace("~0", "~")) } else { Cow::Borrowed(seg) })
+    pointer.split('/').skip(1).map(|seg| {
+        if seg.contains('~') {
+            Cow::Owned(seg.replace("~1", "/").replace("~0", "~"))
+        } else {
+            Cow::Borrowed(seg)
+        }
+    })
 }
 
 impl Tree {
@@ -241,7 +248,13 @@ impl Tree {
 
     /// Puts `value` and its spans `node` in place of the node at `path` (child indices from
     /// the root), and moves every other offset through `f`.
-    pub(crate) fn splice(&mut self, path: &[usize], value: Value, node: SpanNode, shift: Shift<impl Fn(u32) -> u32>) -> bool {
+    pub(crate) fn splice(
+        &mut self,
+        path: &[usize],
+        value: Value,
+        node: SpanNode,
+        shift: Shift<impl Fn(u32) -> u32>,
+    ) -> bool {
         let mut slot = &mut self.value;
         for &i in path {
             slot = match slot {
@@ -517,7 +530,10 @@ mod tests {
             assert_eq!(second.value_range(&["name"]), t.value_range("/accounts/1/name").unwrap());
             assert_eq!(second.first_key_range(), t.first_key_range("/accounts/1").unwrap());
             let first = t.node("/accounts/0").unwrap();
-            assert_eq!(first.value_range(&["auth", "tokenInfo", "expiresAt"]), t.value_range("/accounts/0/auth/tokenInfo/expiresAt").unwrap());
+            assert_eq!(
+                first.value_range(&["auth", "tokenInfo", "expiresAt"]),
+                t.value_range("/accounts/0/auth/tokenInfo/expiresAt").unwrap()
+            );
             assert_eq!(first.key_range(&["auth", "nope"]), t.key_range("/accounts/0/auth/nope").unwrap());
             assert!(t.node("/accounts/2").is_none());
         };
@@ -526,6 +542,9 @@ mod tests {
         // With a shift owed below the list (as after an edit above it), still the same.
         t.root.as_mut().unwrap().children[0].shift_all(3);
         check(&t);
-        assert_eq!(t.node("/accounts/1").unwrap().value_range(&["accountId"]).start as usize, text.find('2').unwrap() + 3);
+        assert_eq!(
+            t.node("/accounts/1").unwrap().value_range(&["accountId"]).start as usize,
+            text.find('2').unwrap() + 3
+        );
     }
 }

@@ -9,7 +9,6 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-
 use saphyr::{Scalar, ScalarStyle};
 use saphyr_parser::{Event, Parser, Span};
 use serde_json::{Map, Number, Value};
@@ -298,7 +297,14 @@ impl<'t> Builder<'t> {
     /// config have the same keys), which saves growing each one key by key.
     fn open_map(&mut self, start: usize) {
         let n = self.sizes.get(self.stack.len()).copied().unwrap_or(0);
-        self.stack.push(Frame::Map { map: Map::with_capacity(n), children: Vec::with_capacity(n), start, end: start, anchor: 0, pending_key: None });
+        self.stack.push(Frame::Map {
+            map: Map::with_capacity(n),
+            children: Vec::with_capacity(n),
+            start,
+            end: start,
+            anchor: 0,
+            pending_key: None,
+        });
     }
 
     fn open_seq(&mut self, start: usize) {
@@ -317,7 +323,11 @@ impl<'t> Builder<'t> {
                 self.documents += 1;
                 if self.documents > 1 {
                     let r = self.pos.range(span);
-                    let at = if r.is_empty() { TextRange::new(r.start as usize, line_of(self.text, r.start as usize).end) } else { r };
+                    let at = if r.is_empty() {
+                        TextRange::new(r.start as usize, line_of(self.text, r.start as usize).end)
+                    } else {
+                        r
+                    };
                     self.semantic_errors.push(SyntaxError {
                         range: at,
                         message: "A config file holds one YAML document; the CLI refuses a second one (`---`).".into(),
@@ -347,7 +357,8 @@ impl<'t> Builder<'t> {
                         self.alias_overflow = true;
                         self.semantic_errors.push(SyntaxError {
                             range,
-                            message: "Aliases here expand to too much data to read; the rest of them is ignored.".into(),
+                            message: "Aliases here expand to too much data to read; the rest of them is ignored."
+                                .into(),
                         });
                     }
                     v = Value::Null;
@@ -357,11 +368,25 @@ impl<'t> Builder<'t> {
             }
             Event::MappingStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
-                self.stack.push(Frame::Map { map: Map::new(), children: Vec::new(), start, end: start, anchor, pending_key: None });
+                self.stack.push(Frame::Map {
+                    map: Map::new(),
+                    children: Vec::new(),
+                    start,
+                    end: start,
+                    anchor,
+                    pending_key: None,
+                });
             }
             Event::SequenceStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
-                self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor, handed: false });
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    children: Vec::new(),
+                    start,
+                    end: start,
+                    anchor,
+                    handed: false,
+                });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let end = self.pos.range(span).end as usize;
@@ -410,7 +435,11 @@ impl<'t> Builder<'t> {
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
-                    self.root_spans = Some(SpanNode::with_children(Spans { key: None, value: range, entry: range }, children, &value));
+                    self.root_spans = Some(SpanNode::with_children(
+                        Spans { key: None, value: range, entry: range },
+                        children,
+                        &value,
+                    ));
                     self.root = Some(value);
                 }
             }
@@ -426,12 +455,19 @@ impl<'t> Builder<'t> {
                         serde_json::map::Entry::Occupied(dup) => {
                             self.semantic_errors.push(SyntaxError {
                                 range: key_range,
-                                message: format!("Duplicated key `{}`: the CLI's YAML reader rejects the whole file.", dup.key()),
+                                message: format!(
+                                    "Duplicated key `{}`: the CLI's YAML reader rejects the whole file.",
+                                    dup.key()
+                                ),
                             });
                         }
                         serde_json::map::Entry::Vacant(slot) => {
                             let entry = key_range.cover(range);
-                            siblings.push(SpanNode::with_children(Spans { key: Some(key_range), value: range, entry }, children, &value));
+                            siblings.push(SpanNode::with_children(
+                                Spans { key: Some(key_range), value: range, entry },
+                                children,
+                                &value,
+                            ));
                             slot.insert(value);
                         }
                     },
@@ -557,16 +593,52 @@ mod tests {
     #[test]
     fn common_plain_scalars_resolve_as_the_core_schema_does() {
         let words = [
-            "name", "null", "Null", "NULL", "nULL", "nul", "true", "True", "TRUE", "tRUE", "false", "False", "FALSE", "falsey", "inf", "Infinity",
-            "nan", "NaN", "e5", "E5", "x1", "a.b", "yes", "No", "on", "0", "7", "007", "20000001", "123456789012345678", "0x1F", "0o17", "1e3",
-            "1.5", "12ab", "P-01", "portal-00001",
+            "name",
+            "null",
+            "Null",
+            "NULL",
+            "nULL",
+            "nul",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "false",
+            "False",
+            "FALSE",
+            "falsey",
+            "inf",
+            "Infinity",
+            "nan",
+            "NaN",
+            "e5",
+            "E5",
+            "x1",
+            "a.b",
+            "yes",
+            "No",
+            "on",
+            "0",
+            "7",
+            "007",
+            "20000001",
+            "123456789012345678",
+            "0x1F",
+            "0o17",
+            "1e3",
+            "1.5",
+            "12ab",
+            "P-01",
+            "portal-00001",
         ];
         for w in words {
             let general = match Scalar::parse_from_cow_and_metadata(Cow::Borrowed(w), ScalarStyle::Plain, None) {
                 Some(Scalar::Null) => Value::Null,
                 Some(Scalar::Boolean(b)) => Value::Bool(b),
                 Some(Scalar::Integer(i)) => Value::Number(i.into()),
-                Some(Scalar::FloatingPoint(f)) => Number::from_f64(f.into_inner()).map(Value::Number).unwrap_or_else(|| Value::String(w.into())),
+                Some(Scalar::FloatingPoint(f)) => {
+                    Number::from_f64(f.into_inner()).map(Value::Number).unwrap_or_else(|| Value::String(w.into()))
+                }
                 Some(Scalar::String(s)) => Value::String(s.into_owned()),
                 None => Value::String(w.into()),
             };

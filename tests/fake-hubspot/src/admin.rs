@@ -198,9 +198,8 @@ pub fn handle(shared: &Shared, parts: &Parts, body: &Bytes) -> Response {
                 respond::json(200, &json!({ "uploads": list }))
             }
             (m, r) if r.starts_with("/secrets/") => {
-                let hub: u64 = r["/secrets/".len()..]
-                    .parse()
-                    .map_err(|_| bad_request("usage: /__fake/secrets/<hubId>"))?;
+                let hub: u64 =
+                    r["/secrets/".len()..].parse().map_err(|_| bad_request("usage: /__fake/secrets/<hubId>"))?;
                 match m {
                     "GET" => {
                         let mut st = shared.lock();

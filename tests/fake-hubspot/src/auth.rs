@@ -40,11 +40,7 @@ pub fn exchange(shared: &Shared, req: &Recorded) -> Response {
     match st.portal_state(spec.hub_id) {
         PortalState::Active => {}
         PortalState::Inactive => {
-            return local_dev_auth_error(
-                401,
-                "PORTAL_NOT_ACTIVE",
-                &format!("The portal {} is not active", spec.hub_id),
-            )
+            return local_dev_auth_error(401, "PORTAL_NOT_ACTIVE", &format!("The portal {} is not active", spec.hub_id))
         }
         PortalState::Missing => {
             return local_dev_auth_error(
@@ -96,10 +92,7 @@ pub fn oauth_token(shared: &Shared, req: &Recorded) -> Response {
         form_urlencoded::parse(&req.body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     if get("grant_type") != Some("refresh_token") {
-        return respond::json(
-            400,
-            &json!({"status": "BAD_GRANT_TYPE", "message": "grant_type must be refresh_token"}),
-        );
+        return respond::json(400, &json!({"status": "BAD_GRANT_TYPE", "message": "grant_type must be refresh_token"}));
     }
     let bad = |message: &str| respond::json(400, &json!({"status": "BAD_REFRESH_TOKEN", "message": message}));
     let (Some(cid), Some(secret), Some(rt)) = (get("client_id"), get("client_secret"), get("refresh_token")) else {

@@ -55,11 +55,8 @@ pub fn respond(kind: &FaultKind) -> Option<Response> {
 /// `{method?, pathPrefix, times?, kind: "status"|"rateLimit"|"slow"|"badJson", status?, body?, retryAfterSecs?, millis?}`.
 pub fn from_json(v: &Value) -> Result<Fault, String> {
     let obj = v.as_object().ok_or("a fault is a JSON object")?;
-    let path_prefix = obj
-        .get("pathPrefix")
-        .and_then(Value::as_str)
-        .ok_or("pathPrefix (string) is required")?
-        .to_string();
+    let path_prefix =
+        obj.get("pathPrefix").and_then(Value::as_str).ok_or("pathPrefix (string) is required")?.to_string();
     let method = match obj.get("method") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
@@ -108,10 +105,7 @@ mod tests {
 
     #[test]
     fn first_match_wins_and_times_count_down() {
-        let mut faults = vec![
-            Fault::status("/a", 500).method("post").times(2),
-            Fault::status("/a", 404),
-        ];
+        let mut faults = vec![Fault::status("/a", 500).method("post").times(2), Fault::status("/a", 404)];
         assert_eq!(take(&mut faults, "GET", "/a/x"), Some(FaultKind::Status(404, Value::Null)));
         assert_eq!(take(&mut faults, "POST", "/a"), Some(FaultKind::Status(500, Value::Null)));
         assert_eq!(faults[0].times, 1);
@@ -129,7 +123,9 @@ mod tests {
         let s = Fault::new("/x", FaultKind::Status(418, serde_json::json!({"a": 1})));
         assert_eq!(from_json(&to_json(&s)), Ok(s));
         assert!(from_json(&serde_json::json!({"pathPrefix": "/", "kind": "slow"})).is_err());
-        assert!(from_json(&serde_json::json!({"pathPrefix": "/", "kind": "status", "status": 200, "times": -1})).is_err());
+        assert!(
+            from_json(&serde_json::json!({"pathPrefix": "/", "kind": "status", "status": 200, "times": -1})).is_err()
+        );
         assert!(from_json(&serde_json::json!([])).is_err());
     }
 }

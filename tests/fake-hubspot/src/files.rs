@@ -74,11 +74,8 @@ fn file_type(ext: &str) -> &'static str {
 }
 
 /// Everything but RFC 5987 `attr-char`s; also safe (and readable) in a URL path segment.
-const ENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const ENCODE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 fn encode_segment(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, ENCODE).to_string()
@@ -92,7 +89,8 @@ pub fn upload(shared: &Shared, hub_id: u64, req: &Recorded) -> Response {
     let Some(file) = parts.iter().find(|p| p.name == "file") else {
         return bad_request("The multipart body has no part named file");
     };
-    let text = |name: &str| parts.iter().find(|p| p.name == name).map(|p| String::from_utf8_lossy(&p.bytes).into_owned());
+    let text =
+        |name: &str| parts.iter().find(|p| p.name == name).map(|p| String::from_utf8_lossy(&p.bytes).into_owned());
     let file_name = text("fileName").or_else(|| file.filename.clone()).unwrap_or_default();
     if file_name.is_empty() || file_name.contains('/') {
         return bad_request("fileName must be a non-empty name without '/'");
@@ -162,9 +160,8 @@ pub fn stat(shared: &Shared, hub_id: u64, req: &Recorded) -> Response {
     let st = shared.lock();
     let (dir, base) = path.rsplit_once('/').unwrap_or(("", path));
     let parent = st.lookup_folder(hub_id, dir);
-    let file = parent.and_then(|parent| {
-        st.files.iter().find(|f| f.hub_id == hub_id && f.folder == parent && full_name(f) == base)
-    });
+    let file = parent
+        .and_then(|parent| st.files.iter().find(|f| f.hub_id == hub_id && f.folder == parent && full_name(f) == base));
     let folder = st.lookup_folder(hub_id, path).flatten().and_then(|id| st.folder(id));
     if file.is_none() && folder.is_none() {
         return not_found(&format!("No file or folder at {path}"));
@@ -293,7 +290,8 @@ pub fn seed_file(st: &mut Inner, hub_id: u64, spec: crate::model::FileSpec) -> R
         return Err(format!("file path {:?} has no file name", spec.path));
     }
     let folder = st.ensure_folder(hub_id, dir, false);
-    let data = FileData { bytes: spec.bytes, content_type: spec.content_type, archived: spec.archived, hidden: spec.hidden };
+    let data =
+        FileData { bytes: spec.bytes, content_type: spec.content_type, archived: spec.archived, hidden: spec.hidden };
     Ok(st.put_file(hub_id, folder, name, data))
 }
 
@@ -321,8 +319,7 @@ pub fn file_url(st: &Inner, id: u64) -> Option<String> {
 /// `attachment; filename="a.txt"`, plus the RFC 6266 `filename*` form when the name is not
 /// plain ASCII (a header value cannot carry it raw).
 fn content_disposition(name: &str) -> String {
-    let ascii: String =
-        name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
     let ascii = ascii.replace(['"', '\\'], "_");
     if ascii == name {
         format!("attachment; filename=\"{ascii}\"")

@@ -12,19 +12,13 @@ use crate::model::{Part, Recorded};
 
 pub async fn build(parts: &Parts, body: &Bytes) -> Recorded {
     let raw_query = parts.uri.query().unwrap_or("").to_string();
-    let query = form_urlencoded::parse(raw_query.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let query = form_urlencoded::parse(raw_query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let headers = parts
         .headers
         .iter()
         .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect::<Vec<_>>();
-    let content_type = parts
-        .headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = parts.headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let multipart = parse_multipart(content_type, body.clone()).await;
     Recorded {
         method: parts.method.as_str().to_string(),

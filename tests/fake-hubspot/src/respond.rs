@@ -67,10 +67,7 @@ pub fn default_error_for(status: u16) -> Value {
     let (category, message) = match status {
         400 => ("VALIDATION_ERROR", "Invalid input"),
         401 => ("INVALID_AUTHENTICATION", NO_CREDENTIALS),
-        403 => (
-            "MISSING_SCOPES",
-            "This app hasn't been granted all required scopes to make this call.",
-        ),
+        403 => ("MISSING_SCOPES", "This app hasn't been granted all required scopes to make this call."),
         404 => ("OBJECT_NOT_FOUND", "resource not found"),
         409 => ("CONFLICT", "Conflict"),
         429 => ("RATE_LIMITS", "You have reached your secondly limit."),

@@ -48,10 +48,9 @@ fn upsert(shared: &Shared, hub_id: u64, req: &Recorded, update: bool) -> Respons
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         return bad_request("Invalid input JSON: expected {\"key\": \"...\", \"secret\": \"...\"}");
     };
-    let (Some(key), Some(secret)) = (
-        body.get("key").and_then(Value::as_str),
-        body.get("secret").and_then(Value::as_str),
-    ) else {
+    let (Some(key), Some(secret)) =
+        (body.get("key").and_then(Value::as_str), body.get("secret").and_then(Value::as_str))
+    else {
         return bad_request("Invalid input JSON: key and secret (strings) are required");
     };
     if key.is_empty() {

@@ -171,10 +171,7 @@ impl Inner {
     }
 
     pub fn find_folder(&self, hub_id: u64, parent: Option<u64>, name: &str) -> Option<u64> {
-        self.folders
-            .iter()
-            .find(|f| f.hub_id == hub_id && f.parent == parent && f.name == name)
-            .map(|f| f.id)
+        self.folders.iter().find(|f| f.hub_id == hub_id && f.parent == parent && f.name == name).map(|f| f.id)
     }
 
     /// Walks `path` (segments split on `/`), creating missing folders; `None` = root.
@@ -213,13 +210,14 @@ impl Inner {
     pub fn put_file(&mut self, hub_id: u64, folder: Option<u64>, file_name: &str, data: FileData) -> u64 {
         let FileData { bytes, content_type, archived, hidden } = data;
         let (name, extension) = split_name(file_name);
-        let content_type = content_type
-            .filter(|c| !c.is_empty())
-            .unwrap_or_else(|| guess_content_type(&extension).to_string());
+        let content_type =
+            content_type.filter(|c| !c.is_empty()).unwrap_or_else(|| guess_content_type(&extension).to_string());
         let now = now_ms();
-        if let Some(f) = self.files.iter_mut().find(|f| {
-            f.hub_id == hub_id && f.folder == folder && f.name == name && f.extension == extension
-        }) {
+        if let Some(f) = self
+            .files
+            .iter_mut()
+            .find(|f| f.hub_id == hub_id && f.folder == folder && f.name == name && f.extension == extension)
+        {
             f.bytes = bytes;
             f.content_type = content_type;
             f.archived = archived;

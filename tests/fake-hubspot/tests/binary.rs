@@ -28,7 +28,8 @@ fn start(args: &[&str]) -> Bin {
         .expect("spawn fake-hubspot");
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("first line");
-    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("bad first line {line:?}")).to_string();
+    let url =
+        line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("bad first line {line:?}")).to_string();
     assert!(url.starts_with("http://127.0.0.1:"));
     Bin { child, url }
 }
@@ -162,7 +163,11 @@ fn admin_faults_of_every_kind() {
     assert!(r.json::<Value>().is_err());
     assert_eq!(b.admin("DELETE", "faults", None).0, 200);
     assert_eq!(b.get(&t, "/b").status(), 200);
-    for bad in [json!({"kind": "status"}), json!({"pathPrefix": "/", "kind": "what"}), json!({"pathPrefix": "/", "kind": "status", "status": 5})] {
+    for bad in [
+        json!({"kind": "status"}),
+        json!({"pathPrefix": "/", "kind": "what"}),
+        json!({"pathPrefix": "/", "kind": "status", "status": 5}),
+    ] {
         assert_eq!(b.admin("POST", "faults", Some(bad)).0, 400);
     }
     // A fault on "/" never blocks the admin API.
@@ -214,7 +219,11 @@ fn admin_files_folders_and_uploads() {
     let (s, v) = b.admin("POST", "folders", Some(json!({"hubId": 123, "path": "/docs/sub"})));
     assert_eq!(s, 200);
     let sub = v["id"].as_u64().unwrap();
-    let (s, v) = b.admin("POST", "files", Some(json!({"hubId": 123, "path": "/docs/sub/a.txt", "content": "hi", "contentType": "text/plain"})));
+    let (s, v) = b.admin(
+        "POST",
+        "files",
+        Some(json!({"hubId": 123, "path": "/docs/sub/a.txt", "content": "hi", "contentType": "text/plain"})),
+    );
     assert_eq!(s, 200);
     let url = v["url"].as_str().unwrap().to_string();
     b.admin("POST", "files", Some(json!({"hubId": 123, "path": "/docs/sub/b.bin", "contentBase64": "AAEC"})));
@@ -222,12 +231,14 @@ fn admin_files_folders_and_uploads() {
     assert_eq!(b.admin("POST", "files", Some(json!({"hubId": 123, "path": "/docs/", "content": "x"}))).0, 400);
     assert_eq!(b.admin("POST", "page-size", Some(json!({"size": 10}))).0, 200);
 
-    let v: Value = b.get(&t, &format!("/filemanager/api/v2/files/?hidden=0&offset=0&folder_id={sub}&archived=0")).json().unwrap();
+    let v: Value =
+        b.get(&t, &format!("/filemanager/api/v2/files/?hidden=0&offset=0&folder_id={sub}&archived=0")).json().unwrap();
     assert_eq!(v["total_count"], 2);
     let r = client().get(format!("{url}?portalId=123")).bearer_auth(&t).send().unwrap();
     assert_eq!(r.text().unwrap(), "hi");
     let v: Value = b.get(&t, "/filemanager/api/v2/files/stat//docs/sub/b.bin").json().unwrap();
-    let bin = client().get(format!("{}?portalId=123", v["file"]["url"].as_str().unwrap())).bearer_auth(&t).send().unwrap();
+    let bin =
+        client().get(format!("{}?portalId=123", v["file"]["url"].as_str().unwrap())).bearer_auth(&t).send().unwrap();
     assert_eq!(bin.headers()["content-type"], "application/octet-stream");
     assert_eq!(bin.bytes().unwrap().to_vec(), vec![0u8, 1, 2]);
 
@@ -236,7 +247,12 @@ fn admin_files_folders_and_uploads() {
         .text("fileName", "x.png")
         .text("options", r#"{"access":"PUBLIC_INDEXABLE","overwrite":true}"#)
         .text("folderPath", "/");
-    let r = client().post(format!("{}/filemanager/api/v3/files/upload?portalId=123", b.url)).bearer_auth(&t).multipart(form).send().unwrap();
+    let r = client()
+        .post(format!("{}/filemanager/api/v3/files/upload?portalId=123", b.url))
+        .bearer_auth(&t)
+        .multipart(form)
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 200);
     let (_, v) = b.admin("GET", "uploads", None);
     let u = &v["uploads"][0];
@@ -246,9 +262,18 @@ fn admin_files_folders_and_uploads() {
     assert_eq!(u["options"]["overwrite"], true);
     assert_eq!((u["body"].as_str(), u["bodyEncoding"].as_str()), (Some("//4="), Some("base64")));
     let (_, v) = b.admin("GET", "requests", None);
-    let up = v["requests"].as_array().unwrap().iter().find(|r| r["path"] == "/filemanager/api/v3/files/upload").unwrap().clone();
+    let up = v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["path"] == "/filemanager/api/v3/files/upload")
+        .unwrap()
+        .clone();
     let parts = up["multipart"].as_array().unwrap();
-    assert_eq!(parts.iter().map(|p| p["name"].as_str().unwrap()).collect::<Vec<_>>(), ["file", "fileName", "options", "folderPath"]);
+    assert_eq!(
+        parts.iter().map(|p| p["name"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["file", "fileName", "options", "folderPath"]
+    );
     assert_eq!(parts[0]["filename"], "x.png");
     assert_eq!(parts[0]["bodyEncoding"], "base64");
     assert_eq!(parts[3]["body"], "/");
@@ -280,14 +305,18 @@ fn exits_with_its_parent() {
     std::thread::sleep(Duration::from_millis(600));
     assert!(b.child.try_wait().unwrap().is_none());
     assert_eq!(b.admin("GET", "health", None).0, 200);
-    assert!(Command::new(env!("CARGO_BIN_EXE_fake-hubspot")).args(["--parent-pid", "x"]).output().unwrap().status.code() == Some(2));
+    assert!(
+        Command::new(env!("CARGO_BIN_EXE_fake-hubspot")).args(["--parent-pid", "x"]).output().unwrap().status.code()
+            == Some(2)
+    );
 }
 
 /// The Python client (tests/lsp/fake_hubspot.py) against this binary; skipped without python3.
 #[test]
 fn python_client_self_check() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../lsp/fake_hubspot.py");
-    let out = match Command::new("python3").args([script, "--self-check", env!("CARGO_BIN_EXE_fake-hubspot")]).output() {
+    let out = match Command::new("python3").args([script, "--self-check", env!("CARGO_BIN_EXE_fake-hubspot")]).output()
+    {
         Ok(o) => o,
         Err(e) => {
             eprintln!("python3 not available ({e}); skipping the Python client self-check");

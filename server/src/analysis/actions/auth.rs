@@ -13,15 +13,23 @@ use crate::syntax::tree::child_pointer;
 
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     match (d.code, cx.file.kind) {
-        (Code::LinkedAccountUnknown, DocKind::Settings) | (Code::HsaccountUnknownAccount, DocKind::HsAccount) => out.push(authenticate(d, None)),
+        (Code::LinkedAccountUnknown, DocKind::Settings) | (Code::HsaccountUnknownAccount, DocKind::HsAccount) => {
+            out.push(authenticate(d, None))
+        }
         (Code::TokenInfoMissing, _) => {
             let Some(tree) = cx.tree() else { return };
             let es = entries(tree);
-            let Some(e) = es.iter().find(|e| pak(e) && (tree.key_range(&e.key_pointer("auth")) == Some(d.range) || tree.first_key_range(&e.pointer) == Some(d.range))) else {
+            let Some(e) = es.iter().find(|e| {
+                pak(e)
+                    && (tree.key_range(&e.key_pointer("auth")) == Some(d.range)
+                        || tree.first_key_range(&e.pointer) == Some(d.range))
+            }) else {
                 return;
             };
             let effect = match e.get("auth") {
-                Some(Value::Object(_)) => cx.set(&child_pointer(&e.key_pointer("auth"), "tokenInfo"), &Value::Object(Map::new())),
+                Some(Value::Object(_)) => {
+                    cx.set(&child_pointer(&e.key_pointer("auth"), "tokenInfo"), &Value::Object(Map::new()))
+                }
                 _ => cx.set(&e.key_pointer("auth"), &json!({ "tokenInfo": {} })),
             };
             if let Some(effect) = effect {
@@ -59,14 +67,19 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
                 Ok(())
             });
             if let Some(effect) = effect {
-                out.push(Action::fix("Remove the cached token (a new one is fetched on the next call)", d, effect).preferred());
+                out.push(
+                    Action::fix("Remove the cached token (a new one is fetched on the next call)", d, effect)
+                        .preferred(),
+                );
             }
         }
         (Code::Deprecated, _) => {
             // `authType: apikey`: HubSpot retired those keys; a personal access key replaces it.
             let Some(tree) = cx.tree() else { return };
             let es = entries(tree);
-            if let Some(e) = es.iter().find(|e| e.auth_type() == Some("apikey") && tree.value_range(&e.key_pointer("authType")) == Some(d.range)) {
+            if let Some(e) = es.iter().find(|e| {
+                e.auth_type() == Some("apikey") && tree.value_range(&e.key_pointer("authType")) == Some(d.range)
+            }) {
                 out.push(authenticate(d, Some(e)));
             }
         }
@@ -85,7 +98,8 @@ fn authenticate(d: &Diagnostic, entry: Option<&Entry<'_>>) -> Action {
     if let Some(name) = name {
         args.insert("name".into(), Value::from(name));
     }
-    if let Some(env) = entry.and_then(|e| e.get("env")).and_then(Value::as_str).filter(|e| matches!(*e, "prod" | "qa")) {
+    if let Some(env) = entry.and_then(|e| e.get("env")).and_then(Value::as_str).filter(|e| matches!(*e, "prod" | "qa"))
+    {
         args.insert("env".into(), Value::from(env));
     }
     let title = match name {

@@ -32,7 +32,10 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     let single: Option<(String, Step)> = match key.as_str() {
         "portals" if top && !has("accounts") => Some(("Rename portals to accounts".into(), Box::new(portals))),
         "defaultPortal" if top => default_portal_target(tree.get("/defaultPortal"), tree).map(|id| {
-            (format!("Replace defaultPortal with defaultAccount: {id}"), Box::new(move |ed: &mut YamlEditor| default_portal(ed, Some(id))) as Step)
+            (
+                format!("Replace defaultPortal with defaultAccount: {id}"),
+                Box::new(move |ed: &mut YamlEditor| default_portal(ed, Some(id))) as Step,
+            )
         }),
         "defaultMode" => {
             let at = parent.clone();
@@ -45,7 +48,11 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
         }
         "portalId" => {
             let at = parent.clone();
-            let title = if has("accountId") && !under_portals { "Remove portalId (accountId is set)" } else { "Rename portalId to accountId" };
+            let title = if has("accountId") && !under_portals {
+                "Remove portalId (accountId is set)"
+            } else {
+                "Rename portalId to accountId"
+            };
             Some((title.into(), Box::new(move |ed: &mut YamlEditor| portal_id(ed, &at, under_portals))))
         }
         "sandboxAccountType" => {
@@ -86,7 +93,11 @@ pub(super) fn rewrite(cx: &Ctx, out: &mut Vec<Action>) {
 }
 
 fn all_deprecated(cx: &Ctx) -> Vec<Fixed> {
-    cx.diagnostics.iter().filter(|d| d.code == Code::Deprecated).map(|d| Fixed { code: d.code, range: d.range }).collect()
+    cx.diagnostics
+        .iter()
+        .filter(|d| d.code == Code::Deprecated)
+        .map(|d| Fixed { code: d.code, range: d.range })
+        .collect()
 }
 
 /// Every step below that applies, in an order where each sees the result of the last; a

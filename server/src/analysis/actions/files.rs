@@ -12,12 +12,17 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     match d.code {
         Code::ConfigPermissions => {
             let call = Call { name: "hubspot.config.fixPermissions", args: path };
-            out.push(Action::fix("Make the config readable by you only (chmod 600)", d, Effect::Command(call)).preferred());
+            out.push(
+                Action::fix("Make the config readable by you only (chmod 600)", d, Effect::Command(call)).preferred(),
+            );
         }
         Code::ConfigInGit => {
             let Ok(Some((op, pattern))) = ignore_config_file(&cx.file.path) else { return };
             let or_run = Call { name: "hubspot.config.ignoreInGit", args: path };
-            out.push(Action::fix(format!("Add {pattern} to .gitignore"), d, Effect::Files { ops: vec![op], or_run }).preferred());
+            out.push(
+                Action::fix(format!("Add {pattern} to .gitignore"), d, Effect::Files { ops: vec![op], or_run })
+                    .preferred(),
+            );
         }
         _ => {}
     }

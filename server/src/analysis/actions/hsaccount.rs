@@ -18,7 +18,10 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
             let word = d.range.slice(cx.text());
             if let Some(id) = (!word.is_empty()).then(|| cx.lookup(&Value::from(word))).flatten().and_then(|a| a.id) {
                 let edit = TextEdit::replace(d.range, id.to_string());
-                out.push(Action::fix(format!("Replace \"{word}\" with its id {id}"), d, Effect::Edits(vec![edit])).preferred());
+                out.push(
+                    Action::fix(format!("Replace \"{word}\" with its id {id}"), d, Effect::Edits(vec![edit]))
+                        .preferred(),
+                );
                 return;
             }
             set_to_each_account(cx, d, out);
@@ -58,7 +61,8 @@ fn migration(cx: &Ctx) -> Option<Effect> {
         return None;
     }
     let (_, config) = cx.config_in_force()?;
-    let plan = migrate_override(&config, &cx.file.path).map_err(|e| tracing::debug!("no .hsaccount migration: {e}")).ok()?;
+    let plan =
+        migrate_override(&config, &cx.file.path).map_err(|e| tracing::debug!("no .hsaccount migration: {e}")).ok()?;
     let or_run = Call { name: "hubspot.override.migrate", args: json!({ "path": path_arg(&cx.file.path) }) };
     Some(Effect::Files { ops: plan.ops, or_run })
 }

@@ -10,7 +10,9 @@ use crate::hubspot::edit::TextEdit;
 use crate::syntax::tree::{last_segment, parent_pointer};
 
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
-    let (Some(tree), Some(pointer), Some(kind)) = (cx.tree(), cx.pointer_of(d.range), schema_kind(cx.file.kind)) else { return };
+    let (Some(tree), Some(pointer), Some(kind)) = (cx.tree(), cx.pointer_of(d.range), schema_kind(cx.file.kind)) else {
+        return;
+    };
     match d.code {
         Code::UnknownKey => {
             let key = last_segment(&pointer);
@@ -28,7 +30,14 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
                 Some(q @ (b'"' | b'\'')) => format!("{}{new}{}", *q as char, *q as char),
                 _ => new.clone(),
             };
-            out.push(Action::fix(format!("Rename the key to {new}"), d, Effect::Edits(vec![TextEdit::replace(key_range, quoted)])).preferred());
+            out.push(
+                Action::fix(
+                    format!("Rename the key to {new}"),
+                    d,
+                    Effect::Edits(vec![TextEdit::replace(key_range, quoted)]),
+                )
+                .preferred(),
+            );
         }
         Code::Enum => {
             let Some(given) = tree.get(&pointer).and_then(Value::as_str) else { return };

@@ -8,9 +8,9 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::{path_arg, Action, Call, Ctx, Effect};
+use crate::analysis::document::same_path;
 use crate::analysis::world::{ConfigKind, InForce};
 use crate::analysis::{Code, Diagnostic, DocKind};
-use crate::analysis::document::same_path;
 
 const MIGRATE: &str = "Migrate to the global config";
 
@@ -23,10 +23,19 @@ pub(super) fn migrate_fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
         // The legacy file elsewhere is what blocks this one: migrate that.
         (Code::LegacyConfigBlocksLink, _) | (Code::HsaccountIgnored, _) => {
             let Some(legacy) = cx.world.legacy_above(&cx.file.directory()) else { return };
-            if d.code == Code::HsaccountIgnored && !matches!(cx.world.config_in_force(&cx.file.directory()), InForce::File { kind: ConfigKind::Legacy, .. }) {
+            if d.code == Code::HsaccountIgnored
+                && !matches!(
+                    cx.world.config_in_force(&cx.file.directory()),
+                    InForce::File { kind: ConfigKind::Legacy, .. }
+                )
+            {
                 return;
             }
-            out.push(Action::fix(format!("Migrate {} to the global config", legacy.display()), d, migrate_command(cx, &legacy)));
+            out.push(Action::fix(
+                format!("Migrate {} to the global config", legacy.display()),
+                d,
+                migrate_command(cx, &legacy),
+            ));
         }
         _ => {}
     }
@@ -34,7 +43,9 @@ pub(super) fn migrate_fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
 
 pub(super) fn source(cx: &Ctx, out: &mut Vec<Action>) {
     match cx.file.kind {
-        DocKind::LegacyConfig if migratable(cx, &cx.file.path) => out.push(Action::source(MIGRATE, migrate_command(cx, &cx.file.path))),
+        DocKind::LegacyConfig if migratable(cx, &cx.file.path) => {
+            out.push(Action::source(MIGRATE, migrate_command(cx, &cx.file.path)))
+        }
         DocKind::Settings | DocKind::HsAccount => link_accounts(cx, out),
         _ => {}
     }
@@ -83,7 +94,8 @@ fn link_accounts(cx: &Ctx, out: &mut Vec<Action>) {
     let linked = linked_ids(cx, &dir);
     for account in cx.accounts() {
         let Some(id) = account.id.filter(|id| !linked.contains(id)) else { continue };
-        let call = Call { name: "hubspot.account.link", args: json!({ "directory": path_arg(&dir), "accounts": [id] }) };
+        let call =
+            Call { name: "hubspot.account.link", args: json!({ "directory": path_arg(&dir), "accounts": [id] }) };
         out.push(Action::source(format!("Link {} to this folder", account.label()), Effect::Command(call)));
     }
 }

@@ -57,7 +57,10 @@ pub enum Effect {
     Edits(Vec<TextEdit>),
     /// Changes to other files, and the command that makes the same changes on disk for
     /// clients that cannot take them as a workspace edit (no resource operations).
-    Files { ops: Vec<FileOp>, or_run: Call },
+    Files {
+        ops: Vec<FileOp>,
+        or_run: Call,
+    },
     Command(Call),
 }
 
@@ -80,7 +83,13 @@ pub struct Action {
 
 impl Action {
     fn fix(title: impl Into<String>, d: &Diagnostic, effect: Effect) -> Action {
-        Action { title: title.into(), kind: ActionKind::QuickFix, fixes: vec![Fixed { code: d.code, range: d.range }], preferred: false, effect }
+        Action {
+            title: title.into(),
+            kind: ActionKind::QuickFix,
+            fixes: vec![Fixed { code: d.code, range: d.range }],
+            preferred: false,
+            effect,
+        }
     }
 
     fn source(title: impl Into<String>, effect: Effect) -> Action {
@@ -117,14 +126,20 @@ pub fn for_diagnostics(file: &SourceFile, world: &World, range: TextRange, diagn
                 settings::fixes(&cx, d, &mut out);
                 auth::fixes(&cx, d, &mut out);
             }
-            Code::LocalDefaultNotLinked | Code::LocalDefaultUnknown | Code::DuplicateLinkedAccount => settings::fixes(&cx, d, &mut out),
-            Code::HsaccountInvalid | Code::HsaccountDeprecated | Code::HsaccountShadowed => hsaccount::fixes(&cx, d, &mut out),
+            Code::LocalDefaultNotLinked | Code::LocalDefaultUnknown | Code::DuplicateLinkedAccount => {
+                settings::fixes(&cx, d, &mut out)
+            }
+            Code::HsaccountInvalid | Code::HsaccountDeprecated | Code::HsaccountShadowed => {
+                hsaccount::fixes(&cx, d, &mut out)
+            }
             Code::HsaccountUnknownAccount => {
                 hsaccount::fixes(&cx, d, &mut out);
                 auth::fixes(&cx, d, &mut out);
             }
             Code::ConfigPermissions | Code::ConfigInGit => files::fixes(&cx, d, &mut out),
-            Code::TokenInfoMissing | Code::Required | Code::NoAccounts | Code::ExpiresAtInvalid => auth::fixes(&cx, d, &mut out),
+            Code::TokenInfoMissing | Code::Required | Code::NoAccounts | Code::ExpiresAtInvalid => {
+                auth::fixes(&cx, d, &mut out)
+            }
             Code::UnknownKey | Code::Enum => keys::fixes(&cx, d, &mut out),
             Code::LegacyConfig | Code::LegacyConfigIgnored | Code::LegacyConfigBlocksLink | Code::HsaccountIgnored => {
                 link::migrate_fixes(&cx, d, &mut out)

@@ -33,7 +33,8 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     let new = dashed(old);
     let entry = parent_pointer(&pointer);
     // Names are unique ignoring case (duplicate-account-name): never create a clash.
-    let clashes = entries(tree).iter().any(|e| e.pointer != entry && e.name().is_some_and(|n| n.eq_ignore_ascii_case(&new)));
+    let clashes =
+        entries(tree).iter().any(|e| e.pointer != entry && e.name().is_some_and(|n| n.eq_ignore_ascii_case(&new)));
     if clashes {
         return;
     }

@@ -29,7 +29,11 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
             }
         }
         Code::LocalDefaultUnknown => {
-            let linked: Vec<i64> = tree.get("/accounts").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default();
+            let linked: Vec<i64> = tree
+                .get("/accounts")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_i64).collect())
+                .unwrap_or_default();
             for account in cx.accounts().into_iter().filter(|a| a.id.is_some_and(|id| linked.contains(&id))) {
                 let Some(id) = account.id else { continue };
                 if let Some(effect) = cx.json(|ed| ed.set(&pointer, &Value::from(id))) {

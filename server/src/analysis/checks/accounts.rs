@@ -27,7 +27,11 @@ impl<'a> Entry<'a> {
 
     /// The key the id is read from: `id_key`, else `accountId`.
     pub fn id_key_read(&self) -> &'static str {
-        if self.get(self.id_key).is_some() { self.id_key } else { "accountId" }
+        if self.get(self.id_key).is_some() {
+            self.id_key
+        } else {
+            "accountId"
+        }
     }
 
     pub fn id_pointer(&self) -> String {

@@ -179,7 +179,11 @@ fn default_account(tree: &Tree, facts: &[Placed], out: &mut Vec<Diagnostic>) {
             if matches!(v, Value::String(s) if s.trim().parse::<i64>().is_ok()) {
                 msg.push_str(" Note the id is quoted: write it as a number.");
             }
-            out.push(Diagnostic::error(Code::DefaultAccountUnknown, tree.value_range(&format!("/{key}")).unwrap_or_default(), msg));
+            out.push(Diagnostic::error(
+                Code::DefaultAccountUnknown,
+                tree.value_range(&format!("/{key}")).unwrap_or_default(),
+                msg,
+            ));
         }
     }
 }
@@ -231,7 +235,9 @@ fn duplicates(accounts: &[Placed], out: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(first) = a.keys.folded_name.and_then(|h| names.earlier(h, i, folded)) {
-            if let (Some(name), Some((folded, range)), Some(first)) = (a.name(), a.folded_name(), accounts[first].name()) {
+            if let (Some(name), Some((folded, range)), Some(first)) =
+                (a.name(), a.folded_name(), accounts[first].name())
+            {
                 // The CLI's own check only fires when the earlier name is exactly the
                 // lowercase form of this one (spec 5.1).
                 let cli_sees_it = first == folded;
@@ -289,9 +295,23 @@ pub(super) fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut V
         }
     }
     if e.id_key == "accountId" && map.contains_key("portalId") {
-        out.push(Diagnostic::warning(Code::Deprecated, key_range("portalId"), "`portalId` is the legacy name of `accountId`.").with_tag(Tag::Deprecated));
+        out.push(
+            Diagnostic::warning(
+                Code::Deprecated,
+                key_range("portalId"),
+                "`portalId` is the legacy name of `accountId`.",
+            )
+            .with_tag(Tag::Deprecated),
+        );
     } else if e.id_key == "portalId" && map.contains_key("portalId") {
-        out.push(Diagnostic::warning(Code::Deprecated, key_range("portalId"), "`portalId` is the legacy name of `accountId` (`hs config migrate` renames it).").with_tag(Tag::Deprecated));
+        out.push(
+            Diagnostic::warning(
+                Code::Deprecated,
+                key_range("portalId"),
+                "`portalId` is the legacy name of `accountId` (`hs config migrate` renames it).",
+            )
+            .with_tag(Tag::Deprecated),
+        );
     }
     if map.contains_key("sandboxAccountType") {
         let note = if map.contains_key("accountType") {
@@ -299,7 +319,14 @@ pub(super) fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut V
         } else {
             " The CLI converts it to `accountType` on read."
         };
-        out.push(Diagnostic::warning(Code::Deprecated, key_range("sandboxAccountType"), format!("`sandboxAccountType` is deprecated.{note}")).with_tag(Tag::Deprecated));
+        out.push(
+            Diagnostic::warning(
+                Code::Deprecated,
+                key_range("sandboxAccountType"),
+                format!("`sandboxAccountType` is deprecated.{note}"),
+            )
+            .with_tag(Tag::Deprecated),
+        );
     }
     if map.contains_key("defaultMode") {
         out.push(
@@ -363,7 +390,19 @@ mod tests {
         let memo = ItemMemo::new(&tree);
         let facts = items::check(&tree, &memo, &mut Vec::new());
         let index = Index::new(&facts);
-        for ident in [json!(2024), json!("2024"), json!(123), json!("b"), json!("111x"), json!(111), json!(77), json!(5), json!(6), json!("zz"), json!(1.5)] {
+        for ident in [
+            json!(2024),
+            json!("2024"),
+            json!(123),
+            json!("b"),
+            json!("111x"),
+            json!(111),
+            json!(77),
+            json!(5),
+            json!(6),
+            json!("zz"),
+            json!(1.5),
+        ] {
             assert_eq!(index.resolves(&ident), super::super::accounts::find(&es, &ident).is_some(), "{ident}");
         }
     }

@@ -58,12 +58,22 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
 
     let ignored_because = match &in_force {
         InForce::File { kind: ConfigKind::Global, .. } => None,
-        InForce::File { kind: ConfigKind::Legacy, file } => Some(format!("the CLI reads the deprecated config {} here, and ignores `.hsaccount` with it", file.path.display())),
-        InForce::File { kind: ConfigKind::Custom, file } => Some(format!("HUBSPOT_CONFIG_PATH points at {}, and the CLI only honours `.hsaccount` with the global config", file.path.display())),
-        InForce::Environment => Some("USE_ENVIRONMENT_HUBSPOT_CONFIG=true takes the account from environment variables".to_string()),
+        InForce::File { kind: ConfigKind::Legacy, file } => Some(format!(
+            "the CLI reads the deprecated config {} here, and ignores `.hsaccount` with it",
+            file.path.display()
+        )),
+        InForce::File { kind: ConfigKind::Custom, file } => Some(format!(
+            "HUBSPOT_CONFIG_PATH points at {}, and the CLI only honours `.hsaccount` with the global config",
+            file.path.display()
+        )),
+        InForce::Environment => {
+            Some("USE_ENVIRONMENT_HUBSPOT_CONFIG=true takes the account from environment variables".to_string())
+        }
         InForce::Missing { path } => Some(format!("the config file {} does not exist", path.display())),
         InForce::None => Some("no global config (~/.hscli/config.yml) exists".to_string()),
-        InForce::Conflict => Some("USE_ENVIRONMENT_HUBSPOT_CONFIG and HUBSPOT_CONFIG_PATH are both set, which the CLI refuses".to_string()),
+        InForce::Conflict => Some(
+            "USE_ENVIRONMENT_HUBSPOT_CONFIG and HUBSPOT_CONFIG_PATH are both set, which the CLI refuses".to_string(),
+        ),
     };
     if let Some(why) = ignored_because {
         out.push(Diagnostic::warning(Code::HsaccountIgnored, range, format!("This file has no effect: {why}.")));
@@ -78,7 +88,10 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::warning(
                 Code::HsaccountShadowed,
                 range,
-                format!("{} sets `localDefaultAccount`, which takes precedence over this file: it has no effect.", settings_path.display()),
+                format!(
+                    "{} sets `localDefaultAccount`, which takes precedence over this file: it has no effect.",
+                    settings_path.display()
+                ),
             ));
         }
     }

@@ -172,7 +172,9 @@ impl ItemMemo {
         let memo = ItemMemo::new(tree);
         let used = list_key(tree).filter(|_| tree.complete);
         for (key, reports) in inspected.into_iter().flatten().filter(|(key, _)| Some(key.as_str()) == used) {
-            let Some(slots) = ACCOUNT_LISTS.iter().position(|l| *l == key).map(|list| &memo.lists[list]) else { continue };
+            let Some(slots) = ACCOUNT_LISTS.iter().position(|l| *l == key).map(|list| &memo.lists[list]) else {
+                continue;
+            };
             if slots.len() == reports.len() {
                 for (slot, report) in slots.iter().zip(reports) {
                     if let Some(report) = report {

@@ -25,13 +25,22 @@ pub fn place(tree: &Tree, findings: Vec<SchemaFinding>, out: &mut Vec<Diagnostic
     match tree.root() {
         Some(root) => place_below(root, "", tree.complete, findings, out),
         // No spans at all: at the start of the file.
-        None => findings.into_iter().filter(|f| tree.complete || !f.kind.is_required()).for_each(|f| out.push(diagnostic(f, TextRange::default()))),
+        None => findings
+            .into_iter()
+            .filter(|f| tree.complete || !f.kind.is_required())
+            .for_each(|f| out.push(diagnostic(f, TextRange::default()))),
     }
 }
 
 /// As [`place`], for findings whose pointers all start with `prefix`, the pointer of
 /// `node` (one account's findings, placed from the account's node).
-pub fn place_below(node: Node<'_>, prefix: &str, complete: bool, findings: Vec<SchemaFinding>, out: &mut Vec<Diagnostic>) {
+pub fn place_below(
+    node: Node<'_>,
+    prefix: &str,
+    complete: bool,
+    findings: Vec<SchemaFinding>,
+    out: &mut Vec<Diagnostic>,
+) {
     for f in findings {
         // Missing things cannot be judged on a tree cut short by a syntax error.
         if f.kind.is_required() && !complete {

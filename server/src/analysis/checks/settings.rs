@@ -42,11 +42,19 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
             let Some(id) = item.as_i64() else { continue }; // wrong types are the schema's
             linked.push(id);
             if !seen.insert(id) {
-                out.push(Diagnostic::warning(Code::DuplicateLinkedAccount, range, format!("Account {id} is already linked above; remove this duplicate.")));
+                out.push(Diagnostic::warning(
+                    Code::DuplicateLinkedAccount,
+                    range,
+                    format!("Account {id} is already linked above; remove this duplicate."),
+                ));
                 continue;
             }
             if let Some(why) = &no_global {
-                out.push(Diagnostic::error(Code::LinkedAccountUnknown, range, format!("Account {id} cannot be resolved: {why}.")));
+                out.push(Diagnostic::error(
+                    Code::LinkedAccountUnknown,
+                    range,
+                    format!("Account {id} cannot be resolved: {why}."),
+                ));
             } else if let Some(accounts) = &global {
                 if find(accounts, item).filter(|e| e.id().and_then(Value::as_i64) == Some(id)).is_none() {
                     out.push(Diagnostic::error(
@@ -63,7 +71,8 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
         // The CLI ignores a falsy value (0, "", null) and falls through to .hsaccount/defaultAccount.
         if truthy(local) && (local.is_number() || local.is_string()) {
             let range = tree.value_range("/localDefaultAccount").unwrap_or_default();
-            let resolved = global.as_ref().and_then(|accounts| find(accounts, local).and_then(|e| e.id().and_then(Value::as_i64)));
+            let resolved =
+                global.as_ref().and_then(|accounts| find(accounts, local).and_then(|e| e.id().and_then(Value::as_i64)));
             match (&no_global, &global, resolved) {
                 (Some(why), _, _) => out.push(Diagnostic::error(Code::LocalDefaultUnknown, range, format!("`localDefaultAccount` cannot be resolved: {why}."))),
                 (None, Some(_), None) => out.push(Diagnostic::error(

@@ -141,7 +141,11 @@ pub fn reference_at(file: &SourceFile, offset: usize) -> Option<AccountRef> {
             .pointers_at(offset)
             .into_iter()
             .filter(|(p, _)| is_config_reference(p, list))
-            .filter_map(|(p, s)| tree.get(&p).filter(|v| v.is_number() || v.is_string()).map(|v| AccountRef { range: s.value, value: v.clone() }))
+            .filter_map(|(p, s)| {
+                tree.get(&p)
+                    .filter(|v| v.is_number() || v.is_string())
+                    .map(|v| AccountRef { range: s.value, value: v.clone() })
+            })
             .filter(|r| r.range.touches(offset))
             .collect();
         found.sort_by_key(|r| r.range.start);

@@ -41,13 +41,21 @@ pub struct Options {
 fn is_account_key(kind: DocKind, pointer: &str) -> bool {
     let last = pointer.rsplit('/').next().unwrap_or("");
     match kind {
-        DocKind::GlobalConfig | DocKind::LegacyConfig => matches!(last, "defaultAccount" | "parentAccountId" | "defaultPortal"),
+        DocKind::GlobalConfig | DocKind::LegacyConfig => {
+            matches!(last, "defaultAccount" | "parentAccountId" | "defaultPortal")
+        }
         DocKind::Settings => last == "localDefaultAccount" || pointer.starts_with("/accounts"),
         DocKind::HsAccount => true,
     }
 }
 
-pub fn complete(file: &SourceFile, last_good: Option<&Tree>, world: &World, offset: usize, opts: &Options) -> Vec<CompletionItem> {
+pub fn complete(
+    file: &SourceFile,
+    last_good: Option<&Tree>,
+    world: &World,
+    offset: usize,
+    opts: &Options,
+) -> Vec<CompletionItem> {
     let (schema, ctx) = match file.kind {
         DocKind::GlobalConfig | DocKind::LegacyConfig => (SchemaKind::Config, context::yaml(&file.text, offset)),
         DocKind::Settings => (SchemaKind::Settings, context::json(&file.text, offset)),
@@ -67,7 +75,11 @@ pub fn complete(file: &SourceFile, last_good: Option<&Tree>, world: &World, offs
             let pointer = ctx.pointer();
             if is_account_key(file.kind, &pointer) {
                 let exclude = linked_already(file, tree, &ctx);
-                out.extend(account_items(file, world, tree, &ctx, file.kind == DocKind::Settings && ctx.slot == Slot::Item).into_iter().filter(|i| !exclude.contains(&i.insert_text)));
+                out.extend(
+                    account_items(file, world, tree, &ctx, file.kind == DocKind::Settings && ctx.slot == Slot::Item)
+                        .into_iter()
+                        .filter(|i| !exclude.contains(&i.insert_text)),
+                );
             } else if let Some(doc) = crate::analysis::schema::doc_at(schema, &pointer) {
                 out.extend(value_items(&doc, &ctx, file.kind == DocKind::Settings));
             }
@@ -79,7 +91,14 @@ pub fn complete(file: &SourceFile, last_good: Option<&Tree>, world: &World, offs
 fn hsaccount_ctx(text: &str, offset: usize) -> Context {
     let offset = offset.min(text.len());
     let start = text[..offset].rfind(char::is_whitespace).map_or(0, |i| i + 1);
-    Context { parent: String::new(), slot: Slot::Item, prefix: text[start..offset].to_string(), replace: TextRange::new(start, offset), new_item: false, indent: 0 }
+    Context {
+        parent: String::new(),
+        slot: Slot::Item,
+        prefix: text[start..offset].to_string(),
+        replace: TextRange::new(start, offset),
+        new_item: false,
+        indent: 0,
+    }
 }
 
 fn is_account_list(parent: &str) -> bool {
@@ -148,7 +167,10 @@ fn existing_keys(file: &SourceFile, tree: Option<&Tree>, ctx: &Context) -> Vec<S
 fn doc_markdown(doc: &KeyDoc) -> String {
     let mut s = doc.description.clone();
     if !doc.enum_values.is_empty() {
-        s.push_str(&format!("\n\nAllowed: {}", doc.enum_values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")));
+        s.push_str(&format!(
+            "\n\nAllowed: {}",
+            doc.enum_values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+        ));
     }
     if let Some(d) = &doc.default {
         s.push_str(&format!("\n\nDefault: `{d}`"));
@@ -199,7 +221,13 @@ fn linked_already(file: &SourceFile, tree: Option<&Tree>, ctx: &Context) -> Vec<
     ids
 }
 
-fn account_items(file: &SourceFile, world: &World, tree: Option<&Tree>, ctx: &Context, _item: bool) -> Vec<CompletionItem> {
+fn account_items(
+    file: &SourceFile,
+    world: &World,
+    tree: Option<&Tree>,
+    ctx: &Context,
+    _item: bool,
+) -> Vec<CompletionItem> {
     let accounts = match file.kind {
         DocKind::GlobalConfig | DocKind::LegacyConfig => match tree {
             Some(t) => all_accounts(file, t),
@@ -215,8 +243,17 @@ fn account_items(file: &SourceFile, world: &World, tree: Option<&Tree>, ctx: &Co
             Some(CompletionItem {
                 label: if name.is_empty() { id.to_string() } else { format!("{id} {name}") },
                 kind: ItemKind::Account,
-                detail: Some(format!("{}{}", if name.is_empty() { "account".into() } else { name.clone() }, a.account_type.as_ref().map(|t| format!(" · {t}")).unwrap_or_default())),
-                documentation: Some(format!("**{}** — env `{}`, auth `{}`", a.label(), a.env, a.auth_type.clone().unwrap_or_else(|| "?".into()))),
+                detail: Some(format!(
+                    "{}{}",
+                    if name.is_empty() { "account".into() } else { name.clone() },
+                    a.account_type.as_ref().map(|t| format!(" · {t}")).unwrap_or_default()
+                )),
+                documentation: Some(format!(
+                    "**{}** — env `{}`, auth `{}`",
+                    a.label(),
+                    a.env,
+                    a.auth_type.clone().unwrap_or_else(|| "?".into())
+                )),
                 insert_text: id.to_string(),
                 is_snippet: false,
                 replace: ctx.replace,
@@ -231,11 +268,30 @@ fn account_items(file: &SourceFile, world: &World, tree: Option<&Tree>, ctx: &Co
 fn new_account(ctx: &Context, snippets: bool) -> CompletionItem {
     let pad = " ".repeat(ctx.indent);
     let lines = if snippets {
-        ["name: ${1:account-name}", "accountId: ${2:12345678}", "authType: personalaccesskey", "personalAccessKey: ${3:paste-your-key}", "auth:", "  tokenInfo: {}$0"]
+        [
+            "name: ${1:account-name}",
+            "accountId: ${2:12345678}",
+            "authType: personalaccesskey",
+            "personalAccessKey: ${3:paste-your-key}",
+            "auth:",
+            "  tokenInfo: {}$0",
+        ]
     } else {
-        ["name: account-name", "accountId: 12345678", "authType: personalaccesskey", "personalAccessKey: paste-your-key", "auth:", "  tokenInfo: {}"]
+        [
+            "name: account-name",
+            "accountId: 12345678",
+            "authType: personalaccesskey",
+            "personalAccessKey: paste-your-key",
+            "auth:",
+            "  tokenInfo: {}",
+        ]
     };
-    let body = lines.iter().enumerate().map(|(i, l)| if i == 0 { l.to_string() } else { format!("{pad}{l}") }).collect::<Vec<_>>().join("\n");
+    let body = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { l.to_string() } else { format!("{pad}{l}") })
+        .collect::<Vec<_>>()
+        .join("\n");
     CompletionItem {
         label: "New account".into(),
         kind: ItemKind::Snippet,

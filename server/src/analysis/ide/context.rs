@@ -73,7 +73,9 @@ pub fn yaml(text: &str, offset: usize) -> Context {
     let cur = split_line(before);
     // Key or value?
     let (slot, prefix) = match cur.content.split_once(": ").or_else(|| cur.content.strip_suffix(':').map(|k| (k, ""))) {
-        Some((k, v)) if !k.contains('#') => (Slot::Value { key: k.trim().trim_matches(['"', '\'']).to_string() }, v.trim_start().to_string()),
+        Some((k, v)) if !k.contains('#') => {
+            (Slot::Value { key: k.trim().trim_matches(['"', '\'']).to_string() }, v.trim_start().to_string())
+        }
         _ => (Slot::Key, cur.content.to_string()),
     };
     let prefix_start = offset - prefix.len();
@@ -132,7 +134,14 @@ pub fn yaml(text: &str, offset: usize) -> Context {
     }
     segments.reverse();
     let parent = segments.iter().fold(String::new(), |p, s| child_pointer(&p, s));
-    Context { parent, slot, prefix, replace: TextRange::new(prefix_start, offset), new_item: cur.dash, indent: cur.content_col }
+    Context {
+        parent,
+        slot,
+        prefix,
+        replace: TextRange::new(prefix_start, offset),
+        new_item: cur.dash,
+        indent: cur.content_col,
+    }
 }
 
 /// The JSON of `.hs/settings.json`: which key's value or which list the cursor is in.
@@ -191,7 +200,8 @@ pub fn json(text: &str, offset: usize) -> Context {
             _ => {}
         }
     }
-    let token_start = text[..offset].rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '"')).map_or(0, |i| i + 1);
+    let token_start =
+        text[..offset].rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '"')).map_or(0, |i| i + 1);
     let prefix = text[token_start..offset].trim_start_matches('"').to_string();
     let replace = TextRange::new(token_start, offset);
     let parent: String = stack.iter().filter_map(|(_, k)| k.as_ref()).fold(String::new(), |p, k| child_pointer(&p, k));
@@ -210,7 +220,11 @@ mod tests {
     fn at(text: &str) -> Context {
         let off = text.find('|').unwrap();
         let t = text.replace('|', "");
-        if t.trim_start().starts_with('{') { json(&t, off) } else { yaml(&t, off) }
+        if t.trim_start().starts_with('{') {
+            json(&t, off)
+        } else {
+            yaml(&t, off)
+        }
     }
 
     #[test]
@@ -218,7 +232,10 @@ mod tests {
         let c = at("defaultAccount: 1\naccounts:\n  - name: a\n    accountId: 1\n    auth|\n");
         assert_eq!((c.parent.as_str(), &c.slot, c.prefix.as_str()), ("/accounts/0", &Slot::Key, "auth"));
         let c = at("accounts:\n  - name: a\n  - name: b\n    env: q|");
-        assert_eq!((c.parent.as_str(), &c.slot, c.prefix.as_str()), ("/accounts/1", &Slot::Value { key: "env".into() }, "q"));
+        assert_eq!(
+            (c.parent.as_str(), &c.slot, c.prefix.as_str()),
+            ("/accounts/1", &Slot::Value { key: "env".into() }, "q")
+        );
         let c = at("defaultAccount: |\naccounts:\n  - name: a\n");
         assert_eq!((c.parent.as_str(), &c.slot), ("", &Slot::Value { key: "defaultAccount".into() }));
         let c = at("accounts:\n  - name: a\n    auth:\n      tokenInfo:\n        exp|");
@@ -240,7 +257,10 @@ mod tests {
         let c = at("{\n  \"accounts\": [123, |\n");
         assert_eq!((c.parent.as_str(), &c.slot), ("/accounts", &Slot::Item));
         let c = at("{\"accounts\": [1], \"localDefaultAccount\": 4|}");
-        assert_eq!((c.parent.as_str(), &c.slot, c.prefix.as_str()), ("", &Slot::Value { key: "localDefaultAccount".into() }, "4"));
+        assert_eq!(
+            (c.parent.as_str(), &c.slot, c.prefix.as_str()),
+            ("", &Slot::Value { key: "localDefaultAccount".into() }, "4")
+        );
         let c = at("{\"accounts\": [1], \"lo|\"}");
         assert_eq!((c.parent.as_str(), &c.slot, c.prefix.as_str()), ("", &Slot::Key, "lo"));
     }

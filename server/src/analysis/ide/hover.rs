@@ -32,7 +32,8 @@ pub fn hover(file: &SourceFile, world: &World, offset: usize, now: DateTime<Utc>
         DocKind::HsAccount => return None,
     };
     let tree = file.tree.as_deref()?;
-    let (pointer, spans) = tree.pointers_at(offset).into_iter().find(|(_, s)| s.key.is_some_and(|k| k.touches(offset)))?;
+    let (pointer, spans) =
+        tree.pointers_at(offset).into_iter().find(|(_, s)| s.key.is_some_and(|k| k.touches(offset)))?;
     let doc = doc_at(schema, &pointer)?;
     let mut contents = format!("**{}**", crate::syntax::tree::last_segment(&pointer));
     if !doc.type_name.is_empty() {
@@ -41,7 +42,10 @@ pub fn hover(file: &SourceFile, world: &World, offset: usize, now: DateTime<Utc>
     contents.push_str("\n\n");
     contents.push_str(&doc.description);
     if !doc.enum_values.is_empty() {
-        contents.push_str(&format!("\n\nAllowed: {}", doc.enum_values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")));
+        contents.push_str(&format!(
+            "\n\nAllowed: {}",
+            doc.enum_values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+        ));
     }
     if doc.deprecated {
         contents.push_str("\n\n*Deprecated.*");
@@ -53,7 +57,13 @@ pub fn account_markdown(a: &AccountInfo, now: DateTime<Utc>) -> String {
     let mut s = format!("**{}**\n\n", a.name.clone().unwrap_or_else(|| "(no name)".into()));
     s.push_str(&format!("- id: `{}`\n", a.id.map(|i| i.to_string()).unwrap_or_else(|| "?".into())));
     s.push_str(&format!("- env: `{}`\n", a.env));
-    s.push_str(&format!("- account type: {}\n", a.account_type.clone().map(|t| format!("`{t}`")).unwrap_or_else(|| "unknown (hidden from `hs account list`)".into())));
+    s.push_str(&format!(
+        "- account type: {}\n",
+        a.account_type
+            .clone()
+            .map(|t| format!("`{t}`"))
+            .unwrap_or_else(|| "unknown (hidden from `hs account list`)".into())
+    ));
     s.push_str(&format!("- auth type: `{}`\n", a.auth_type.clone().unwrap_or_else(|| "missing".into())));
     let token = match (&a.expires_at, a.has_token) {
         (_, false) => "no cached token (one is fetched on the next command)".to_string(),

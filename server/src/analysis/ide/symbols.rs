@@ -51,7 +51,14 @@ pub fn document_symbols(file: &SourceFile) -> Vec<Symbol> {
                     })
                 })
                 .collect();
-            Some(Symbol { name: k.clone(), detail: None, kind: SymbolKind::Key, range: s.entry, selection: s.key.unwrap_or(s.value), children })
+            Some(Symbol {
+                name: k.clone(),
+                detail: None,
+                kind: SymbolKind::Key,
+                range: s.entry,
+                selection: s.key.unwrap_or(s.value),
+                children,
+            })
         })
         .collect()
 }

@@ -48,7 +48,9 @@ pub fn doc_at(kind: SchemaKind, pointer: &str) -> Option<KeyDoc> {
 fn doc_of(n: &Value) -> KeyDoc {
     let types: Vec<String> = match n.get("type") {
         Some(Value::String(t)) => vec![t.clone()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(String::from).collect(),
+        Some(Value::Array(ts)) => {
+            ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").map(String::from).collect()
+        }
         _ => Vec::new(),
     };
     let article = |t: &str| match t {

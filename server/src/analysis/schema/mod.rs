@@ -20,10 +20,12 @@ pub enum SchemaKind {
     Settings,
 }
 
-static CONFIG_SCHEMA: LazyLock<Value> =
-    LazyLock::new(|| serde_json::from_str(include_str!("../../../../schemas/config.schema.json")).unwrap_or(Value::Null));
-static SETTINGS_SCHEMA: LazyLock<Value> =
-    LazyLock::new(|| serde_json::from_str(include_str!("../../../../schemas/settings.schema.json")).unwrap_or(Value::Null));
+static CONFIG_SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../../../schemas/config.schema.json")).unwrap_or(Value::Null)
+});
+static SETTINGS_SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../../../schemas/settings.schema.json")).unwrap_or(Value::Null)
+});
 
 static CONFIG_VALIDATOR: LazyLock<Option<Validator>> = LazyLock::new(|| build(&CONFIG_SCHEMA));
 static SETTINGS_VALIDATOR: LazyLock<Option<Validator>> = LazyLock::new(|| build(&SETTINGS_SCHEMA));
@@ -73,7 +75,9 @@ fn build(schema: &Value) -> Option<Validator> {
 
 /// Compiles every validator (each is otherwise compiled on its first use).
 pub fn compile() {
-    let compiled = [&*CONFIG_VALIDATOR, &*SETTINGS_VALIDATOR, &*CONFIG_TOP_VALIDATOR].into_iter().chain(CONFIG_ITEM_VALIDATORS.iter());
+    let compiled = [&*CONFIG_VALIDATOR, &*SETTINGS_VALIDATOR, &*CONFIG_TOP_VALIDATOR]
+        .into_iter()
+        .chain(CONFIG_ITEM_VALIDATORS.iter());
     tracing::debug!("schemas compiled: {}", compiled.filter(|v| v.is_some()).count());
 }
 
@@ -144,7 +148,13 @@ pub fn validate_item(list: usize, index: usize, item: &Value) -> Vec<SchemaFindi
 }
 
 /// The findings of validating `value`, which sits at `prefix()` in the document.
-fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl FnOnce() -> String, out: &mut Vec<SchemaFinding>) {
+fn collect(
+    kind: SchemaKind,
+    validator: &Validator,
+    value: &Value,
+    prefix: impl FnOnce() -> String,
+    out: &mut Vec<SchemaFinding>,
+) {
     // Most accounts are valid, and telling so is several times cheaper than listing errors
     // (or than building the pointer they would be listed under).
     if validator.is_valid(value) {
@@ -172,13 +182,23 @@ fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl 
                 let doc = docs::doc_at(kind, &pointer);
                 let expected = doc.as_ref().map(|d| d.type_name.clone()).unwrap_or_else(|| "another type".into());
                 let name = docs::display_name(&pointer);
-                SchemaFinding { message: type_message(&name, &expected, found), pointer, kind: FindingKind::Type { expected } }
+                SchemaFinding {
+                    message: type_message(&name, &expected, found),
+                    pointer,
+                    kind: FindingKind::Type { expected },
+                }
             }
             ValidationErrorKind::Enum { options } => {
-                let allowed: Vec<String> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(String::from).collect()).unwrap_or_default();
+                let allowed: Vec<String> = options
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(String::from).collect())
+                    .unwrap_or_default();
                 let name = docs::display_name(&pointer);
                 let got = found.and_then(Value::as_str).map(|s| format!(" \"{}\"", short(s))).unwrap_or_default();
-                let mut message = format!("`{name}`{got} is not one of {}.", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "));
+                let mut message = format!(
+                    "`{name}`{got} is not one of {}.",
+                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+                );
                 if let Some(s) = found.and_then(Value::as_str) {
                     if let Some(exact) = allowed.iter().find(|a| a.eq_ignore_ascii_case(s)) {
                         message.push_str(&format!(" Values are case-sensitive: write `{exact}`."));
@@ -188,12 +208,18 @@ fn collect(kind: SchemaKind, validator: &Validator, value: &Value, prefix: impl 
             }
             ValidationErrorKind::Required { property } => {
                 let missing = property.as_str().unwrap_or_default().to_string();
-                SchemaFinding { message: required_message(&missing, found), pointer, kind: FindingKind::Required { missing } }
+                SchemaFinding {
+                    message: required_message(&missing, found),
+                    pointer,
+                    kind: FindingKind::Required { missing },
+                }
             }
             ValidationErrorKind::Minimum { .. } => continue, // http-timeout-low says it better
             _ => SchemaFinding { pointer, kind: FindingKind::Other, message: format!("{}", err.masked()) },
         };
-        if !out.iter().any(|f| f.pointer == finding.pointer && std::mem::discriminant(&f.kind) == std::mem::discriminant(&finding.kind)) {
+        if !out.iter().any(|f| {
+            f.pointer == finding.pointer && std::mem::discriminant(&f.kind) == std::mem::discriminant(&finding.kind)
+        }) {
             out.push(finding);
         }
     }
@@ -223,15 +249,22 @@ fn type_message(name: &str, expected: &str, actual: Option<&Value>) -> String {
         ("accountId" | "portalId" | "parentAccountId", Some(Value::String(s))) if s.trim().parse::<i64>().is_ok() => {
             msg.push_str(" The quotes make it a string: the CLI then never finds this account by id. Remove them.")
         }
-        ("name", Some(Value::Number(_))) => msg.push_str(" An unquoted number crashes the CLI's config validation (TypeError): quote it."),
-        ("accounts", Some(Value::Object(_))) => msg.push_str(" The CLI crashes on a mapping here (TypeError): use a list of `- name: ...` entries."),
+        ("name", Some(Value::Number(_))) => {
+            msg.push_str(" An unquoted number crashes the CLI's config validation (TypeError): quote it.")
+        }
+        ("accounts", Some(Value::Object(_))) => {
+            msg.push_str(" The CLI crashes on a mapping here (TypeError): use a list of `- name: ...` entries.")
+        }
         _ => {}
     }
     msg
 }
 
 fn required_message(missing: &str, parent: Option<&Value>) -> String {
-    let id = parent.and_then(|p| p.get("accountId").or_else(|| p.get("portalId"))).map(|v| format!(" {v}")).unwrap_or_default();
+    let id = parent
+        .and_then(|p| p.get("accountId").or_else(|| p.get("portalId")))
+        .map(|v| format!(" {v}"))
+        .unwrap_or_default();
     match missing {
         "accountId" | "portalId" => "This account has no `accountId`: the CLI rejects the config (\"At least one account in config is missing accountId\").".into(),
         "authType" => format!("Account{id} has no `authType`: the CLI rejects the config. Use `personalaccesskey`."),

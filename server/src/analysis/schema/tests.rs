@@ -25,7 +25,10 @@ fn a_valid_config_has_no_findings() {
 
 #[test]
 fn unknown_keys_point_at_the_key_with_a_suggestion() {
-    let f = validate(SchemaKind::Config, &json!({"accounts": [{"nmae": "x", "accountId": 1, "authType": "apikey", "apiKey": "k"}]}));
+    let f = validate(
+        SchemaKind::Config,
+        &json!({"accounts": [{"nmae": "x", "accountId": 1, "authType": "apikey", "apiKey": "k"}]}),
+    );
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].pointer, "/accounts/0/nmae");
     assert_eq!(f[0].kind, FindingKind::UnknownKey { key: "nmae".into(), suggestion: Some("name".into()) });
@@ -42,7 +45,10 @@ fn types_enums_and_required() {
     assert!(k.iter().any(|(p, k)| p == "/accounts/0/accountId" && matches!(k, FindingKind::Type { .. })));
     assert!(k.iter().any(|(p, k)| p == "/accounts/0/name" && matches!(k, FindingKind::Type { .. })));
     assert!(k.iter().any(|(p, k)| p == "/accounts/0/authType" && matches!(k, FindingKind::Enum { .. })));
-    assert!(k.contains(&("/accounts/1".into(), FindingKind::Required { missing: "personalAccessKey".into() })), "{k:?}");
+    assert!(
+        k.contains(&("/accounts/1".into(), FindingKind::Required { missing: "personalAccessKey".into() })),
+        "{k:?}"
+    );
 }
 
 #[test]
@@ -56,13 +62,20 @@ fn messages_never_carry_secret_values() {
 
 #[test]
 fn docs_for_every_key() {
-    for (pointer, needle) in [("/httpTimeout", "milliseconds"), ("/accounts/3/auth/tokenInfo/expiresAt", "expires"), ("/portals/0/portalId", "accountId")] {
+    for (pointer, needle) in [
+        ("/httpTimeout", "milliseconds"),
+        ("/accounts/3/auth/tokenInfo/expiresAt", "expires"),
+        ("/portals/0/portalId", "accountId"),
+    ] {
         let d = docs::doc_at(SchemaKind::Config, pointer).unwrap();
         assert!(d.description.contains(needle), "{pointer}: {}", d.description);
     }
     let keys: Vec<String> = keys_at(SchemaKind::Config, "/accounts/0").into_iter().map(|(k, _)| k).collect();
     assert!(keys.contains(&"personalAccessKey".to_string()));
-    assert_eq!(docs::doc_at(SchemaKind::Config, "/accounts/0/authType").unwrap().enum_values, vec!["personalaccesskey", "oauth2", "apikey"]);
+    assert_eq!(
+        docs::doc_at(SchemaKind::Config, "/accounts/0/authType").unwrap().enum_values,
+        vec!["personalaccesskey", "oauth2", "apikey"]
+    );
     assert!(docs::doc_at(SchemaKind::Settings, "/localDefaultAccount").is_some());
 }
 
@@ -83,7 +96,8 @@ fn top_and_items_together_are_the_whole() {
     ];
     let mut seen = 0;
     for doc in docs {
-        let mut whole: Vec<(String, String)> = validate(SchemaKind::Config, &doc).into_iter().map(|f| (f.pointer, f.message)).collect();
+        let mut whole: Vec<(String, String)> =
+            validate(SchemaKind::Config, &doc).into_iter().map(|f| (f.pointer, f.message)).collect();
         let mut parts: Vec<(String, String)> = validate_top(&doc).into_iter().map(|f| (f.pointer, f.message)).collect();
         for (list, name) in ACCOUNT_LISTS.iter().enumerate() {
             let n = doc.get(name).and_then(Value::as_array).map_or(0, Vec::len);

@@ -33,25 +33,40 @@ fn unknown_keys_warn_on_the_key_and_suggest() {
 
 #[test]
 fn wrong_types_are_errors_on_the_value() {
-    let text = VALID.replace("accountId: 123", "accountId: \"123\"").replace("defaultAccount: 123\n", "httpTimeout: fast\n").replace("name: sandbox", "name: 789");
+    let text = VALID
+        .replace("accountId: 123", "accountId: \"123\"")
+        .replace("defaultAccount: 123\n", "httpTimeout: fast\n")
+        .replace("name: sandbox", "name: 789");
     let (ds, t) = check(&text);
-    assert_eq!(found(&ds, Code::Type, &t), vec![(Severity::Error, "fast"), (Severity::Error, "\"123\""), (Severity::Error, "789")]);
+    assert_eq!(
+        found(&ds, Code::Type, &t),
+        vec![(Severity::Error, "fast"), (Severity::Error, "\"123\""), (Severity::Error, "789")]
+    );
     let (ds, t) = check("accounts: {}\n");
     assert_eq!(found(&ds, Code::Type, &t), vec![(Severity::Error, "{}")]);
 }
 
 #[test]
 fn enums_auth_type_is_an_error_env_and_account_type_warnings() {
-    let text = VALID.replace("authType: personalaccesskey\n    accountType: STANDARD", "authType: PersonalAccessKey\n    accountType: FOO").replace("env: prod", "env: staging");
+    let text = VALID
+        .replace(
+            "authType: personalaccesskey\n    accountType: STANDARD",
+            "authType: PersonalAccessKey\n    accountType: FOO",
+        )
+        .replace("env: prod", "env: staging");
     let (ds, t) = check(&text);
-    assert_eq!(found(&ds, Code::Enum, &t), vec![(Severity::Warning, "staging"), (Severity::Error, "PersonalAccessKey"), (Severity::Warning, "FOO")]);
+    assert_eq!(
+        found(&ds, Code::Enum, &t),
+        vec![(Severity::Warning, "staging"), (Severity::Error, "PersonalAccessKey"), (Severity::Warning, "FOO")]
+    );
 }
 
 #[test]
 fn required_fields_land_on_the_first_key_of_the_entry() {
     let text = "accounts:\n  - name: a\n    authType: apikey\n    apiKey: k\n  - name: b\n    accountId: 2\n  - name: c\n    accountId: 3\n    authType: personalaccesskey\n    auth: {tokenInfo: {}}\n";
     let (ds, t) = check(text);
-    let req: Vec<_> = ds.iter().filter(|d| d.code == Code::Required).map(|d| (d.range.slice(&t), d.message.clone())).collect();
+    let req: Vec<_> =
+        ds.iter().filter(|d| d.code == Code::Required).map(|d| (d.range.slice(&t), d.message.clone())).collect();
     assert_eq!(req.len(), 3, "{req:?}");
     assert!(req.iter().all(|(at, _)| *at == "name"));
     assert!(req.iter().any(|(_, m)| m.contains("accountId")));
@@ -61,7 +76,12 @@ fn required_fields_land_on_the_first_key_of_the_entry() {
 
 #[test]
 fn no_accounts() {
-    for (text, at) in [("accounts: []\n", "accounts"), ("defaultAccount: 1\n", "defaultAccount"), ("", ""), ("accounts:\n", "accounts")] {
+    for (text, at) in [
+        ("accounts: []\n", "accounts"),
+        ("defaultAccount: 1\n", "defaultAccount"),
+        ("", ""),
+        ("accounts:\n", "accounts"),
+    ] {
         let (ds, t) = check(text);
         assert_eq!(found(&ds, Code::NoAccounts, &t), vec![(Severity::Error, at)], "{text:?}: {ds:?}");
     }
@@ -105,7 +125,10 @@ fn deprecated_keys_and_values_carry_the_tag() {
     let text = "defaultPortal: a\ndefaultMode: draft\nportals:\n  - name: a\n    portalId: 1\n    authType: apikey\n    apiKey: k\n    sandboxAccountType: DEVELOPER\n";
     let (ds, t) = check(text);
     let dep = found(&ds, Code::Deprecated, &t);
-    assert_eq!(dep.iter().map(|(_, s)| *s).collect::<Vec<_>>(), vec!["defaultPortal", "defaultMode", "portals", "portalId", "apikey", "sandboxAccountType"]);
+    assert_eq!(
+        dep.iter().map(|(_, s)| *s).collect::<Vec<_>>(),
+        vec!["defaultPortal", "defaultMode", "portals", "portalId", "apikey", "sandboxAccountType"]
+    );
     assert!(ds.iter().filter(|d| d.code == Code::Deprecated).all(|d| d.tags == vec![super::super::Tag::Deprecated]));
 }
 

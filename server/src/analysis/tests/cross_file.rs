@@ -42,7 +42,10 @@ fn settings_syntax_schema_and_missing_accounts() {
     assert_eq!(found(&ds, Code::Type, text), vec![(Severity::Error, "\"123\"")]);
     assert_eq!(found(&ds, Code::UnknownKey, text), vec![(Severity::Warning, "\"extra\"")]);
     let text = "{\"localDefaultAccount\": 123}";
-    assert_eq!(found(&home.check_text(&p, text), Code::Required, text), vec![(Severity::Error, "\"localDefaultAccount\"")]);
+    assert_eq!(
+        found(&home.check_text(&p, text), Code::Required, text),
+        vec![(Severity::Error, "\"localDefaultAccount\"")]
+    );
 }
 
 #[test]
@@ -68,7 +71,10 @@ fn hsaccount_checks() {
     assert!(ds.iter().any(|d| d.message.contains("write `456`")));
     assert_eq!(found(&ds, Code::HsaccountDeprecated, "sandbox\n"), vec![(Severity::Hint, "sandbox")]);
     assert_eq!(found(&home.check_text(&p, ""), Code::HsaccountInvalid, "").len(), 1);
-    assert_eq!(found(&home.check_text(&p, " 999"), Code::HsaccountUnknownAccount, " 999"), vec![(Severity::Error, "999")]);
+    assert_eq!(
+        found(&home.check_text(&p, " 999"), Code::HsaccountUnknownAccount, " 999"),
+        vec![(Severity::Error, "999")]
+    );
     // `parseInt` accepts trailing garbage, and so do we.
     assert!(found(&home.check_text(&p, "456abc"), Code::HsaccountInvalid, "").is_empty());
     home.write("proj/.hs/settings.json", "{\"accounts\": [123], \"localDefaultAccount\": 123}");

@@ -14,8 +14,8 @@ fn edits_that_reread_one_account_give_a_fresh_read_s_findings() {
     let world = World::new(Default::default(), Arc::new(DiskCache::default()), Arc::new(home.env.clone()));
     // (find, replace) applied in turn to the text as it then is.
     let steps = [
-        ("name: A", "name: b c"),   // whitespace in a name; the duplicate goes away
-        ("accountId: 2", "accountId: 1"), // a duplicate id, found across accounts
+        ("name: A", "name: b c"),                     // whitespace in a name; the duplicate goes away
+        ("accountId: 2", "accountId: 1"),             // a duplicate id, found across accounts
         ("parentAccountId: 1", "parentAccountId: 9"), // an unknown parent
         ("env: production", "env: qa"),
         ("accountId: 3", "accountId: '3'"), // the default account no longer resolves
@@ -48,7 +48,11 @@ fn large(tail: &str) -> String {
     let accounts = &CONFIG[CONFIG.find("  - name: a").unwrap()..];
     let mut text = String::from("defaultAccount: 3\naccounts:\n");
     for i in 0..300 {
-        text.push_str(&accounts.replace("name: a\n", &format!("name: a{}\n", i % 250)).replace("accountId: 2\n", &format!("accountId: {}\n", 1000 + i)));
+        text.push_str(
+            &accounts
+                .replace("name: a\n", &format!("name: a{}\n", i % 250))
+                .replace("accountId: 2\n", &format!("accountId: {}\n", 1000 + i)),
+        );
     }
     text.push_str(tail);
     assert!(text.len() > 64 * 1024);

@@ -5,7 +5,12 @@ use proptest::prelude::*;
 use super::*;
 
 fn kinds() -> impl Strategy<Value = &'static str> {
-    prop_oneof![Just("home/.hscli/config.yml"), Just("p/hubspot.config.yml"), Just("p/.hs/settings.json"), Just("p/.hsaccount")]
+    prop_oneof![
+        Just("home/.hscli/config.yml"),
+        Just("p/hubspot.config.yml"),
+        Just("p/.hs/settings.json"),
+        Just("p/.hsaccount")
+    ]
 }
 
 /// Real files, with bytes deleted, duplicated and replaced at random places.
@@ -72,7 +77,9 @@ fn pathological_yaml_does_not_hang_or_panic() {
     let home = Home::new();
     let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
     let aliases = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n";
-    for text in [deep.as_str(), aliases, "\u{feff}accounts: []", "\t\t\t", "- - - -", "? [a]\n: b\n", "a: !!binary aGVsbG8=\n"] {
+    for text in
+        [deep.as_str(), aliases, "\u{feff}accounts: []", "\t\t\t", "- - - -", "? [a]\n: b\n", "a: !!binary aGVsbG8=\n"]
+    {
         let _ = home.check_text(&home.global(), text);
     }
 }

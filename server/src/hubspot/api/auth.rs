@@ -180,7 +180,8 @@ impl TokenCache {
 pub fn kebab_case(s: &str) -> String {
     let b: Vec<char> = s.chars().filter(|c| !".,/#!$%^&*;:{}=-_'\"`~()".contains(*c)).collect();
     let n = b.len();
-    let (up, low, dig) = (|c: char| c.is_ascii_uppercase(), |c: char| c.is_ascii_lowercase(), |c: char| c.is_ascii_digit());
+    let (up, low, dig) =
+        (|c: char| c.is_ascii_uppercase(), |c: char| c.is_ascii_lowercase(), |c: char| c.is_ascii_digit());
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let run = |mut j: usize, f: &dyn Fn(char) -> bool| {
         while j < n && f(b[j]) {

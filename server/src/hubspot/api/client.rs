@@ -204,7 +204,10 @@ impl HubSpotClient {
         if let Credential::Bearer(token) = credential {
             b = b.bearer_auth(token.expose());
         }
-        b = b.header(reqwest::header::ACCEPT, if req.binary { "application/octet-stream" } else { "application/json, text/plain, */*" });
+        b = b.header(
+            reqwest::header::ACCEPT,
+            if req.binary { "application/octet-stream" } else { "application/json, text/plain, */*" },
+        );
         b = match &req.body {
             Body::Empty => b,
             Body::Json(v) => b.json(v),
@@ -254,7 +257,10 @@ impl HubSpotClient {
         let stored = match a.auth_type {
             Some(AuthType::OAuth2) => self.refresh_oauth(caller).await?,
             _ => {
-                let pak = a.personal_access_key.clone().ok_or_else(|| ApiError::Auth { account: a.label(), message: missing_credential(a) })?;
+                let pak = a
+                    .personal_access_key
+                    .clone()
+                    .ok_or_else(|| ApiError::Auth { account: a.label(), message: missing_credential(a) })?;
                 let t = self.exchange(&pak, a.env, a.account_id, caller.timeout).await?;
                 StoredToken { access_token: t.token, expires_at: auth::iso_millis(t.expires_at), refresh_token: None }
             }
@@ -268,13 +274,20 @@ impl HubSpotClient {
     }
 
     /// Spec 6.2: `POST localdevauth/v1/auth/refresh` (with `portalId` once the id is known).
-    pub async fn exchange(&self, pak: &Secret, env: HubEnv, portal_id: Option<i64>, timeout: Duration) -> Result<AccessToken, ApiError> {
+    pub async fn exchange(
+        &self,
+        pak: &Secret,
+        env: HubEnv,
+        portal_id: Option<i64>,
+        timeout: Duration,
+    ) -> Result<AccessToken, ApiError> {
         let ctx = RequestContext {
             what: "exchange the personal access key for an access token".into(),
             account: portal_id.map(|i| i.to_string()).unwrap_or_else(|| "(new)".into()),
             account_id: portal_id,
         };
-        let mut url = build_url(&self.origins.token_exchange(env), "localdevauth/v1/auth/refresh").map_err(|m| ApiError::Local { message: m })?;
+        let mut url = build_url(&self.origins.token_exchange(env), "localdevauth/v1/auth/refresh")
+            .map_err(|m| ApiError::Local { message: m })?;
         if let Some(id) = portal_id {
             url.query_pairs_mut().append_pair("portalId", &id.to_string());
         }
@@ -286,8 +299,10 @@ impl HubSpotClient {
             });
             return Err(ApiError::Status { ctx, status: resp.status, body: resp.body_value(), hint });
         }
-        let parsed: ExchangeBody = serde_json::from_slice(&resp.bytes)
-            .map_err(|e| ApiError::BadResponse { ctx: ctx.clone(), detail: format!("not an access-token response: {e}") })?;
+        let parsed: ExchangeBody = serde_json::from_slice(&resp.bytes).map_err(|e| ApiError::BadResponse {
+            ctx: ctx.clone(),
+            detail: format!("not an access-token response: {e}"),
+        })?;
         Ok(parsed.into_token())
     }
 
@@ -303,18 +318,26 @@ impl HubSpotClient {
             return Err(ApiError::Auth { account: a.label(), message: "an oauth2 account needs auth.clientId, auth.clientSecret and auth.tokenInfo.refreshToken; authenticate it again.".into() });
         };
         let ctx = caller.ctx("refresh the OAuth2 token");
-        let url = build_url(&self.origins.token_exchange(a.env), "oauth/v1/token").map_err(|m| ApiError::Local { message: m })?;
+        let url = build_url(&self.origins.token_exchange(a.env), "oauth/v1/token")
+            .map_err(|m| ApiError::Local { message: m })?;
         let form = [
             ("grant_type", "refresh_token"),
             ("client_id", client_id.as_str()),
             ("client_secret", secret.expose()),
             ("refresh_token", refresh.expose()),
         ];
-        let resp = self.post_with_rate_limit(&ctx, || self.http.post(url.clone()).timeout(caller.timeout).form(&form)).await?;
+        let resp =
+            self.post_with_rate_limit(&ctx, || self.http.post(url.clone()).timeout(caller.timeout).form(&form)).await?;
         if resp.status >= 400 {
-            return Err(ApiError::Status { ctx, status: resp.status, body: resp.body_value(), hint: Some("The OAuth2 refresh token was refused: authenticate the account again.".into()) });
+            return Err(ApiError::Status {
+                ctx,
+                status: resp.status,
+                body: resp.body_value(),
+                hint: Some("The OAuth2 refresh token was refused: authenticate the account again.".into()),
+            });
         }
-        let body: OAuthBody = serde_json::from_slice(&resp.bytes).map_err(|e| ApiError::BadResponse { ctx, detail: format!("not a token response: {e}") })?;
+        let body: OAuthBody = serde_json::from_slice(&resp.bytes)
+            .map_err(|e| ApiError::BadResponse { ctx, detail: format!("not a token response: {e}") })?;
         // The CLI keeps 3/4 of the lifetime, as a safety margin.
         let expires = Utc::now() + chrono::Duration::seconds((body.expires_in as f64 * 0.75).round() as i64);
         Ok(StoredToken {
@@ -324,7 +347,11 @@ impl HubSpotClient {
         })
     }
 
-    async fn post_with_rate_limit(&self, ctx: &RequestContext, build: impl Fn() -> reqwest::RequestBuilder) -> Result<ApiResponse, ApiError> {
+    async fn post_with_rate_limit(
+        &self,
+        ctx: &RequestContext,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<ApiResponse, ApiError> {
         let mut tries = 0;
         loop {
             let resp = build().send().await.map_err(|e| transport_error(ctx.clone(), e))?;
@@ -341,7 +368,9 @@ impl HubSpotClient {
 
 fn missing_credential(a: &Account) -> String {
     match a.auth_type {
-        Some(AuthType::OAuth2) => "an oauth2 account needs auth.clientId, auth.clientSecret and auth.tokenInfo.refreshToken.".into(),
+        Some(AuthType::OAuth2) => {
+            "an oauth2 account needs auth.clientId, auth.clientSecret and auth.tokenInfo.refreshToken.".into()
+        }
         _ if a.account_id.is_none() => "the account has no numeric accountId.".into(),
         _ => format!(
             "the personalAccessKey field is missing. Copy a key from {} and authenticate with hubspot.account.auth.",

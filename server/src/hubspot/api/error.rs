@@ -59,8 +59,14 @@ impl ApiError {
     pub fn is_inactive_account(&self) -> bool {
         let sub = self.sub_category();
         match self.status() {
-            Some(401) => self.category() == Some("INVALID_AUTHENTICATION") && sub == Some("LocalDevAuthErrorType.PORTAL_NOT_ACTIVE"),
-            Some(404) => self.category() == Some("INVALID_AUTHENTICATION") && sub == Some("LocalDevAuthErrorType.INVALID_PORTAL_ID"),
+            Some(401) => {
+                self.category() == Some("INVALID_AUTHENTICATION")
+                    && sub == Some("LocalDevAuthErrorType.PORTAL_NOT_ACTIVE")
+            }
+            Some(404) => {
+                self.category() == Some("INVALID_AUTHENTICATION")
+                    && sub == Some("LocalDevAuthErrorType.INVALID_PORTAL_ID")
+            }
             _ => false,
         }
     }
@@ -89,7 +95,8 @@ impl ApiError {
         if self.is_inactive_account() {
             return Some("The account is no longer active: remove it (hubspot.account.remove, or hubspot.account.clean for every inactive account).".into());
         }
-        let pak_page = crate::hubspot::api::origin::Origins::pak_page(crate::hubspot::model::HubEnv::Prod, ctx.account_id);
+        let pak_page =
+            crate::hubspot::api::origin::Origins::pak_page(crate::hubspot::model::HubEnv::Prod, ctx.account_id);
         Some(match status {
             401 => format!("Authenticate the account again with a current personal access key (hubspot.account.auth); keys are at {pak_page}."),
             403 => format!("The key lacks the scope this needs: add it to the personal access key at {pak_page}, then authenticate again."),
@@ -130,7 +137,11 @@ impl fmt::Display for ApiError {
                 if *timed_out {
                     write!(f, "The request to {} in account {} timed out ({detail}). Check the connection, or raise httpTimeout in the config.", ctx.what, ctx.account)
                 } else {
-                    write!(f, "The request to {} in account {} could not reach HubSpot: {detail}.", ctx.what, ctx.account)
+                    write!(
+                        f,
+                        "The request to {} in account {} could not reach HubSpot: {detail}.",
+                        ctx.what, ctx.account
+                    )
                 }
             }
             ApiError::BadResponse { ctx, detail } => {
@@ -155,7 +166,12 @@ mod tests {
 
     #[test]
     fn status_messages_say_request_account_hubspot_and_remedy() {
-        let e = ApiError::Status { ctx: ctx(), status: 401, body: json!({"message": "Authentication credentials not found", "category": "INVALID_AUTHENTICATION"}), hint: None };
+        let e = ApiError::Status {
+            ctx: ctx(),
+            status: 401,
+            body: json!({"message": "Authentication credentials not found", "category": "INVALID_AUTHENTICATION"}),
+            hint: None,
+        };
         let m = e.to_string();
         assert!(m.starts_with("The request to list secrets in account prod (123) was unauthorized. HubSpot said: Authentication credentials not found."), "{m}");
         assert!(m.contains("hubspot.account.auth") && m.contains("personal-access-key/123"), "{m}");

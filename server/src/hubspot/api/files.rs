@@ -26,7 +26,13 @@ pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Send + Sync);
 
 /// Uploads a file or a folder tree from `src` to the File Manager path `dest`; returns the
 /// remote paths written (forward slashes, no leading slash).
-pub async fn upload(client: &HubSpotClient, caller: &Caller, src: &Path, dest: &str, progress: OnProgress<'_>) -> Result<Vec<String>, ApiError> {
+pub async fn upload(
+    client: &HubSpotClient,
+    caller: &Caller,
+    src: &Path,
+    dest: &str,
+    progress: OnProgress<'_>,
+) -> Result<Vec<String>, ApiError> {
     let local = |message: String| ApiError::Local { message };
     let meta = std::fs::metadata(src).map_err(|e| local(format!("Cannot upload {}: {e}.", src.display())))?;
     let rules = IgnoreRules::for_upload(src);
@@ -62,9 +68,18 @@ pub async fn upload(client: &HubSpotClient, caller: &Caller, src: &Path, dest: &
         // The answer (`{objects: [File]}`) is not used, but one that does not even parse is
         // no confirmation that the file arrived: reported, not counted as uploaded.
         if let Err(e) = client.call_json(caller, &req).await {
-            let done = if uploaded.is_empty() { String::new() } else { format!(" (uploaded before the failure: {})", uploaded.join(", ")) };
+            let done = if uploaded.is_empty() {
+                String::new()
+            } else {
+                format!(" (uploaded before the failure: {})", uploaded.join(", "))
+            };
             return Err(match e {
-                ApiError::Status { ctx, status, body, hint } => ApiError::Status { ctx, status, body, hint: hint.or_else(|| (!done.is_empty()).then(|| format!("Stopped there{done}."))) },
+                ApiError::Status { ctx, status, body, hint } => ApiError::Status {
+                    ctx,
+                    status,
+                    body,
+                    hint: hint.or_else(|| (!done.is_empty()).then(|| format!("Stopped there{done}."))),
+                },
                 other => other,
             });
         }
@@ -81,7 +96,12 @@ fn upload_request(file: &Path, remote: &str, bytes: Vec<u8>) -> ApiRequest {
         None => ("/".to_string(), remote.to_string()),
     };
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-    let text = |name: &str, v: String| FormPart { name: name.into(), file_name: None, content_type: None, bytes: v.into_bytes() };
+    let text = |name: &str, v: String| FormPart {
+        name: name.into(),
+        file_name: None,
+        content_type: None,
+        bytes: v.into_bytes(),
+    };
     let parts = vec![
         FormPart { name: "file".into(), content_type: Some(content_type(file).into()), file_name, bytes },
         text("fileName", name),
@@ -173,21 +193,38 @@ pub struct FetchOptions {
 
 /// Downloads the File Manager file or folder `src` into `dest` (a folder lands in
 /// `<dest>/<folder name>/…`, the root `/` straight in `dest`).
-pub async fn fetch(client: &HubSpotClient, caller: &Caller, src: &str, dest: &Path, opts: &FetchOptions, progress: OnProgress<'_>) -> Result<Fetched, ApiError> {
+pub async fn fetch(
+    client: &HubSpotClient,
+    caller: &Caller,
+    src: &str,
+    dest: &Path,
+    opts: &FetchOptions,
+    progress: OnProgress<'_>,
+) -> Result<Fetched, ApiError> {
     let mut out = Fetched::default();
-    let ctx = |what: &str| RequestContext { what: what.into(), account: caller.account.label(), account_id: caller.account.account_id };
+    let ctx = |what: &str| RequestContext {
+        what: what.into(),
+        account: caller.account.label(),
+        account_id: caller.account.account_id,
+    };
     if src.trim_matches('/').is_empty() {
         fetch_folder(client, caller, &Value::String("None".into()), dest, opts, &mut out, progress, 0).await?;
         return Ok(out);
     }
     let what = format!("find \"{src}\" in the File Manager");
-    let stat = ApiRequest::new(Method::GET, format!("filemanager/api/v2/files/stat/{}", src.trim_start_matches('/')), what.clone());
+    let stat = ApiRequest::new(
+        Method::GET,
+        format!("filemanager/api/v2/files/stat/{}", src.trim_start_matches('/')),
+        what.clone(),
+    );
     let body = client.call_json(caller, &stat).await?;
     let bad = |detail: String| ApiError::BadResponse { ctx: ctx(&what), detail };
     if let Some(f) = body.get("file").filter(|f| !f.is_null()) {
         let file: RemoteFile = serde_json::from_value(f.clone()).map_err(|e| bad(format!("file: {e}")))?;
         if file.archived && !opts.include_archived {
-            return Err(ApiError::Local { message: format!("\"{src}\" is archived: fetch it with includeArchived: true.") });
+            return Err(ApiError::Local {
+                message: format!("\"{src}\" is archived: fetch it with includeArchived: true."),
+            });
         }
         if file.hidden {
             return Err(ApiError::Local { message: format!("\"{src}\" is a hidden file and cannot be fetched.") });
@@ -198,28 +235,53 @@ pub async fn fetch(client: &HubSpotClient, caller: &Caller, src: &str, dest: &Pa
     }
     if let Some(f) = body.get("folder").filter(|f| !f.is_null()) {
         let folder: RemoteFolder = serde_json::from_value(f.clone()).map_err(|e| bad(format!("folder: {e}")))?;
-        let root = dest.join(safe_name(&folder.name).ok_or_else(|| bad(format!("unsafe folder name {:?}", folder.name)))?);
+        let root =
+            dest.join(safe_name(&folder.name).ok_or_else(|| bad(format!("unsafe folder name {:?}", folder.name)))?);
         fetch_folder(client, caller, &folder.id, &root, opts, &mut out, progress, 0).await?;
         return Ok(out);
     }
-    Err(ApiError::Local { message: format!("\"{src}\" is neither a file nor a folder in the File Manager of account {}.", caller.account.label()) })
+    Err(ApiError::Local {
+        message: format!(
+            "\"{src}\" is neither a file nor a folder in the File Manager of account {}.",
+            caller.account.label()
+        ),
+    })
 }
 
 /// Folders nest at most this deep: a server that answers in a cycle cannot hang us.
 const MAX_DEPTH: usize = 64;
 
 #[allow(clippy::too_many_arguments)]
-async fn fetch_folder(client: &HubSpotClient, caller: &Caller, id: &Value, local: &Path, opts: &FetchOptions, out: &mut Fetched, progress: OnProgress<'_>, depth: usize) -> Result<(), ApiError> {
+async fn fetch_folder(
+    client: &HubSpotClient,
+    caller: &Caller,
+    id: &Value,
+    local: &Path,
+    opts: &FetchOptions,
+    out: &mut Fetched,
+    progress: OnProgress<'_>,
+    depth: usize,
+) -> Result<(), ApiError> {
     if depth > MAX_DEPTH {
-        return Err(ApiError::Local { message: format!("Folders nest deeper than {MAX_DEPTH} levels at {}; stopping.", local.display()) });
+        return Err(ApiError::Local {
+            message: format!("Folders nest deeper than {MAX_DEPTH} levels at {}; stopping.", local.display()),
+        });
     }
     let id_text = match id {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
     let what = format!("list the File Manager folder {id_text}");
-    let bad = |detail: String| ApiError::BadResponse { ctx: RequestContext { what: what.clone(), account: caller.account.label(), account_id: caller.account.account_id }, detail };
-    std::fs::create_dir_all(local).map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", local.display()) })?;
+    let bad = |detail: String| ApiError::BadResponse {
+        ctx: RequestContext {
+            what: what.clone(),
+            account: caller.account.label(),
+            account_id: caller.account.account_id,
+        },
+        detail,
+    };
+    std::fs::create_dir_all(local)
+        .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", local.display()) })?;
     let mut offset = 0usize;
     loop {
         let mut req = ApiRequest::new(Method::GET, "filemanager/api/v2/files/", what.clone())
@@ -235,14 +297,20 @@ async fn fetch_folder(client: &HubSpotClient, caller: &Caller, id: &Value, local
         for f in objects {
             let file: RemoteFile = serde_json::from_value(f.clone()).map_err(|e| bad(format!("file: {e}")))?;
             download(client, caller, &file, local, opts, out).await?;
-            progress(Progress { done: out.written.len() + out.skipped.len(), total: None, message: format!("fetched {}", file.name) });
+            progress(Progress {
+                done: out.written.len() + out.skipped.len(),
+                total: None,
+                message: format!("fetched {}", file.name),
+            });
         }
         offset += objects.len();
         if objects.is_empty() || offset >= total {
             break;
         }
     }
-    let req = ApiRequest::new(Method::GET, "filemanager/api/v2/folders/", what.clone()).query("hidden", "0").query("parent_folder_id", id_text.clone());
+    let req = ApiRequest::new(Method::GET, "filemanager/api/v2/folders/", what.clone())
+        .query("hidden", "0")
+        .query("parent_folder_id", id_text.clone());
     let folders = client.call_json(caller, &req).await?;
     let folders = folders.get("objects").and_then(Value::as_array).cloned().unwrap_or_default();
     for f in folders {
@@ -253,13 +321,24 @@ async fn fetch_folder(client: &HubSpotClient, caller: &Caller, id: &Value, local
     Ok(())
 }
 
-async fn download(client: &HubSpotClient, caller: &Caller, file: &RemoteFile, dir: &Path, opts: &FetchOptions, out: &mut Fetched) -> Result<(), ApiError> {
+async fn download(
+    client: &HubSpotClient,
+    caller: &Caller,
+    file: &RemoteFile,
+    dir: &Path,
+    opts: &FetchOptions,
+    out: &mut Fetched,
+) -> Result<(), ApiError> {
     let full_name = match file.extension.as_deref().filter(|e| !e.is_empty()) {
         Some(ext) => format!("{}.{ext}", file.name),
         None => file.name.clone(),
     };
     let bad = |detail: String| ApiError::BadResponse {
-        ctx: RequestContext { what: format!("download \"{full_name}\""), account: caller.account.label(), account_id: caller.account.account_id },
+        ctx: RequestContext {
+            what: format!("download \"{full_name}\""),
+            account: caller.account.label(),
+            account_id: caller.account.account_id,
+        },
         detail,
     };
     let name = safe_name(&full_name).ok_or_else(|| bad(format!("unsafe file name {full_name:?}")))?;
@@ -272,15 +351,22 @@ async fn download(client: &HubSpotClient, caller: &Caller, file: &RemoteFile, di
     let mut req = ApiRequest::new(Method::GET, url, format!("download \"{full_name}\""));
     req.binary = true;
     let resp = client.call(caller, &req).await?;
-    std::fs::create_dir_all(dir).map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dir.display()) })?;
-    crate::hubspot::write::write_atomic(&target, &resp.bytes, 0o644).map_err(|e| ApiError::Local { message: format!("Cannot write {}: {e}.", target.display()) })?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dir.display()) })?;
+    crate::hubspot::write::write_atomic(&target, &resp.bytes, 0o644)
+        .map_err(|e| ApiError::Local { message: format!("Cannot write {}: {e}.", target.display()) })?;
     out.written.push(target);
     Ok(())
 }
 
 /// A single path component from the server, or `None` when it would leave its folder.
 fn safe_name(name: &str) -> Option<&str> {
-    let ok = !name.is_empty() && name != "." && name != ".." && !name.contains('/') && !name.contains('\\') && !name.contains('\0');
+    let ok = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains('/')
+        && !name.contains('\\')
+        && !name.contains('\0');
     ok.then_some(name)
 }
 

@@ -11,9 +11,8 @@ pub struct Origins {
 
 impl Origins {
     pub fn new(override_origin: Option<String>) -> Origins {
-        let override_origin = override_origin
-            .map(|o| o.trim().trim_end_matches('/').to_string())
-            .filter(|o| !o.is_empty());
+        let override_origin =
+            override_origin.map(|o| o.trim().trim_end_matches('/').to_string()).filter(|o| !o.is_empty());
         Origins { override_origin }
     }
 

@@ -16,7 +16,11 @@ pub async fn list(client: &HubSpotClient, caller: &Caller) -> Result<Vec<String>
     match body.get("results").and_then(Value::as_array) {
         Some(items) => Ok(items.iter().filter_map(Value::as_str).map(String::from).collect()),
         None => Err(ApiError::BadResponse {
-            ctx: super::error::RequestContext { what: req.what, account: caller.account.label(), account_id: caller.account.account_id },
+            ctx: super::error::RequestContext {
+                what: req.what,
+                account: caller.account.label(),
+                account_id: caller.account.account_id,
+            },
             detail: "no `results` list".into(),
         }),
     }
@@ -27,17 +31,22 @@ pub async fn add(client: &HubSpotClient, caller: &Caller, name: &str, value: &Se
     check_name(name)?;
     if list(client, caller).await?.iter().any(|n| n == name) {
         return Err(ApiError::Local {
-            message: format!("The secret \"{name}\" already exists in account {}: use hubspot.secrets.update to change its value.", caller.account.label()),
+            message: format!(
+                "The secret \"{name}\" already exists in account {}: use hubspot.secrets.update to change its value.",
+                caller.account.label()
+            ),
         });
     }
-    let req = ApiRequest::new(Method::POST, BASE, format!("add secret \"{name}\"")).json(json!({"key": name, "secret": value.expose()}));
+    let req = ApiRequest::new(Method::POST, BASE, format!("add secret \"{name}\""))
+        .json(json!({"key": name, "secret": value.expose()}));
     client.call(caller, &req).await.map(drop)
 }
 
 /// Updates a secret; a name that does not exist is an error, as in `hs secret update`.
 pub async fn update(client: &HubSpotClient, caller: &Caller, name: &str, value: &Secret) -> Result<(), ApiError> {
     require_existing(client, caller, name, "update").await?;
-    let req = ApiRequest::new(Method::PUT, BASE, format!("update secret \"{name}\"")).json(json!({"key": name, "secret": value.expose()}));
+    let req = ApiRequest::new(Method::PUT, BASE, format!("update secret \"{name}\""))
+        .json(json!({"key": name, "secret": value.expose()}));
     client.call(caller, &req).await.map(drop)
 }
 
@@ -45,7 +54,10 @@ pub async fn update(client: &HubSpotClient, caller: &Caller, name: &str, value: 
 pub async fn delete(client: &HubSpotClient, caller: &Caller, name: &str) -> Result<(), ApiError> {
     require_existing(client, caller, name, "delete").await?;
     // The CLI appends the name raw (a `/` or `?` then changes the URL); we encode it.
-    let path = format!("{BASE}/{}", url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20"));
+    let path = format!(
+        "{BASE}/{}",
+        url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20")
+    );
     let req = ApiRequest::new(Method::DELETE, path, format!("delete secret \"{name}\""));
     client.call(caller, &req).await.map(drop)
 }
@@ -56,9 +68,16 @@ async fn require_existing(client: &HubSpotClient, caller: &Caller, name: &str, v
     if names.iter().any(|n| n == name) {
         return Ok(());
     }
-    let known = if names.is_empty() { "it has no secrets".to_string() } else { format!("its secrets are {}", names.join(", ")) };
+    let known = if names.is_empty() {
+        "it has no secrets".to_string()
+    } else {
+        format!("its secrets are {}", names.join(", "))
+    };
     Err(ApiError::Local {
-        message: format!("Unable to {verb} secret with name \"{name}\": it does not exist in account {} ({known}).", caller.account.label()),
+        message: format!(
+            "Unable to {verb} secret with name \"{name}\": it does not exist in account {} ({known}).",
+            caller.account.label()
+        ),
     })
 }
 

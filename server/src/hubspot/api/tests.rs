@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use fake_hubspot::{AccountSpec, Fault, FakeHubSpot, FaultKind};
+use fake_hubspot::{AccountSpec, FakeHubSpot, Fault, FaultKind};
 use reqwest::Method;
 use serde_json::json;
 
@@ -76,7 +76,10 @@ fn exchange_then_bearer_and_portal_id_and_write_back_keeping_comments() {
     let bearer = reqs[1].header("authorization").unwrap().strip_prefix("Bearer ").unwrap().to_string();
     // Written back: the token and its expiry, comments and everything else untouched.
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with("# my accounts\ndefaultAccount: 123\naccounts:\n  - name: prod # the real one\n"), "{text}");
+    assert!(
+        text.starts_with("# my accounts\ndefaultAccount: 123\naccounts:\n  - name: prod # the real one\n"),
+        "{text}"
+    );
     let cfg = ConfigFile::load(&path).unwrap();
     let info = cfg.config.accounts[0].token_info().unwrap();
     assert_eq!(info.access_token.as_ref().map(Secret::expose), Some(bearer.as_str()));
@@ -117,14 +120,23 @@ fn after_a_401_one_refresh_and_one_retry() {
     s.fake.clear_requests();
     let names = rt.block_on(secrets::list(&s.client, &s.caller(&path))).unwrap();
     assert!(names.is_empty());
-    assert_eq!(s.paths(), ["GET /cms/v3/functions/secrets", "POST /localdevauth/v1/auth/refresh", "GET /cms/v3/functions/secrets"]);
+    assert_eq!(
+        s.paths(),
+        ["GET /cms/v3/functions/secrets", "POST /localdevauth/v1/auth/refresh", "GET /cms/v3/functions/secrets"]
+    );
     // A 401 that persists: exactly one retry, then an error that says what to do.
     s.fake.clear_requests();
     s.fake.fault(Fault::status("/cms/v3/functions/secrets", 401));
     let err = rt.block_on(secrets::list(&s.client, &s.caller(&path))).unwrap_err();
     assert_eq!(s.fake.requests().iter().filter(|r| r.path == "/cms/v3/functions/secrets").count(), 2);
     let m = err.to_string();
-    assert!(m.contains("list secrets") && m.contains("prod (123)") && m.contains("unauthorized") && m.contains("hubspot.account.auth"), "{m}");
+    assert!(
+        m.contains("list secrets")
+            && m.contains("prod (123)")
+            && m.contains("unauthorized")
+            && m.contains("hubspot.account.auth"),
+        "{m}"
+    );
     assert!(!m.contains(PAK));
 }
 
@@ -187,7 +199,12 @@ fn apikey_accounts_send_hapikey_after_portal_id() {
     let fake = FakeHubSpot::start();
     fake.add_account(AccountSpec::new(333, "pat-unused").with_api_key("hapi-333-secret-key-value"));
     let client = HubSpotClient::new(Origins::new(Some(fake.url())));
-    let cfg = Config::from_value(&crate::syntax::yaml::parse("accounts:\n  - {name: old, accountId: 333, authType: apikey, apiKey: hapi-333-secret-key-value}\n").value);
+    let cfg = Config::from_value(
+        &crate::syntax::yaml::parse(
+            "accounts:\n  - {name: old, accountId: 333, authType: apikey, apiKey: hapi-333-secret-key-value}\n",
+        )
+        .value,
+    );
     let caller = Caller::new(cfg.accounts[0].clone(), &cfg, Arc::new(NoStore));
     let req = ApiRequest::new(Method::GET, "/crm/v3/objects/contacts?limit=5", "GET crm/v3/objects/contacts");
     rt().block_on(client.call(&caller, &req)).unwrap();
@@ -205,7 +222,8 @@ fn secrets_add_update_delete_on_the_wire() {
     let value = Secret::new("s3cr3t-value-never-shown");
     rt.block_on(secrets::add(&s.client, &caller, "API_TOKEN", &value)).unwrap();
     assert_eq!(s.fake.secret_value(123, "API_TOKEN").as_deref(), Some("s3cr3t-value-never-shown"));
-    let post = s.fake.requests().into_iter().find(|r| r.method == "POST" && r.path == "/cms/v3/functions/secrets").unwrap();
+    let post =
+        s.fake.requests().into_iter().find(|r| r.method == "POST" && r.path == "/cms/v3/functions/secrets").unwrap();
     assert_eq!(post.body_json().unwrap(), json!({"key": "API_TOKEN", "secret": "s3cr3t-value-never-shown"}));
     let dup = rt.block_on(secrets::add(&s.client, &caller, "API_TOKEN", &value)).unwrap_err().to_string();
     assert!(dup.contains("already exists") && !dup.contains("s3cr3t"), "{dup}");
@@ -236,7 +254,10 @@ fn upload_a_folder_then_fetch_it_back() {
     let uploaded = rt.block_on(files::upload(&s.client, &caller, &site, "/assets/", &progress)).unwrap();
     assert_eq!(uploaded, ["assets/css/main.css", "assets/index.html"]);
     let up = s.fake.uploaded();
-    assert_eq!(up.iter().map(|u| (u.folder_path.as_str(), u.file_name.as_str())).collect::<Vec<_>>(), [("assets/css", "main.css"), ("assets", "index.html")]);
+    assert_eq!(
+        up.iter().map(|u| (u.folder_path.as_str(), u.file_name.as_str())).collect::<Vec<_>>(),
+        [("assets/css", "main.css"), ("assets", "index.html")]
+    );
     assert_eq!(up[0].content_type.as_deref(), Some("text/css"));
     assert_eq!(up[0].options, json!({"access": "PUBLIC_INDEXABLE", "overwrite": true}));
     assert_eq!(*seen.lock().unwrap(), [0, 1, 2]);

@@ -59,7 +59,9 @@ pub trait Editor: Sized {
         });
         match self.value().pointer(&anc).cloned() {
             Some(Value::Object(_)) => self.insert_entry(&anc, &first, &nested),
-            Some(Value::Array(items)) if first == "-" || first == items.len().to_string() => self.append_step(&anc, &nested),
+            Some(Value::Array(items)) if first == "-" || first == items.len().to_string() => {
+                self.append_step(&anc, &nested)
+            }
             Some(Value::Array(_)) => Err(EditError::NotFound { pointer: child_pointer(&anc, &first) }),
             Some(Value::Null) | None => {
                 let mut m = Map::new();
@@ -82,7 +84,10 @@ pub trait Editor: Sized {
             Some(Value::Array(a)) => (0..a.len()).map(|i| child_pointer(parent, &i.to_string())).collect(),
             _ => return Err(EditError::NotFound { pointer: pointer.into() }),
         };
-        let idx = siblings.iter().position(|p| p == pointer).ok_or_else(|| EditError::NotFound { pointer: pointer.into() })?;
+        let idx = siblings
+            .iter()
+            .position(|p| p == pointer)
+            .ok_or_else(|| EditError::NotFound { pointer: pointer.into() })?;
         Ok((siblings, idx))
     }
 

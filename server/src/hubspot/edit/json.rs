@@ -8,8 +8,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::text::{column, line_content_start, line_start, newline, starts_line};
 use super::checked::{once, Editor};
+use super::text::{column, line_content_start, line_start, newline, starts_line};
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
@@ -120,7 +120,6 @@ impl JsonEditor {
         let text = stringify(value, &self.unit, "", self.nl);
         self.commit(vec![TextEdit::replace(TextRange::new(0, self.text.len()), text)])
     }
-
 }
 
 /// `JSON.stringify(value, null, unit)` with every line after the first prefixed by `indent`
@@ -144,7 +143,10 @@ fn compact(value: &Value) -> String {
     match value {
         Value::Object(m) => format!(
             "{{{}}}",
-            m.iter().map(|(k, v)| format!("{}: {}", serde_json::to_string(k).unwrap_or_default(), compact(v))).collect::<Vec<_>>().join(", ")
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", serde_json::to_string(k).unwrap_or_default(), compact(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Value::Array(a) => format!("[{}]", a.iter().map(compact).collect::<Vec<_>>().join(", ")),
         v => v.to_string(),
@@ -183,7 +185,8 @@ impl Editor for JsonEditor {
 
     fn replace_step(&mut self, pointer: &str, value: &Value) -> Result<()> {
         let Some(s) = self.tree.spans(pointer) else { return self.write_root(value) };
-        let single_line_array = matches!(self.tree.get(pointer), Some(Value::Array(a)) if !a.is_empty()) && !self.multiline(pointer);
+        let single_line_array =
+            matches!(self.tree.get(pointer), Some(Value::Array(a)) if !a.is_empty()) && !self.multiline(pointer);
         let text = match value {
             // A hand-written `[123]` stays on one line.
             Value::Array(items) if single_line_array => {
@@ -209,7 +212,9 @@ impl Editor for JsonEditor {
                 };
                 self.commit(vec![TextEdit::replace(s.value, text)])
             }
-            Some(Value::Array(items)) => self.add_after(pointer, &child_pointer(pointer, &(items.len() - 1).to_string()), "", value),
+            Some(Value::Array(items)) => {
+                self.add_after(pointer, &child_pointer(pointer, &(items.len() - 1).to_string()), "", value)
+            }
             Some(_) => Err(EditError::NotASequence { pointer: pointer.into() }),
         }
     }
@@ -256,7 +261,8 @@ mod tests {
     use serde_json::json;
 
     fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
+        std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/")))
+            .unwrap()
     }
 
     fn run(text: &str, f: impl FnOnce(&str, &Tree) -> Result<Vec<TextEdit>>) -> String {
@@ -269,7 +275,10 @@ mod tests {
     fn new_file_is_json_stringify_with_two_spaces() {
         assert_eq!(new_settings_text(&[123, 456], Some(456)), fixture("12-settings-linked.json").trim_end());
         assert_eq!(new_settings_text(&[], None), fixture("13-settings-after-unlink-all.json"));
-        assert_eq!(new_settings_text(&[987654, 555], Some(555)), "{\n  \"accounts\": [\n    987654,\n    555\n  ],\n  \"localDefaultAccount\": 555\n}");
+        assert_eq!(
+            new_settings_text(&[987654, 555], Some(555)),
+            "{\n  \"accounts\": [\n    987654,\n    555\n  ],\n  \"localDefaultAccount\": 555\n}"
+        );
     }
 
     #[test]
@@ -316,12 +325,18 @@ mod tests {
     #[test]
     fn remove_members_and_elements() {
         let text = fixture("12-settings-linked.json");
-        assert_eq!(run(&text, |t, tr| remove(t, tr, "/localDefaultAccount")), "{\n  \"accounts\": [\n    123,\n    456\n  ]\n}\n");
+        assert_eq!(
+            run(&text, |t, tr| remove(t, tr, "/localDefaultAccount")),
+            "{\n  \"accounts\": [\n    123,\n    456\n  ]\n}\n"
+        );
         assert_eq!(run(&text, |t, tr| remove(t, tr, "/accounts/0")), text.replace("    123,\n", ""));
         assert_eq!(run(&text, |t, tr| remove(t, tr, "/accounts/1")), text.replace("    123,\n    456\n", "    123\n"));
         let t2 = "{\"accounts\": [5]}";
         assert_eq!(run(t2, |t, tr| remove(t, tr, "/accounts/0")), "{\"accounts\": []}");
-        assert_eq!(run(&text, |t, tr| set(t, tr, "/accounts", &json!([]))), text.replace("[\n    123,\n    456\n  ]", "[]"));
+        assert_eq!(
+            run(&text, |t, tr| set(t, tr, "/accounts", &json!([]))),
+            text.replace("[\n    123,\n    456\n  ]", "[]")
+        );
     }
 
     #[test]
@@ -339,12 +354,15 @@ mod tests {
         if !tree.errors.is_empty() {
             return;
         }
-        let mut pointers = vec![String::new(), "/accounts".to_string(), "/localDefaultAccount".to_string(), "/n/m".to_string()];
+        let mut pointers =
+            vec![String::new(), "/accounts".to_string(), "/localDefaultAccount".to_string(), "/n/m".to_string()];
         fn walk(v: &Value, p: String, out: &mut Vec<String>) {
             out.push(p.clone());
             match v {
                 Value::Object(m) => m.iter().for_each(|(k, v)| walk(v, child_pointer(&p, k), out)),
-                Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| walk(v, child_pointer(&p, &i.to_string()), out)),
+                Value::Array(a) => {
+                    a.iter().enumerate().for_each(|(i, v)| walk(v, child_pointer(&p, &i.to_string()), out))
+                }
                 _ => {}
             }
         }
@@ -367,10 +385,25 @@ mod tests {
 
     #[test]
     fn every_edit_of_odd_files_parses() {
-        for t in ["", "{}", "[]", "null", "5", "{\"accounts\": {}}", "{\"a\":{\"b\":[[],{}]}}", "{\n\t\"accounts\": [\n\t\t1\n\t]\n}", "  {\"accounts\" : [ 1 , 2 ] }  "] {
+        for t in [
+            "",
+            "{}",
+            "[]",
+            "null",
+            "5",
+            "{\"accounts\": {}}",
+            "{\"a\":{\"b\":[[],{}]}}",
+            "{\n\t\"accounts\": [\n\t\t1\n\t]\n}",
+            "  {\"accounts\" : [ 1 , 2 ] }  ",
+        ] {
             exercise(t);
         }
-        for name in ["12-settings-linked.json", "13-settings-after-unlink-all.json", "14-settings-invalid-default.json", "26-settings-missing-accounts.json"] {
+        for name in [
+            "12-settings-linked.json",
+            "13-settings-after-unlink-all.json",
+            "14-settings-invalid-default.json",
+            "26-settings-missing-accounts.json",
+        ] {
             exercise(&fixture(name));
         }
     }
@@ -383,4 +416,3 @@ mod tests {
         }
     }
 }
-

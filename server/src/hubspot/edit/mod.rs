@@ -74,10 +74,7 @@ impl TextEdit {
 /// Only sizes and the range: the new text may be a token or a key (CONTRACT §1).
 impl fmt::Debug for TextEdit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TextEdit")
-            .field("range", &self.range)
-            .field("new_text_len", &self.new_text.len())
-            .finish()
+        f.debug_struct("TextEdit").field("range", &self.range).field("new_text_len", &self.new_text.len()).finish()
     }
 }
 
@@ -103,7 +100,9 @@ pub enum EditError {
 impl fmt::Display for EditError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EditError::NotFound { pointer } => write!(f, "nothing at `{}` in the file; reload it and try again", show(pointer)),
+            EditError::NotFound { pointer } => {
+                write!(f, "nothing at `{}` in the file; reload it and try again", show(pointer))
+            }
             EditError::NotAContainer { pointer } => write!(
                 f,
                 "`{}` is a single value, not a mapping or list, so nothing can be added under it; fix the file by hand",
@@ -134,7 +133,11 @@ impl EditError {
 }
 
 fn show(pointer: &str) -> &str {
-    if pointer.is_empty() { "/" } else { pointer }
+    if pointer.is_empty() {
+        "/"
+    } else {
+        pointer
+    }
 }
 
 pub type Result<T> = std::result::Result<T, EditError>;
@@ -169,12 +172,24 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> String {
 pub enum FileOp {
     /// Create or replace the whole file. `mode` is for a new file (Unix permission bits);
     /// an existing file keeps its own (CONTRACT §6). `None`: `0o644`, what the CLI creates.
-    Write { path: PathBuf, text: String, mode: Option<u32> },
+    Write {
+        path: PathBuf,
+        text: String,
+        mode: Option<u32>,
+    },
     /// Minimal edits of an existing file, against the text the plan was computed from.
-    Edit { path: PathBuf, edits: Vec<TextEdit> },
-    Delete { path: PathBuf },
+    Edit {
+        path: PathBuf,
+        edits: Vec<TextEdit>,
+    },
+    Delete {
+        path: PathBuf,
+    },
     /// Rename, replacing `to` if it exists (the CLI's archive step does, spec 1.8).
-    Rename { from: PathBuf, to: PathBuf },
+    Rename {
+        from: PathBuf,
+        to: PathBuf,
+    },
 }
 
 impl FileOp {
@@ -227,9 +242,14 @@ pub fn apply_ops(ops: &[FileOp]) -> io::Result<()> {
             drop(super::buffers::check_saved(p, None).map_err(|e| named(op, e))?);
         }
         edited.push(match op {
-            FileOp::Edit { path, edits } => Some(apply(&std::fs::read_to_string(path).map_err(|e| named(op, e))?, edits)),
+            FileOp::Edit { path, edits } => {
+                Some(apply(&std::fs::read_to_string(path).map_err(|e| named(op, e))?, edits))
+            }
             FileOp::Rename { from, .. } if !from.exists() && !ops.iter().any(|o| o.path() == from) => {
-                return Err(named(op, io::Error::new(io::ErrorKind::NotFound, format!("{} does not exist", from.display()))));
+                return Err(named(
+                    op,
+                    io::Error::new(io::ErrorKind::NotFound, format!("{} does not exist", from.display())),
+                ));
             }
             _ => None,
         });

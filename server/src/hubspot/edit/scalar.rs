@@ -130,7 +130,8 @@ fn is_base60(s: &str) -> bool {
 /// js-yaml 4 `int`: decimal with `_`, `0b`, `0o`, `0x`, each optionally signed.
 fn is_int(s: &str) -> bool {
     let body = strip_sign(s);
-    let digits = |t: &str, ok: fn(u8) -> bool| !t.is_empty() && t.bytes().all(|b| ok(b) || b == b'_') && t.bytes().any(ok);
+    let digits =
+        |t: &str, ok: fn(u8) -> bool| !t.is_empty() && t.bytes().all(|b| ok(b) || b == b'_') && t.bytes().any(ok);
     if let Some(t) = body.strip_prefix("0b") {
         return digits(t, |b| b == b'0' || b == b'1');
     }
@@ -235,21 +236,62 @@ mod tests {
 
     #[test]
     fn plain_when_safe() {
-        for s in ["my-company-inc", "pak-na1-abc", "personalaccesskey", "a:b", "a#b", "Tue Jan 07 2025 10:00:00 GMT+0000", "hello world", "123abc", "STANDARD", "00000000-0000-0000-0000-000000000000"] {
+        for s in [
+            "my-company-inc",
+            "pak-na1-abc",
+            "personalaccesskey",
+            "a:b",
+            "a#b",
+            "Tue Jan 07 2025 10:00:00 GMT+0000",
+            "hello world",
+            "123abc",
+            "STANDARD",
+            "00000000-0000-0000-0000-000000000000",
+        ] {
             assert_eq!(y(s), s, "{s}");
         }
     }
 
     #[test]
     fn quoted_when_it_would_read_as_another_type() {
-        for s in ["123", "-5", "1_000", "0x1F", "0o17", "1.5", ".5", "1e5", ".inf", "-.INF", ".NaN", "true", "False", "null", "~", "NULL", "y", "on", "No", "OFF", "yes", "<<", "1:20", "2030-01-01T00:00:00.000Z", "2030-01-01", "2001-12-14 21:59:43.10 -5"] {
+        for s in [
+            "123",
+            "-5",
+            "1_000",
+            "0x1F",
+            "0o17",
+            "1.5",
+            ".5",
+            "1e5",
+            ".inf",
+            "-.INF",
+            ".NaN",
+            "true",
+            "False",
+            "null",
+            "~",
+            "NULL",
+            "y",
+            "on",
+            "No",
+            "OFF",
+            "yes",
+            "<<",
+            "1:20",
+            "2030-01-01T00:00:00.000Z",
+            "2030-01-01",
+            "2001-12-14 21:59:43.10 -5",
+        ] {
             assert_eq!(y(s), format!("'{s}'"), "{s}");
         }
     }
 
     #[test]
     fn quoted_for_indicators_spaces_and_comments() {
-        for s in ["", " lead", "trail ", "a: b", "a #b", "-x", "?x", ":x", "#x", "&a", "*a", "!t", "|x", ">x", "%x", "@x", "`x", "[x", "{x", "=x", "x:"] {
+        for s in [
+            "", " lead", "trail ", "a: b", "a #b", "-x", "?x", ":x", "#x", "&a", "*a", "!t", "|x", ">x", "%x", "@x",
+            "`x", "[x", "{x", "=x", "x:",
+        ] {
             assert!(y(s).starts_with('\''), "{s} -> {}", y(s));
         }
         assert_eq!(y("it's: here"), "'it''s: here'");
@@ -282,7 +324,8 @@ mod tests {
 
     #[test]
     fn every_rendering_reads_back() {
-        let samples = ["123", "a: b", "y", "", "it's", "2030-01-01T00:00:00.000Z", "x\ny", "- a", "#", "null", "é😀", "a ,b"];
+        let samples =
+            ["123", "a: b", "y", "", "it's", "2030-01-01T00:00:00.000Z", "x\ny", "- a", "#", "null", "é😀", "a ,b"];
         for s in samples {
             for flow in [false, true] {
                 let text = yaml_string(s, flow);

@@ -14,7 +14,11 @@ pub(crate) fn line_start(text: &str, at: usize) -> usize {
 pub(crate) fn line_end(text: &str, at: usize) -> usize {
     let at = at.min(text.len());
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    if end > at && text.as_bytes()[end - 1] == b'\r' { end - 1 } else { end }
+    if end > at && text.as_bytes()[end - 1] == b'\r' {
+        end - 1
+    } else {
+        end
+    }
 }
 
 /// Offset just past the line break at `end` (a [`line_end`]), or `end` at the end of the text.
@@ -36,7 +40,11 @@ pub(crate) fn column(text: &str, at: usize) -> usize {
 
 /// `\r\n` if the file uses it (CRLF files stay CRLF), else `\n`.
 pub(crate) fn newline(text: &str) -> &'static str {
-    if text.contains("\r\n") { "\r\n" } else { "\n" }
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// The first non-blank offset of the line holding `at`.
@@ -113,10 +121,7 @@ pub(crate) fn diff(old: &str, new: &str) -> Vec<TextEdit> {
         v
     };
     let (ao, bo) = (offsets(am, a_base), offsets(bm, b_base));
-    hunks
-        .into_iter()
-        .map(|(si, ei, sj, ej)| trimmed_edit(old, new, ao[si], ao[ei], bo[sj], bo[ej]))
-        .collect()
+    hunks.into_iter().map(|(si, ei, sj, ej)| trimmed_edit(old, new, ao[si], ao[ei], bo[sj], bo[ej])).collect()
 }
 
 /// One edit replacing `old[a0..a1]` by `new[b0..b1]`, without their common ends.

@@ -20,10 +20,10 @@ mod spans;
 use render::{detect_style, flow, is_empty_collection, is_inline, Style};
 use spans::{after_colon, end_of_last_line, line_comment, node_spans};
 
+use super::checked::{once, Editor};
 use super::expected;
 use super::scalar::yaml_string;
 use super::text::{after_line_break, column, line_end, line_start, starts_line};
-use super::checked::{once, Editor};
 use super::{EditError, Result, TextEdit};
 use crate::syntax::tree::{child_pointer, last_segment, parent_pointer};
 use crate::syntax::{Spans, TextRange, Tree};
@@ -177,7 +177,6 @@ impl YamlEditor {
         let in_flow = self.in_flow(pointer);
         self.commit(vec![TextEdit::replace(key, yaml_string(new_key, in_flow))])
     }
-
 }
 
 /// Never reached (a flow collection with one entry is handled before); a harmless empty range.
@@ -187,7 +186,8 @@ fn unreachable_range(s: Spans) -> TextRange {
 
 impl Editor for YamlEditor {
     const PARSE: fn(&str) -> Tree = crate::syntax::yaml::parse;
-    const NOT_AS_INTENDED: &'static str = "the change did not read back as intended (anchors, aliases or merge keys nearby?)";
+    const NOT_AS_INTENDED: &'static str =
+        "the change did not read back as intended (anchors, aliases or merge keys nearby?)";
 
     fn state(&mut self) -> (&mut String, &mut Tree) {
         (&mut self.text, &mut self.tree)
@@ -220,17 +220,23 @@ impl Editor for YamlEditor {
         }
         match s.key {
             Some(key) => {
-                let after_colon = after_colon(&self.text, key.end as usize)
-                    .ok_or_else(|| EditError::unsupported(pointer, "its key is written in the explicit `? key` form"))?;
+                let after_colon = after_colon(&self.text, key.end as usize).ok_or_else(|| {
+                    EditError::unsupported(pointer, "its key is written in the explicit `? key` form")
+                })?;
                 // A missing value (`key:`) has an empty span at the key's end.
-                let value_start = if s.value.is_empty() { after_colon } else { (s.value.start as usize).max(after_colon) };
+                let value_start =
+                    if s.value.is_empty() { after_colon } else { (s.value.start as usize).max(after_colon) };
                 let on_next_line = self.text[after_colon..value_start].contains('\n');
                 if inline {
                     if on_next_line {
                         // `key:\n  a: 1` -> `key: {}` (keeping a comment on the key's line).
                         let comment = line_comment(&self.text, after_colon);
-                        let new_text = format!(" {}{}", flow(value), comment.map(|c| format!(" {c}")).unwrap_or_default());
-                        return self.commit(vec![TextEdit::replace(TextRange::new(after_colon, s.value.end as usize), new_text)]);
+                        let new_text =
+                            format!(" {}{}", flow(value), comment.map(|c| format!(" {c}")).unwrap_or_default());
+                        return self.commit(vec![TextEdit::replace(
+                            TextRange::new(after_colon, s.value.end as usize),
+                            new_text,
+                        )]);
                     }
                     if s.value.is_empty() {
                         return self.commit(vec![TextEdit::insert(after_colon, format!(" {}", flow(value)))]);
@@ -335,7 +341,11 @@ impl Editor for YamlEditor {
         let parent = parent_pointer(pointer).to_string();
         let prev = idx.checked_sub(1).map(|i| self.spans_of(&siblings[i])).transpose()?;
         let next = siblings.get(idx + 1).map(|p| self.spans_of(p)).transpose()?;
-        let empty = if self.tree.get(&parent).is_some_and(Value::is_array) { Value::Array(vec![]) } else { Value::Object(Map::new()) };
+        let empty = if self.tree.get(&parent).is_some_and(Value::is_array) {
+            Value::Array(vec![])
+        } else {
+            Value::Object(Map::new())
+        };
         if siblings.len() == 1 {
             // Keep an empty collection so the parent still means a mapping/list (`auth: {}`).
             if parent.is_empty() && !self.is_flow(&parent) {
@@ -366,7 +376,10 @@ impl Editor for YamlEditor {
 
     fn changeable(&self, pointer: &str, old: &Value) -> Result<()> {
         if self.node(pointer).is_none() && !(pointer.is_empty() && old.is_null()) {
-            return Err(EditError::unsupported(pointer, "it is not written here but comes from an alias or a merge key"));
+            return Err(EditError::unsupported(
+                pointer,
+                "it is not written here but comes from an alias or a merge key",
+            ));
         }
         Ok(())
     }
@@ -389,4 +402,3 @@ fn comments_above(text: &str, mut at: usize, col: usize) -> usize {
 
 #[cfg(test)]
 mod tests;
-

@@ -4,7 +4,10 @@ use super::*;
 use crate::hubspot::edit::apply_ops;
 
 fn config(ids: &[i64]) -> Config {
-    let accounts: Vec<Value> = ids.iter().map(|id| json!({"name": format!("a{id}"), "accountId": id, "authType": "personalaccesskey"})).collect();
+    let accounts: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"name": format!("a{id}"), "accountId": id, "authType": "personalaccesskey"}))
+        .collect();
     Config::from_value(&json!({ "accounts": accounts }))
 }
 
@@ -36,7 +39,10 @@ fn spec_2_4_observed_run() {
     assert_eq!(plan.outcome.removed_hsaccount.as_deref(), Some(repo.join(".hsaccount").as_path()));
     assert!(plan.outcome.created);
     apply_ops(&plan.ops).unwrap();
-    assert_eq!(read(&sub.join(".hs/settings.json")), "{\n  \"accounts\": [\n    987654,\n    555\n  ],\n  \"localDefaultAccount\": 555\n}");
+    assert_eq!(
+        read(&sub.join(".hs/settings.json")),
+        "{\n  \"accounts\": [\n    987654,\n    555\n  ],\n  \"localDefaultAccount\": 555\n}"
+    );
     assert_eq!(read(&sub.join(".hs/README.txt")), HS_README);
     assert!(!repo.join(".hsaccount").exists());
     assert_eq!(read(&repo.join(".gitignore")), fixture("29-gitignore-after-link.txt"));
@@ -67,7 +73,11 @@ fn existing_settings_up_the_tree_are_edited_in_place() {
     assert!(!plan.outcome.created);
     assert_eq!(plan.outcome.accounts, vec![123, 456, 789]);
     assert_eq!(plan.outcome.local_default_account, Some(456));
-    assert!(plan.ops.iter().all(|op| !matches!(op, FileOp::Write { .. })), "no README for an existing folder: {:?}", plan.ops);
+    assert!(
+        plan.ops.iter().all(|op| !matches!(op, FileOp::Write { .. })),
+        "no README for an existing folder: {:?}",
+        plan.ops
+    );
     apply_ops(&plan.ops).unwrap();
     assert_eq!(read(&settings), fixture("12-settings-linked.json").replace("    456\n", "    456,\n    789\n"));
 }
@@ -94,7 +104,10 @@ fn refusals() {
     let sub = t.path().join("x");
     fs::create_dir(&sub).unwrap();
     let err = link(&cfg, &sub, &[1], None).unwrap_err();
-    assert!(err.to_string().starts_with("`hs account link` does not support deprecated config. Run `hs config migrate`"), "{err}");
+    assert!(
+        err.to_string().starts_with("`hs account link` does not support deprecated config. Run `hs config migrate`"),
+        "{err}"
+    );
     assert!(matches!(unlink(&sub, &[1]), Err(LinkError::LegacyConfig { command: "unlink", .. })));
 }
 
@@ -109,7 +122,10 @@ fn broken_settings_and_hsaccount_are_errors_that_say_what_to_do() {
     assert!(matches!(link(&config(&[1]), t.path(), &[1], None), Err(LinkError::BadHsaccount { .. })));
     write(&t.path().join(".hsaccount"), "77");
     let err = link(&config(&[1]), t.path(), &[1], None).unwrap_err();
-    assert!(matches!(err, LinkError::HsaccountUnknown { id: 77, .. }) && err.to_string().contains("delete it"), "{err}");
+    assert!(
+        matches!(err, LinkError::HsaccountUnknown { id: 77, .. }) && err.to_string().contains("delete it"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -157,7 +173,10 @@ fn override_migration() {
     write(&hsaccount, " 123\n");
     let plan = migrate_override(&config(&[123]), &hsaccount).unwrap();
     apply_ops(&plan.ops).unwrap();
-    assert_eq!(read(&t.path().join("proj/.hs/settings.json")), "{\n  \"accounts\": [\n    123\n  ],\n  \"localDefaultAccount\": 123\n}");
+    assert_eq!(
+        read(&t.path().join("proj/.hs/settings.json")),
+        "{\n  \"accounts\": [\n    123\n  ],\n  \"localDefaultAccount\": 123\n}"
+    );
     assert!(t.path().join("proj/.hs/README.txt").exists());
     assert!(!hsaccount.exists());
     // Unknown id: refused, nothing planned.

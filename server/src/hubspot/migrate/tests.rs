@@ -77,7 +77,10 @@ fn portals_replace_accounts_as_in_fixture_21() {
     let (text, _) = migrated(&src);
     let want = normalize_parsed_config(&parse(&src).value).unwrap();
     assert_eq!(parse(&text).value, want);
-    assert_eq!(want["accounts"], json!([{"name": "acct-old", "authType": "personalaccesskey", "personalAccessKey": "p2", "auth": {"tokenInfo": {}}, "accountId": 2, "accountType": "STANDARD"}]));
+    assert_eq!(
+        want["accounts"],
+        json!([{"name": "acct-old", "authType": "personalaccesskey", "personalAccessKey": "p2", "auth": {"tokenInfo": {}}, "accountId": 2, "accountType": "STANDARD"}])
+    );
     assert!(text.contains("# Both `portals` and `accounts` present"));
 }
 
@@ -90,7 +93,10 @@ fn migration_edge_cases() {
     assert_eq!(migrated("").0, "accounts: []\n");
     // defaultPortal naming no account vanishes; a defaultMode overwrites defaultCmsPublishMode.
     let (text, _) = migrated("defaultPortal: nobody\ndefaultMode: draft\ndefaultCmsPublishMode: publish\nportals:\n  - name: a\n    portalId: 1\n");
-    assert_eq!(text, "defaultCmsPublishMode: draft\naccounts:\n  - name: a\n    accountId: 1\n    accountType: STANDARD\n");
+    assert_eq!(
+        text,
+        "defaultCmsPublishMode: draft\naccounts:\n  - name: a\n    accountId: 1\n    accountType: STANDARD\n"
+    );
     // defaultPortal by id, and a new-shape file at the legacy path.
     let (text, _) = migrated("defaultPortal: 7\naccounts:\n  - name: a\n    accountId: 7\n");
     assert_eq!(text, "defaultAccount: 7\naccounts:\n  - name: a\n    accountId: 7\n");
@@ -165,7 +171,10 @@ fn merge_of_fixtures_22_and_23_appends_to_a_list_of_flow_mappings() {
       tokenInfo: {}
     accountType: DEVELOPMENT_SANDBOX
 ";
-    let filled = global.replace("httpTimeout: 30000\n", "httpTimeout: 30000\ndefaultCmsPublishMode: draft\nallowUsageTracking: false\n");
+    let filled = global.replace(
+        "httpTimeout: 30000\n",
+        "httpTimeout: 30000\ndefaultCmsPublishMode: draft\nallowUsageTracking: false\n",
+    );
     assert_eq!(text, format!("{filled}{appended}"));
     let props: Vec<&str> = outcome.conflicts.iter().map(|c| c.property.as_str()).collect();
     assert_eq!(props, ["httpTimeout", "defaultAccount"]);
@@ -205,7 +214,10 @@ fn normalisation_matches_spec_1_5() {
     let v = normalize_parsed_config(&parse(&fixture("03-legacy-hubspot.config.yml")).value).unwrap();
     assert_eq!(v, parse(&fixture("04-legacy-after-migrate.yml")).value);
     assert_eq!(normalize_parsed_config(&json!(null)).unwrap(), json!({"accounts": []}));
-    assert_eq!(normalize_parsed_config(&json!({"defaultAccount": 0, "accounts": []})).unwrap(), json!({"accounts": []}));
+    assert_eq!(
+        normalize_parsed_config(&json!({"defaultAccount": 0, "accounts": []})).unwrap(),
+        json!({"accounts": []})
+    );
     assert!(normalize_parsed_config(&json!([1])).is_err());
 }
 
@@ -238,7 +250,10 @@ fn every_fixture_pair_migrates_or_fails_cleanly() {
                         assert!(parse(&apply(global, edits)).errors.is_empty());
                     }
                 }
-                Err(e) => assert!(!(legacy_ok && global_ok) || e.to_string().contains("is not a list"), "{e}\n{legacy}\n{global}"),
+                Err(e) => assert!(
+                    !(legacy_ok && global_ok) || e.to_string().contains("is not a list"),
+                    "{e}\n{legacy}\n{global}"
+                ),
             }
         }
     }

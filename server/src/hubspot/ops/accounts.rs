@@ -99,8 +99,16 @@ pub async fn auth(client: &HubSpotClient, config_path: &Path, args: AuthArgs) ->
             kebab_case(&name)
         )));
     }
-    if let Some(other) = file.config.accounts.iter().find(|a| a.account_id != Some(id) && a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name))) {
-        return Err(OpError::invalid(format!("The name \"{name}\" is already used by account {}; pass another `name`.", other.label())));
+    if let Some(other) = file
+        .config
+        .accounts
+        .iter()
+        .find(|a| a.account_id != Some(id) && a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name)))
+    {
+        return Err(OpError::invalid(format!(
+            "The name \"{name}\" is already used by account {}; pass another `name`.",
+            other.label()
+        )));
     }
     let parent = parent_account(client, &token, args.env).await;
     let first = file.config.accounts.is_empty();
@@ -115,7 +123,10 @@ pub async fn auth(client: &HubSpotClient, config_path: &Path, args: AuthArgs) ->
         entry.insert("accountType".into(), json!(t));
     }
     entry.insert("personalAccessKey".into(), json!(args.personal_access_key.expose()));
-    entry.insert("auth".into(), json!({"tokenInfo": {"accessToken": token.token.expose(), "expiresAt": iso_millis(token.expires_at)}}));
+    entry.insert(
+        "auth".into(),
+        json!({"tokenInfo": {"accessToken": token.token.expose(), "expiresAt": iso_millis(token.expires_at)}}),
+    );
     if let Some(p) = parent {
         entry.insert("parentAccountId".into(), json!(p));
     }
@@ -196,7 +207,12 @@ async fn parent_account(client: &HubSpotClient, token: &AccessToken, env: HubEnv
         _ => return None,
     };
     let account = Account::with_token(token.hub_id, env, token.token.clone(), iso_millis(token.expires_at));
-    let caller = Caller { account, timeout: std::time::Duration::from_millis(15_000), use_localhost: false, store: Arc::new(NoStore) };
+    let caller = Caller {
+        account,
+        timeout: std::time::Duration::from_millis(15_000),
+        use_localhost: false,
+        store: Arc::new(NoStore),
+    };
     match client.call_json(&caller, &ApiRequest::new(Method::GET, path, "look up the parent account")).await {
         Ok(v) => v.get(field).and_then(Value::as_i64),
         Err(e) => {
@@ -218,20 +234,32 @@ pub struct AccountInfo {
 /// `hubspot.account.info`: a fresh exchange (not written back, as `hs account info`).
 pub async fn info(client: &HubSpotClient, caller: &Caller) -> OpResult<AccountInfo> {
     let a = &caller.account;
-    let id = a.account_id.ok_or_else(|| OpError::invalid(format!("Account {} has no numeric accountId.", a.label())))?;
-    let Some(pak) = a.personal_access_key.clone().filter(|_| a.auth_type == Some(crate::hubspot::model::AuthType::PersonalAccessKey)) else {
+    let id =
+        a.account_id.ok_or_else(|| OpError::invalid(format!("Account {} has no numeric accountId.", a.label())))?;
+    let Some(pak) = a
+        .personal_access_key
+        .clone()
+        .filter(|_| a.auth_type == Some(crate::hubspot::model::AuthType::PersonalAccessKey))
+    else {
         return Err(OpError::invalid(format!(
             "Account {} does not use a personal access key; account info (scopes) is only available for personalaccesskey accounts, as in `hs account info`.",
             a.label()
         )));
     };
     let t = client.exchange(&pak, a.env, Some(id), caller.timeout).await?;
-    Ok(AccountInfo { name: a.name.clone(), account_id: id, account_type: t.account_type.or_else(|| a.account_type.clone()), scopes: t.scope_groups })
+    Ok(AccountInfo {
+        name: a.name.clone(),
+        account_id: id,
+        account_type: t.account_type.or_else(|| a.account_type.clone()),
+        scopes: t.scope_groups,
+    })
 }
 
 /// Sets the config's default account (`defaultAccount`, or `defaultPortal` in the legacy shape).
 pub fn set_default(file: &ConfigFile, account: &Account) -> OpResult<()> {
-    let id = account.account_id.ok_or_else(|| OpError::invalid(format!("Account {} has no numeric accountId to make the default.", account.label())))?;
+    let id = account.account_id.ok_or_else(|| {
+        OpError::invalid(format!("Account {} has no numeric accountId to make the default.", account.label()))
+    })?;
     let name = account.name.clone().unwrap_or_default();
     let edits = file.set(default_key(file), &default_value(file, id, &name))?;
     file.save(&edits)?;

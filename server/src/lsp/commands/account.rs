@@ -29,10 +29,14 @@ pub async fn auth(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
         return Err(accounts::needs_key(env, None));
     };
     let path = target::auth_config_path(&ctx.env)?;
-    let result = accounts::auth(&ctx.api, &path, accounts::AuthArgs { personal_access_key: key, name: a.name, env, make_default: a.make_default }).await?;
+    let result = accounts::auth(
+        &ctx.api,
+        &path,
+        accounts::AuthArgs { personal_access_key: key, name: a.name, env, make_default: a.make_default },
+    )
+    .await?;
     to_value(result)
 }
-
 
 pub fn list(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Where = args("hubspot.account.list", arg)?;
@@ -54,7 +58,10 @@ pub async fn info(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 }
 
 fn required_account(command: &str, a: &Where) -> OpResult<String> {
-    a.account.clone().filter(|s| !s.trim().is_empty()).ok_or_else(|| OpError::invalid(format!("{command} needs `account`, a name or an id.")))
+    a.account
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| OpError::invalid(format!("{command} needs `account`, a name or an id.")))
 }
 
 pub fn use_account(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {

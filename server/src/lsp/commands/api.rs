@@ -7,8 +7,8 @@ use serde_json::{json, Value};
 use super::{args, CommandCtx};
 use crate::hubspot::api::{ApiRequest, Body};
 use crate::hubspot::model::Account;
-use crate::hubspot::secret::{scrub_json, scrub_str, Secret};
 use crate::hubspot::ops::{OpError, OpResult};
+use crate::hubspot::secret::{scrub_json, scrub_str, Secret};
 use crate::hubspot::target;
 
 #[derive(Deserialize)]
@@ -24,21 +24,33 @@ struct Request {
 
 pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Request = args("hubspot.api.request", arg)?;
-    let path = a.path.filter(|p| !p.trim().is_empty()).ok_or_else(|| OpError::invalid("hubspot.api.request needs `path`, e.g. \"/crm/v3/objects/contacts?limit=5\"."))?;
+    let path = a.path.filter(|p| !p.trim().is_empty()).ok_or_else(|| {
+        OpError::invalid("hubspot.api.request needs `path`, e.g. \"/crm/v3/objects/contacts?limit=5\".")
+    })?;
     // As `hs api`: POST when there is a body, else GET; the method is case-insensitive.
     let method = match a.method.as_deref().map(str::to_ascii_uppercase) {
-        None => if a.data.is_some() { Method::POST } else { Method::GET },
+        None => {
+            if a.data.is_some() {
+                Method::POST
+            } else {
+                Method::GET
+            }
+        }
         Some(m) => match m.as_str() {
             "GET" => Method::GET,
             "POST" => Method::POST,
             "PUT" => Method::PUT,
             "PATCH" => Method::PATCH,
             "DELETE" => Method::DELETE,
-            other => return Err(OpError::invalid(format!("method {other:?} is not one of GET, POST, PUT, PATCH, DELETE."))),
+            other => {
+                return Err(OpError::invalid(format!("method {other:?} is not one of GET, POST, PUT, PATCH, DELETE.")))
+            }
         },
     };
     if path.starts_with("http://") || path.starts_with("https://") {
-        return Err(OpError::invalid("`path` is a path on the account's API origin (e.g. /crm/v3/objects/contacts), not a URL."));
+        return Err(OpError::invalid(
+            "`path` is a path on the account's API origin (e.g. /crm/v3/objects/contacts), not a URL.",
+        ));
     }
     let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref())?;
     let clean = path.trim().strip_prefix('/').unwrap_or(path.trim()).to_string();
@@ -71,8 +83,14 @@ pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 fn credentials(a: &Account) -> Vec<Secret> {
     let auth = a.auth.as_ref();
     let info = a.token_info();
-    [a.personal_access_key.clone(), a.api_key.clone(), auth.and_then(|x| x.client_secret.clone()), info.and_then(|t| t.access_token.clone()), info.and_then(|t| t.refresh_token.clone())]
-        .into_iter()
-        .flatten()
-        .collect()
+    [
+        a.personal_access_key.clone(),
+        a.api_key.clone(),
+        auth.and_then(|x| x.client_secret.clone()),
+        info.and_then(|t| t.access_token.clone()),
+        info.and_then(|t| t.refresh_token.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

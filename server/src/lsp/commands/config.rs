@@ -29,7 +29,13 @@ fn config_path(ctx: &CommandCtx, command: &str, arg: Value) -> OpResult<PathBuf>
 
 pub fn fix_permissions(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let path = config_path(ctx, "hubspot.config.fixPermissions", arg)?;
-    restrict(&path).map_err(|e| OpError::failed(format!("Could not change the permissions of {}: {e}. Run `chmod 600 {}` yourself.", path.display(), path.display())))?;
+    restrict(&path).map_err(|e| {
+        OpError::failed(format!(
+            "Could not change the permissions of {}: {e}. Run `chmod 600 {}` yourself.",
+            path.display(),
+            path.display()
+        ))
+    })?;
     Ok(json!({ "path": path.display().to_string(), "mode": "600" }))
 }
 
@@ -37,7 +43,8 @@ pub fn fix_permissions(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 /// or `{gitignore: null}` when git ignores the file already (or it is in no work tree).
 pub fn ignore_in_git(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let path = config_path(ctx, "hubspot.config.ignoreInGit", arg)?;
-    let failed = |e: std::io::Error| OpError::failed(format!("Could not update the .gitignore for {}: {e}.", path.display()));
+    let failed =
+        |e: std::io::Error| OpError::failed(format!("Could not update the .gitignore for {}: {e}.", path.display()));
     let Some((op, pattern)) = ignore_config_file(&path).map_err(failed)? else {
         return Ok(json!({ "gitignore": null }));
     };

@@ -71,7 +71,9 @@ impl CommandCtx {
             None => {
                 let t = NumberOrString::String(format!("hubspot-ls/{}", next_id()));
                 // A client that never answers must not hold the command up.
-                let create = self.client.send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: t.clone() });
+                let create = self
+                    .client
+                    .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams { token: t.clone() });
                 match tokio::time::timeout(std::time::Duration::from_secs(5), create).await {
                     Ok(Ok(())) => {}
                     _ => return None,
@@ -80,7 +82,13 @@ impl CommandCtx {
             }
         };
         let h = ProgressHandle { client: self.client.clone(), token };
-        h.send(WorkDoneProgress::Begin(WorkDoneProgressBegin { title: title.to_string(), cancellable: Some(false), message: None, percentage: Some(0) })).await;
+        h.send(WorkDoneProgress::Begin(WorkDoneProgressBegin {
+            title: title.to_string(),
+            cancellable: Some(false),
+            message: None,
+            percentage: Some(0),
+        }))
+        .await;
         Some(h)
     }
 }
@@ -99,12 +107,20 @@ pub struct ProgressHandle {
 impl ProgressHandle {
     async fn send(&self, value: WorkDoneProgress) {
         self.client
-            .send_notification::<ProgressNotification>(ProgressParams { token: self.token.clone(), value: ProgressParamsValue::WorkDone(value) })
+            .send_notification::<ProgressNotification>(ProgressParams {
+                token: self.token.clone(),
+                value: ProgressParamsValue::WorkDone(value),
+            })
             .await;
     }
 
     pub async fn report(&self, message: String, percentage: Option<u32>) {
-        self.send(WorkDoneProgress::Report(WorkDoneProgressReport { cancellable: Some(false), message: Some(message), percentage })).await;
+        self.send(WorkDoneProgress::Report(WorkDoneProgressReport {
+            cancellable: Some(false),
+            message: Some(message),
+            percentage,
+        }))
+        .await;
     }
 
     pub async fn end(&self, message: String) {
@@ -114,7 +130,9 @@ impl ProgressHandle {
 
 /// Progress callbacks come from inside the API layer, which is synchronous about it: they
 /// go through a channel to a task that sends the notifications in order.
-pub fn progress_pump(handle: Option<ProgressHandle>) -> (impl Fn(crate::hubspot::api::files::Progress) + Send + Sync, tokio::task::JoinHandle<()>) {
+pub fn progress_pump(
+    handle: Option<ProgressHandle>,
+) -> (impl Fn(crate::hubspot::api::files::Progress) + Send + Sync, tokio::task::JoinHandle<()>) {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<crate::hubspot::api::files::Progress>();
     let task = tokio::spawn(async move {
         while let Some(p) = rx.recv().await {

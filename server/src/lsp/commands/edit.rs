@@ -20,7 +20,9 @@ pub async fn apply(client: &Client, arg: Value) -> OpResult<Value> {
         .map_err(|e| OpError::failed(format!("The editor did not apply the edit ({e}); apply the fix by hand.")))?;
     if !answer.applied {
         let why = answer.failure_reason.map(|r| format!(": {r}")).unwrap_or_default();
-        return Err(OpError::failed(format!("The editor refused the edit{why}; the document may have changed: ask for the fix again.")));
+        return Err(OpError::failed(format!(
+            "The editor refused the edit{why}; the document may have changed: ask for the fix again."
+        )));
     }
     Ok(json!({ "applied": true }))
 }

@@ -35,7 +35,11 @@ struct Fetch {
 
 pub async fn upload(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Upload = args("hubspot.files.upload", arg)?;
-    let src = ctx.path(a.src.as_deref().ok_or_else(|| OpError::invalid("hubspot.files.upload needs `src`, the local file or folder."))?)?;
+    let src = ctx.path(
+        a.src
+            .as_deref()
+            .ok_or_else(|| OpError::invalid("hubspot.files.upload needs `src`, the local file or folder."))?,
+    )?;
     let dest = a.dest.ok_or_else(|| OpError::invalid("hubspot.files.upload needs `dest`, the File Manager path."))?;
     let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref())?;
     let handle = ctx.begin_progress(&format!("Uploading {}", src.display())).await;
@@ -55,7 +59,9 @@ pub async fn upload(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 
 pub async fn fetch(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Fetch = args("hubspot.files.fetch", arg)?;
-    let src = a.src.clone().ok_or_else(|| OpError::invalid("hubspot.files.fetch needs `src`, the File Manager path (`/` for everything)."))?;
+    let src = a.src.clone().ok_or_else(|| {
+        OpError::invalid("hubspot.files.fetch needs `src`, the File Manager path (`/` for everything).")
+    })?;
     let dest = match a.dest.as_deref() {
         Some(d) => ctx.path(d)?,
         None => ctx.directory(a.directory.as_deref())?,

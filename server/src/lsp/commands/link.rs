@@ -64,7 +64,9 @@ pub fn link(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Link = args("hubspot.account.link", arg)?;
     let dir = ctx.directory(a.directory.as_deref())?;
     if a.accounts.is_empty() {
-        return Err(OpError::invalid("hubspot.account.link needs `accounts`: the ids (or names) of configured accounts to link."));
+        return Err(OpError::invalid(
+            "hubspot.account.link needs `accounts`: the ids (or names) of configured accounts to link.",
+        ));
     }
     let file = target::config_file(&ctx.env, &dir)?;
     let accounts = ids(&file.config, &a.accounts, &file.path)?;
@@ -113,8 +115,12 @@ pub fn migrate_override(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 pub fn migrate_config(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: PathArg = args("hubspot.config.migrate", arg)?;
     let legacy = ctx.path(a.path.as_deref().unwrap_or_default())?;
-    let legacy_text = std::fs::read_to_string(&legacy).map_err(|e| OpError::invalid(format!("Cannot read {}: {e}.", legacy.display())))?;
-    let global = ctx.env.global_path().ok_or_else(|| OpError::failed("HOME is not set, so there is no ~/.hscli/config.yml to migrate to."))?;
+    let legacy_text = std::fs::read_to_string(&legacy)
+        .map_err(|e| OpError::invalid(format!("Cannot read {}: {e}.", legacy.display())))?;
+    let global = ctx
+        .env
+        .global_path()
+        .ok_or_else(|| OpError::failed("HOME is not set, so there is no ~/.hscli/config.yml to migrate to."))?;
     let global_text = match std::fs::read_to_string(&global) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -133,7 +139,8 @@ pub fn migrate_config(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
             )));
         }
     }
-    let plan = migrate::migrate(&legacy, &legacy_text, &global, global_text.as_deref()).map_err(|e| OpError::invalid(format!("{e}.")))?;
+    let plan = migrate::migrate(&legacy, &legacy_text, &global, global_text.as_deref())
+        .map_err(|e| OpError::invalid(format!("{e}.")))?;
     apply_ops(&plan.ops).map_err(|e| OpError::failed(format!("The migration could not write its files: {e}.")))?;
     serde_json::to_value(&plan.outcome).map_err(|e| OpError::failed(e.to_string()))
 }

@@ -89,7 +89,10 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
         "hubspot.files.fetch" => files::fetch(&ctx, arg).await,
         "hubspot.api.request" => api::request(&ctx, arg).await,
         APPLY_EDIT => edit::apply(&server.client, arg).await,
-        other => Err(OpError::invalid(format!("hubspot-ls has no command {other:?}; the commands are {}.", names().join(", ")))),
+        other => Err(OpError::invalid(format!(
+            "hubspot-ls has no command {other:?}; the commands are {}.",
+            names().join(", ")
+        ))),
     };
     if TABLE.iter().any(|(n, w)| *n == name && *w == Writes::Files) {
         server.session().disk.clear();
@@ -125,7 +128,8 @@ struct Where {
 /// The command's one JSON object argument (absent = `{}`), as `T`.
 fn args<T: DeserializeOwned>(command: &str, arg: Value) -> OpResult<T> {
     let arg = if arg.is_null() { Value::Object(Default::default()) } else { arg };
-    serde_json::from_value(arg).map_err(|e| OpError::invalid(format!("{command}: bad argument: {e}. See CONTRACT §6 for its fields.")))
+    serde_json::from_value(arg)
+        .map_err(|e| OpError::invalid(format!("{command}: bad argument: {e}. See CONTRACT §6 for its fields.")))
 }
 
 /// An `account` argument: a name, or an id as a string or a JSON number (CONTRACT §6:

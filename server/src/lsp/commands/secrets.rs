@@ -9,7 +9,6 @@ use crate::hubspot::ops::{OpError, OpResult};
 use crate::hubspot::secret::Secret;
 use crate::hubspot::target;
 
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct WithName {
@@ -26,11 +25,16 @@ fn target(ctx: &CommandCtx, account: Option<&str>, directory: Option<&str>) -> O
 }
 
 fn name_of(command: &str, a: &WithName) -> OpResult<String> {
-    a.name.clone().filter(|n| !n.trim().is_empty()).ok_or_else(|| OpError::invalid(format!("{command} needs the secret's `name`.")))
+    a.name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| OpError::invalid(format!("{command} needs the secret's `name`.")))
 }
 
 fn value_of(command: &str, a: &WithName) -> OpResult<Secret> {
-    a.value.clone().filter(|v| !v.is_empty()).ok_or_else(|| OpError::invalid(format!("{command} needs the secret's `value` (it is sent to HubSpot and never shown).")))
+    a.value.clone().filter(|v| !v.is_empty()).ok_or_else(|| {
+        OpError::invalid(format!("{command} needs the secret's `value` (it is sent to HubSpot and never shown)."))
+    })
 }
 
 pub async fn list(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
@@ -79,7 +83,9 @@ mod tests {
         // Ignored, `acount` would have sent the command to the account in force instead.
         let e = args::<Where>("hubspot.secrets.list", json!({"acount": "sandbox"})).err().expect("refused");
         assert!(e.message.contains("unknown field `acount`"), "{}", e.message);
-        let e = args::<WithName>("hubspot.secrets.add", json!({"name": "A", "value": "v-123456789", "acount": "x"})).err().expect("refused");
+        let e = args::<WithName>("hubspot.secrets.add", json!({"name": "A", "value": "v-123456789", "acount": "x"}))
+            .err()
+            .expect("refused");
         assert!(!e.message.contains("v-123456789"), "{}", e.message);
         assert!(args::<WithName>("hubspot.secrets.add", json!({"name": "A", "value": "v", "account": 456})).is_ok());
     }

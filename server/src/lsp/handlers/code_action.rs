@@ -21,14 +21,17 @@ pub fn code_action(server: &Server, params: CodeActionParams) -> Result<Option<C
     let (doc, world, caps, open) = {
         let s = server.session();
         let Some((doc, world)) = s.snapshot(uri) else { return Ok(None) };
-        let open: HashMap<PathBuf, (i32, Arc<String>)> = s.documents.iter().map(|d| (d.file.path.clone(), (d.version, d.file.text.clone()))).collect();
+        let open: HashMap<PathBuf, (i32, Arc<String>)> =
+            s.documents.iter().map(|d| (d.file.path.clone(), (d.version, d.file.text.clone()))).collect();
         (doc, world, s.caps.clone(), open)
     };
     let at = |p: Position| line_col_to_offset(&doc.rope, from_proto::line_col(p));
     let range = TextRange::new(at(params.range.start), at(params.range.end));
     let found = diagnostics::compute(&doc.file, &world);
     let only = params.context.only.as_deref();
-    let wanted = |a: &Action| only.is_none_or(|kinds| kinds.iter().any(|k| kind_matches(&to_proto::code_action_kind(a.kind), k)));
+    let wanted = |a: &Action| {
+        only.is_none_or(|kinds| kinds.iter().any(|k| kind_matches(&to_proto::code_action_kind(a.kind), k)))
+    };
 
     // Other files as the client would edit them: an open buffer only when it still holds
     // what is on disk, which is what the plans were computed from.
@@ -67,10 +70,12 @@ fn resolved(action: &Action, sent: &[Diagnostic], found: &[Finding], rope: &Rope
         .filter_map(|f| {
             let range = to_proto::range(rope, f.range);
             let code = NumberOrString::String(f.code.as_str().to_string());
-            sent.iter()
-                .find(|d| d.range == range && d.code.as_ref() == Some(&code))
-                .cloned()
-                .or_else(|| found.iter().find(|d| d.code == f.code && d.range == f.range).map(|d| to_proto::diagnostic(rope, d, tags)))
+            sent.iter().find(|d| d.range == range && d.code.as_ref() == Some(&code)).cloned().or_else(|| {
+                found
+                    .iter()
+                    .find(|d| d.code == f.code && d.range == f.range)
+                    .map(|d| to_proto::diagnostic(rope, d, tags))
+            })
         })
         .collect()
 }

@@ -11,7 +11,10 @@ use crate::lsp::server::Server;
 use crate::lsp::{from_proto, to_proto};
 use crate::syntax::position::line_col_to_offset;
 
-fn snapshot(server: &Server, uri: &Uri) -> Option<(Document, crate::analysis::World, crate::lsp::capabilities::ClientCaps, Vec<std::path::PathBuf>)> {
+fn snapshot(
+    server: &Server,
+    uri: &Uri,
+) -> Option<(Document, crate::analysis::World, crate::lsp::capabilities::ClientCaps, Vec<std::path::PathBuf>)> {
     let s = server.session();
     let (d, w) = s.snapshot(uri)?;
     Some((d, w, s.caps.clone(), s.workspace_roots.clone()))
@@ -25,7 +28,13 @@ pub fn completion(server: &Server, params: CompletionParams) -> Result<Option<Co
     let pos = params.text_document_position;
     let Some((doc, world, caps, _)) = snapshot(server, &pos.text_document.uri) else { return Ok(None) };
     let at = offset(&doc, pos.position);
-    let items = completion::complete(&doc.file, doc.last_good_tree().map(|t| &**t), &world, at, &completion::Options { snippets: caps.snippets });
+    let items = completion::complete(
+        &doc.file,
+        doc.last_good_tree().map(|t| &**t),
+        &world,
+        at,
+        &completion::Options { snippets: caps.snippets },
+    );
     let items: Vec<_> = items.iter().map(|i| to_proto::completion_item(&doc.rope, i, &caps)).collect();
     Ok(Some(CompletionResponse::List(CompletionList { is_incomplete: false, items })))
 }
@@ -34,14 +43,17 @@ pub fn hover(server: &Server, params: HoverParams) -> Result<Option<Hover>> {
     let pos = params.text_document_position_params;
     let Some((doc, world, caps, _)) = snapshot(server, &pos.text_document.uri) else { return Ok(None) };
     let at = offset(&doc, pos.position);
-    Ok(hover::hover(&doc.file, &world, at, chrono::Utc::now()).map(|h| to_proto::hover(&doc.rope, &h, caps.hover_markdown)))
+    Ok(hover::hover(&doc.file, &world, at, chrono::Utc::now())
+        .map(|h| to_proto::hover(&doc.rope, &h, caps.hover_markdown)))
 }
 
 pub fn definition(server: &Server, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
     let pos = params.text_document_position_params;
     let Some((doc, world, _, _)) = snapshot(server, &pos.text_document.uri) else { return Ok(None) };
     let at = offset(&doc, pos.position);
-    Ok(navigation::definition(&doc.file, &world, at).and_then(|l| to_proto::location(&l)).map(GotoDefinitionResponse::Scalar))
+    Ok(navigation::definition(&doc.file, &world, at)
+        .and_then(|l| to_proto::location(&l))
+        .map(GotoDefinitionResponse::Scalar))
 }
 
 pub fn references(server: &Server, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
@@ -65,7 +77,12 @@ pub fn folding_range(server: &Server, params: FoldingRangeParams) -> Result<Opti
         .into_iter()
         .map(|r| to_proto::range(rope, r))
         .filter(|r| r.end.line > r.start.line)
-        .map(|r| FoldingRange { start_line: r.start.line, end_line: r.end.line, kind: Some(FoldingRangeKind::Region), ..Default::default() })
+        .map(|r| FoldingRange {
+            start_line: r.start.line,
+            end_line: r.end.line,
+            kind: Some(FoldingRangeKind::Region),
+            ..Default::default()
+        })
         .collect();
     out.dedup_by_key(|f| (f.start_line, f.end_line));
     Ok(Some(out))

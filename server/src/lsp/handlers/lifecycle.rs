@@ -15,12 +15,8 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
         .clone()
         .and_then(|v| serde_json::from_value(v).map_err(|e| tracing::warn!("ignoring initializationOptions: {e}")).ok())
         .unwrap_or_default();
-    let mut roots: Vec<_> = params
-        .workspace_folders
-        .iter()
-        .flatten()
-        .filter_map(|f| from_proto::path(&f.uri))
-        .collect();
+    let mut roots: Vec<_> =
+        params.workspace_folders.iter().flatten().filter_map(|f| from_proto::path(&f.uri)).collect();
     #[allow(deprecated)]
     if roots.is_empty() {
         roots.extend(params.root_uri.as_ref().and_then(from_proto::path));
@@ -41,7 +37,13 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
 pub async fn initialized(server: &Server) {
     let (dynamic, relative, global, world, roots) = {
         let s = server.session();
-        (s.caps.watched_files_dynamic, s.caps.watched_files_relative_pattern, s.env().config_file(), s.world(), s.workspace_roots.clone())
+        (
+            s.caps.watched_files_dynamic,
+            s.caps.watched_files_relative_pattern,
+            s.env().config_file(),
+            s.world(),
+            s.workspace_roots.clone(),
+        )
     };
     // While the editor is still opening files: compile the schemas, and read and check the
     // configs in force for the workspace (every other file is checked against them, and
@@ -65,10 +67,11 @@ pub async fn initialized(server: &Server) {
         });
     });
     if dynamic {
-        let mut watchers: Vec<FileSystemWatcher> = ["**/.hscli/config.yml", "**/hubspot.config.{yml,yaml}", "**/.hs/settings.json", "**/.hsaccount"]
-            .into_iter()
-            .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.into()), kind: None })
-            .collect();
+        let mut watchers: Vec<FileSystemWatcher> =
+            ["**/.hscli/config.yml", "**/hubspot.config.{yml,yaml}", "**/.hs/settings.json", "**/.hsaccount"]
+                .into_iter()
+                .map(|g| FileSystemWatcher { glob_pattern: GlobPattern::String(g.into()), kind: None })
+                .collect();
         // The global config usually lives outside the workspace: watch it by absolute
         // location when the client understands relative patterns.
         if let (true, Some(global)) = (relative, global) {

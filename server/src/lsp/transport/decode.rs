@@ -177,7 +177,10 @@ impl Fill {
             Fill::Change { document, mut change } => {
                 change.insert("text".into(), Value::String(text));
                 let changes = Value::Array(vec![Value::Object(change)]);
-                ("textDocument/didChange", Map::from_iter([("textDocument".to_owned(), document), ("contentChanges".to_owned(), changes)]))
+                (
+                    "textDocument/didChange",
+                    Map::from_iter([("textDocument".to_owned(), document), ("contentChanges".to_owned(), changes)]),
+                )
             }
         };
         Request::build(method).params(Value::Object(params)).finish()
@@ -210,7 +213,10 @@ impl Head<'_> {
             }
             Params::Change(ChangeParams { document, changes }) => {
                 if let [c] = changes.as_slice() {
-                    return Some(Plan::Text { literal: at(c.text), fill: Fill::Change { document, change: c.fields() } });
+                    return Some(Plan::Text {
+                        literal: at(c.text),
+                        fill: Fill::Change { document, change: c.fields() },
+                    });
                 }
                 let mut out = Vec::with_capacity(changes.len());
                 for c in &changes {
@@ -218,7 +224,10 @@ impl Head<'_> {
                     change.insert("text".into(), Value::String(unescape(c.text.get())?));
                     out.push(Value::Object(change));
                 }
-                let params = Map::from_iter([("textDocument".to_owned(), document), ("contentChanges".to_owned(), Value::Array(out))]);
+                let params = Map::from_iter([
+                    ("textDocument".to_owned(), document),
+                    ("contentChanges".to_owned(), Value::Array(out)),
+                ]);
                 Some(Plan::Ready(Request::build("textDocument/didChange").params(Value::Object(params)).finish()))
             }
             Params::Missing | Params::Raw(_) => None,

@@ -139,7 +139,11 @@ fn content_length(block: &[u8]) -> Result<usize, &'static str> {
         if name.trim().eq_ignore_ascii_case("content-length") {
             length = Some(value.parse::<usize>().map_err(|_| "a Content-Length that is not a number")?);
         } else if name.trim().eq_ignore_ascii_case("content-type") {
-            let charset = value.split(';').skip(1).filter_map(|p| p.trim().split_once('=')).find(|(k, _)| k.eq_ignore_ascii_case("charset"));
+            let charset = value
+                .split(';')
+                .skip(1)
+                .filter_map(|p| p.trim().split_once('='))
+                .find(|(k, _)| k.eq_ignore_ascii_case("charset"));
             if let Some((_, c)) = charset {
                 if !matches!(c.trim_matches('"').to_ascii_lowercase().as_str(), "utf-8" | "utf8") {
                     return Err("a Content-Type whose charset is not UTF-8");
@@ -208,8 +212,19 @@ mod tests {
     #[test]
     fn cuts_messages_however_the_pipe_delivers_them() {
         let big: Vec<u8> = (0..3 * BLOCK + 17).map(|i| b'a' + (i % 26) as u8).collect();
-        let stream = [message(b"{}"), message(&big), message(b"[1]"), b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\ncontent-length: 2\r\n\r\n{}".to_vec()].concat();
-        let want = vec![Frame::Body(b"{}".to_vec()), Frame::Body(big.clone()), Frame::Body(b"[1]".to_vec()), Frame::Body(b"{}".to_vec())];
+        let stream = [
+            message(b"{}"),
+            message(&big),
+            message(b"[1]"),
+            b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\ncontent-length: 2\r\n\r\n{}".to_vec(),
+        ]
+        .concat();
+        let want = vec![
+            Frame::Body(b"{}".to_vec()),
+            Frame::Body(big.clone()),
+            Frame::Body(b"[1]".to_vec()),
+            Frame::Body(b"{}".to_vec()),
+        ];
         for piece in [1, 7, 4096, BLOCK - 3, stream.len()] {
             let got = frames(&stream, piece);
             assert_eq!(got.len(), want.len(), "pieces of {piece}");
@@ -253,7 +268,10 @@ mod tests {
 
     #[test]
     fn the_end_of_input_ends_the_messages_even_mid_message() {
-        assert_eq!(frames(&[message(b"{}"), b"Content-Length: 10\r\n\r\n{\"a".to_vec()].concat(), 3), vec![Frame::Body(b"{}".to_vec())]);
+        assert_eq!(
+            frames(&[message(b"{}"), b"Content-Length: 10\r\n\r\n{\"a".to_vec()].concat(), 3),
+            vec![Frame::Body(b"{}".to_vec())]
+        );
         assert_eq!(frames(b"Content-Len", 3), vec![]);
         // A Content-Length far larger than what comes: no allocation of that size, and the end.
         assert_eq!(frames(b"Content-Length: 99999999999999\r\n\r\n{}", 3), vec![]);
@@ -262,6 +280,9 @@ mod tests {
     #[test]
     fn a_header_block_without_an_end_is_skipped() {
         let stream = [vec![b'h'; BLOCK + 10], message(b"{}")].concat();
-        assert_eq!(frames(&stream, 4096), vec![Frame::Bad("a header block larger than 1 MiB"), Frame::Body(b"{}".to_vec())]);
+        assert_eq!(
+            frames(&stream, 4096),
+            vec![Frame::Bad("a header block larger than 1 MiB"), Frame::Body(b"{}".to_vec())]
+        );
     }
 }

@@ -40,8 +40,12 @@ where
     run(std::io::stdin(), tokio::io::stdout(), service, socket).await;
 }
 
-async fn run<S>(input: impl Read + Send + 'static, mut output: impl AsyncWrite + Unpin, mut service: S, socket: ClientSocket)
-where
+async fn run<S>(
+    input: impl Read + Send + 'static,
+    mut output: impl AsyncWrite + Unpin,
+    mut service: S,
+    socket: ClientSocket,
+) where
     S: Service<Request, Response = Option<Response>> + Send + 'static,
     S::Error: std::fmt::Display,
     S::Future: Send,
@@ -52,11 +56,7 @@ where
     let (mut answers_tx, answers) = mpsc::channel::<Response>(0);
     let (mut tasks_tx, tasks) = mpsc::channel(QUEUE);
 
-    let answer = tasks
-        .buffer_unordered(CONCURRENCY)
-        .filter_map(future::ready)
-        .map(Ok)
-        .forward(answers_tx.clone());
+    let answer = tasks.buffer_unordered(CONCURRENCY).filter_map(future::ready).map(Ok).forward(answers_tx.clone());
 
     let write = async {
         let mut out = stream::select(answers.map(Outgoing::Response), to_client.map(Outgoing::Request));

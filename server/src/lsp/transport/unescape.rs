@@ -152,7 +152,9 @@ mod tests {
     fn leaves_what_it_does_not_vouch_for_to_serde_json() {
         // Lone surrogates, a reversed pair, bad hex, an unknown escape, a dangling backslash,
         // missing quotes: never a wrong text, at worst the general path.
-        for literal in [r#""\ud83d""#, r#""\ude00\ud83d""#, r#""\ud83dx""#, r#""\u12g4""#, r#""\q""#, r#""\""#, "abc", r#""\u12""#] {
+        for literal in
+            [r#""\ud83d""#, r#""\ude00\ud83d""#, r#""\ud83dx""#, r#""\u12g4""#, r#""\q""#, r#""\""#, "abc", r#""\u12""#]
+        {
             assert_eq!(unescape(literal), None, "{literal}");
         }
     }

@@ -38,7 +38,11 @@ struct Pending {
 pub(super) fn run<'t>(text: &'t str, handoff: Option<Handoff<'t>>) -> Option<Outcome> {
     // Vectorised scans: byte by byte, this test was a twentieth of the read.
     let bytes = text.as_bytes();
-    if text.is_empty() || memchr::memchr3(b'\t', b'\r', b'\\', bytes).is_some() || memchr::memchr(0, bytes).is_some() || text.starts_with('\u{feff}') {
+    if text.is_empty()
+        || memchr::memchr3(b'\t', b'\r', b'\\', bytes).is_some()
+        || memchr::memchr(0, bytes).is_some()
+        || text.starts_with('\u{feff}')
+    {
         return None;
     }
     let mut b = Builder::new(text);
@@ -220,7 +224,8 @@ fn scalar(s: &str, at: usize) -> Option<(Value, TextRange)> {
                 }
             }
         }
-        b'&' | b'*' | b'!' | b'|' | b'>' | b'{' | b'[' | b']' | b'}' | b',' | b'%' | b'@' | b'`' | b'?' | b':' | b'#' => None,
+        b'&' | b'*' | b'!' | b'|' | b'>' | b'{' | b'[' | b']' | b'}' | b',' | b'%' | b'@' | b'`' | b'?' | b':'
+        | b'#' => None,
         b'-' if matches!(bytes.get(1), None | Some(b' ')) => None,
         _ => {
             // One pass over the (short) rest of the line: a comment starts at a `#` after a

@@ -129,7 +129,13 @@ impl<R: Send, F: Fn(&str, usize, Node<'_>) -> R + Sync> Desk<R, F> {
     /// Looks at each item of `job`; None if that panicked.
     fn look(&self, key: &str, job: Job) -> Option<Looked<R>> {
         let Job { first, items } = job;
-        let said = catch_unwind(AssertUnwindSafe(|| items.iter().enumerate().map(|(k, (value, node))| (self.inspect)(key, first + k, Node::top(node, value))).collect()));
+        let said = catch_unwind(AssertUnwindSafe(|| {
+            items
+                .iter()
+                .enumerate()
+                .map(|(k, (value, node))| (self.inspect)(key, first + k, Node::top(node, value)))
+                .collect()
+        }));
         said.ok().map(|said| Looked { first, items, said })
     }
 
@@ -242,7 +248,15 @@ where
     F: Fn(&str, usize, Node<'_>) -> R + Sync,
 {
     let desk = Desk {
-        state: Mutex::new(State { key: None, waiting: VecDeque::new(), looked: Vec::new(), out: 0, closed: false, broken: false, done: Vec::new() }),
+        state: Mutex::new(State {
+            key: None,
+            waiting: VecDeque::new(),
+            looked: Vec::new(),
+            out: 0,
+            closed: false,
+            broken: false,
+            done: Vec::new(),
+        }),
         work: Condvar::new(),
         back: Condvar::new(),
         inspect,
@@ -280,7 +294,13 @@ mod tests {
     use crate::syntax::yaml::parse;
 
     fn names(text: &str) -> (Tree, Option<Inspected<String>>) {
-        parse_inspecting(text, |key, i, node| format!("{key}[{i}]={}@{}", node.value().get("name").and_then(Value::as_str).unwrap_or("-"), node.spans().entry.start))
+        parse_inspecting(text, |key, i, node| {
+            format!(
+                "{key}[{i}]={}@{}",
+                node.value().get("name").and_then(Value::as_str).unwrap_or("-"),
+                node.spans().entry.start
+            )
+        })
     }
 
     #[test]
@@ -296,7 +316,10 @@ mod tests {
         assert_eq!(
             said,
             [
-                ("accounts".to_string(), vec![format!("accounts[0]=x@{}", at("name: x")), format!("accounts[1]=y@{}", at("name: y"))]),
+                (
+                    "accounts".to_string(),
+                    vec![format!("accounts[0]=x@{}", at("name: x")), format!("accounts[1]=y@{}", at("name: y"))]
+                ),
                 ("portals".to_string(), vec![format!("portals[0]=z@{}", at("name: z"))]),
             ]
         );
@@ -304,7 +327,12 @@ mod tests {
 
     #[test]
     fn text_the_block_reader_gives_up_on_is_read_whole_and_not_inspected() {
-        for text in ["accounts:\n  - name: x\n  - {name: y}\n", "accounts:\n  - name: x\n  - name: [\n", "accounts: [{name: x}]\n", "accounts:\n  - name: x\n    name: y\n"] {
+        for text in [
+            "accounts:\n  - name: x\n  - {name: y}\n",
+            "accounts:\n  - name: x\n  - name: [\n",
+            "accounts: [{name: x}]\n",
+            "accounts:\n  - name: x\n    name: y\n",
+        ] {
             let (tree, said) = names(text);
             let plain = parse(text);
             assert_eq!(tree.value, plain.value, "{text:?}");
@@ -334,7 +362,10 @@ mod tests {
         let (key, items) = &said[0];
         assert_eq!(key, "accounts");
         // Each item once, in order, with its own node.
-        assert_eq!(items.iter().map(|(i, name, _)| (*i, name.clone().unwrap())).collect::<Vec<_>>(), (0..8 * BATCH).map(|i| (i, format!("a{i}"))).collect::<Vec<_>>());
+        assert_eq!(
+            items.iter().map(|(i, name, _)| (*i, name.clone().unwrap())).collect::<Vec<_>>(),
+            (0..8 * BATCH).map(|i| (i, format!("a{i}"))).collect::<Vec<_>>()
+        );
         assert!(items.iter().any(|(_, _, by)| *by == reader), "the reader looked at none");
     }
 

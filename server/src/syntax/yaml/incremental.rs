@@ -117,7 +117,9 @@ fn innermost_item(tree: &Tree, text: &str, edit: TextEdit) -> Option<Target> {
             let region = line_start..lines_end(text, hi, column);
             // (An indentless sequence starts at its first item's content, which the edit
             // may move: only a whole read places it.)
-            if !(lo < edit.start && edit.old_end <= region.end) || tree::shifted(node.spans, by).value.start as usize > lo {
+            if !(lo < edit.start && edit.old_end <= region.end)
+                || tree::shifted(node.spans, by).value.start as usize > lo
+            {
                 return best;
             }
             path.push(k);

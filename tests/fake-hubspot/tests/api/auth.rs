@@ -141,7 +141,12 @@ fn oauth_refresh_rotates_the_refresh_token() {
     let form = |rt: &str| {
         client()
             .post(&url)
-            .form(&[("grant_type", "refresh_token"), ("client_id", "cid"), ("client_secret", "csecret"), ("refresh_token", rt)])
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("client_id", "cid"),
+                ("client_secret", "csecret"),
+                ("refresh_token", rt),
+            ])
             .send()
             .unwrap()
     };
@@ -160,7 +165,12 @@ fn oauth_refresh_rotates_the_refresh_token() {
     assert_eq!(form(&rt2).status(), 200);
     let bad_client = client()
         .post(&url)
-        .form(&[("grant_type", "refresh_token"), ("client_id", "x"), ("client_secret", "csecret"), ("refresh_token", "rt-1")])
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", "x"),
+            ("client_secret", "csecret"),
+            ("refresh_token", "rt-1"),
+        ])
         .send()
         .unwrap();
     assert_eq!(bad_client.status(), 400);
@@ -175,7 +185,8 @@ fn sandbox_and_test_account_self() {
     let fake = fake();
     fake.add_account(AccountSpec::new(555, "pak-555").with_account_type("DEVELOPMENT_SANDBOX").with_parent(HUB));
     fake.add_account(AccountSpec::new(666, "pak-666").with_account_type("DEVELOPER_TEST").with_parent(HUB));
-    let tok = |pak: &str, hub| json_of(exchange(&fake, pak, Some(hub))).1["oauthAccessToken"].as_str().unwrap().to_string();
+    let tok =
+        |pak: &str, hub| json_of(exchange(&fake, pak, Some(hub))).1["oauthAccessToken"].as_str().unwrap().to_string();
     let t5 = tok("pak-555", 555);
     let r = client().get(format!("{}/sandbox-hubs/v1/self?portalId=555", fake.url())).bearer_auth(&t5);
     let (s, v) = json_of(r.send().unwrap());

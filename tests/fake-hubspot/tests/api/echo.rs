@@ -35,7 +35,8 @@ fn other_paths_echo_and_every_request_is_recorded() {
     assert_eq!(rec.query_value("portalId"), Some("123"));
 
     // A non-JSON body is echoed as a string; a missing one as null.
-    let r = client().delete(format!("{}/nope?portalId={HUB}", fake.url())).bearer_auth(&t).body("plain").send().unwrap();
+    let r =
+        client().delete(format!("{}/nope?portalId={HUB}", fake.url())).bearer_auth(&t).body("plain").send().unwrap();
     assert_eq!(json_of(r).1["body"], "plain");
     assert_eq!(json_of(get(&fake, &t, "/nope")).1["body"], serde_json::Value::Null);
 
@@ -52,7 +53,11 @@ fn wait_for_request_sees_requests_made_in_the_background() {
     let url = fake.url();
     let bg = std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(100));
-        client().post(format!("{url}/localdevauth/v1/auth/refresh")).json(&json!({"encodedOAuthRefreshToken": PAK})).send().unwrap();
+        client()
+            .post(format!("{url}/localdevauth/v1/auth/refresh"))
+            .json(&json!({"encodedOAuthRefreshToken": PAK}))
+            .send()
+            .unwrap();
     });
     let got = fake.wait_for_request(|r| r.path.starts_with("/localdevauth"), std::time::Duration::from_secs(10));
     assert_eq!(got.map(|r| r.method), Some("POST".to_string()));

@@ -73,7 +73,9 @@ fn slow_fault_delays_then_handles_normally() {
     fake.fault(Fault::new("/slow", FaultKind::Slow { millis: 2000 }).times(1));
     let url = fake.url();
     let t2 = t.clone();
-    let slow = std::thread::spawn(move || client().get(format!("{url}/slow?portalId={HUB}")).bearer_auth(t2).send().unwrap().status());
+    let slow = std::thread::spawn(move || {
+        client().get(format!("{url}/slow?portalId={HUB}")).bearer_auth(t2).send().unwrap().status()
+    });
     std::thread::sleep(Duration::from_millis(100));
     let start = Instant::now();
     assert_eq!(get(&fake, &t, "/fast").status(), 200);
@@ -82,7 +84,8 @@ fn slow_fault_delays_then_handles_normally() {
     // Neither does a handle dropped while a slow request is in flight.
     fake.fault(Fault::new("/stuck", FaultKind::Slow { millis: 60_000 }));
     let url = fake.url();
-    let stuck = std::thread::spawn(move || client().get(format!("{url}/stuck?portalId={HUB}")).bearer_auth(t).send().is_err());
+    let stuck =
+        std::thread::spawn(move || client().get(format!("{url}/stuck?portalId={HUB}")).bearer_auth(t).send().is_err());
     std::thread::sleep(Duration::from_millis(200));
     let start = Instant::now();
     drop(fake);

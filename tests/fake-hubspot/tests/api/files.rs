@@ -59,13 +59,19 @@ fn list_all(fake: &fake_hubspot::FakeHubSpot, t: &str, folder: &str, archived: b
     let mut pages = 0;
     loop {
         let arch = if archived { "" } else { "&archived=0" };
-        let (s, v) = json_of(get(fake, t, &format!("/filemanager/api/v2/files/?hidden=0&offset={offset}&folder_id={folder}{arch}")));
+        let (s, v) = json_of(get(
+            fake,
+            t,
+            &format!("/filemanager/api/v2/files/?hidden=0&offset={offset}&folder_id={folder}{arch}"),
+        ));
         assert_eq!(s, 200, "{v}");
         pages += 1;
         let objs = v["objects"].as_array().unwrap();
         assert!(objs.len() <= v["limit"].as_u64().unwrap() as usize);
         assert_eq!(v["offset"].as_u64(), Some(offset as u64));
-        names.extend(objs.iter().map(|o| format!("{}.{}", o["name"].as_str().unwrap(), o["extension"].as_str().unwrap())));
+        names.extend(
+            objs.iter().map(|o| format!("{}.{}", o["name"].as_str().unwrap(), o["extension"].as_str().unwrap())),
+        );
         offset += objs.len();
         if objs.is_empty() || offset >= v["total_count"].as_u64().unwrap() as usize {
             return (names, pages);
@@ -122,7 +128,12 @@ fn cdn_serves_bytes_behind_the_same_credentials() {
     let bin = fake.add_file(HUB, FileSpec::new("/img/x.png", vec![0u8, 159, 146, 150]));
     let t = token(&fake);
     let url = fake.file_url(id).unwrap();
-    let r = client().get(format!("{url}?portalId={HUB}")).bearer_auth(&t).header("Accept", "application/octet-stream").send().unwrap();
+    let r = client()
+        .get(format!("{url}?portalId={HUB}"))
+        .bearer_auth(&t)
+        .header("Accept", "application/octet-stream")
+        .send()
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "text/css");
     assert_eq!(r.headers()["content-disposition"], "attachment; filename=\"b.css\"");
@@ -137,7 +148,10 @@ fn cdn_serves_bytes_behind_the_same_credentials() {
     assert!(odd_url.ends_with("/my%20file%20%C3%BC.txt"), "{odd_url}");
     let r = client().get(format!("{odd_url}?portalId={HUB}")).bearer_auth(&t).send().unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["content-disposition"], "attachment; filename=\"my file _.txt\"; filename*=UTF-8''my%20file%20%C3%BC.txt");
+    assert_eq!(
+        r.headers()["content-disposition"],
+        "attachment; filename=\"my file _.txt\"; filename*=UTF-8''my%20file%20%C3%BC.txt"
+    );
     let (s, v) = json_of(get(&fake, &t, "/filemanager/api/v2/files/stat//docs/my%20file%20%C3%BC.txt"));
     assert_eq!((s, v["file"]["id"].as_u64()), (200, Some(odd)));
 
@@ -160,7 +174,12 @@ fn upload_records_the_parts_and_the_file_becomes_fetchable() {
     let fake = fake();
     let t = token(&fake);
     let url = format!("{}/filemanager/api/v3/files/upload?portalId={HUB}", fake.url());
-    let r = client().post(&url).bearer_auth(&t).multipart(upload_form("hello.txt", "docs", b"hello\n", "text/plain")).send().unwrap();
+    let r = client()
+        .post(&url)
+        .bearer_auth(&t)
+        .multipart(upload_form("hello.txt", "docs", b"hello\n", "text/plain"))
+        .send()
+        .unwrap();
     let (s, v) = json_of(r);
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["objects"][0]["name"], "hello");
@@ -185,9 +204,19 @@ fn upload_records_the_parts_and_the_file_becomes_fetchable() {
     assert_eq!(rec.part("folderPath").unwrap().text(), Some("docs"));
 
     // Overwrite in place, and a root upload.
-    client().post(&url).bearer_auth(&t).multipart(upload_form("hello.txt", "/docs", b"v2", "text/plain")).send().unwrap();
+    client()
+        .post(&url)
+        .bearer_auth(&t)
+        .multipart(upload_form("hello.txt", "/docs", b"v2", "text/plain"))
+        .send()
+        .unwrap();
     client().post(&url).bearer_auth(&t).multipart(upload_form("top.txt", "/", b"top", "text/plain")).send().unwrap();
-    client().post(&url).bearer_auth(&t).multipart(upload_form("deep.txt", "/remote/dir/nested", b"d", "text/plain")).send().unwrap();
+    client()
+        .post(&url)
+        .bearer_auth(&t)
+        .multipart(upload_form("deep.txt", "/remote/dir/nested", b"d", "text/plain"))
+        .send()
+        .unwrap();
     assert_eq!(fake.uploaded().len(), 4);
     assert_eq!(fake.uploaded()[1].file_id, u.file_id, "same folder and name overwrite");
 

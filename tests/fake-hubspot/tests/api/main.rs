@@ -43,11 +43,7 @@ pub fn token(fake: &FakeHubSpot) -> String {
 /// An authenticated GET of `path` (which may carry its own query) for `HUB`.
 pub fn get(fake: &FakeHubSpot, token: &str, path: &str) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
-    client()
-        .get(format!("{}{path}{sep}portalId={HUB}", fake.url()))
-        .bearer_auth(token)
-        .send()
-        .expect("get")
+    client().get(format!("{}{path}{sep}portalId={HUB}", fake.url())).bearer_auth(token).send().expect("get")
 }
 
 pub fn json_of(r: Response) -> (u16, Value) {
@@ -97,7 +93,11 @@ fn garbage_on_the_socket_does_not_hurt_the_server() {
     use std::io::{Read, Write};
     let fake = fake();
     let addr = fake.url().trim_start_matches("http://").to_string();
-    for junk in [&b"GARBAGE\r\n\r\n"[..], b"\x00\x01\x02\xff", b"GET /x HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n"] {
+    for junk in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"\x00\x01\x02\xff",
+        b"GET /x HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+    ] {
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
         s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
         let _ = s.write_all(junk);

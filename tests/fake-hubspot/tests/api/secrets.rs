@@ -10,7 +10,8 @@ fn secrets_list_add_update_delete() {
     let list = || json_of(get(&fake, &t, "/cms/v3/functions/secrets")).1["results"].clone();
     assert_eq!(list(), json!([]));
 
-    let add = |k: &str, v: &str| client().post(&base).bearer_auth(&t).json(&json!({"key": k, "secret": v})).send().unwrap();
+    let add =
+        |k: &str, v: &str| client().post(&base).bearer_auth(&t).json(&json!({"key": k, "secret": v})).send().unwrap();
     assert!(add("API_KEY", "v1").status().is_success());
     assert!(add("OTHER KEY", "v2").status().is_success());
     assert_eq!(list(), json!(["API_KEY", "OTHER KEY"]));
@@ -23,14 +24,19 @@ fn secrets_list_add_update_delete() {
     assert!(v["message"].as_str().unwrap().contains("API_KEY"));
     assert_eq!(fake.secret_value(HUB, "API_KEY").as_deref(), Some("v1"));
 
-    let put = |k: &str, v: &str| client().put(&base).bearer_auth(&t).json(&json!({"key": k, "secret": v})).send().unwrap();
+    let put =
+        |k: &str, v: &str| client().put(&base).bearer_auth(&t).json(&json!({"key": k, "secret": v})).send().unwrap();
     assert!(put("API_KEY", "v3").status().is_success());
     assert_eq!(fake.secret_value(HUB, "API_KEY").as_deref(), Some("v3"));
     assert_eq!(put("MISSING", "x").status(), 404);
     assert!(fake.secret_value(HUB, "MISSING").is_none());
 
     let del = |name: &str| {
-        client().delete(format!("{}/cms/v3/functions/secrets/{name}?portalId={HUB}", fake.url())).bearer_auth(&t).send().unwrap()
+        client()
+            .delete(format!("{}/cms/v3/functions/secrets/{name}?portalId={HUB}", fake.url()))
+            .bearer_auth(&t)
+            .send()
+            .unwrap()
     };
     assert_eq!(del("OTHER%20KEY").status(), 204);
     assert_eq!(del("OTHER%20KEY").status(), 404);

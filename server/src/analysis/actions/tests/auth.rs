@@ -12,12 +12,18 @@ fn token_info_missing_offers_the_text_fix_and_authentication() {
     let acts = actions_at(&home, &p, text, "name: prod");
     let after = applied(&acts, "Add an empty auth.tokenInfo", text);
     assert_eq!(after, text.replace("pak-123\n", "pak-123\n    auth:\n      tokenInfo: {}\n"));
-    assert_eq!(command(&acts, "Authenticate prod…"), &Call { name: "hubspot.account.auth", args: json!({ "name": "prod", "env": "qa" }) });
+    assert_eq!(
+        command(&acts, "Authenticate prod…"),
+        &Call { name: "hubspot.account.auth", args: json!({ "name": "prod", "env": "qa" }) }
+    );
     // No credential in any title or argument.
     assert!(acts.iter().all(|a| !a.title.contains("pak-") && !format!("{:?}", a.effect).contains("pak-")));
 
     let acts = actions_at(&home, &p, text, "auth:");
-    assert_eq!(applied(&acts, "Add an empty auth.tokenInfo", text), text.replace("clientId: x\n", "clientId: x\n      tokenInfo: {}\n"));
+    assert_eq!(
+        applied(&acts, "Add an empty auth.tokenInfo", text),
+        text.replace("clientId: x\n", "clientId: x\n      tokenInfo: {}\n")
+    );
     // prod still lacks it; dev is fixed.
     let left = fixed_codes(&home, &p, &applied(&acts, "Add an empty auth.tokenInfo", text));
     assert_eq!(left.iter().filter(|c| **c == "token-info-missing").count(), 1, "{left:?}");
@@ -46,5 +52,8 @@ fn no_accounts_a_bad_expiry_and_a_missing_auth_type() {
     let title = "Remove the cached token (a new one is fetched on the next call)";
     assert_eq!(applied(&acts, title, text), text.replace("        accessToken: tok\n        expiresAt: soon\n", ""));
     let acts = actions_at(&home, &p, text, "name: prod");
-    assert_eq!(applied(&acts, "Add authType: personalaccesskey", text), text.replace("        refreshToken: r\n", "        refreshToken: r\n    authType: personalaccesskey\n"));
+    assert_eq!(
+        applied(&acts, "Add authType: personalaccesskey", text),
+        text.replace("        refreshToken: r\n", "        refreshToken: r\n    authType: personalaccesskey\n")
+    );
 }

@@ -19,14 +19,19 @@ fn whole_file_conversion_keeps_comments_and_order() {
     // From anywhere in the file too, as a rewrite doing the same.
     let anywhere = actions_at(&home, &p, LEGACY, "httpTimeout");
     let rewrite = anywhere.iter().find(|a| a.kind == ActionKind::RefactorRewrite).expect("a rewrite");
-    assert_eq!((rewrite.title.as_str(), &rewrite.effect, rewrite.fixes.len()), (whole.title.as_str(), &whole.effect, 6));
+    assert_eq!(
+        (rewrite.title.as_str(), &rewrite.effect, rewrite.fixes.len()),
+        (whole.title.as_str(), &whole.effect, 6)
+    );
     assert!(!fixed_codes(&home, &p, &after).contains(&"deprecated"));
     // The CLI reads both the same way.
     let before = crate::hubspot::model::Config::from_value(&crate::syntax::yaml::parse(LEGACY).value);
     let now = crate::hubspot::model::Config::from_value(&crate::syntax::yaml::parse(&after).value);
     assert_eq!(before.default_account, now.default_account);
     assert_eq!(before.default_cms_publish_mode, now.default_cms_publish_mode);
-    let ids = |c: &crate::hubspot::model::Config| c.accounts.iter().map(|a| (a.account_id, a.account_type.clone())).collect::<Vec<_>>();
+    let ids = |c: &crate::hubspot::model::Config| {
+        c.accounts.iter().map(|a| (a.account_id, a.account_type.clone())).collect::<Vec<_>>()
+    };
     assert_eq!(ids(&before), ids(&now));
 }
 
@@ -37,9 +42,22 @@ fn one_key_at_a_time() {
     let one = |marker: &str, title: &str| applied(&actions_at(&home, &p, LEGACY, marker), title, LEGACY);
 
     let after = one("portals", "Rename portals to accounts");
-    assert_eq!(after, LEGACY.replace("portals:", "accounts:").replace("portalId", "accountId").replace("personalAccessKey: pak-123\n", "personalAccessKey: pak-123\n    accountType: STANDARD\n").replace("sandboxAccountType: DEVELOPER", "accountType: DEVELOPMENT_SANDBOX"));
-    assert_eq!(one("defaultPortal", "Replace defaultPortal with defaultAccount: 456"), LEGACY.replace("defaultPortal: dev", "defaultAccount: 456"));
-    assert_eq!(one("defaultMode", "Rename defaultMode to defaultCmsPublishMode"), LEGACY.replace("defaultMode:", "defaultCmsPublishMode:"));
+    assert_eq!(
+        after,
+        LEGACY
+            .replace("portals:", "accounts:")
+            .replace("portalId", "accountId")
+            .replace("personalAccessKey: pak-123\n", "personalAccessKey: pak-123\n    accountType: STANDARD\n")
+            .replace("sandboxAccountType: DEVELOPER", "accountType: DEVELOPMENT_SANDBOX")
+    );
+    assert_eq!(
+        one("defaultPortal", "Replace defaultPortal with defaultAccount: 456"),
+        LEGACY.replace("defaultPortal: dev", "defaultAccount: 456")
+    );
+    assert_eq!(
+        one("defaultMode", "Rename defaultMode to defaultCmsPublishMode"),
+        LEGACY.replace("defaultMode:", "defaultCmsPublishMode:")
+    );
     assert_eq!(one("portalId: 456", "Rename portalId to accountId"), LEGACY.replace("portalId: 456", "accountId: 456"));
     assert_eq!(
         one("sandboxAccountType", "Replace sandboxAccountType with accountType: DEVELOPMENT_SANDBOX"),
@@ -53,10 +71,19 @@ fn existing_current_keys_win_and_the_title_says_so() {
     let text = "defaultMode: draft\ndefaultCmsPublishMode: publish\naccounts:\n  - name: prod\n    accountId: 123\n    portalId: 123\n    accountType: STANDARD\n    sandboxAccountType: STANDARD\n    defaultMode: draft\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo: {}\n";
     let p = home.write_global(text);
     let one = |marker: &str, title: &str| applied(&actions_at(&home, &p, text, marker), title, text);
-    assert_eq!(one("defaultMode", "Remove defaultMode (defaultCmsPublishMode is already set)"), text.replacen("defaultMode: draft\n", "", 1));
+    assert_eq!(
+        one("defaultMode", "Remove defaultMode (defaultCmsPublishMode is already set)"),
+        text.replacen("defaultMode: draft\n", "", 1)
+    );
     assert_eq!(one("portalId", "Remove portalId (accountId is set)"), text.replace("    portalId: 123\n", ""));
-    assert_eq!(one("sandboxAccountType", "Remove sandboxAccountType (accountType is set)"), text.replace("    sandboxAccountType: STANDARD\n", ""));
-    assert_eq!(one("    defaultMode", "Rename defaultMode to defaultCmsPublishMode"), text.replace("    defaultMode: draft", "    defaultCmsPublishMode: draft"));
+    assert_eq!(
+        one("sandboxAccountType", "Remove sandboxAccountType (accountType is set)"),
+        text.replace("    sandboxAccountType: STANDARD\n", "")
+    );
+    assert_eq!(
+        one("    defaultMode", "Rename defaultMode to defaultCmsPublishMode"),
+        text.replace("    defaultMode: draft", "    defaultCmsPublishMode: draft")
+    );
     let all = applied(&actions_at(&home, &p, text, "portalId"), "Convert the whole file to the current format", text);
     assert_eq!(
         all,

@@ -39,7 +39,12 @@ fn name_whitespace_renames_with_dashes_and_its_references() {
     let rename = find(&acts, "Rename to \"my-sandbox\"");
     assert!(rename.preferred);
     let after = applied(&acts, "Rename to \"my-sandbox\"", &text);
-    assert_eq!(after, CONFIG.replace("defaultAccount: 999", "defaultAccount: my-sandbox").replace("name: my  sandbox", "name: my-sandbox"));
+    assert_eq!(
+        after,
+        CONFIG
+            .replace("defaultAccount: 999", "defaultAccount: my-sandbox")
+            .replace("name: my  sandbox", "name: my-sandbox")
+    );
     assert!(!fixed_codes(&home, &p, &after).contains(&"name-whitespace"));
 }
 
@@ -57,7 +62,10 @@ fn http_timeout_and_quoted_ids_and_numeric_names() {
     let home = Home::new();
     let p = home.write_global(CONFIG);
     let acts = actions_at(&home, &p, CONFIG, "1000");
-    assert_eq!(applied(&acts, "Set httpTimeout to 3000", CONFIG), CONFIG.replace("httpTimeout: 1000", "httpTimeout: 3000"));
+    assert_eq!(
+        applied(&acts, "Set httpTimeout to 3000", CONFIG),
+        CONFIG.replace("httpTimeout: 1000", "httpTimeout: 3000")
+    );
     let acts = actions_at(&home, &p, CONFIG, "'456'");
     let after = applied(&acts, "Write the id as a number", CONFIG);
     assert_eq!(after, CONFIG.replace("accountId: '456'", "accountId: 456"));
@@ -76,11 +84,17 @@ fn settings_fixes() {
     let p = home.write("proj/.hs/settings.json", text);
 
     let acts = actions_at(&home, &p, text, "999");
-    assert_eq!(applied(&acts, "Remove 999 from accounts", text), "{\n  \"accounts\": [123, 123],\n  \"localDefaultAccount\": 456\n}");
+    assert_eq!(
+        applied(&acts, "Remove 999 from accounts", text),
+        "{\n  \"accounts\": [123, 123],\n  \"localDefaultAccount\": 456\n}"
+    );
     assert_eq!(command(&acts, "Authenticate…"), &Call { name: "hubspot.account.auth", args: serde_json::json!({}) });
 
     let acts = actions_in(&home, &p, text, TextRange::new(text.rfind("123").unwrap(), text.rfind("123").unwrap() + 3));
-    assert_eq!(applied(&acts, "Remove the duplicate 123", text), "{\n  \"accounts\": [123, 999],\n  \"localDefaultAccount\": 456\n}");
+    assert_eq!(
+        applied(&acts, "Remove the duplicate 123", text),
+        "{\n  \"accounts\": [123, 999],\n  \"localDefaultAccount\": 456\n}"
+    );
 
     let acts = actions_at(&home, &p, text, "456");
     let after = applied(&acts, "Add 456 to accounts", text);
@@ -132,7 +146,14 @@ fn config_permissions_is_a_command() {
 fn no_actions_and_no_panics_on_broken_files() {
     let home = Home::new();
     let p = home.write_global(VALID);
-    for text in ["", "accounts: [\n", "- a\n- b", "accounts:\n  - name: a b\n    accountId: '1\n", "\u{feff}{", "defaultAccount: x\n"] {
+    for text in [
+        "",
+        "accounts: [\n",
+        "- a\n- b",
+        "accounts:\n  - name: a b\n    accountId: '1\n",
+        "\u{feff}{",
+        "defaultAccount: x\n",
+    ] {
         let acts = actions(&home, &p, text);
         // Nothing edits a file that does not parse.
         if !crate::syntax::yaml::parse(text).errors.is_empty() {
@@ -155,9 +176,15 @@ fn unknown_keys_and_enum_case_take_the_spelling_the_cli_reads() {
     let text = "defaultAcount: 123 # typo\naccounts:\n  - name: prod\n    accountId: 123\n    authType: PersonalAccessKey\n    \"personalAccesKey\": k\n    auth:\n      tokenInfo: {}\n";
     let p = home.write_global(text);
     let acts = actions_at(&home, &p, text, "defaultAcount");
-    assert_eq!(applied(&acts, "Rename the key to defaultAccount", text), text.replace("defaultAcount:", "defaultAccount:"));
+    assert_eq!(
+        applied(&acts, "Rename the key to defaultAccount", text),
+        text.replace("defaultAcount:", "defaultAccount:")
+    );
     let acts = actions_at(&home, &p, text, "\"personalAccesKey\"");
-    assert_eq!(applied(&acts, "Rename the key to personalAccessKey", text), text.replace("\"personalAccesKey\"", "\"personalAccessKey\""));
+    assert_eq!(
+        applied(&acts, "Rename the key to personalAccessKey", text),
+        text.replace("\"personalAccesKey\"", "\"personalAccessKey\"")
+    );
     let acts = actions_at(&home, &p, text, "PersonalAccessKey");
     let after = applied(&acts, "Change to personalaccesskey", text);
     assert_eq!(after, text.replace("authType: PersonalAccessKey", "authType: personalaccesskey"));

@@ -23,8 +23,14 @@ fn hsaccount_migration_is_a_plan_with_its_command() {
     assert_eq!(or_run, &Call { name: "hubspot.override.migrate", args: json!({ "path": p.display().to_string() }) });
     assert!(ops.contains(&FileOp::Delete { path: p.clone() }), "{ops:?}");
     apply_ops(ops).unwrap();
-    assert_eq!(std::fs::read_to_string(home.path("proj/.hs/settings.json")).unwrap(), "{\n  \"accounts\": [\n    456\n  ],\n  \"localDefaultAccount\": 456\n}");
-    assert_eq!(std::fs::read_to_string(home.path("proj/.gitignore")).unwrap(), "node_modules\n\n# HubSpot link folder\n.hs\n");
+    assert_eq!(
+        std::fs::read_to_string(home.path("proj/.hs/settings.json")).unwrap(),
+        "{\n  \"accounts\": [\n    456\n  ],\n  \"localDefaultAccount\": 456\n}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.path("proj/.gitignore")).unwrap(),
+        "node_modules\n\n# HubSpot link folder\n.hs\n"
+    );
     assert!(!p.exists());
 }
 
@@ -48,7 +54,8 @@ fn legacy_config_migrates_by_command() {
     let home = Home::new();
     let p = home.write("proj/hubspot.config.yml", VALID);
     let acts = actions_at(&home, &p, VALID, "defaultAccount");
-    let fix = acts.iter().find(|a| a.title == "Migrate to the global config" && a.kind == ActionKind::QuickFix).unwrap();
+    let fix =
+        acts.iter().find(|a| a.title == "Migrate to the global config" && a.kind == ActionKind::QuickFix).unwrap();
     assert!(fix.preferred);
     let Effect::Files { ops, or_run } = &fix.effect else { panic!("{:?}", fix.effect) };
     assert_eq!(or_run, &Call { name: "hubspot.config.migrate", args: json!({ "path": p.display().to_string() }) });
@@ -80,12 +87,18 @@ fn link_each_account_not_linked_yet() {
     assert_eq!(links[0].kind, ActionKind::Source);
     assert_eq!(
         links[0].effect,
-        Effect::Command(Call { name: "hubspot.account.link", args: json!({ "directory": home.path("proj").display().to_string(), "accounts": [456] }) })
+        Effect::Command(Call {
+            name: "hubspot.account.link",
+            args: json!({ "directory": home.path("proj").display().to_string(), "accounts": [456] })
+        })
     );
     // From an `.hsaccount` in a folder without settings: every account.
     let h = home.write("other/.hsaccount", "123");
     let acts = actions(&home, &h, "123");
-    assert!(titles(&acts).contains(&"Link prod (123) to this folder") && titles(&acts).contains(&"Link sandbox (456) to this folder"));
+    assert!(
+        titles(&acts).contains(&"Link prod (123) to this folder")
+            && titles(&acts).contains(&"Link sandbox (456) to this folder")
+    );
 }
 
 #[test]
@@ -99,7 +112,10 @@ fn config_in_git_gets_a_gitignore_entry() {
     let Effect::Files { ops, or_run } = &fix.effect else { panic!("{:?}", fix.effect) };
     assert_eq!(or_run, &Call { name: "hubspot.config.ignoreInGit", args: json!({ "path": p.display().to_string() }) });
     apply_ops(ops).unwrap();
-    assert_eq!(std::fs::read_to_string(home.path("proj/.gitignore")).unwrap(), "node_modules\n\n# HubSpot config file\nhubspot.config.yml\n");
+    assert_eq!(
+        std::fs::read_to_string(home.path("proj/.gitignore")).unwrap(),
+        "node_modules\n\n# HubSpot config file\nhubspot.config.yml\n"
+    );
     assert!(!home.check(&p).iter().any(|d| d.code == crate::analysis::Code::ConfigInGit));
 }
 
@@ -107,7 +123,8 @@ fn config_in_git_gets_a_gitignore_entry() {
 fn legacy_config_merges_into_an_existing_global_config() {
     let home = Home::new();
     let global = home.write_global("# mine\ndefaultAccount: 123\naccounts:\n  - name: prod\n    accountId: 123\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo: {}\n");
-    let legacy_text = "portals:\n  - name: dev\n    portalId: 456\n    authType: personalaccesskey\n    personalAccessKey: k2\n";
+    let legacy_text =
+        "portals:\n  - name: dev\n    portalId: 456\n    authType: personalaccesskey\n    personalAccessKey: k2\n";
     let p = home.write("proj/hubspot.config.yml", legacy_text);
     let acts = actions(&home, &p, legacy_text);
     let Effect::Files { ops, .. } = &find(&acts, "Migrate to the global config").effect else { panic!() };

@@ -37,7 +37,12 @@ fn every_edit_fixes_what_it_says() {
             let parsed = SourceFile::parse(path.clone(), DocKind::of_path(&path, None).unwrap(), after.as_str());
             assert!(parsed.tree.as_ref().is_none_or(|t| t.complete), "{:?} broke {rel}:\n{after}", a.title);
             for f in &a.fixes {
-                assert!(count(&home, &path, &after, f.code) < count(&home, &path, text, f.code), "{:?} did not fix {:?} in {rel}:\n{after}", a.title, f.code);
+                assert!(
+                    count(&home, &path, &after, f.code) < count(&home, &path, text, f.code),
+                    "{:?} did not fix {:?} in {rel}:\n{after}",
+                    a.title,
+                    f.code
+                );
             }
         }
     }

@@ -118,7 +118,9 @@ pub(super) fn detect_style(text: &str, tree: &Tree) -> Style {
         }
         let children: Vec<(String, &Value)> = match v {
             Value::Object(m) => m.iter().map(|(k, v)| (child_pointer(&pointer, k), v)).collect(),
-            Value::Array(a) => a.iter().enumerate().map(|(i, v)| (child_pointer(&pointer, &i.to_string()), v)).collect(),
+            Value::Array(a) => {
+                a.iter().enumerate().map(|(i, v)| (child_pointer(&pointer, &i.to_string()), v)).collect()
+            }
             _ => continue,
         };
         for (p, child) in &children {
@@ -140,4 +142,3 @@ pub(super) fn detect_style(text: &str, tree: &Tree) -> Style {
     let unit = unit.or(seq.filter(|d| *d > 0)).unwrap_or(2);
     Style { nl: newline(text), unit, seq_indent: seq.unwrap_or(unit) }
 }
-

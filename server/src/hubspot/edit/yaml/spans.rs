@@ -84,7 +84,8 @@ fn block_scalar(text: &str, s: &mut Spans, root: bool) {
     };
     let token_len = text[header..].bytes().take_while(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')).count();
     let token = &text[header..header + token_len];
-    let is_header = token.starts_with(['|', '>']) && token[1..].bytes().all(|b| b == b'-' || b == b'+' || b.is_ascii_digit());
+    let is_header =
+        token.starts_with(['|', '>']) && token[1..].bytes().all(|b| b == b'-' || b == b'+' || b.is_ascii_digit());
     if !is_header {
         return;
     }
@@ -121,7 +122,8 @@ fn dash_above(text: &str, start: usize) -> Option<usize> {
     let mut p = start;
     loop {
         let before = text[..p].trim_end_matches([' ', '\t', '\r', '\n']);
-        if before.ends_with('-') && (before.len() == 1 || before[..before.len() - 1].ends_with([' ', '\t', '\n', '-'])) {
+        if before.ends_with('-') && (before.len() == 1 || before[..before.len() - 1].ends_with([' ', '\t', '\n', '-']))
+        {
             return Some(before.len() - 1);
         }
         // A comment line (or a trailing comment) between the dash and the value.
@@ -137,7 +139,11 @@ fn dash_above(text: &str, start: usize) -> Option<usize> {
 /// The `-` of the sequence item whose value starts at `start`, or `start` itself.
 fn dash_before(text: &str, start: usize) -> usize {
     let trimmed = text[..start].trim_end_matches([' ', '\t']);
-    if trimmed.ends_with('-') { trimmed.len() - 1 } else { start }
+    if trimmed.ends_with('-') {
+        trimmed.len() - 1
+    } else {
+        start
+    }
 }
 
 /// A sequence item with no value (`-  # comment`): the parser puts its empty span after the
@@ -146,9 +152,13 @@ fn empty_item(text: &str, s: &mut Spans) {
     let at = s.value.start as usize;
     let ls = line_start(text, at);
     let line = &text[ls..at];
-    let code_end = line.match_indices('#').find(|(i, _)| *i == 0 || line[..*i].ends_with([' ', '\t'])).map_or(line.len(), |(i, _)| i);
+    let code_end = line
+        .match_indices('#')
+        .find(|(i, _)| *i == 0 || line[..*i].ends_with([' ', '\t']))
+        .map_or(line.len(), |(i, _)| i);
     let code = &line[..code_end];
-    let dash = code.char_indices().rfind(|(i, c)| *c == '-' && code[i + 1..].chars().next().is_none_or(char::is_whitespace));
+    let dash =
+        code.char_indices().rfind(|(i, c)| *c == '-' && code[i + 1..].chars().next().is_none_or(char::is_whitespace));
     if let Some((i, _)) = dash {
         s.entry = TextRange::new(ls + i, ls + i + 1);
         s.value = TextRange::empty(ls + i + 1);
@@ -241,4 +251,3 @@ pub(super) fn end_of_last_line(text: &str, end: usize) -> usize {
         line_end(text, end)
     }
 }
-

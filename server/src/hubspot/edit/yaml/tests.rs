@@ -77,8 +77,10 @@ fn token_refresh_on_fixture_10_drops_extra_keys_and_adds_a_missing_auth() {
     let text = fixture("10-edge-token-expiry.yml");
     let auth = json!({"tokenInfo": {"accessToken": "fresh", "expiresAt": "2031-01-01T00:00:00.000Z"}});
     let out = run(&text, |t, tr| set(t, tr, "/accounts/0/auth", &auth));
-    let want = text
-        .replace("accessToken: old\n        expiresAt: '2000-01-01T00:00:00.000Z'\n      extraKey: will-be-dropped\n", "accessToken: fresh\n        expiresAt: '2031-01-01T00:00:00.000Z'\n");
+    let want = text.replace(
+        "accessToken: old\n        expiresAt: '2000-01-01T00:00:00.000Z'\n      extraKey: will-be-dropped\n",
+        "accessToken: fresh\n        expiresAt: '2031-01-01T00:00:00.000Z'\n",
+    );
     assert_eq!(out, want);
     // The account with no `auth` at all gets one after its last key (end of file).
     let out = run(&text, |t, tr| set(t, tr, "/accounts/3/auth", &auth));
@@ -178,7 +180,12 @@ fn insert_follows_a_four_space_indent() {
 
 #[test]
 fn insert_into_flow_mappings() {
-    set_ok("auth: {tokenInfo: {}}\n", "/auth/tokenInfo/accessToken", json!("t"), "auth: {tokenInfo: {accessToken: t}}\n");
+    set_ok(
+        "auth: {tokenInfo: {}}\n",
+        "/auth/tokenInfo/accessToken",
+        json!("t"),
+        "auth: {tokenInfo: {accessToken: t}}\n",
+    );
     set_ok("a: {x: 1}\n", "/a/z", json!([1, "a,b"]), "a: {x: 1, z: [1, 'a,b']}\n");
     set_ok("a: {x: 1}  # c\n", "/a/z", json!(2), "a: {x: 1, z: 2}  # c\n");
     // An empty `{}` under a block key becomes a block mapping, as js-yaml would write it.
@@ -252,7 +259,11 @@ fn remove_keys_and_items_with_their_lines() {
 fn a_removed_item_takes_the_comment_lines_directly_above_it() {
     let text = "accounts:\n  # prod: the real one\n  - name: a\n    accountId: 1\n\n  # a sandbox\n  # (for tests)\n  - name: b\n    accountId: 2\n  - name: c\n";
     remove_ok(text, "/accounts/1", "accounts:\n  # prod: the real one\n  - name: a\n    accountId: 1\n\n  - name: c\n");
-    remove_ok(text, "/accounts/0", "accounts:\n\n  # a sandbox\n  # (for tests)\n  - name: b\n    accountId: 2\n  - name: c\n");
+    remove_ok(
+        text,
+        "/accounts/0",
+        "accounts:\n\n  # a sandbox\n  # (for tests)\n  - name: b\n    accountId: 2\n  - name: c\n",
+    );
     // Not a comment at another column, nor one across a blank line, nor a key's.
     remove_ok("l:\n# list\n  - a\n  - b\n", "/l/0", "l:\n# list\n  - b\n");
     remove_ok("l:\n  # about b\n\n  - a\n  - b\n", "/l/0", "l:\n  # about b\n\n  - b\n");
@@ -267,7 +278,11 @@ fn remove_the_first_key_of_a_sequence_item() {
 
 #[test]
 fn removing_the_only_entry_leaves_an_empty_collection() {
-    remove_ok("auth:\n  tokenInfo:\n    accessToken: x\nz: 1\n", "/auth/tokenInfo/accessToken", "auth:\n  tokenInfo: {}\nz: 1\n");
+    remove_ok(
+        "auth:\n  tokenInfo:\n    accessToken: x\nz: 1\n",
+        "/auth/tokenInfo/accessToken",
+        "auth:\n  tokenInfo: {}\nz: 1\n",
+    );
     remove_ok("accounts:\n  - name: a\n    id: 1\nx: 1\n", "/accounts/0", "accounts: []\nx: 1\n");
     remove_ok("l:\n  - name: a\n", "/l/0/name", "l:\n  - {}\n");
     remove_ok("a: 1\n", "/a", "{}\n");
@@ -296,13 +311,28 @@ fn remove_missing_is_an_error() {
 
 #[test]
 fn append_to_block_sequences_in_both_indent_styles() {
-    append_ok("accounts:\n  - name: a\nx: 1\n", "/accounts", json!({"name": "b", "accountId": 2}), "accounts:\n  - name: a\n  - name: b\n    accountId: 2\nx: 1\n");
-    append_ok("accounts:\n- name: a\n", "/accounts", json!({"name": "b", "auth": {"tokenInfo": {}}}), "accounts:\n- name: a\n- name: b\n  auth:\n    tokenInfo: {}\n");
+    append_ok(
+        "accounts:\n  - name: a\nx: 1\n",
+        "/accounts",
+        json!({"name": "b", "accountId": 2}),
+        "accounts:\n  - name: a\n  - name: b\n    accountId: 2\nx: 1\n",
+    );
+    append_ok(
+        "accounts:\n- name: a\n",
+        "/accounts",
+        json!({"name": "b", "auth": {"tokenInfo": {}}}),
+        "accounts:\n- name: a\n- name: b\n  auth:\n    tokenInfo: {}\n",
+    );
 }
 
 #[test]
 fn append_to_an_empty_list_makes_a_block_sequence() {
-    append_ok("accounts: []\n", "/accounts", json!({"name": "a", "accountId": 1}), "accounts:\n  - name: a\n    accountId: 1\n");
+    append_ok(
+        "accounts: []\n",
+        "/accounts",
+        json!({"name": "a", "accountId": 1}),
+        "accounts:\n  - name: a\n    accountId: 1\n",
+    );
     append_ok("x: 1\naccounts: [] # none yet\n", "/accounts", json!("a"), "x: 1\naccounts: # none yet\n  - a\n");
     append_ok("accounts:\n", "/accounts", json!(1), "accounts:\n  - 1\n");
 }
@@ -324,7 +354,8 @@ fn append_to_a_non_sequence_is_an_error() {
 
 #[test]
 fn rename_keeps_the_value_text() {
-    let out = run("portals: # old\n  - portalId: 1 # id\n", |t, tr| rename_key(t, tr, "/portals/0/portalId", "accountId"));
+    let out =
+        run("portals: # old\n  - portalId: 1 # id\n", |t, tr| rename_key(t, tr, "/portals/0/portalId", "accountId"));
     assert_eq!(out, "portals: # old\n  - accountId: 1 # id\n");
     let out = run("{a: 1}\n", |t, tr| rename_key(t, tr, "/a", "b,c"));
     assert_eq!(out, "{'b,c': 1}\n");
@@ -357,7 +388,13 @@ fn a_failed_step_leaves_the_editor_unchanged() {
 fn random_edits_never_break_a_file() {
     // Every fixture, every pointer: set, remove and (for lists) append must give a file that
     // parses and means the intended value.
-    for name in ["01-global-after-first-auth.yml", "02-global-all-auth-types.yml", "10-edge-token-expiry.yml", "18-merge-before-legacy.yml", "22-merge-interactive-global-before.yml"] {
+    for name in [
+        "01-global-after-first-auth.yml",
+        "02-global-all-auth-types.yml",
+        "10-edge-token-expiry.yml",
+        "18-merge-before-legacy.yml",
+        "22-merge-interactive-global-before.yml",
+    ] {
         let text = fixture(name);
         let tree = parse(&text);
         let mut pointers = Vec::new();
@@ -373,7 +410,10 @@ fn random_edits_never_break_a_file() {
             if tree.value.pointer(p).is_some_and(Value::is_array) {
                 let edits = append(&text, &tree, p, &json!({"n": 1})).unwrap();
                 let out = parse(&apply(&text, &edits));
-                assert_eq!(out.value.pointer(p).and_then(|a| a.as_array()).and_then(|a| a.last()), Some(&json!({"n": 1})));
+                assert_eq!(
+                    out.value.pointer(p).and_then(|a| a.as_array()).and_then(|a| a.last()),
+                    Some(&json!({"n": 1}))
+                );
             }
         }
     }
@@ -387,7 +427,6 @@ fn collect(v: &Value, p: String, out: &mut Vec<String>) {
         _ => {}
     }
 }
-
 
 #[test]
 fn set_with_a_dash_appends() {
@@ -443,8 +482,18 @@ fn exercise(text: &str) {
     let empty_key = pointers.iter().any(|p| tree.spans(p).and_then(|s| s.key).is_some_and(|k| k.is_empty()));
     let last_line = text.trim_end().rsplit('\n').next().unwrap_or("");
     let bare_dash_at_end = last_line.split(" #").next().unwrap_or("").trim() == "-";
-    let flow_key = pointers.iter().any(|p| tree.spans(p).and_then(|s| s.key).is_some_and(|k| matches!(text.as_bytes().get(k.start as usize), Some(b'[' | b'{'))));
-    let strict = !text.contains('*') && !text.contains("<<") && !lone_cr && !text.contains(['|', '>']) && !empty_key && !bare_dash_at_end && !flow_key;
+    let flow_key = pointers.iter().any(|p| {
+        tree.spans(p)
+            .and_then(|s| s.key)
+            .is_some_and(|k| matches!(text.as_bytes().get(k.start as usize), Some(b'[' | b'{')))
+    });
+    let strict = !text.contains('*')
+        && !text.contains("<<")
+        && !lone_cr
+        && !text.contains(['|', '>'])
+        && !empty_key
+        && !bare_dash_at_end
+        && !flow_key;
     for p in &pointers {
         for v in &values {
             let r = set(text, &tree, p, v);
@@ -477,17 +526,21 @@ fn exercise(text: &str) {
 #[test]
 fn fixtures_in_every_layout_survive_every_edit() {
     // (A few fixtures: every pointer times every layout is already thousands of edits.)
-    for name in ["02-global-all-auth-types.yml", "03-legacy-hubspot.config.yml", "22-merge-interactive-global-before.yml"] {
+    for name in
+        ["02-global-all-auth-types.yml", "03-legacy-hubspot.config.yml", "22-merge-interactive-global-before.yml"]
+    {
         let text = fixture(name);
         let variants = [
             text.clone(),
             text.replace('\n', "\r\n"),
             text.trim_end().to_string(),
             // Four-space indentation.
-            text.lines().map(|l| {
-                let n = l.len() - l.trim_start_matches(' ').len();
-                format!("{}{}\n", " ".repeat(n * 2), &l[n..])
-            }).collect(),
+            text.lines()
+                .map(|l| {
+                    let n = l.len() - l.trim_start_matches(' ').len();
+                    format!("{}{}\n", " ".repeat(n * 2), &l[n..])
+                })
+                .collect(),
             // Sequences not indented under their key.
             text.replace("\n  - ", "\n- ").replace("\n    ", "\n  ").replace("\n      ", "\n    "),
         ];
@@ -499,7 +552,29 @@ fn fixtures_in_every_layout_survive_every_edit() {
 
 #[test]
 fn odd_documents_survive_every_edit() {
-    for text in ["", "\n", "# c", "# c\n\n", "~\n", "null", "a:", "a: ~ # c\n", "[1, 2]\n", "- a\n- b: 1\n", "{a: {b: []}}", "a: |\n  text\n  more\nb: 1\n", "a: >-\n  folded\n", "a: &x {k: 1}\nb: *x\n", "'quoted key': 1\n\"k2\": 2\n", "a: 'multi\n  line'\nb: 2\n", "---\na: 1\n", "a: 1\n...\n", "é: ü\n", "- - a\n  - b\n- c\n", "a:\n  # only a comment\nb: 1\n"] {
+    for text in [
+        "",
+        "\n",
+        "# c",
+        "# c\n\n",
+        "~\n",
+        "null",
+        "a:",
+        "a: ~ # c\n",
+        "[1, 2]\n",
+        "- a\n- b: 1\n",
+        "{a: {b: []}}",
+        "a: |\n  text\n  more\nb: 1\n",
+        "a: >-\n  folded\n",
+        "a: &x {k: 1}\nb: *x\n",
+        "'quoted key': 1\n\"k2\": 2\n",
+        "a: 'multi\n  line'\nb: 2\n",
+        "---\na: 1\n",
+        "a: 1\n...\n",
+        "é: ü\n",
+        "- - a\n  - b\n- c\n",
+        "a:\n  # only a comment\nb: 1\n",
+    ] {
         exercise(text);
     }
 }
@@ -527,12 +602,26 @@ fn structured_doc() -> impl proptest::strategy::Strategy<Value = String> {
         0usize..4,
         prop::sample::select(vec!["", "- ", "- - "]),
         prop::sample::select(vec!["a", "name", "accountId", "'q k'", "\"d\"", "é", "auth", "tokenInfo"]),
-        prop::sample::select(vec!["", " 1", " x", " 'it''s'", " {}", " []", " {k: 1, j: [a, b]}", " [1, {z: 2}]", " |", " ~", " \"s # t\"", " 2030-01-01"]),
+        prop::sample::select(vec![
+            "",
+            " 1",
+            " x",
+            " 'it''s'",
+            " {}",
+            " []",
+            " {k: 1, j: [a, b]}",
+            " [1, {z: 2}]",
+            " |",
+            " ~",
+            " \"s # t\"",
+            " 2030-01-01",
+        ]),
         prop::sample::select(vec!["", " # c", "  #c"]),
         any::<bool>(),
     )
         .prop_map(|(indent, dash, key, value, comment, keyless)| {
-            let body = if keyless && !dash.is_empty() { value.trim_start().to_string() } else { format!("{key}:{value}") };
+            let body =
+                if keyless && !dash.is_empty() { value.trim_start().to_string() } else { format!("{key}:{value}") };
             format!("{}{dash}{body}{comment}", "  ".repeat(indent))
         });
     (prop::collection::vec(line, 0..12), any::<bool>(), any::<bool>()).prop_map(|(lines, crlf, final_nl)| {
@@ -575,7 +664,8 @@ fn oauth_token_refresh_as_fixture_25_says() {
     let text = fixture("02-global-all-auth-types.yml");
     let mut ed = YamlEditor::new(&text).unwrap();
     ed.set("/accounts/3/env", &json!("")).unwrap();
-    let token = json!({"refreshToken": "new-rt", "accessToken": "oauth-at", "expiresAt": "Tue Nov 24 2026 17:37:01 GMT+0000"});
+    let token =
+        json!({"refreshToken": "new-rt", "accessToken": "oauth-at", "expiresAt": "Tue Nov 24 2026 17:37:01 GMT+0000"});
     ed.set("/accounts/3/auth/tokenInfo", &token).unwrap();
     let want = text
         .replace("    env: qa\n    authType: oauth2", "    env: ''\n    authType: oauth2")
@@ -583,4 +673,3 @@ fn oauth_token_refresh_as_fixture_25_says() {
     assert_eq!(ed.text(), want);
     assert_eq!(apply(&text, &ed.edits()), want);
 }
-

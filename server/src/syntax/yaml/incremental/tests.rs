@@ -28,7 +28,23 @@ const CONFIG: &str = "# accounts\ndefaultAccount: 1\naccounts:\n  - name: a\n   
 
 #[test]
 fn matches_a_whole_read_for_every_small_edit() {
-    let inserts = ["", " ", "x", "1", "\n", "- ", ": ", "#", "'", "\"", "  ", "\n    env: qa", "\n  - name: z", "\nz: 1", "\n      - w"];
+    let inserts = [
+        "",
+        " ",
+        "x",
+        "1",
+        "\n",
+        "- ",
+        ": ",
+        "#",
+        "'",
+        "\"",
+        "  ",
+        "\n    env: qa",
+        "\n  - name: z",
+        "\nz: 1",
+        "\n      - w",
+    ];
     let (mut taken, mut readable) = (0, 0);
     for start in 0..=CONFIG.len() {
         for del in 0..3 {
@@ -82,7 +98,6 @@ fn declines_what_only_a_whole_read_can_say() {
     assert!(!check(CONFIG, at, at + 4, "6000"));
 }
 
-
 /// Edits one after another on the same tree: each leaves shifts owed below the nodes after
 /// it, and later edits land inside nodes that still owe them (or that are read whole
 /// again). After every step the tree must be the whole read of the text so far.
@@ -114,7 +129,8 @@ fn a_chain_of_edits_matches_a_whole_read_at_every_step() {
         let whole = parse(&new);
         assert_eq!(tree.value, whole.value, "values after {find:?} -> {put:?}");
         assert_eq!(tree.root_node(), whole.root_node(), "spans after {find:?} -> {put:?}");
-        for pointer in ["/accounts/0/name", "/accounts/1/scopes/1", "/accounts/2/accountId", "/httpTimeout", "/list/1"] {
+        for pointer in ["/accounts/0/name", "/accounts/1/scopes/1", "/accounts/2/accountId", "/httpTimeout", "/list/1"]
+        {
             assert_eq!(tree.spans(pointer), whole.spans(pointer), "{pointer} after {find:?} -> {put:?}");
         }
         let at = new.find("last").unwrap();
