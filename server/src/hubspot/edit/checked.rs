@@ -133,9 +133,11 @@ pub trait Editor: Sized {
         diff(self.original(), self.text())
     }
 
-    /// Sets the value at `pointer`, creating what is missing on the way; `.../-` appends.
+    /// Sets the value at `pointer`, creating what is missing on the way; `.../-` appends,
+    /// except in a mapping, where `-` is a key like any other.
     fn set(&mut self, pointer: &str, value: &Value) -> Result<()> {
-        if last_segment(pointer) == "-" && !pointer.is_empty() {
+        let in_mapping = self.value().pointer(parent_pointer(pointer)).is_some_and(Value::is_object);
+        if last_segment(pointer) == "-" && !pointer.is_empty() && !in_mapping {
             return self.append(parent_pointer(pointer), value);
         }
         let want = expected::set(self.value(), pointer, value);

@@ -574,6 +574,8 @@ fn odd_documents_survive_every_edit() {
         "é: ü\n",
         "- - a\n  - b\n- c\n",
         "a:\n  # only a comment\nb: 1\n",
+        // `-` as a key: setting `/-` sets that key, it does not append.
+        "-:",
     ] {
         exercise(text);
     }
