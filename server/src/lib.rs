@@ -9,8 +9,6 @@
 
 pub mod analysis;
 pub mod check;
-pub mod cores;
-pub mod heap;
 pub mod hubspot;
 pub mod lsp;
 pub mod syntax;

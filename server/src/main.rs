@@ -5,18 +5,15 @@
 use std::path::PathBuf;
 
 use hubspot_ls::check;
-use hubspot_ls::heap::Prepared;
 
 const USAGE: &str =
     "usage: hubspot-ls [serve] | hubspot-ls check [--format human|json] [PATH...] | hubspot-ls --version";
 
 fn main() {
-    // First, before any thread or large allocation (see `heap`).
-    let heap = hubspot_ls::heap::prepare();
     // VS Code's client appends `--stdio`; it means what we do anyway.
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--stdio").collect();
     let code = match args.first().map(String::as_str) {
-        None | Some("serve") if args.len() <= 1 => serve(heap),
+        None | Some("serve") if args.len() <= 1 => serve(),
         Some("--version") | Some("-V") => {
             println!("hubspot-ls {}", env!("CARGO_PKG_VERSION"));
             0
@@ -25,7 +22,7 @@ fn main() {
             println!("{USAGE}");
             0
         }
-        Some("check") => run_check(&args[1..], heap),
+        Some("check") => run_check(&args[1..]),
         _ => {
             eprintln!("hubspot-ls: unexpected arguments {:?}\n{USAGE}", args);
             check::EXIT_USAGE
@@ -34,7 +31,7 @@ fn main() {
     std::process::exit(code);
 }
 
-fn init_logging(heap: Prepared) {
+fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("HUBSPOT_LS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"))
         // tower-lsp-server traces every JSON-RPC message whole, and those carry credentials
@@ -50,11 +47,10 @@ fn init_logging(heap: Prepared) {
         .add_directive("h2=info".parse().expect("static directive"))
         .add_directive("rustls=info".parse().expect("static directive"));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).init();
-    tracing::debug!("{heap}");
 }
 
-fn serve(heap: Prepared) -> i32 {
-    init_logging(heap);
+fn serve() -> i32 {
+    init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -66,8 +62,8 @@ fn serve(heap: Prepared) -> i32 {
     0
 }
 
-fn run_check(args: &[String], heap: Prepared) -> i32 {
-    init_logging(heap);
+fn run_check(args: &[String]) -> i32 {
+    init_logging();
     let mut format = check::Format::Human;
     let mut paths = Vec::new();
     let mut it = args.iter();

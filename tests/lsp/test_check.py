@@ -117,34 +117,3 @@ def test_no_credential_is_printed(files):
     assert "*" * len(SECRET_PAK) in out, "masked in place, so the caret still lines up"
     code, items = as_json(files, str(cfg))
     assert SECRET_PAK not in json.dumps(items) and "CNtoken" not in json.dumps(items)
-
-
-def test_the_heap_is_reserved_and_in_huge_pages_only_where_they_are_cheap():
-    # The first touch of each fresh 4 KiB page was a third of a large config's read: the
-    # binary grows its heap once, and asks for transparent huge pages over it unless the host
-    # takes free memory back (free page reporting: there a fresh huge page costs twice its 512
-    # small pages; server/src/heap.rs). Nothing user-visible but speed, so the log says which
-    # it did; a compiler that dropped the growth (it did once: a block freed unused) would
-    # show here, not only in the benchmark. Skipped only where the kernel has no transparent
-    # huge pages at all.
-    import glob
-    import os
-    import pytest
-
-    thp = "/sys/kernel/mm/transparent_hugepage/enabled"
-    if not os.path.exists(thp) or "[never]" in open(thp).read():
-        pytest.skip("transparent huge pages are off on this machine")
-
-    def read(path):
-        try:
-            return open(path).read().strip()
-        except OSError:
-            return ""
-
-    # A virtio balloon device (0x0005) with feature bit 5 (VIRTIO_BALLOON_F_REPORTING).
-    reporting = any(read(f"{d}/device") == "0x0005" and read(f"{d}/features")[5:6] == "1" for d in glob.glob("/sys/bus/virtio/devices/*"))
-    proc = subprocess.run([BIN, "check", "/nonexistent/.hscli/config.yml"], env={**os.environ, "HUBSPOT_LS_LOG": "debug"}, capture_output=True, text=True, timeout=60)
-    if reporting:
-        assert "MiB of heap reserved, in small pages: the host takes free memory back" in proc.stderr, proc.stderr
-    else:
-        assert "MiB of heap reserved for transparent huge pages" in proc.stderr, proc.stderr

@@ -1,9 +1,7 @@
-"""Opening the config in force. The server reads and checks it when the session starts
-(every other file is checked against it), and an editor that opens the very same text
-starts from that read. Whatever the timing, the editor's text is what gets checked."""
+"""Opening the config in force: the editor's text is what gets checked, saved or not, and
+every file is checked against the buffers open beside it."""
 import asyncio
 
-import pytest
 import pytest_asyncio
 from lsprotocol import types as T
 
@@ -33,10 +31,7 @@ async def saved(request, files):
     await client.shutdown_session()
 
 
-@pytest.mark.parametrize("wait", [0.0, 0.5])
-async def test_the_saved_config_opens_with_its_findings_and_follows_edits(saved, files, wait):
-    # 0 s: the open races the start-up read; 0.5 s: the start-up read is done.
-    await asyncio.sleep(wait)
+async def test_the_saved_config_opens_with_its_findings_and_follows_edits(saved, files):
     uri = open_doc(saved, files.global_config)
     ds = await diagnostics(saved, uri, lambda ds: set(codes(ds)) == {"http-timeout-low", "duplicate-account-id"})
     assert codes(ds) == {"http-timeout-low": [TIMEOUT_LINE], "duplicate-account-id": [SECOND_ID_LINE]}
@@ -49,7 +44,6 @@ async def test_the_saved_config_opens_with_its_findings_and_follows_edits(saved,
 
 
 async def test_unsaved_text_is_checked_not_the_disk(saved, files):
-    await asyncio.sleep(0.5)  # the start-up read of the saved file is done
     # The timeout mended, an `env` out of its set, and the second account on an id of its own.
     lines = SAVED.replace("httpTimeout: 1000", "httpTimeout: 30000").replace("    env: prod\n", "    env: production\n").splitlines(keepends=True)
     lines[SECOND_ID_LINE] = "    accountId: 789\n"
@@ -73,9 +67,8 @@ def many_accounts(n: int) -> str:
 
 
 async def test_a_config_larger_than_the_pipe_arrives_whole(saved, files):
-    # ~3.5 MB in one didOpen: more than the enlarged stdin pipe and the reader's block hold,
-    # so the message arrives in several reads; a request sent right after it is answered
-    # after it, against its text.
+    # ~3.5 MB in one didOpen: more than a pipe holds, so the message arrives in several
+    # reads; a request sent right after it is answered after it, against its text.
     text = many_accounts(7000).replace("    env: prod\n", "    env: production\n", 1)
     assert len(text) > 3 * 1024 * 1024
     uri = open_doc(saved, files.global_config, text)

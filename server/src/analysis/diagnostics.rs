@@ -6,14 +6,6 @@ use super::document::{DocKind, SourceFile};
 use super::schema::SchemaKind;
 use super::world::World;
 
-/// Works out ahead of time what `compute` keeps between calls for `file` (a config's
-/// per-account findings), so that its first `compute` only does the cross-account part.
-pub fn prepare(file: &SourceFile) {
-    if let (true, Some(tree)) = (file.kind.is_config(), file.tree.as_deref()) {
-        checks::items::check(tree, &file.items, &mut Vec::new());
-    }
-}
-
 /// What makes the CLI's `validateConfig` (spec 5.1) refuse a config whatever else it holds:
 /// the CLI runs it before most commands and stops there (spec 5.2), `hs config migrate` on
 /// the global config among them (spec 1.8). Not the type errors the CLI crashes on, nor
@@ -26,7 +18,7 @@ pub fn cli_refusal(file: &SourceFile) -> Option<Diagnostic> {
     let tree = file.tree.as_deref()?;
     let mut out: Vec<Diagnostic> =
         tree.errors.iter().map(|e| Diagnostic::error(Code::Syntax, e.range, e.message.clone())).collect();
-    checks::config::check(tree, &file.items, &mut out);
+    checks::config::check(tree, &mut out);
     out.into_iter().filter(|d| CLI_REFUSES.contains(&d.code)).min_by_key(|d| (d.range.start, d.range.end))
 }
 
@@ -39,8 +31,8 @@ pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
     }
     match (file.kind, file.tree.as_deref()) {
         (DocKind::GlobalConfig | DocKind::LegacyConfig, Some(tree)) => {
-            checks::schema_findings::check_config_top(tree, &mut out);
-            checks::config::check(tree, &file.items, &mut out);
+            checks::schema_findings::check(SchemaKind::Config, tree, &mut out);
+            checks::config::check(tree, &mut out);
             if file.kind == DocKind::LegacyConfig {
                 checks::legacy::check(file, world, &mut out);
             } else {

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use crate::hubspot::discovery::{self, ConfigLocation, Disk, Files};
 pub use crate::hubspot::discovery::{ConfigKind, Env};
@@ -18,15 +18,10 @@ use super::document::{DocKind, SourceFile};
 #[derive(Default)]
 pub struct DiskCache {
     entries: Mutex<HashMap<PathBuf, Stamped>>,
-    /// True while a read ahead ([`DiskCache::read_ahead`]) runs.
-    ahead: (Mutex<bool>, Condvar),
 }
 
 /// A file as read, with the modification time and size it had then.
 type Stamped = (Option<SystemTime>, u64, Arc<SourceFile>);
-
-/// How long an open waits for a read ahead before reading the text itself.
-const AHEAD_WAIT: Duration = Duration::from_secs(20);
 
 impl DiskCache {
     pub fn invalidate(&self, path: &Path) {
@@ -39,48 +34,6 @@ impl DiskCache {
         if let Ok(mut e) = self.entries.lock() {
             e.clear();
         }
-    }
-
-    /// The file read from `path`, taken out of the cache, when the editor opens it with the
-    /// very text read from disk: the open document then starts from that parse (and the
-    /// per-account findings already worked out for it) instead of reading the text again.
-    /// Taken out, because an open document speaks for its path from now on, and because a
-    /// file held twice could not be updated in place by the next edit.
-    ///
-    /// While the start-up read ahead runs, a config's open waits for it (bounded) rather than
-    /// read the same text beside it on the other core; not when the disk's size already says
-    /// the editor's text is another (a buffer with unsaved changes, restored at start-up): that
-    /// read could not serve it, and the open reads its own text meanwhile.
-    pub fn adopt(&self, path: &Path, kind: DocKind, text: &str) -> Option<Arc<SourceFile>> {
-        let differs = || std::fs::metadata(path).map_or(true, |m| m.len() != text.len() as u64);
-        if kind.is_config() && !differs() {
-            let (busy, done) = &self.ahead;
-            if let Ok(busy) = busy.lock() {
-                drop(done.wait_timeout_while(busy, AHEAD_WAIT, |busy| *busy));
-            }
-        }
-        let mut e = self.entries.lock().ok()?;
-        let same = e.get(path).is_some_and(|(_, _, f)| f.kind == kind && *f.text == *text);
-        same.then(|| e.remove(path)).flatten().map(|(_, _, f)| f)
-    }
-
-    /// Runs `read` (which reads files into this cache ahead of their use) with opens waiting
-    /// for it, see [`DiskCache::adopt`].
-    pub fn read_ahead(&self, read: impl FnOnce()) {
-        struct Done<'a>(&'a (Mutex<bool>, Condvar));
-        impl Drop for Done<'_> {
-            fn drop(&mut self) {
-                if let Ok(mut busy) = self.0 .0.lock() {
-                    *busy = false;
-                }
-                self.0 .1.notify_all();
-            }
-        }
-        if let Ok(mut busy) = self.ahead.0.lock() {
-            *busy = true;
-        }
-        let _done = Done(&self.ahead); // also when `read` panics
-        read();
     }
 
     fn load(&self, path: &Path, kind: DocKind) -> Option<Arc<SourceFile>> {
@@ -222,60 +175,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_open_takes_over_the_disk_read_of_the_same_text_only() {
+    fn a_disk_read_is_reused_until_the_file_changes() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.yml");
-        let text = "httpTimeout: 1000\naccounts: []\n";
-        std::fs::write(&path, text).unwrap();
+        std::fs::write(&path, "accounts: []\n").unwrap();
         let disk = DiskCache::default();
-        let read = disk.load(&path, DocKind::GlobalConfig).unwrap();
-        // Another text, or the same text as another kind of file: the disk read stays.
-        assert!(disk.adopt(&path, DocKind::GlobalConfig, "httpTimeout: 1000\n").is_none());
-        assert!(disk.adopt(&path, DocKind::LegacyConfig, text).is_none());
-        let adopted = disk.adopt(&path, DocKind::GlobalConfig, text).expect("the same text is taken over");
-        assert!(Arc::ptr_eq(&read, &adopted));
-        // Taken out: the next read of the path reads the disk again.
-        assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_none());
-        assert!(!Arc::ptr_eq(&disk.load(&path, DocKind::GlobalConfig).unwrap(), &adopted));
-    }
-
-    /// A read ahead of `path` that takes `takes`, started on a thread and under way on return.
-    fn slow_read_ahead(disk: &Arc<DiskCache>, path: &Path, takes: Duration) -> std::thread::JoinHandle<()> {
-        let (started, running) = std::sync::mpsc::channel();
-        let (disk, path) = (disk.clone(), path.to_path_buf());
-        let ahead = std::thread::spawn(move || {
-            disk.read_ahead(|| {
-                started.send(()).unwrap();
-                std::thread::sleep(takes);
-                disk.load(&path, DocKind::GlobalConfig);
-            })
-        });
-        running.recv().unwrap();
-        ahead
-    }
-
-    #[test]
-    fn an_open_waits_for_the_read_ahead_of_its_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config.yml");
-        let text = "accounts: []\n";
-        std::fs::write(&path, text).unwrap();
-        let disk = Arc::new(DiskCache::default());
-        let ahead = slow_read_ahead(&disk, &path, Duration::from_millis(200));
-        // Asked while the read is under way: the open gets that read, not a miss.
-        assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_some());
-        ahead.join().unwrap();
-        // A read ahead that panics does not leave opens waiting.
-        let d = disk.clone();
-        assert!(std::thread::spawn(move || d.read_ahead(|| panic!("unreadable"))).join().is_err());
-        let t = std::time::Instant::now();
-        assert!(disk.adopt(&path, DocKind::GlobalConfig, text).is_none());
-        assert!(t.elapsed() < AHEAD_WAIT);
-        // Text of another size than the disk's: no wait for a read that cannot serve it.
-        let ahead = slow_read_ahead(&disk, &path, Duration::from_millis(2000));
-        let t = std::time::Instant::now();
-        assert!(disk.adopt(&path, DocKind::GlobalConfig, "accounts: [] # not saved\n").is_none());
-        assert!(t.elapsed() < Duration::from_millis(1000), "waited {:?}", t.elapsed());
-        ahead.join().unwrap();
+        let first = disk.load(&path, DocKind::GlobalConfig).unwrap();
+        assert!(Arc::ptr_eq(&first, &disk.load(&path, DocKind::GlobalConfig).unwrap()));
+        // Read as another kind of file: parsed as that kind.
+        assert_eq!(disk.load(&path, DocKind::LegacyConfig).unwrap().kind, DocKind::LegacyConfig);
+        // Another size: read again.
+        std::fs::write(&path, "httpTimeout: 5000\naccounts: []\n").unwrap();
+        let second = disk.load(&path, DocKind::GlobalConfig).unwrap();
+        assert_eq!(second.text.as_str(), "httpTimeout: 5000\naccounts: []\n");
+        disk.invalidate(&path);
+        assert!(!Arc::ptr_eq(&second, &disk.load(&path, DocKind::GlobalConfig).unwrap()));
     }
 }

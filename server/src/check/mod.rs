@@ -27,11 +27,7 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
-/// Once per process, right before it exits: the parsed files are not freed.
 pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i32 {
-    // Compiling the schemas takes as long as reading a large config: do both at once (the
-    // first validation waits for the compilation if it is not done).
-    std::thread::spawn(crate::analysis::schema::compile);
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let files = match collect(paths, &cwd, &search_start(&cwd)) {
         Ok(f) => f,
@@ -48,9 +44,6 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i
         return EXIT_USAGE;
     }
     let errors = reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity == Severity::Error);
-    // The process exits next: freeing every parsed tree one allocation at a time would only
-    // delay that (a fifth of the run on a large config).
-    std::mem::forget(reports);
     if errors {
         EXIT_FINDINGS
     } else {

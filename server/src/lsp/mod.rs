@@ -9,7 +9,6 @@ pub mod handlers;
 pub mod server;
 pub mod session;
 pub mod to_proto;
-pub mod transport;
 pub mod watcher;
 
 #[cfg(test)]
@@ -20,5 +19,5 @@ use tower_lsp_server::LspService;
 /// Serve LSP on stdin/stdout until the client says `exit`.
 pub async fn serve() {
     let (service, socket) = LspService::new(server::Server::new);
-    transport::serve(service, socket).await;
+    tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
 }

@@ -69,13 +69,12 @@ pub fn range_to_line_cols(rope: &Rope, range: TextRange) -> (LineCol, LineCol) {
 
 /// Replace the text between two positions (an LSP incremental change). Returns the byte
 /// range of the old text that was replaced.
-pub fn apply_change(rope: &mut Rope, start: LineCol, end: LineCol, new_text: &str) -> std::ops::Range<usize> {
+pub fn apply_change(rope: &mut Rope, start: LineCol, end: LineCol, new_text: &str) {
     let s = line_col_to_offset(rope, start);
     let e = line_col_to_offset(rope, end).max(s);
     let (sc, ec) = (rope.byte_to_char(s), rope.byte_to_char(e));
     rope.remove(sc..ec);
     rope.insert(sc, new_text);
-    s..e
 }
 
 #[cfg(test)]

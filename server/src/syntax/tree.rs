@@ -29,58 +29,25 @@ pub struct SyntaxError {
 /// children in the mapping's (document) order, a sequence's items in order. Values that came
 /// from an alias have no child spans. Looking a pointer up walks it segment by segment,
 /// the value's own index giving the child's position, so no pointer string is stored.
-///
-/// Offsets below a node may be owed a shift (`pending`): an edit moves everything after it,
-/// and moving a whole subtree is then one addition at its top instead of a walk through it
-/// (on a 20,000-account config, most of a keystroke's cost). Whoever reads a node's spans
-/// comes down from the root and adds up what the nodes above it owe ([`Tree`] does).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SpanNode {
-    /// Where this node is, before the shifts its ancestors owe it.
     pub spans: Spans,
     pub children: Vec<SpanNode>,
     /// For a large mapping only: its keys, sorted, with their positions (a small one is
     /// searched in order).
     index: Option<KeyIndex>,
-    /// Added to every offset of every node below this one (not to this node's own).
-    pending: i64,
-}
-
-/// Two trees are equal when every node sits at the same place, whatever shifts are owed.
-impl PartialEq for SpanNode {
-    fn eq(&self, other: &SpanNode) -> bool {
-        fn eq_at(a: &SpanNode, sa: i64, b: &SpanNode, sb: i64) -> bool {
-            shifted(a.spans, sa) == shifted(b.spans, sb)
-                && a.index == b.index
-                && a.children.len() == b.children.len()
-                && a.children.iter().zip(&b.children).all(|(x, y)| eq_at(x, sa + a.pending, y, sb + b.pending))
-        }
-        eq_at(self, 0, other, 0)
-    }
-}
-
-fn shift(x: u32, by: i64) -> u32 {
-    (x as i64 + by).clamp(0, u32::MAX as i64) as u32
-}
-
-/// `spans` moved by `by` bytes.
-pub(crate) fn shifted(spans: Spans, by: i64) -> Spans {
-    if by == 0 {
-        return spans;
-    }
-    let r = |r: TextRange| TextRange { start: shift(r.start, by), end: shift(r.end, by) };
-    Spans { key: spans.key.map(r), value: r(spans.value), entry: r(spans.entry) }
 }
 
 /// A large mapping's keys, sorted, with their positions among its children.
 type KeyIndex = Box<[(Box<str>, u32)]>;
 
-/// Mappings up to this many keys are searched key by key.
+/// Mappings up to this many keys are searched key by key; past it a scan per lookup would make
+/// the checks of a mapping with many keys (generated or hostile) quadratic.
 const LINEAR_KEYS: usize = 32;
 
 impl SpanNode {
     pub fn leaf(spans: Spans) -> SpanNode {
-        SpanNode { spans, children: Vec::new(), index: None, pending: 0 }
+        SpanNode { spans, children: Vec::new(), index: None }
     }
 
     /// A node whose children are `children`; `value` is the node's value, which a large
@@ -95,7 +62,7 @@ impl SpanNode {
             }
             _ => None,
         };
-        SpanNode { spans, children, index, pending: 0 }
+        SpanNode { spans, children, index }
     }
 
     /// The child for `seg` of `value` (this node's value), with its value.
@@ -118,91 +85,17 @@ impl SpanNode {
         }
     }
 
-    /// Where this node and everything under it sit (key, value and entry together), with
-    /// `by` the shift its ancestors owe it.
-    pub(crate) fn extent(&self, by: i64) -> (usize, usize) {
-        let s = shifted(self.spans, by);
+    /// Where this node and everything under it sit (key, value and entry together).
+    fn extent(&self) -> (usize, usize) {
+        let s = self.spans;
         let lo = s.entry.start.min(s.value.start);
         let hi = s.entry.end.max(s.value.end);
         (lo as usize, hi as usize)
     }
 
-    /// The shift owed to this node's children, given `by`, the shift owed to this node.
-    pub(crate) fn below(&self, by: i64) -> i64 {
-        by + self.pending
-    }
-
-    /// Moves this node and everything under it by `by` bytes: its own spans now, the rest
-    /// when read.
-    fn shift_all(&mut self, by: i64) {
-        self.spans = shifted(self.spans, by);
-        self.pending += by;
-    }
-
-    /// Pays what this node owes its children into them (one level down).
-    fn settle(&mut self) {
-        let by = std::mem::take(&mut self.pending);
-        if by != 0 {
-            for c in &mut self.children {
-                c.shift_all(by);
-            }
-        }
-    }
-
     fn count(&self) -> usize {
         1 + self.children.iter().map(SpanNode::count).sum::<usize>()
     }
-
-    /// Moves every offset in this subtree through `f`.
-    pub(crate) fn map_offsets(&mut self, f: &impl Fn(u32) -> u32) {
-        self.settle();
-        self.map_own_offsets(f);
-        for c in &mut self.children {
-            c.map_offsets(f);
-        }
-    }
-
-    /// Moves this node's own offsets (key, value, entry) through `f`.
-    fn map_own_offsets(&mut self, f: &impl Fn(u32) -> u32) {
-        let s = &mut self.spans;
-        for r in s.key.iter_mut().chain([&mut s.value, &mut s.entry]) {
-            *r = TextRange { start: f(r.start), end: f(r.end) };
-        }
-    }
-
-    /// Replaces the node at `path` (child indices below this node) with `new`, moving every
-    /// other offset in the subtree through `f`; `f` moves every offset from `after` on by
-    /// `delta`, so a subtree starting there moves as a whole.
-    fn splice(&mut self, path: &[usize], new: SpanNode, shift: &Shift<impl Fn(u32) -> u32>) {
-        self.settle();
-        self.map_own_offsets(&shift.f);
-        let Some((&at, rest)) = path.split_first() else { return };
-        let mut new = Some(new);
-        // Children are in document order: those before the replaced one end before the
-        // edit, so `f` leaves them as they are.
-        for (j, c) in self.children.iter_mut().enumerate().skip(at) {
-            if j != at {
-                if c.extent(0).0 >= shift.after as usize {
-                    c.shift_all(shift.delta);
-                } else {
-                    c.map_offsets(&shift.f);
-                }
-            } else if rest.is_empty() {
-                if let Some(n) = new.take() {
-                    *c = n;
-                }
-            } else if let Some(n) = new.take() {
-                c.splice(rest, n, shift);
-            }
-        }
-    }
-}
-
-/// How an edit moves offsets: `f` for each one; `f(x) == x + delta` for every `x >= after`.
-pub(crate) struct Shift<F: Fn(u32) -> u32> {
-    pub f: F,
-    pub after: u32,
-    pub delta: i64,
 }
 
 /// A parsed document: what it says (`value`), where each part is (the span tree), and what
@@ -219,10 +112,6 @@ pub struct Tree {
     root: Option<SpanNode>,
     pub errors: Vec<SyntaxError>,
     pub complete: bool,
-    /// Read whole by the plain block-YAML reader (no anchors, aliases or flow collections):
-    /// then each block-sequence item depends on its own lines only, and an edit inside one
-    /// can be re-read alone (`yaml::reparse_edit`).
-    pub(crate) block_yaml: bool,
 }
 
 /// RFC 6901 segments of a pointer, unescaped (`~1` is `/`, `~0` is `~`).
@@ -239,40 +128,7 @@ fn segments(pointer: &str) -> impl Iterator<Item = Cow<'_, str>> {
 impl Tree {
     pub(crate) fn new(value: Value, root: Option<SpanNode>, errors: Vec<SyntaxError>) -> Self {
         let complete = errors.is_empty();
-        Tree { value, root, errors, complete, block_yaml: false }
-    }
-
-    pub(crate) fn root_node(&self) -> Option<&SpanNode> {
-        self.root.as_ref()
-    }
-
-    /// Puts `value` and its spans `node` in place of the node at `path` (child indices from
-    /// the root), and moves every other offset through `f`.
-    pub(crate) fn splice(
-        &mut self,
-        path: &[usize],
-        value: Value,
-        node: SpanNode,
-        shift: Shift<impl Fn(u32) -> u32>,
-    ) -> bool {
-        let mut slot = &mut self.value;
-        for &i in path {
-            slot = match slot {
-                Value::Array(items) => match items.get_mut(i) {
-                    Some(v) => v,
-                    None => return false,
-                },
-                Value::Object(map) => match map.values_mut().nth(i) {
-                    Some(v) => v,
-                    None => return false,
-                },
-                _ => return false,
-            };
-        }
-        let Some(root) = self.root.as_mut() else { return false };
-        *slot = value;
-        root.splice(path, node, &shift);
-        true
+        Tree { value, root, errors, complete }
     }
 
     /// The deepest node on the way to `pointer`, and whether it is `pointer` itself.
@@ -282,7 +138,7 @@ impl Tree {
 
     /// The root node, to look below it without pointers.
     pub fn root(&self) -> Option<Node<'_>> {
-        Some(Node { spans: self.root.as_ref()?, value: &self.value, by: 0 })
+        Some(Node { spans: self.root.as_ref()?, value: &self.value })
     }
 
     /// The node at a JSON pointer.
@@ -327,7 +183,7 @@ impl Tree {
     /// The spans of the children of the node at `pointer`, in order.
     pub fn child_spans(&self, pointer: &str) -> Vec<Spans> {
         match self.node(pointer) {
-            Some(n) => n.spans.children.iter().map(|c| shifted(c.spans, n.spans.below(n.by))).collect(),
+            Some(n) => n.spans.children.iter().map(|c| c.spans).collect(),
             None => Vec::new(),
         }
     }
@@ -338,27 +194,26 @@ impl Tree {
     pub fn pointers_at(&self, offset: usize) -> Vec<(String, Spans)> {
         let mut hits: Vec<(String, Spans, usize)> = Vec::new();
         let Some(root) = &self.root else { return Vec::new() };
-        // (node, its value, its pointer, depth, the shift owed to it); bounded by the tree.
-        let mut todo: Vec<(&SpanNode, &Value, String, usize, i64)> = vec![(root, &self.value, String::new(), 0, 0)];
-        while let Some((node, value, pointer, depth, by)) = todo.pop() {
-            let s = shifted(node.spans, by);
+        // (node, its value, its pointer, depth); bounded by the tree.
+        let mut todo: Vec<(&SpanNode, &Value, String, usize)> = vec![(root, &self.value, String::new(), 0)];
+        while let Some((node, value, pointer, depth)) = todo.pop() {
+            let s = node.spans;
             if s.entry.touches(offset) || s.value.touches(offset) {
                 hits.push((pointer.clone(), s, depth));
             }
             let kids = &node.children;
-            let below = node.below(by);
-            let first = kids.partition_point(|c| c.extent(below).1 < offset);
+            let first = kids.partition_point(|c| c.extent().1 < offset);
             let entries: Box<dyn Iterator<Item = (Option<&str>, &Value)>> = match value {
                 Value::Object(map) => Box::new(map.iter().map(|(k, v)| (Some(k.as_str()), v))),
                 Value::Array(items) => Box::new(items.iter().map(|v| (None, v))),
                 _ => Box::new(std::iter::empty()),
             };
             for (i, (child, (key, v))) in kids.iter().zip(entries).enumerate().skip(first) {
-                if child.extent(below).0 > offset {
+                if child.extent().0 > offset {
                     break;
                 }
                 let seg = key.map_or_else(|| Cow::Owned(i.to_string()), Cow::Borrowed);
-                todo.push((child, v, child_pointer(&pointer, &seg), depth + 1, below));
+                todo.push((child, v, child_pointer(&pointer, &seg), depth + 1));
             }
         }
         hits.sort_by_key(|(_, s, depth)| (std::cmp::Reverse(*depth), s.entry.len()));
@@ -378,16 +233,9 @@ impl Tree {
 pub struct Node<'t> {
     spans: &'t SpanNode,
     value: &'t Value,
-    /// The shift the node's ancestors owe it.
-    by: i64,
 }
 
 impl<'t> Node<'t> {
-    /// The top of a tree of its own (nothing above it owes it a shift).
-    pub(crate) fn top(spans: &'t SpanNode, value: &'t Value) -> Node<'t> {
-        Node { spans, value, by: 0 }
-    }
-
     /// The deepest node on the way to `pointer` (from this node), and whether it is
     /// `pointer` itself.
     pub fn walk(&self, pointer: &str) -> (Node<'t>, bool) {
@@ -411,20 +259,20 @@ impl<'t> Node<'t> {
     }
 
     pub fn spans(&self) -> Spans {
-        shifted(self.spans.spans, self.by)
+        self.spans.spans
     }
 
     /// The child for one pointer segment, unescaped: a key of a mapping or an index of a
     /// sequence.
     pub fn child(&self, seg: &str) -> Option<Node<'t>> {
         let (spans, value) = self.spans.child(self.value, seg)?;
-        Some(Node { spans, value, by: self.spans.below(self.by) })
+        Some(Node { spans, value })
     }
 
     /// Item `i` of a sequence.
     pub fn item(&self, i: usize) -> Option<Node<'t>> {
         let value = self.value.as_array()?.get(i)?;
-        Some(Node { spans: self.spans.children.get(i)?, value, by: self.spans.below(self.by) })
+        Some(Node { spans: self.spans.children.get(i)?, value })
     }
 
     /// The deepest node on the way down `path` (this one if the first step is missing).
@@ -521,7 +369,7 @@ mod tests {
     #[test]
     fn nodes_answer_as_pointers_do() {
         let text = "accounts:\n  - name: a\n    auth:\n      tokenInfo: {expiresAt: x}\n  - accountId: 2\n";
-        let mut t = crate::syntax::yaml::parse(text);
+        let t = crate::syntax::yaml::parse(text);
         let check = |t: &Tree| {
             let second = t.root().and_then(|r| r.child("accounts")).and_then(|l| l.item(1)).unwrap();
             assert_eq!(second.spans(), t.spans("/accounts/1").unwrap());
@@ -539,12 +387,5 @@ mod tests {
         };
         check(&t);
         assert_eq!(t.node("/accounts/1").unwrap().value_range(&["accountId"]).slice(text), "2");
-        // With a shift owed below the list (as after an edit above it), still the same.
-        t.root.as_mut().unwrap().children[0].shift_all(3);
-        check(&t);
-        assert_eq!(
-            t.node("/accounts/1").unwrap().value_range(&["accountId"]).start as usize,
-            text.find('2').unwrap() + 3
-        );
     }
 }

@@ -13,37 +13,15 @@ use saphyr::{Scalar, ScalarStyle};
 use saphyr_parser::{Event, Parser, Span};
 use serde_json::{Map, Number, Value};
 
-mod fast;
-mod handoff;
-mod incremental;
-
-pub use handoff::{parse_inspecting, Inspected};
-pub use incremental::{reparse_edit, TextEdit};
-
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
 
 /// How many times a syntax error may be stepped over by blanking its line.
 const MAX_RECOVERIES: usize = 8;
 
+/// Reads `text` whole; after a syntax error, the offending line is blanked and the text read
+/// again (up to [`MAX_RECOVERIES`] times), so what follows the error is still checked.
 pub fn parse(text: &str) -> Tree {
-    // The block YAML the CLI writes, read directly; anything else goes to the full parser.
-    match fast::run(text, None) {
-        Some(outcome) => block_tree(outcome),
-        None => parse_full(text),
-    }
-}
-
-/// The tree of what the block-YAML reader read.
-fn block_tree(outcome: Outcome) -> Tree {
-    let mut tree = Tree::new(outcome.value, outcome.root, outcome.semantic_errors);
-    tree.complete = tree.errors.is_empty();
-    tree.block_yaml = true;
-    tree
-}
-
-/// The full YAML 1.2 parser (saphyr), with recovery after syntax errors.
-fn parse_full(text: &str) -> Tree {
     let mut errors = Vec::new();
     let mut patched: Option<String> = None;
     let mut blanked: HashSet<usize> = HashSet::new();
@@ -81,23 +59,6 @@ fn parse_full(text: &str) -> Tree {
             }
         }
     }
-}
-
-/// From `at` (the start of a line), the start of the first line with content (not blank,
-/// not only a comment) for which `stop(indentation, content)` holds; the end of the text if
-/// none does (the block-structure scan of `incremental`).
-fn first_content_line(text: &str, mut at: usize, stop: impl Fn(usize, &str) -> bool) -> usize {
-    while at < text.len() {
-        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-        let line = &text[at..line_end];
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        let content = &line[indent..];
-        if !content.is_empty() && !content.starts_with('#') && stop(indent, content) {
-            return at;
-        }
-        at = line_end + 1;
-    }
-    text.len()
 }
 
 /// Byte range of the line holding `offset`, without its line break.
@@ -174,8 +135,6 @@ enum Frame {
         start: usize,
         end: usize,
         anchor: usize,
-        /// Its items go to the hand-off as they are read, and come back at its end.
-        handed: bool,
     },
 }
 
@@ -198,12 +157,6 @@ struct Builder<'t> {
     semantic_errors: Vec<SyntaxError>,
     expanded: usize,
     alias_overflow: bool,
-    /// The size of the last mapping closed at each depth.
-    sizes: Vec<usize>,
-    /// Where the items of the root's sequences go as they are read ([`parse_inspecting`]).
-    handoff: Option<handoff::Handoff<'t>>,
-    /// Items handed off did not come back: what was read is incomplete.
-    lost: bool,
 }
 
 const ALIAS_BUDGET: usize = 100_000;
@@ -239,9 +192,6 @@ impl<'t> Builder<'t> {
             semantic_errors: Vec::new(),
             expanded: 0,
             alias_overflow: false,
-            sizes: Vec::new(),
-            handoff: None,
-            lost: false,
         }
     }
 
@@ -291,29 +241,6 @@ impl<'t> Builder<'t> {
             error,
             semantic_errors: self.semantic_errors,
         }
-    }
-
-    /// A block mapping: sized like the last one closed at this depth (the accounts of a
-    /// config have the same keys), which saves growing each one key by key.
-    fn open_map(&mut self, start: usize) {
-        let n = self.sizes.get(self.stack.len()).copied().unwrap_or(0);
-        self.stack.push(Frame::Map {
-            map: Map::with_capacity(n),
-            children: Vec::with_capacity(n),
-            start,
-            end: start,
-            anchor: 0,
-            pending_key: None,
-        });
-    }
-
-    fn open_seq(&mut self, start: usize) {
-        // A sequence that is the value of a key of the root mapping (an account list).
-        let handed = match (&self.handoff, self.stack.as_slice()) {
-            (Some(h), [Frame::Map { pending_key: Some((key, _)), .. }]) => h.start(key.clone()),
-            _ => false,
-        };
-        self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor: 0, handed });
     }
 
     /// Returns false when reading should stop.
@@ -379,14 +306,7 @@ impl<'t> Builder<'t> {
             }
             Event::SequenceStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
-                self.stack.push(Frame::Seq {
-                    items: Vec::new(),
-                    children: Vec::new(),
-                    start,
-                    end: start,
-                    anchor,
-                    handed: false,
-                });
+                self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 let end = self.pos.range(span).end as usize;
@@ -399,24 +319,9 @@ impl<'t> Builder<'t> {
 
     fn close_container(&mut self, end: Option<usize>) {
         let Some(frame) = self.stack.pop() else { return };
-        if let Frame::Map { map, .. } = &frame {
-            let depth = self.stack.len();
-            if self.sizes.len() <= depth {
-                self.sizes.resize(depth + 1, 0);
-            }
-            self.sizes[depth] = map.len();
-        }
         let (value, children, start, last_end, anchor) = match frame {
             Frame::Map { map, children, start, end, anchor, .. } => (Value::Object(map), children, start, end, anchor),
-            Frame::Seq { mut items, mut children, start, end, anchor, handed } => {
-                if handed {
-                    match self.handoff.as_mut().and_then(handoff::Handoff::end) {
-                        Some(back) => (items, children) = back,
-                        None => self.lost = true,
-                    }
-                }
-                (Value::Array(items), children, start, end, anchor)
-            }
+            Frame::Seq { items, children, start, end, anchor } => (Value::Array(items), children, start, end, anchor),
         };
         // Block collections end where their last child ends; the end event's own span can sit
         // on the next line (after comments and blank lines), which would make ranges too wide.
@@ -473,17 +378,12 @@ impl<'t> Builder<'t> {
                     },
                 }
             }
-            Some(Frame::Seq { items, children: siblings, end, handed, .. }) => {
+            Some(Frame::Seq { items, children: siblings, end, .. }) => {
                 *end = (*end).max(range.end as usize);
                 let entry = TextRange::new(dash_before(self.text, range.start as usize), range.end as usize);
                 let node = SpanNode::with_children(Spans { key: None, value: range, entry }, children, &value);
-                match self.handoff.as_mut().filter(|_| *handed) {
-                    Some(h) => h.item(value, node),
-                    None => {
-                        siblings.push(node);
-                        items.push(value);
-                    }
-                }
+                siblings.push(node);
+                items.push(value);
             }
         }
     }
@@ -546,11 +446,6 @@ fn scalar_value(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saph
     if style != ScalarStyle::Plain {
         return Value::String(raw.into_owned());
     }
-    if tag.is_none() {
-        if let Some(v) = common_plain(&raw) {
-            return v;
-        }
-    }
     match Scalar::parse_from_cow_and_metadata(raw.clone(), style, tag) {
         Some(Scalar::Null) => Value::Null,
         Some(Scalar::Boolean(b)) => Value::Bool(b),
@@ -564,90 +459,10 @@ fn scalar_value(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saph
     }
 }
 
-/// The core schema's answer for the plain scalars configs are made of (names, keys, words,
-/// ids) without the general resolver, which tries an integer and a float parse on each.
-/// A word starting with a letter is a string unless it is one of the null and boolean
-/// spellings (no integer or float starts with a letter; `.inf` and `.nan` start with a dot).
-fn common_plain(raw: &str) -> Option<Value> {
-    let bytes = raw.as_bytes();
-    let first = *bytes.first()?;
-    if first.is_ascii_alphabetic() {
-        return Some(match raw {
-            "null" | "Null" | "NULL" => Value::Null,
-            "true" | "True" | "TRUE" => Value::Bool(true),
-            "false" | "False" | "FALSE" => Value::Bool(false),
-            _ => Value::String(raw.to_string()),
-        });
-    }
-    if bytes.len() <= 18 && bytes.iter().all(u8::is_ascii_digit) {
-        return raw.parse::<i64>().ok().map(|i| Value::Number(i.into()));
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    #[test]
-    fn common_plain_scalars_resolve_as_the_core_schema_does() {
-        let words = [
-            "name",
-            "null",
-            "Null",
-            "NULL",
-            "nULL",
-            "nul",
-            "true",
-            "True",
-            "TRUE",
-            "tRUE",
-            "false",
-            "False",
-            "FALSE",
-            "falsey",
-            "inf",
-            "Infinity",
-            "nan",
-            "NaN",
-            "e5",
-            "E5",
-            "x1",
-            "a.b",
-            "yes",
-            "No",
-            "on",
-            "0",
-            "7",
-            "007",
-            "20000001",
-            "123456789012345678",
-            "0x1F",
-            "0o17",
-            "1e3",
-            "1.5",
-            "12ab",
-            "P-01",
-            "portal-00001",
-        ];
-        for w in words {
-            let general = match Scalar::parse_from_cow_and_metadata(Cow::Borrowed(w), ScalarStyle::Plain, None) {
-                Some(Scalar::Null) => Value::Null,
-                Some(Scalar::Boolean(b)) => Value::Bool(b),
-                Some(Scalar::Integer(i)) => Value::Number(i.into()),
-                Some(Scalar::FloatingPoint(f)) => {
-                    Number::from_f64(f.into_inner()).map(Value::Number).unwrap_or_else(|| Value::String(w.into()))
-                }
-                Some(Scalar::String(s)) => Value::String(s.into_owned()),
-                None => Value::String(w.into()),
-            };
-            if let Some(v) = common_plain(w) {
-                assert_eq!(v, general, "{w}");
-            }
-            assert_eq!(scalar_value(Cow::Borrowed(w), ScalarStyle::Plain, None), general, "{w}");
-        }
-    }
 
     #[test]
     fn values_follow_the_core_schema() {

@@ -1,9 +1,7 @@
 //! Semantic checks of a global or legacy config: what `validateConfig` rejects, and the
 //! mistakes the CLI lets through (spec 5.1, 8.3, 8.5).
 
-use std::collections::hash_map::Entry as Slot;
-
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -12,52 +10,89 @@ use crate::hubspot::model::truthy;
 use crate::syntax::{Node, TextRange, Tree};
 
 use super::accounts::{list_key, Entry};
-use super::items::{self, ItemMemo, Parent, Placed};
 use crate::hubspot::model::{self, parse_int_js};
 
 /// `hs config set` refuses less (spec 1.9); reads take anything.
 const MIN_HTTP_TIMEOUT: u32 = 3000;
 use super::dates::parses_as_date;
 
-pub fn check(tree: &Tree, memo: &ItemMemo, out: &mut Vec<Diagnostic>) {
+pub fn check(tree: &Tree, out: &mut Vec<Diagnostic>) {
     let root = tree.value.as_object();
-    let facts = items::check(tree, memo, out);
-    top_level(tree, &facts, out);
-    if tree.complete {
-        no_accounts(tree, root.is_some(), !facts.is_empty(), out);
+    let accounts = accounts(tree);
+    for a in &accounts {
+        account(&a.entry, a.node, tree.complete, out);
     }
-    duplicates(&facts, out);
-    let index = Index::new(&facts);
-    for f in &facts {
-        parent(f, &index, out);
+    top_level(tree, &accounts, out);
+    if tree.complete {
+        no_accounts(tree, root.is_some(), !accounts.is_empty(), out);
+    }
+    duplicates(&accounts, out);
+    let index = Index::new(&accounts);
+    for a in &accounts {
+        parent(a, &index, out);
     }
 }
 
-/// What `find` answers, for many questions: the accounts by numeric id and by name. Each
-/// `parentAccountId` used to scan the whole list (quadratic in sandboxes). Built from the
-/// accounts' inline keys, not their reports (see [`items::Keys`]).
+/// One account of the list the CLI uses, with the node its findings are placed on.
+struct Account<'t> {
+    entry: Entry<'t>,
+    /// The item itself, or for an item without spans of its own (read through an alias)
+    /// the nearest node above it.
+    node: Node<'t>,
+}
+
+impl Account<'_> {
+    fn name(&self) -> Option<&str> {
+        self.entry.name()
+    }
+
+    /// The id when it is an integer (what the CLI finds an account by).
+    fn int_id(&self) -> Option<i64> {
+        self.entry.id().and_then(Value::as_i64)
+    }
+
+    /// The id's text as `validateConfig` compares ids (`123` and '123' alike), and where it is.
+    fn id_text(&self) -> Option<(String, TextRange)> {
+        let text = match self.entry.id()? {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            _ => return None,
+        };
+        Some((text, self.node.value_range(&[self.entry.id_key_read()])))
+    }
+}
+
+/// The accounts of the list the CLI uses (`portals` when present, else `accounts`).
+fn accounts(tree: &Tree) -> Vec<Account<'_>> {
+    let (Some(key), Some(root)) = (list_key(tree), tree.root()) else { return Vec::new() };
+    let Some(Value::Array(items)) = tree.value.get(key) else { return Vec::new() };
+    let list = root.child(key);
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let node = list.and_then(|l| l.item(i)).or(list).unwrap_or(root);
+            Account { entry: super::accounts::entry(key, i, item), node }
+        })
+        .collect()
+}
+
+/// The accounts by integer id and by name, so that each `parentAccountId` is looked up
+/// without a scan of the whole list (quadratic in sandboxes).
 struct Index<'a> {
-    accounts: &'a [Placed<'a>],
-    ids: FxHashSet<i64>,
-    /// Name hash -> an account with a name of that hash.
-    names: FxHashMap<u64, usize>,
+    ids: HashSet<i64>,
+    names: HashSet<&'a str>,
 }
 
 impl<'a> Index<'a> {
-    fn new(accounts: &'a [Placed<'a>]) -> Self {
-        let (mut ids, mut names) = (FxHashSet::default(), FxHashMap::default());
-        ids.reserve(accounts.len());
-        names.reserve(accounts.len());
-        ids.extend(accounts.iter().filter_map(|a| a.keys.int_id));
-        for (i, a) in accounts.iter().enumerate() {
-            if let Some(h) = a.keys.name {
-                names.entry(h).or_insert(i);
-            }
+    fn new(accounts: &'a [Account<'a>]) -> Self {
+        Index {
+            ids: accounts.iter().filter_map(Account::int_id).collect(),
+            names: accounts.iter().filter_map(Account::name).collect(),
         }
-        Index { accounts, ids, names }
     }
 
-    /// Whether `find(entries, ident)` finds an account.
+    /// Whether the CLI's lookup (an integer id, else a name) finds an account for `ident`.
     fn resolves(&self, ident: &Value) -> bool {
         let as_id = match ident {
             Value::Number(n) => n.as_i64(),
@@ -68,56 +103,14 @@ impl<'a> Index<'a> {
             return true;
         }
         match ident {
-            Value::String(s) => self.has_name(s),
-            Value::Number(n) => self.has_name(&n.to_string()),
+            Value::String(s) => self.names.contains(s.as_str()),
+            Value::Number(n) => self.names.contains(n.to_string().as_str()),
             _ => false,
         }
     }
-
-    fn has_name(&self, name: &str) -> bool {
-        match self.names.get(&items::key_hash(name)) {
-            None => false,
-            Some(&i) if self.accounts[i].name() == Some(name) => true,
-            // Another name of the same hash: look at them all.
-            Some(_) => self.accounts.iter().any(|a| a.name() == Some(name)),
-        }
-    }
 }
 
-/// The first account with each text (an id's, a folded name's), found by the texts' hashes;
-/// a text whose hash meets another text's is kept by its text.
-struct FirstSeen<'a> {
-    by_hash: FxHashMap<u64, usize>,
-    by_text: FxHashMap<&'a str, usize>,
-}
-
-impl<'a> FirstSeen<'a> {
-    fn with_capacity(n: usize) -> Self {
-        let mut by_hash = FxHashMap::default();
-        by_hash.reserve(n);
-        FirstSeen { by_hash, by_text: FxHashMap::default() }
-    }
-
-    /// The account seen before `i` with `text(i)` (of hash `hash`), else `i` is noted as the first.
-    fn earlier(&mut self, hash: u64, i: usize, text: impl Fn(usize) -> &'a str) -> Option<usize> {
-        match self.by_hash.entry(hash) {
-            Slot::Vacant(v) => {
-                v.insert(i);
-                None
-            }
-            Slot::Occupied(o) if text(*o.get()) == text(i) => Some(*o.get()),
-            Slot::Occupied(_) => match self.by_text.entry(text(i)) {
-                Slot::Occupied(o) => Some(*o.get()),
-                Slot::Vacant(v) => {
-                    v.insert(i);
-                    None
-                }
-            },
-        }
-    }
-}
-
-fn top_level(tree: &Tree, facts: &[Placed], out: &mut Vec<Diagnostic>) {
+fn top_level(tree: &Tree, accounts: &[Account], out: &mut Vec<Diagnostic>) {
     let Some(root) = tree.value.as_object() else { return };
     let key = |k: &str| tree.key_range(&format!("/{k}")).unwrap_or_default();
     let value = |k: &str| tree.value_range(&format!("/{k}")).unwrap_or_default();
@@ -158,10 +151,10 @@ fn top_level(tree: &Tree, facts: &[Placed], out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::warning(Code::HttpTimeoutLow, value("httpTimeout"), msg));
         }
     }
-    default_account(tree, facts, out);
+    default_account(tree, accounts, out);
 }
 
-fn default_account(tree: &Tree, facts: &[Placed], out: &mut Vec<Diagnostic>) {
+fn default_account(tree: &Tree, accounts: &[Account], out: &mut Vec<Diagnostic>) {
     let Some(root) = tree.value.as_object() else { return };
     // `defaultPortal` is only consulted when truthy, and resolves against the accounts the
     // CLI ends up with (after `portals` replaced `accounts`).
@@ -170,7 +163,7 @@ fn default_account(tree: &Tree, facts: &[Placed], out: &mut Vec<Diagnostic>) {
         if !truthy(v) || v.is_object() || v.is_array() {
             continue;
         }
-        if model::find_by_identifier(facts, v, Placed::int_id, Placed::name).is_none() {
+        if model::find_by_identifier(accounts, v, Account::int_id, Account::name).is_none() {
             let shown = match v {
                 Value::String(s) => format!("\"{s}\""),
                 other => other.to_string(),
@@ -217,69 +210,66 @@ fn no_accounts(tree: &Tree, is_mapping: bool, has_entries: bool, out: &mut Vec<D
     out.push(Diagnostic::error(Code::NoAccounts, range, msg));
 }
 
-fn duplicates(accounts: &[Placed], out: &mut Vec<Diagnostic>) {
+fn duplicates(accounts: &[Account], out: &mut Vec<Diagnostic>) {
     // `validateConfig` keys its seen-map by the id as an object key, so `123` and '123' collide.
-    let mut ids = FirstSeen::with_capacity(accounts.len());
-    let mut names = FirstSeen::with_capacity(accounts.len());
-    let id_text = |i: usize| accounts[i].id_text().map_or("", |(k, _)| k);
-    let folded = |i: usize| accounts[i].folded_name().map_or("", |(f, _)| f);
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
     for (i, a) in accounts.iter().enumerate() {
-        if let Some(first) = a.keys.id_text.and_then(|h| ids.earlier(h, i, id_text)) {
-            if let Some((k, range)) = a.id_text() {
+        if let Some((k, range)) = a.id_text().filter(|(k, _)| !k.is_empty()) {
+            if let Some(&first) = ids.get(&k) {
                 let first = accounts[first].name().map(|n| format!(" (`{n}`)")).unwrap_or_default();
                 out.push(Diagnostic::error(
                     Code::DuplicateAccountId,
                     range,
                     format!("Account id {k} is already used by an earlier account{first}: the CLI rejects the config (\"Multiple accounts with accountId: {k}\"). Remove one of them."),
                 ));
+            } else {
+                ids.insert(k, i);
             }
         }
-        if let Some(first) = a.keys.folded_name.and_then(|h| names.earlier(h, i, folded)) {
-            if let (Some(name), Some((folded, range)), Some(first)) =
-                (a.name(), a.folded_name(), accounts[first].name())
-            {
-                // The CLI's own check only fires when the earlier name is exactly the
-                // lowercase form of this one (spec 5.1).
-                let cli_sees_it = first == folded;
-                let consequence = if cli_sees_it {
-                    format!("the CLI rejects the config (\"Multiple accounts with name: {name}\")")
-                } else {
-                    "the CLI does not notice (its check is case-sensitive in one direction), but `--account` and `defaultAccount` by name silently pick the first one".to_string()
-                };
-                out.push(Diagnostic::error(
-                    Code::DuplicateAccountName,
-                    range,
-                    format!("Account name \"{name}\" is already used by an earlier account (\"{first}\", ignoring case): {consequence}. Rename one of them."),
-                ));
-            }
-        }
+        let Some(name) = a.name() else { continue };
+        let folded = name.to_lowercase();
+        let Some(first) = names.get(&folded).and_then(|&f| accounts[f].name()) else {
+            names.insert(folded, i);
+            continue;
+        };
+        // The CLI's own check only fires when the earlier name is exactly the lowercase
+        // form of this one.
+        let consequence = if first == folded {
+            format!("the CLI rejects the config (\"Multiple accounts with name: {name}\")")
+        } else {
+            "the CLI does not notice (its check is case-sensitive in one direction), but `--account` and `defaultAccount` by name silently pick the first one".to_string()
+        };
+        out.push(Diagnostic::error(
+            Code::DuplicateAccountName,
+            a.node.value_range(&["name"]),
+            format!("Account name \"{name}\" is already used by an earlier account (\"{first}\", ignoring case): {consequence}. Rename one of them."),
+        ));
     }
 }
 
 /// `parent-account-unknown`: a sandbox whose parent is not configured.
-fn parent(a: &Placed, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
-    // From the inline keys; the report itself only for a warning, or a number found (if at
-    // all) by its text.
-    let found = match a.keys.parent {
-        Parent::Missing | Parent::Null => return,
-        Parent::Int(id) => all.ids.contains(&id) || all.has_name(&id.to_string()),
-        Parent::OtherNumber => a.parent().is_some_and(|(p, _)| all.resolves(p)),
-        Parent::NotNumber => false,
+fn parent(a: &Account, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(parent) = a.entry.get("parentAccountId") else { return };
+    let found = match parent {
+        Value::Null => return,
+        // A number is found by id, or by its text as a name; anything else never is.
+        Value::Number(_) => all.resolves(parent),
+        _ => false,
     };
     if found {
         return;
     }
-    let Some((parent, range)) = a.parent() else { return };
     out.push(Diagnostic::warning(
         Code::ParentAccountUnknown,
-        range,
+        a.node.value_range(&["parentAccountId"]),
         format!("`parentAccountId` {parent} names no account in this config: `hs sandbox delete` needs the parent account to be configured."),
     ));
 }
 
 /// The checks of one account that look at it alone; `node` is where the account is,
 /// `complete` whether the tree holding it is.
-pub(super) fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnostic>) {
+fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnostic>) {
     let Some(map) = e.map else { return };
     let key_range = |k: &str| node.key_range(&[k]);
     let value_range = |k: &str| node.value_range(&[k]);
@@ -373,23 +363,13 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn texts_whose_hashes_meet_are_still_told_apart() {
-        let texts = ["a", "b", "a", "b", "c"];
-        let mut seen = FirstSeen::with_capacity(texts.len());
-        // Every text under the same hash: a collision at each step after the first.
-        let got: Vec<_> = (0..texts.len()).map(|i| seen.earlier(7, i, |j| texts[j])).collect();
-        assert_eq!(got, [None, None, Some(0), Some(1), None]);
-    }
-
-    #[test]
     fn the_index_answers_as_find_does() {
         let tree = crate::syntax::yaml::parse(
             "accounts:\n  - {name: '2024', accountId: 111}\n  - {name: b, accountId: '123'}\n  - {name: c, accountId: 2024}\n  - {name: '77', accountId: 5}\n",
         );
         let es = super::super::accounts::entries(&tree);
-        let memo = ItemMemo::new(&tree);
-        let facts = items::check(&tree, &memo, &mut Vec::new());
-        let index = Index::new(&facts);
+        let accounts = accounts(&tree);
+        let index = Index::new(&accounts);
         for ident in [
             json!(2024),
             json!("2024"),

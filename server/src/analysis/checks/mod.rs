@@ -5,7 +5,6 @@ pub mod config;
 pub mod dates;
 pub mod files;
 pub mod hsaccount;
-pub mod items;
 pub mod legacy;
 pub mod schema_findings;
 pub mod settings;

@@ -1,7 +1,7 @@
 //! Schema findings -> diagnostics, placed through the tree's pointer index.
 
 use crate::analysis::diagnostic::{Code, Diagnostic, Severity};
-use crate::analysis::schema::{validate, validate_top, FindingKind, SchemaFinding, SchemaKind};
+use crate::analysis::schema::{validate, FindingKind, SchemaFinding, SchemaKind};
 use crate::syntax::{Node, TextRange, Tree};
 
 pub fn check(kind: SchemaKind, tree: &Tree, out: &mut Vec<Diagnostic>) {
@@ -10,14 +10,6 @@ pub fn check(kind: SchemaKind, tree: &Tree, out: &mut Vec<Diagnostic>) {
         return;
     }
     place(tree, validate(kind, &tree.value), out);
-}
-
-/// A config's findings outside its account lists' items (those are `checks::items`').
-pub fn check_config_top(tree: &Tree, out: &mut Vec<Diagnostic>) {
-    if tree.value.is_null() {
-        return;
-    }
-    place(tree, validate_top(&tree.value), out);
 }
 
 /// Findings -> diagnostics, at the ranges their pointers name in `tree`.

@@ -30,39 +30,6 @@ static SETTINGS_SCHEMA: LazyLock<Value> = LazyLock::new(|| {
 static CONFIG_VALIDATOR: LazyLock<Option<Validator>> = LazyLock::new(|| build(&CONFIG_SCHEMA));
 static SETTINGS_VALIDATOR: LazyLock<Option<Validator>> = LazyLock::new(|| build(&SETTINGS_SCHEMA));
 
-/// The config's account lists (`accounts`, `portals`): a config is checked as its top level
-/// plus each list item on its own, so that an edit to one account re-checks that account
-/// only (analysis::checks::items).
-pub const ACCOUNT_LISTS: [&str; 2] = ["accounts", "portals"];
-
-/// The config schema with the lists' items left unchecked.
-static CONFIG_TOP_VALIDATOR: LazyLock<Option<Validator>> = LazyLock::new(|| {
-    let mut top = CONFIG_SCHEMA.clone();
-    for list in ACCOUNT_LISTS {
-        if let Some(items) = top.pointer_mut(&format!("/properties/{list}/items")) {
-            *items = Value::Bool(true);
-        }
-    }
-    build(&top)
-});
-
-/// One validator per list, for one item: the schema whose root is the list's item schema.
-static CONFIG_ITEM_VALIDATORS: LazyLock<[Option<Validator>; 2]> = LazyLock::new(|| {
-    ACCOUNT_LISTS.map(|list| {
-        let items = CONFIG_SCHEMA.pointer(&format!("/properties/{list}/items"))?;
-        let mut item = serde_json::Map::new();
-        for key in ["$schema", "$id", "$defs"] {
-            if let Some(v) = CONFIG_SCHEMA.get(key) {
-                item.insert(key.into(), v.clone());
-            }
-        }
-        if let Some(props) = items.as_object() {
-            item.extend(props.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        build(&Value::Object(item))
-    })
-});
-
 fn build(schema: &Value) -> Option<Validator> {
     match jsonschema::draft202012::new(schema) {
         Ok(v) => Some(v),
@@ -75,10 +42,8 @@ fn build(schema: &Value) -> Option<Validator> {
 
 /// Compiles every validator (each is otherwise compiled on its first use).
 pub fn compile() {
-    let compiled = [&*CONFIG_VALIDATOR, &*SETTINGS_VALIDATOR, &*CONFIG_TOP_VALIDATOR]
-        .into_iter()
-        .chain(CONFIG_ITEM_VALIDATORS.iter());
-    tracing::debug!("schemas compiled: {}", compiled.filter(|v| v.is_some()).count());
+    let compiled = [&*CONFIG_VALIDATOR, &*SETTINGS_VALIDATOR];
+    tracing::debug!("schemas compiled: {}", compiled.iter().filter(|v| v.is_some()).count());
 }
 
 pub fn schema(kind: SchemaKind) -> &'static Value {
@@ -121,48 +86,15 @@ pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
     };
     let mut out = Vec::new();
     if let Some(validator) = validator {
-        collect(kind, validator, instance, String::new, &mut out);
+        collect(kind, validator, instance, &mut out);
     }
     out
 }
 
-/// The violations of a config outside its account lists' items (see [`validate_item`]):
-/// together the two say what [`validate`] says.
-pub fn validate_top(instance: &Value) -> Vec<SchemaFinding> {
-    let mut out = Vec::new();
-    if let Some(validator) = CONFIG_TOP_VALIDATOR.as_ref() {
-        collect(SchemaKind::Config, validator, instance, String::new, &mut out);
-    }
-    out
-}
-
-/// The violations inside `item`, item `index` of the config's list `ACCOUNT_LISTS[list]`,
-/// with pointers from the document's root.
-pub fn validate_item(list: usize, index: usize, item: &Value) -> Vec<SchemaFinding> {
-    let mut out = Vec::new();
-    let Some(name) = ACCOUNT_LISTS.get(list) else { return out };
-    if let Some(validator) = CONFIG_ITEM_VALIDATORS[list].as_ref() {
-        collect(SchemaKind::Config, validator, item, || format!("/{name}/{index}"), &mut out);
-    }
-    out
-}
-
-/// The findings of validating `value`, which sits at `prefix()` in the document.
-fn collect(
-    kind: SchemaKind,
-    validator: &Validator,
-    value: &Value,
-    prefix: impl FnOnce() -> String,
-    out: &mut Vec<SchemaFinding>,
-) {
-    // Most accounts are valid, and telling so is several times cheaper than listing errors
-    // (or than building the pointer they would be listed under).
-    if validator.is_valid(value) {
-        return;
-    }
-    let prefix = prefix();
+/// The findings of validating `value`, the whole document.
+fn collect(kind: SchemaKind, validator: &Validator, value: &Value, out: &mut Vec<SchemaFinding>) {
     for err in validator.iter_errors(value) {
-        let pointer = format!("{prefix}{}", err.instance_path().as_str());
+        let pointer = err.instance_path().as_str().to_string();
         let found = value.pointer(err.instance_path().as_str());
         let finding = match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {

@@ -2,7 +2,6 @@
 
 mod config;
 mod cross_file;
-mod incremental;
 pub mod robustness;
 
 use std::path::{Path, PathBuf};

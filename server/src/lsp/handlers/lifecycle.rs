@@ -3,7 +3,6 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-use crate::analysis::DocKind;
 use crate::lsp::capabilities::{server_capabilities, ClientCaps};
 use crate::lsp::from_proto;
 use crate::lsp::server::Server;
@@ -35,37 +34,12 @@ pub fn initialize(server: &Server, params: InitializeParams) -> Result<Initializ
 }
 
 pub async fn initialized(server: &Server) {
-    let (dynamic, relative, global, world, roots) = {
+    let (dynamic, relative, global) = {
         let s = server.session();
-        (
-            s.caps.watched_files_dynamic,
-            s.caps.watched_files_relative_pattern,
-            s.env().config_file(),
-            s.world(),
-            s.workspace_roots.clone(),
-        )
+        (s.caps.watched_files_dynamic, s.caps.watched_files_relative_pattern, s.env().config_file())
     };
-    // While the editor is still opening files: compile the schemas, and read and check the
-    // configs in force for the workspace (every other file is checked against them, and
-    // the editor is likely to open them), rather than on the first document's diagnostics.
-    let global_file = global.clone();
-    tokio::task::spawn_blocking(move || {
-        world.disk.clone().read_ahead(|| {
-            // The schemas compile on the other core while the configs are read (the first
-            // check waits for them): an editor that opens the config right away waits for
-            // this whole read.
-            std::thread::spawn(crate::analysis::schema::compile);
-            let in_force = roots.iter().filter_map(|dir| world.config_in_force(dir).file().cloned());
-            let global = global_file.and_then(|g| world.source(&g, DocKind::GlobalConfig));
-            let mut read: Vec<std::path::PathBuf> = Vec::new();
-            for file in in_force.chain(global) {
-                if !read.contains(&file.path) {
-                    read.push(file.path.clone());
-                    crate::analysis::diagnostics::prepare(&file);
-                }
-            }
-        });
-    });
+    // Compiled now, off the request path, rather than inside the first diagnostics.
+    tokio::task::spawn_blocking(crate::analysis::schema::compile);
     if dynamic {
         let mut watchers: Vec<FileSystemWatcher> =
             ["**/.hscli/config.yml", "**/hubspot.config.{yml,yaml}", "**/.hs/settings.json", "**/.hsaccount"]

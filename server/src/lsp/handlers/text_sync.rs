@@ -9,16 +9,12 @@ use crate::lsp::server::Server;
 
 pub async fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
     let doc = params.text_document;
-    let target = {
-        let s = server.session();
-        let path = from_proto::path(&doc.uri);
-        path.and_then(|p| s.kind_of(&p).map(|k| (p, k, s.disk.clone())))
-    };
-    let Some((path, kind, disk)) = target else { return };
-    // The text as already read at start-up, if it is that (this may wait for that read to
-    // finish: not under the session lock). Still before any `.await`.
-    let read = disk.adopt(&path, kind, &doc.text);
-    server.session().documents.open(doc.uri.clone(), path, kind, doc.version, doc.text, read);
+    {
+        let mut s = server.session();
+        let Some(path) = from_proto::path(&doc.uri) else { return };
+        let Some(kind) = s.kind_of(&path) else { return };
+        s.documents.open(doc.uri.clone(), path, kind, doc.version, doc.text);
+    }
     diagnostics::refresh_after_change(server, &doc.uri).await;
 }
 
