@@ -1,6 +1,6 @@
 //! Where the CLI looks: the process inputs that matter ([`Env`]), which config file it reads
-//! for a directory ([`locate`], spec 1.1), and the upward searches for the per-directory
-//! files (spec 1.1 step 5, 2.2, 3.2).
+//! for a directory ([`locate`]), and the upward searches for the legacy config and the
+//! per-directory files. See docs/hubspot-cli.md, *Where the config is*.
 //!
 //! Nothing here touches the disk directly: every probe goes through [`Files`], so the
 //! language server can answer from open buffers and tests can answer from a list.
@@ -11,15 +11,16 @@ use std::path::{Component, Path, PathBuf};
 use super::env_config::{self, EnvConfigError};
 use super::model::Config;
 
-/// `~/.hscli`, the global config folder (spec §0).
+/// `~/.hscli`, the global config folder.
 pub const GLOBAL_DIR: &str = ".hscli";
-/// `~/.hscli/config.yml`. Only `.yml`: a `config.yaml` there is not recognised (spec 1.1 step 4).
+/// `~/.hscli/config.yml`. Only `.yml`: the CLI does not recognise a `config.yaml` there.
 pub const GLOBAL_FILE: &str = "config.yml";
-/// The legacy names, in the order the CLI tries them in each directory (spec 1.1 step 5).
+/// The legacy names, in the order the CLI tries them in each directory.
 pub const LEGACY_FILES: [&str; 2] = ["hubspot.config.yml", "hubspot.config.yaml"];
-/// The linked-directory settings, relative to the directory they speak for (spec 2.2).
+/// The linked-directory settings, relative to the directory they speak for (the nearest
+/// one walking up applies).
 pub const SETTINGS_FILE: &str = ".hs/settings.json";
-/// The per-directory default account override (spec 3.2).
+/// The per-directory default account override (the nearest one walking up applies).
 pub const HSACCOUNT_FILE: &str = ".hsaccount";
 
 /// What discovery needs to know about files. `read` is `None` for a file that is missing
@@ -50,14 +51,15 @@ pub struct Env {
     /// `HOME`, made absolute. `None` when unset or empty.
     pub home: Option<PathBuf>,
     /// `HUBSPOT_CONFIG_PATH`, or `initializationOptions.configPath` (which wins), made
-    /// absolute the way `--config` is (joined onto the current directory, spec 1.1).
+    /// absolute the way the CLI's `--config` is (joined onto the current directory).
     pub config_path: Option<PathBuf>,
     /// `USE_ENVIRONMENT_HUBSPOT_CONFIG`.
     pub mode: EnvMode,
 }
 
 /// `USE_ENVIRONMENT_HUBSPOT_CONFIG`, which the CLI reads two ways: config reading wants
-/// exactly `"true"` (spec 1.1 step 2), token write-back any truthy value (spec 1.7, §9).
+/// exactly `"true"`, token write-back any non-empty value (see docs/hubspot-cli.md,
+/// *Environment-variable mode*).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum EnvMode {
     /// Unset or empty.
@@ -66,7 +68,7 @@ pub enum EnvMode {
     /// Set to anything but `true` (`1`, `TRUE`, `yes`): files are read as usual, but
     /// refreshed tokens are never written back to them.
     WritesSuppressed,
-    /// Exactly `true`: no file is read; the config is `buildConfigFromEnvironment()` (spec 4.1).
+    /// Exactly `true`: no file is read; the config is `buildConfigFromEnvironment()`.
     On(Result<Config, EnvConfigError>),
 }
 
@@ -104,7 +106,7 @@ impl Env {
     }
 
     /// The file in the global config's place: the explicit path, else `~/.hscli/config.yml`
-    /// (CONTRACT §2). What the server serves and watches as the global config.
+    /// (what the `hs` CLI reads too). What the server serves and watches as the global config.
     pub fn config_file(&self) -> Option<PathBuf> {
         self.config_path.clone().or_else(|| self.global_path())
     }
@@ -118,7 +120,8 @@ impl Env {
         matches!(self.mode, EnvMode::On(_))
     }
 
-    /// Whether refreshed tokens may be written back to the config file (spec 1.7).
+    /// Whether refreshed tokens may be written back to the config file: never while
+    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG` has any value.
     pub fn persists_tokens(&self) -> bool {
         self.mode == EnvMode::Off
     }
@@ -130,25 +133,25 @@ pub enum ConfigKind {
     /// `~/.hscli/config.yml`, found or named by `HUBSPOT_CONFIG_PATH`.
     Global,
     /// `HUBSPOT_CONFIG_PATH`/`configPath` pointing elsewhere than the global path: read like
-    /// the global config, but written in the legacy shape and without `.hsaccount` (spec 1.5, 3.3).
+    /// the global config, but the CLI writes it in the legacy shape and ignores `.hsaccount`.
     Custom,
     /// A `hubspot.config.yml`/`.yaml` found walking up.
     Legacy,
 }
 
-/// The outcome of the spec 1.1 algorithm for one directory.
+/// Which config the CLI reads for one directory (docs/hubspot-cli.md, *Where the config is*).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigLocation {
-    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG=true`: one account from environment variables (spec 4.1).
+    /// `USE_ENVIRONMENT_HUBSPOT_CONFIG=true`: one account from environment variables.
     Environment,
     /// The file the CLI reads.
     File { kind: ConfigKind, path: PathBuf },
-    /// `HUBSPOT_CONFIG_PATH` names a file that does not exist. The CLI does not check at this
-    /// step (spec 1.1 step 3); reading then fails with `No config file found at <path>.`.
+    /// `HUBSPOT_CONFIG_PATH` names a file that does not exist. The CLI does not check when it
+    /// picks the path; reading then fails with `No config file found at <path>.`.
     Missing { path: PathBuf },
     /// No config anywhere ("Attempted to get config file path, but no config file was found.").
     None,
-    /// Both `USE_ENVIRONMENT_HUBSPOT_CONFIG=true` and `HUBSPOT_CONFIG_PATH` (spec 1.1 step 1).
+    /// Both `USE_ENVIRONMENT_HUBSPOT_CONFIG=true` and `HUBSPOT_CONFIG_PATH`: every command fails.
     Conflict,
 }
 
@@ -161,13 +164,14 @@ impl ConfigLocation {
     }
 
     /// `.hsaccount` is only honoured when the config in force is the global path and the
-    /// file exists (spec 3.3 step 2). Env mode has its own rule, see `precedence`.
+    /// file exists. Env mode has its own rule, see `precedence`.
     pub fn honours_hsaccount(&self) -> bool {
         matches!(self, ConfigLocation::File { kind: ConfigKind::Global, .. })
     }
 }
 
-/// Spec 1.1: which config the CLI reads when run in `dir`.
+/// Which config the CLI reads when run in `dir`: env mode, `HUBSPOT_CONFIG_PATH`, the global
+/// file, then the nearest legacy file.
 pub fn locate(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> ConfigLocation {
     match (env.use_env(), &env.config_path) {
         (true, Some(_)) => ConfigLocation::Conflict,
@@ -184,9 +188,10 @@ pub fn locate(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> ConfigLoc
     }
 }
 
-/// Steps 4 and 5 alone: the global file if it exists, else the nearest legacy file. This is
-/// also what `getConfigFilePath()` answers in env mode, where the CLI still asks for a path
-/// when it resolves the default account (spec 4.1 caveats).
+/// The file steps of [`locate`] alone: the global file if it exists, else the nearest legacy
+/// file. This is also what `getConfigFilePath()` answers in env mode, where the CLI still asks
+/// for a path when it resolves the default account (docs/hubspot-cli.md,
+/// *Environment-variable mode*).
 pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Option<(ConfigKind, PathBuf)> {
     if let Some(global) = env.global_path().filter(|g| files.is_file(g)) {
         return Some((ConfigKind::Global, global));
@@ -201,13 +206,13 @@ pub fn legacy_above(dir: &Path, files: &(impl Files + ?Sized)) -> Option<PathBuf
 }
 
 /// The nearest `rel` (e.g. [`SETTINGS_FILE`], [`HSACCOUNT_FILE`]) walking up from `dir`
-/// (`findup`, spec 2.2, 3.2).
+/// (the CLI's `findup`: the nearest one wins).
 pub fn find_up(dir: &Path, rel: &str, files: &(impl Files + ?Sized)) -> Option<PathBuf> {
     dir.ancestors().map(|d| d.join(rel)).find(|p| files.is_file(p))
 }
 
 /// Paths compare after making them lexically clean. Symlinks are not resolved, because
-/// the CLI compares plain strings (spec 1.5); `--config` paths go through `path.resolve`,
+/// the CLI compares plain strings; `--config` paths go through `path.resolve`,
 /// which removes `.` and `..` as `clean` does.
 pub fn same_path(a: &Path, b: &Path) -> bool {
     clean(a) == clean(b)

@@ -1,5 +1,6 @@
 //! The config the CLI synthesises from environment variables when
-//! `USE_ENVIRONMENT_HUBSPOT_CONFIG=true` (LDL `buildConfigFromEnvironment`, spec 4.1),
+//! `USE_ENVIRONMENT_HUBSPOT_CONFIG=true` (LDL `buildConfigFromEnvironment`; see
+//! docs/hubspot-cli.md, *Environment-variable mode*),
 //! quirks included: `parseInt` ids, the `HUBSPOT_PORTAL_ID` fallback, the misspelled
 //! `DEFUALT_CMS_PUBLISH_MODE`, and only an exact `'true'` for the booleans.
 
@@ -28,7 +29,7 @@ pub mod vars {
     pub const DEFAULT_CMS_PUBLISH_MODE: &str = "DEFUALT_CMS_PUBLISH_MODE";
 }
 
-/// The OAuth2 scopes an env-mode OAuth2 account gets: every scope the CLI offers (spec §0).
+/// The OAuth2 scopes an env-mode OAuth2 account gets: every scope the CLI offers.
 pub const OAUTH_SCOPES: [&str; 3] = ["content", "hubdb", "files"];
 
 /// `ENVIRONMENT_VARIABLES` errors; `Display` is the CLI's message.
@@ -62,7 +63,7 @@ pub fn build(var: impl Fn(&str) -> Option<String>) -> Result<Config, EnvConfigEr
     let env = HubEnv::parse(get(vars::ENVIRONMENT).as_deref());
 
     let (auth_type, personal_access_key, api_key, auth) = if let Some(pak) = get(vars::PERSONAL_ACCESS_KEY) {
-        // `auth: {tokenInfo: {}}`, so the token cache has somewhere to live (spec 1.4).
+        // `auth: {tokenInfo: {}}`: without it the library's token code throws a TypeError.
         let auth = Auth { token_info: Some(TokenInfo::default()), ..Auth::default() };
         (AuthType::PersonalAccessKey, Some(Secret::new(pak)), None, Some(auth))
     } else if let (Some(id), Some(secret), Some(refresh)) =
@@ -118,7 +119,7 @@ pub fn build(var: impl Fn(&str) -> Option<String>) -> Result<Config, EnvConfigEr
 mod tests {
     use super::*;
 
-    /// `KEY=value` lines, `#` comments skipped: the format of the spec's `.env` fixture.
+    /// `KEY=value` lines, `#` comments skipped: the format of the `.env` fixture in `tests/fixtures/spec/`.
     fn dotenv(text: &str) -> Vec<(String, String)> {
         text.lines()
             .map(str::trim)

@@ -1,6 +1,6 @@
 //! `.gitignore` upkeep when a directory is linked: LDL `lib/gitignore.js`
-//! `checkAndAddHsFolderToGitignore`, reproduced exactly (spec 2.5), returned as a plan step
-//! instead of written.
+//! `checkAndAddHsFolderToGitignore`, reproduced exactly (docs/hubspot-cli.md, *.gitignore*),
+//! returned as a plan step instead of written.
 
 use std::fs;
 use std::io;
@@ -62,7 +62,7 @@ pub fn check_and_add_hs_folder_to_gitignore(settings_path: &Path, cwd: &Path) ->
 pub const CONFIG_BLOCK_HEADER: &str = "# HubSpot config file";
 
 /// A config file holding credentials, kept out of git the way `checkAndAddConfigToGitignore`
-/// keeps a new legacy config out (spec 2.5), for any config file: in a git work tree (found
+/// keeps a new legacy config out, for any config file: in a git work tree (found
 /// from the file's own folder) and not ignored by a `.gitignore` from there up to the root,
 /// the nearest of those `.gitignore` files (else a new one beside the file) becomes
 /// `<its text trimmed>\n\n# HubSpot config file\n<pattern>\n`. The pattern is the file's path

@@ -1,6 +1,6 @@
-//! The CLI's upload ignore rules (spec 7.3, LDL `lib/ignoreRules.js`): built-in patterns
-//! plus the nearest `.hsignore` walking up. Config files, `.hs/`, `.hsaccount` and every
-//! other dotfile are never uploaded.
+//! The CLI's upload ignore rules (LDL `lib/ignoreRules.js`; docs/hubspot-cli.md, *Upload
+//! ignore rules*): built-in patterns plus the nearest `.hsignore` walking up. Config files,
+//! `.hs/`, `.hsaccount` and every other dotfile are never uploaded.
 
 use std::path::{Path, PathBuf};
 

@@ -1,9 +1,10 @@
-//! The file effects of `hs account link` / `hs account unlink` (spec 2.4-2.6) and of the
-//! `.hsaccount` -> `.hs/settings.json` migration (spec 3.4), without prompts, as plans.
+//! The file effects of `hs account link` / `hs account unlink` and of the `.hsaccount` ->
+//! `.hs/settings.json` migration, without prompts, as plans (docs/hubspot-cli.md, *Link and
+//! unlink*).
 //!
 //! These functions read what they need (settings, `.hsaccount`, `.gitignore` files, the
 //! legacy-config search) and return the [`FileOp`]s to perform plus what they decided; they
-//! write nothing. Where the CLI would prompt, the caller's arguments decide (CONTRACT §6).
+//! write nothing. Where the CLI would prompt, the caller's arguments decide.
 
 use std::fmt;
 use std::fs;
@@ -31,9 +32,9 @@ pub struct LinkOutcome {
     pub accounts: Vec<i64>,
     /// `localDefaultAccount` afterwards.
     pub local_default_account: Option<i64>,
-    /// The `.hsaccount` file deleted (its id is now linked, spec 2.4 step 6).
+    /// The `.hsaccount` file deleted (its id is now linked).
     pub removed_hsaccount: Option<PathBuf>,
-    /// The `.gitignore` that gets the `.hs` block, if any (spec 2.5).
+    /// The `.gitignore` that gets the `.hs` block, if any.
     pub gitignore: Option<PathBuf>,
     /// False when nothing needed writing (unlink in a directory that is not linked).
     pub changed: bool,
@@ -47,7 +48,7 @@ pub struct LinkPlan {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkError {
-    /// A `hubspot.config.yml` up the tree: the CLI refuses to link (spec 2.4 step 1).
+    /// A `hubspot.config.yml` up the tree: the CLI refuses to link.
     LegacyConfig {
         command: &'static str,
         path: PathBuf,
@@ -145,7 +146,7 @@ pub type Result<T> = std::result::Result<T, LinkError>;
 pub fn link(config: &Config, directory: &Path, accounts: &[i64], default_account: Option<i64>) -> Result<LinkPlan> {
     refuse_legacy("link", directory)?;
     // The CLI reads it with `getDefaultAccountOverrideAccountId`, which throws for content that
-    // is not an id and for an id the global config lacks (spec 2.4 step 2, 3.3): so do we.
+    // is not an id and for an id the global config lacks: so do we.
     let hsaccount = match find_up(directory, ".hsaccount") {
         Some(p) if p.is_file() => {
             let id = read_hsaccount(&p)?;
@@ -160,7 +161,8 @@ pub fn link(config: &Config, directory: &Path, accounts: &[i64], default_account
 }
 
 /// `hubspot.override.migrate`: the `.hsaccount` at `path` becomes a link of its id in its
-/// directory, made the local default; the `.hsaccount` is deleted (spec 3.4).
+/// directory, made the local default; the `.hsaccount` is deleted (as `hs account link` does
+/// when it links the override's account).
 pub fn migrate_override(config: &Config, path: &Path) -> Result<LinkPlan> {
     let directory = path.parent().unwrap_or(Path::new("/"));
     refuse_legacy("link", directory)?;
@@ -171,7 +173,7 @@ pub fn migrate_override(config: &Config, path: &Path) -> Result<LinkPlan> {
 /// `hs account unlink` in `directory` of `accounts`. Not linked (no settings, or an empty
 /// `accounts`): nothing to do. Removing everything writes `{"accounts": []}` and keeps the file
 /// and the `.hs` folder; removing the default makes the one remaining account the default, or
-/// leaves none (spec 2.6).
+/// leaves none (where the CLI would ask).
 pub fn unlink(directory: &Path, accounts: &[i64]) -> Result<LinkPlan> {
     refuse_legacy("unlink", directory)?;
     let Some(path) = find_settings(directory) else {
@@ -207,8 +209,8 @@ pub fn unlink(directory: &Path, accounts: &[i64]) -> Result<LinkPlan> {
 }
 
 /// An account as a command names it (`accounts` items, `defaultAccount`): an id, or its text,
-/// or a name, found by the CLI's inferred-identifier rule (spec 1.6). An account must have a
-/// numeric `accountId` to be linked (settings store ids, spec 2.1).
+/// or a name, found by the CLI's inferred-identifier rule. An account must have a
+/// numeric `accountId` to be linked (settings store ids).
 pub fn resolve_account(config: &Config, ident: &Value) -> Result<i64> {
     let given = match ident {
         Value::String(s) => s.clone(),
@@ -223,7 +225,7 @@ pub fn resolve_account(config: &Config, ident: &Value) -> Result<i64> {
     }
 }
 
-/// The nearest `.hs/settings.json` at or above `directory` (spec 2.2).
+/// The nearest `.hs/settings.json` at or above `directory`: the one the CLI rewrites.
 pub fn find_settings(directory: &Path) -> Option<PathBuf> {
     find_up(directory, ".hs/settings.json").filter(|p| p.is_file())
 }
@@ -281,7 +283,7 @@ fn link_with(
         }
         None => (None, Vec::new(), None),
     };
-    // Spec 2.4 step 3: a local default that is not linked counts as unset.
+    // As in the CLI, a local default that is not linked counts as unset.
     if current_default.is_some_and(|d| !linked.contains(&d)) {
         current_default = None;
     }
@@ -295,7 +297,7 @@ fn link_with(
             return Err(LinkError::DefaultNotLinked { id: d });
         }
     }
-    // Step 6: an `.hsaccount` whose id is now linked is deleted, whatever the default.
+    // As in the CLI, an `.hsaccount` whose id is now linked is deleted, whatever the default.
     let removed_hsaccount = hsaccount.as_ref().filter(|(id, _)| linked.contains(id)).map(|(_, p)| p.clone());
     let default = default_account
         .or_else(|| hsaccount.as_ref().filter(|(id, _)| linked.contains(id)).map(|(id, _)| *id))
@@ -325,7 +327,7 @@ fn link_with(
     if let Some(p) = &removed_hsaccount {
         ops.push(FileOp::Delete { path: p.clone() });
     }
-    // Gitignore failures are only debug-logged by the CLI (spec 2.4 step 8).
+    // Gitignore failures are only debug-logged by the CLI.
     let gitignore = match check_and_add_hs_folder_to_gitignore(&settings_path, directory) {
         Ok(Some(op)) => {
             let p = op.path().to_path_buf();
@@ -353,8 +355,8 @@ fn link_with(
 }
 
 /// The settings file as an editor, its numeric `accounts` and its `localDefaultAccount`.
-/// Non-numeric entries are kept in the file but not counted as links (spec 11.3: the CLI
-/// never matches `"222"`).
+/// Non-numeric entries are kept in the file but not counted as links (the CLI never matches
+/// `"222"`).
 fn read_settings(path: &Path) -> Result<(JsonEditor, Vec<i64>, Option<i64>)> {
     let text = fs::read_to_string(path).map_err(|e| LinkError::Io { path: path.into(), message: e.to_string() })?;
     let ed =
@@ -399,7 +401,7 @@ fn write_settings(ed: &mut JsonEditor, path: &Path, accounts: &[i64], default: O
     Ok(())
 }
 
-/// `.hsaccount` content by `parseInt` (spec 3.1): `" 333\n"` is 333, `abc` is an error.
+/// `.hsaccount` content by `parseInt`, as the CLI reads it: `" 333\n"` is 333, `abc` is an error.
 fn read_hsaccount(path: &Path) -> Result<i64> {
     let text = fs::read_to_string(path).map_err(|e| LinkError::Io { path: path.into(), message: e.to_string() })?;
     parse_int_js(&text).ok_or_else(|| LinkError::BadHsaccount { path: path.into() })

@@ -1,5 +1,6 @@
-//! Reading the config in force the way `getConfig()` does: locate it (spec 1.1), read it,
-//! `js-yaml` load, normalise (spec 1.2, 1.5), or build it from the environment (spec 4.1).
+//! Reading the config in force the way `getConfig()` does: locate it, read it, `js-yaml`
+//! load, normalise, or build it from the environment (docs/hubspot-cli.md, *Reading the
+//! config* and *Read-time normalisation*).
 //! The failures are the ones the CLI reports as `No config file found at <path>.` whatever
 //! the real cause, so each carries the real cause for a better message.
 
@@ -76,7 +77,7 @@ impl fmt::Display for ConfigError {
                     Unparsable::Shape(what) => write!(f, "The real cause: {what}."),
                 }
             }
-            ConfigError::Environment(e) => write!(f, "{e} (USE_ENVIRONMENT_HUBSPOT_CONFIG=true builds the config from environment variables, spec 4.1)."),
+            ConfigError::Environment(e) => write!(f, "{e} (USE_ENVIRONMENT_HUBSPOT_CONFIG=true builds the config from environment variables)."),
         }
     }
 }
@@ -103,7 +104,7 @@ pub fn load_config(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Resu
     Ok(LoadedConfig { location, config })
 }
 
-/// `parseConfig`: `js-yaml` load, then `normalizeParsedConfig` (spec 1.2, 1.5), failing
+/// `parseConfig`: `js-yaml` load, then `normalizeParsedConfig`, failing
 /// where they throw.
 pub fn parse_config(text: &str) -> Result<Config, Unparsable> {
     let tree = crate::syntax::yaml::parse(text);

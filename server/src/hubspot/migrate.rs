@@ -1,8 +1,8 @@
-//! `hs config migrate` without prompts (spec 1.8, CONTRACT §6 `hubspot.config.migrate`), as a
-//! plan of file operations.
+//! `hs config migrate` without prompts (`hubspot.config.migrate`), as a plan of file
+//! operations. See docs/hubspot-cli.md, *Config migrate and merge*.
 //!
 //! - No global config yet: the legacy file *becomes* the global one. Its normalisation
-//!   (spec 1.5: `portals` -> `accounts`, `portalId` -> `accountId`, `sandboxAccountType` ->
+//!   (`portals` -> `accounts`, `portalId` -> `accountId`, `sandboxAccountType` ->
 //!   `accountType`, `defaultPortal` -> `defaultAccount`, `defaultMode` ->
 //!   `defaultCmsPublishMode`) is done by edits on the legacy text, so its comments survive
 //!   (the CLI loses them). The new file is created `0600`.
@@ -10,8 +10,8 @@
 //!   comments kept): existing values win and every differing value is reported as a conflict
 //!   (the CLI's non-`--force` merge with every prompt answered "keep"), `flags` are united,
 //!   legacy accounts whose id exists are skipped, and a legacy account whose name clashes
-//!   (ignoring case) is renamed `<name>_<id>`, the CLI's own rename (spec 5.3), which its
-//!   merge means to apply but never does (spec 1.8 step 3; fixtures 19, 24).
+//!   (ignoring case) is renamed `<name>_<id>`, the CLI's own rename, which its merge means
+//!   to apply but never does (fixtures 19, 24).
 //!
 //! Either way the legacy file is then renamed `archived.hubspot.config.yml` in its directory.
 //! The data written equals what the CLI's library writes, except for those renames; the
@@ -28,10 +28,10 @@ use super::edit::Editor;
 use super::edit::{EditError, FileOp};
 use super::model::{parse_int_js, truthy};
 
-/// Spec §0.
+/// What the CLI renames a migrated legacy file to, in its own directory.
 pub const ARCHIVED_FILE_NAME: &str = "archived.hubspot.config.yml";
 
-/// Mode of a global config we create (CONTRACT §6).
+/// Mode of a global config we create: owner-only, since it holds credentials.
 pub const NEW_GLOBAL_CONFIG_MODE: u32 = 0o600;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub struct MigratePlan {
     pub outcome: MigrateOutcome,
 }
 
-/// The command's result, serialised as CONTRACT §6 says:
+/// The result of `hubspot.config.migrate`, serialised as
 /// `{configPath, archivedPath, conflicts: [{property, kept, ignored}], skipped: [ids], renamed: [{from, to}]}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -224,8 +224,9 @@ fn account_type_for(sandbox: Option<&Value>) -> &'static str {
     }
 }
 
-/// Spec 1.6 on raw accounts: a number (or a string `parseInt` reads) matches a numeric
-/// `accountId`; then the exact name; then the name equal to the identifier's text.
+/// The CLI's account lookup on raw accounts: a number (or a string `parseInt` reads)
+/// matches a numeric `accountId`; then the exact name; then the name equal to the
+/// identifier's text.
 fn find_inferred<'a>(accounts: &'a [Value], ident: &Value) -> Option<&'a Value> {
     let as_id = match ident {
         Value::Number(n) => n.as_f64(),
@@ -256,7 +257,7 @@ fn migrated_text(legacy_text: &str) -> std::result::Result<String, EditError> {
     let portals_truthy = map.get("portals").is_some_and(truthy);
     if portals_truthy {
         if has("accounts") {
-            // `portals` replaces `accounts` (spec 1.5 step 2, fixture 21).
+            // The CLI lets `portals` replace `accounts` (fixture 21).
             ed.remove("/accounts")?;
         }
         let portals = map.get("portals").and_then(Value::as_array).cloned().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! The typed model of the CLI config, as the CLI holds it in memory after reading: the
-//! legacy shape converted to the new one (spec 1.5), nothing validated (spec 1.2: the CLI
-//! validates nothing on read, so neither does the model; diagnostics do that on the tree).
+//! legacy shape converted to the new one (docs/hubspot-cli.md, *Read-time normalisation*),
+//! nothing validated (the CLI validates nothing on read, so neither does the model;
+//! diagnostics do that on the tree).
 //!
 //! Every account remembers the JSON pointer of its entry in the source file, so edits
 //! (token write-back, removal, renames) can go straight to the right bytes.
@@ -9,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::secret::Secret;
 
-/// `authType`, exactly as the CLI compares it (case-sensitive, spec 1.4).
+/// `authType`, exactly as the CLI compares it (case-sensitive).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthType {
     PersonalAccessKey,
@@ -79,7 +80,7 @@ pub struct Auth {
     pub client_secret: Option<Secret>,
     pub scopes: Vec<String>,
     /// `None` when `auth.tokenInfo` is absent or not a mapping: the CLI's PAK code then
-    /// throws a TypeError (spec 1.4), so callers must tell this apart from an empty one.
+    /// throws a TypeError, so callers must tell this apart from an empty one.
     pub token_info: Option<TokenInfo>,
 }
 
@@ -88,7 +89,7 @@ pub struct Account {
     /// The entry in the source file: `/accounts/3`, or `/portals/3` in the legacy shape.
     pub pointer: String,
     pub name: Option<String>,
-    /// Only a YAML integer: a quoted `'123'` is never found by id (spec 1.6), so it is `None`
+    /// Only a YAML integer: the CLI never finds a quoted `'123'` by id, so it is `None`
     /// here and `raw_account_id` keeps what was written.
     pub account_id: Option<i64>,
     pub raw_account_id: Option<Value>,
@@ -145,7 +146,7 @@ impl Account {
     }
 }
 
-/// Which shape the file was written in. The CLI reads both anywhere (spec 1.5).
+/// Which shape the file was written in. The CLI reads both in any config file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Shape {
     /// `accounts` / `accountId` / `defaultAccount`.
@@ -169,7 +170,7 @@ pub struct Config {
     pub env: Option<String>,
 }
 
-/// The CLI's default HTTP timeout (spec §0).
+/// The CLI's default HTTP timeout, used when `httpTimeout` is absent or 0.
 pub const DEFAULT_HTTP_TIMEOUT_MS: u64 = 15_000;
 
 impl Config {
@@ -187,7 +188,7 @@ impl Config {
         }
     }
 
-    /// `normalizeParsedConfig` (spec 1.5) over a parsed file. Never fails: a value that is not
+    /// `normalizeParsedConfig` over a parsed file. Never fails: a value that is not
     /// a mapping is an empty config, entries that are not mappings are skipped.
     pub fn from_value(root: &Value) -> Config {
         let Some(map) = root.as_object() else { return Config::empty() };
@@ -225,7 +226,7 @@ impl Config {
         cfg
     }
 
-    /// Spec 1.6, the "inferred identifier" lookup (see [`find_by_identifier`]).
+    /// The CLI's "inferred identifier" lookup (see [`find_by_identifier`]).
     pub fn find(&self, ident: &Value) -> Option<&Account> {
         find_by_identifier(&self.accounts, ident, |a| a.account_id, |a| a.name.as_deref())
     }
@@ -249,8 +250,9 @@ impl Config {
     }
 }
 
-/// Spec 1.6, `getConfigAccountByInferredIdentifier`, over any list of accounts (the model's,
-/// or entries of a syntax tree): a number, or a string `parseInt` reads as one, matches a
+/// `getConfigAccountByInferredIdentifier` (docs/hubspot-cli.md, *Account lookup*), over any
+/// list of accounts (the model's, or entries of a syntax tree): a number, or a string
+/// `parseInt` reads as one, matches a
 /// numeric `accountId` (`===`, so a quoted `'123'` never does); otherwise, and as a
 /// fallback, the exact name, compared with `String(identifier)` so digit names work.
 /// First match in file order wins. Identifiers other than numbers and strings match nothing.

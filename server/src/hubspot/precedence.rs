@@ -1,14 +1,15 @@
 //! Which account a command run in a directory uses when no `--account` is given: LDL
-//! `getConfigDefaultAccount()` (spec 3.3), in its order and with its failures:
+//! `getConfigDefaultAccount()`, in its order and with its failures (docs/hubspot-cli.md,
+//! *Account precedence*):
 //!
 //! 1. the nearest `.hs/settings.json` with a truthy `localDefaultAccount`, resolved by
-//!    inferred identifier (spec 1.6) against the config's accounts (also in env mode);
+//!    inferred identifier against the config's accounts (also in env mode);
 //! 2. else, only when the config path in use is the global one and that file exists, the
 //!    nearest `.hsaccount` (by numeric id only);
 //! 3. else the config's `defaultAccount` (in env mode, `HUBSPOT_ACCOUNT_ID`).
 //!
 //! Also the linked accounts of a directory (`getLinkedOrAllConfigAccounts`,
-//! `isDirectoryLinked`, spec 2.3).
+//! `isDirectoryLinked`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ use super::load::{load_config, ConfigError, LoadedConfig};
 use super::model::{Account, Config};
 use super::settings::{HsAccount, HsAccountError, Settings};
 
-/// What decided the account (CONTRACT §6 `hubspot.account.resolve`).
+/// What decided the account: the `source` that `hubspot.account.resolve` reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
@@ -49,8 +50,8 @@ impl Source {
     }
 }
 
-/// The account in force for a directory, and why. Serialises as CONTRACT §6 says:
-/// `{accountId, name, source, path}`.
+/// The account in force for a directory, and why. Serialises as the result of
+/// `hubspot.account.resolve`: `{accountId, name, source, path}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InForceAccount {
@@ -117,7 +118,7 @@ pub enum ResolveError {
         error: HsAccountError,
     },
     /// Env mode, no local default, and no config file anywhere: the CLI still asks for a
-    /// config path here and fails (spec 4.1 caveats, 11.3).
+    /// config path here and fails (docs/hubspot-cli.md, *Environment-variable mode*).
     EnvModeWithoutConfigFile,
     /// `NO_DEFAULT_ACCOUNT`. `path` is the config file (none in env mode).
     NoDefault {
@@ -138,7 +139,7 @@ pub enum ResolveError {
     },
 }
 
-/// The CLI's words when no account resolves (spec 3.3), quoted with marks that do not clash
+/// The CLI's words when no account resolves, quoted with marks that do not clash
 /// with its own double quotes.
 const NEEDS_ACCOUNT: &str =
     "“An account needs to be supplied either via \"--account\" or through setting a \"defaultAccount\"”";
@@ -218,13 +219,13 @@ impl From<ConfigError> for ResolveError {
     }
 }
 
-/// The account in force in `dir`: the config read first, then spec 3.3.
+/// The account in force in `dir`: the config read first, then the precedence above.
 pub fn resolve(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Result<InForceAccount, ResolveError> {
     let loaded = load_config(env, dir, files)?;
     resolve_in(&loaded, env, dir, files).map(|c| c.in_force())
 }
 
-/// Spec 3.3 against a config already loaded for `dir`.
+/// The precedence above, against a config already loaded for `dir`.
 pub fn resolve_in<'c>(
     loaded: &'c LoadedConfig,
     env: &Env,
@@ -271,7 +272,7 @@ pub fn read_settings(dir: &Path, files: &(impl Files + ?Sized)) -> Result<Option
 
 /// `getDefaultAccountOverrideAccountId`, when the CLI consults it at all: the config path in
 /// use is the global one and exists. In env mode that path is what `getConfigFilePath()`
-/// finds ignoring the environment, and finding nothing is an error (spec 4.1 caveats).
+/// finds ignoring the environment, and finding nothing is an error.
 fn hsaccount_override(
     loaded: &LoadedConfig,
     env: &Env,
@@ -551,7 +552,7 @@ mod tests {
     }
 
     #[test]
-    fn serialises_as_the_contract_says() {
+    fn serialises_as_the_resolve_command_answers() {
         let a = InForceAccount {
             account_id: 456,
             name: Some("second".into()),

@@ -1,5 +1,5 @@
 //! Credentials as a type of their own, so that printing one by mistake shows only its
-//! redacted form (CONTRACT §1: at most `pat-na1-…a1b2`).
+//! redacted form (at most `pat-na1-…a1b2`; docs/hubspot-cli.md, *Credentials in output*).
 
 use std::fmt;
 
@@ -65,8 +65,8 @@ pub fn redact(s: &str) -> String {
 
 /// Replaces every occurrence of one of `secrets` inside the strings (keys included) of
 /// `value` by its redacted form. For answers that may reflect a request back (`hs api` on
-/// an `apikey` account whose URL carries `hapikey=`): CONTRACT §1 allows no credential in a
-/// command result. Values shorter than 8 characters are left alone (too likely to be words).
+/// an `apikey` account whose URL carries `hapikey=`): no credential may appear in a command
+/// result. Values shorter than 8 characters are left alone (too likely to be words).
 pub fn scrub_json(value: &mut serde_json::Value, secrets: &[Secret]) {
     use serde_json::Value;
     let secrets: Vec<&Secret> = secrets.iter().filter(|s| s.0.chars().count() >= 8).collect();

@@ -1,6 +1,7 @@
-//! The two per-directory files, as the CLI reads them: `.hs/settings.json` (spec 2) and
-//! `.hsaccount` (spec 3.1). Neither is validated by the CLI; these types keep what it would
-//! see, including the shapes it crashes on, so callers can say so.
+//! The two per-directory files, as the CLI reads them: `.hs/settings.json` and `.hsaccount`
+//! (docs/hubspot-cli.md, *.hs/settings.json* and *.hsaccount*). Neither is validated by the
+//! CLI; these types keep what it would see, including the shapes it crashes on, so callers
+//! can say so.
 
 use std::fmt;
 
@@ -8,20 +9,20 @@ use serde_json::Value;
 
 use super::model::{parse_int_js, truthy, Account, Config};
 
-/// `.hs/settings.json` after `JSON.parse` (spec 2.1, 2.2).
+/// `.hs/settings.json` after `JSON.parse`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Settings {
     /// `accounts` as found: the CLI expects numeric ids and compares strictly, so a string
-    /// `"222"` never matches account 222 (spec 11.3). `None` when the key is absent or not a
+    /// `"222"` never matches account 222. `None` when the key is absent or not a
     /// list: default resolution still works, but `isDirectoryLinked` and
-    /// `getLinkedOrAllConfigAccounts` throw a TypeError (spec 2.2, fixture 26).
+    /// `getLinkedOrAllConfigAccounts` throw a TypeError (fixture 26).
     pub accounts: Option<Vec<Value>>,
-    /// `localDefaultAccount` as found, falsy values included (the CLI skips those, 2.3).
+    /// `localDefaultAccount` as found, falsy values included (the CLI skips those).
     pub local_default_account: Option<Value>,
 }
 
 /// `JSON.parse` failed (invalid JSON, an empty file). The CLI raises a `FileSystemError`
-/// that breaks default-account resolution for the whole subtree (spec 2.2).
+/// that breaks default-account resolution for the whole subtree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidSettings {
     /// The parser's own words, for a hint; the CLI only shows them in debug logs.
@@ -48,7 +49,7 @@ impl Settings {
         })
     }
 
-    /// `localDefaultAccount` when the CLI honours it: only a truthy value (spec 2.3).
+    /// `localDefaultAccount` when the CLI honours it: only a truthy value.
     pub fn local_default(&self) -> Option<&Value> {
         self.local_default_account.as_ref().filter(|v| truthy(v))
     }
@@ -94,11 +95,11 @@ fn as_integer(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
 }
 
-/// The cause codes the CLI attaches to its `Error in <path>` (spec 3.3).
+/// The cause codes the CLI attaches to its `Error in <path>` for a bad `.hsaccount`.
 pub const CAUSE_INVALID_ID: &str = "DEFAULT_ACCOUNT_OVERRIDE_ERROR_INVALID_ID";
 pub const CAUSE_ACCOUNT_NOT_FOUND: &str = "DEFAULT_ACCOUNT_OVERRIDE_ERROR_ACCOUNT_NOT_FOUND";
 
-/// `.hsaccount` content: an account id as `parseInt` reads it (spec 3.1).
+/// `.hsaccount` content: an account id as `parseInt` reads it (`"  222abc\n"` is 222).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HsAccount {
     pub id: i64,
@@ -199,7 +200,7 @@ mod tests {
     fn linked_accounts_compare_ids_strictly() {
         let c = config("accounts:\n  - {name: a, accountId: 111}\n  - {name: b, accountId: 222}\n  - {name: q, accountId: '333'}\n");
         assert_eq!(ids(&settings("{\"accounts\": [222, 999]}").linked_accounts(&c).unwrap()), vec![222]);
-        // String ids never match numeric ones (spec 11.3): the linked list is empty.
+        // The CLI never matches a string id with a numeric one: the linked list is empty.
         assert!(settings("{\"accounts\": [\"222\"]}").linked_accounts(&c).unwrap().is_empty());
         // An empty list means "not linked": every account.
         assert_eq!(settings("{\"accounts\": []}").linked_accounts(&c).unwrap().len(), 3);

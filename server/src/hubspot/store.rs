@@ -13,7 +13,7 @@ use super::model::{Account, Config};
 use super::write::write_atomic;
 use crate::syntax::{yaml, Tree};
 
-/// A new global config is created owner-only: it holds credentials (CONTRACT §6).
+/// A new global config is created owner-only: it holds credentials.
 pub const NEW_CONFIG_MODE: u32 = 0o600;
 
 #[derive(Debug)]

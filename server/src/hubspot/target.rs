@@ -1,6 +1,7 @@
 //! What a command acts on: the config in force for a directory and the account it names, or,
-//! with none named, the account in force there (spec 3.3). Unlike the CLI, an account that
-//! matches nothing is an error, never a silent fall-back to the default.
+//! with none named, the account in force there (docs/hubspot-cli.md, *Account precedence*).
+//! Unlike the CLI, an account that matches nothing is an error, never a silent fall-back to
+//! the default.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,7 +61,7 @@ pub fn auth_config_path(env: &Env) -> OpResult<PathBuf> {
     })
 }
 
-/// An account by name or id (spec 1.6), or an error listing what there is.
+/// An account by name or id (the CLI's lookup), or an error listing what there is.
 pub fn find_account(config: &Config, ident: &str, path: &Path) -> OpResult<Account> {
     if let Some(a) = config.find_str(ident.trim()) {
         return Ok(a.clone());
@@ -95,7 +96,7 @@ pub fn resolve(env: &Env, dir: &Path, account: Option<&str>) -> OpResult<Target>
             }
         },
     };
-    // Env-var mode never writes tokens (spec 4.1), nor does any truthy USE_ENVIRONMENT_HUBSPOT_CONFIG.
+    // Env-var mode never writes tokens, nor does any truthy USE_ENVIRONMENT_HUBSPOT_CONFIG.
     let store: Arc<dyn TokenStore> = match (&loaded.location, env.persists_tokens()) {
         (ConfigLocation::File { path, .. }, true) => Arc::new(FileTokenStore::new(path.clone())),
         _ => Arc::new(NoStore),
@@ -121,7 +122,7 @@ pub fn in_force(env: &Env, dir: &Path) -> OpResult<InForceAccount> {
 }
 
 /// Env-var mode with no config file anywhere: the CLI without `--use-env` fails to find a
-/// default (spec 4.1 caveats); hubspot-ls does what `--use-env` does and takes
+/// default (it still asks for a config file); hubspot-ls does what `--use-env` does and takes
 /// `HUBSPOT_ACCOUNT_ID`'s account, the only one there is.
 fn env_default(config: &Config) -> OpResult<&Account> {
     config.default().filter(|a| a.account_id.is_some()).ok_or_else(|| {

@@ -1,6 +1,7 @@
-//! Atomic file writes that keep the file's permissions (CONTRACT §6).
+//! Atomic file writes that keep the file's permissions (docs/hubspot-cli.md, *How files are
+//! written*).
 //!
-//! The CLI writes in place with `fs.writeFileSync` (spec 1.7), so a crash mid-write can leave a
+//! The CLI writes in place with `fs.writeFileSync`, so a crash mid-write can leave a
 //! truncated config holding the user's only copy of their keys. We write a temporary file in
 //! the same directory, fsync it, give it the old file's permission bits and rename it over the
 //! original: readers see the old file or the new one, never half of one.
@@ -11,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 /// Write `bytes` to `path` atomically.
 ///
-/// - Existing file: its permission bits are kept (a `0600` config stays `0600`, spec 1.7).
+/// - Existing file: its permission bits are kept (a `0600` config stays `0600`, as with the CLI).
 ///   A symlink is followed and its target replaced, so dotfile managers keep working.
-/// - New file: created with `new_file_mode` (the global config: `0o600`, CONTRACT §6);
+/// - New file: created with `new_file_mode` (the global config: `0o600`, it holds keys);
 ///   missing parent directories are created.
 /// - On any error the original file is untouched and the temporary file is removed.
 /// - A file open in the editor with changes not saved is refused ([`super::buffers`]).

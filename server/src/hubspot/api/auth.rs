@@ -1,6 +1,7 @@
-//! Credentials for API calls (spec 6.2, 6.3, 6.6): the personal-access-key exchange, the
-//! cached access token used while it is valid and refreshed 5 minutes before expiry, OAuth2
-//! refresh, and the write-back of fresh tokens through a [`TokenStore`].
+//! Credentials for API calls (docs/hubspot-cli.md, *Token exchange*, *Token cache and
+//! refresh*, *OAuth2 accounts*): the personal-access-key exchange, the cached access token
+//! used while it is valid and refreshed 5 minutes before expiry, OAuth2 refresh, and the
+//! write-back of fresh tokens through a [`TokenStore`].
 //!
 //! Better than the CLI: concurrent refreshes of one account share one exchange (a per-account
 //! async lock, then a second look at the cache); an unparseable `expiresAt` counts as expired
@@ -15,10 +16,10 @@ use serde::Deserialize;
 use crate::hubspot::model::{Account, AuthType, HubEnv};
 use crate::hubspot::secret::Secret;
 
-/// Refresh this long before the server-given expiry (spec 6.3).
+/// Refresh this long before the server-given expiry, as the CLI does.
 pub const REFRESH_MARGIN_MINUTES: i64 = 5;
 
-/// What the PAK exchange answers (spec 6.2 `AccessTokenResponse`).
+/// What the PAK exchange answers (the library's `AccessTokenResponse`).
 #[derive(Clone, Debug)]
 pub struct AccessToken {
     pub hub_id: i64,
@@ -60,7 +61,7 @@ impl ExchangeBody {
     }
 }
 
-/// `POST oauth/v1/token` answer (spec 6.6).
+/// `POST oauth/v1/token` answer.
 #[derive(Deserialize)]
 pub(crate) struct OAuthBody {
     pub access_token: String,
@@ -80,7 +81,7 @@ pub struct StoredToken {
 }
 
 /// Where refreshed tokens go: the config file (comment-preserving edit), or nowhere in
-/// env-var mode (spec 4.1: refreshes are never persisted there).
+/// env-var mode (the CLI never persists refreshes there).
 pub trait TokenStore: Send + Sync {
     fn save(&self, account: &Account, token: &StoredToken) -> Result<(), String>;
 }
@@ -174,7 +175,7 @@ impl TokenCache {
     }
 }
 
-/// `toKebabCase` (spec 5.3): the CLI's default account name from a hub name,
+/// `toKebabCase`: the CLI's default account name from a hub name,
 /// `My Company, Inc.` -> `my-company-inc`. Mirrors its word regex
 /// `[A-Z]{2,}(?=[A-Z][a-z]+[0-9]*|\b)|[A-Z]?[a-z]+[0-9]*|[A-Z]|[0-9]+` (ASCII, like JS).
 pub fn kebab_case(s: &str) -> String {

@@ -1,7 +1,8 @@
-//! The HTTP client every command and code action goes through (spec 6.4): the account's
-//! origin, `portalId` on every call, `Authorization: Bearer` (or `hapikey` for `apikey`
-//! accounts), a `User-Agent` naming hubspot-ls, the config's `httpTimeout`, bounded waits on
-//! 429, and after a 401 one token refresh and one retry (the CLI never retries).
+//! The HTTP client every command and code action goes through (docs/hubspot-cli.md,
+//! *Authorised requests* and *401 and 429*): the account's origin, `portalId` on every call,
+//! `Authorization: Bearer` (or `hapikey` for `apikey` accounts), a `User-Agent` naming
+//! hubspot-ls, the config's `httpTimeout`, bounded waits on 429, and after a 401 one token
+//! refresh and one retry (the CLI never retries).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -151,7 +152,7 @@ impl HubSpotClient {
         HubSpotClient { http, origins, tokens: TokenCache::default() }
     }
 
-    /// An authenticated call as `caller` (spec 6.4), with the retries described above.
+    /// An authenticated call as `caller`, with the retries described above.
     /// Any status >= 400 after retries is an [`ApiError::Status`].
     pub async fn call(&self, caller: &Caller, req: &ApiRequest) -> Result<ApiResponse, ApiError> {
         let mut credential = self.credential(caller, None).await?;
@@ -273,7 +274,8 @@ impl HubSpotClient {
         Ok(stored.access_token)
     }
 
-    /// Spec 6.2: `POST localdevauth/v1/auth/refresh` (with `portalId` once the id is known).
+    /// The key exchange: `POST localdevauth/v1/auth/refresh`, with `portalId` once the id is
+    /// known.
     pub async fn exchange(
         &self,
         pak: &Secret,
@@ -306,7 +308,7 @@ impl HubSpotClient {
         Ok(parsed.into_token())
     }
 
-    /// Spec 6.6: `POST oauth/v1/token` with the refresh token.
+    /// The OAuth2 refresh: `POST oauth/v1/token` with the refresh token.
     async fn refresh_oauth(&self, caller: &Caller) -> Result<StoredToken, ApiError> {
         let a = &caller.account;
         let auth = a.auth.as_ref();

@@ -1,4 +1,4 @@
-//! API failures turned into sentences a user can act on (spec 6.5, in the CLI's manner:
+//! API failures turned into sentences a user can act on (in the CLI's manner:
 //! which request, which account, what HubSpot said, and, unlike the CLI, what to do).
 //! Nothing here ever holds a credential: request descriptions are built by us, URLs are
 //! stripped from transport errors (an `apikey` account's URL carries `hapikey=`).
@@ -55,7 +55,8 @@ impl ApiError {
         self.body().and_then(|b| b.get("category")).and_then(Value::as_str)
     }
 
-    /// Spec 5.4: the token exchange says the account is gone for good.
+    /// The token exchange says the account is gone for good: the two answers `hs account
+    /// clean` removes an account on.
     pub fn is_inactive_account(&self) -> bool {
         let sub = self.sub_category();
         match self.status() {

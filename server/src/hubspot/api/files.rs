@@ -1,6 +1,7 @@
-//! File Manager upload and fetch (spec 7.3), as `hs filemanager upload|fetch` do them:
-//! one multipart request per file, sequential, the first failure stops the rest; fetch by
-//! `stat`, then folders recursively with paged file lists, downloads with the API's auth.
+//! File Manager upload and fetch, as `hs filemanager upload|fetch` do them (docs/hubspot-cli.md,
+//! *File Manager upload* and *File Manager fetch*): one multipart request per file,
+//! sequential, the first failure stops the rest; fetch by `stat`, then folders recursively
+//! with paged file lists, downloads with the API's auth.
 //!
 //! Better than the CLI: names from the server are never allowed to climb out of `dest`.
 

@@ -1,4 +1,4 @@
-//! Which origin a request goes to (spec 6.1, CONTRACT §2).
+//! Which origin a request goes to (docs/hubspot-cli.md, *API origins*).
 
 use crate::hubspot::model::HubEnv;
 
@@ -34,7 +34,7 @@ impl Origins {
         }
     }
 
-    /// The token exchange ignores `httpUseLocalhost` (spec 6.1).
+    /// The token exchange ignores `httpUseLocalhost`, as in the CLI.
     pub fn token_exchange(&self, env: HubEnv) -> String {
         self.api(env, false)
     }
@@ -47,7 +47,7 @@ impl Origins {
         }
     }
 
-    /// The page where a user creates or copies a personal access key (spec 6.1).
+    /// The page where a user creates or copies a personal access key.
     pub fn pak_page(env: HubEnv, account_id: Option<i64>) -> String {
         match account_id {
             Some(id) => format!("{}/personal-access-key/{id}", Origins::website(env)),

@@ -1,4 +1,4 @@
-//! Serverless-function secrets (spec 7.2): `cms/v3/functions/secrets`. HubSpot only ever
+//! Serverless-function secrets: `cms/v3/functions/secrets`. HubSpot only ever
 //! returns names; values go one way, in request bodies, and never into a message.
 
 use reqwest::Method;

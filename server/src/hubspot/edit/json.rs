@@ -1,4 +1,4 @@
-//! Format-preserving edits of `.hs/settings.json` (spec 2.1).
+//! Format-preserving edits of `.hs/settings.json` (docs/hubspot-cli.md, *.hs/settings.json*).
 //!
 //! The CLI rewrites the file with `JSON.stringify(settings, null, 2)`; we change only the
 //! bytes that differ, in the file's own indentation and line breaks, so a hand-formatted file
@@ -30,7 +30,7 @@ pub fn append(text: &str, tree: &Tree, pointer: &str, value: &Value) -> Result<V
 }
 
 /// A new `.hs/settings.json` as `hs account link` writes it: `JSON.stringify(x, null, 2)`,
-/// `accounts` first, `localDefaultAccount` only when set, no final newline (spec 2.1).
+/// `accounts` first, `localDefaultAccount` only when set, no final newline.
 pub fn new_settings_text(accounts: &[i64], local_default_account: Option<i64>) -> String {
     let mut m = Map::new();
     m.insert("accounts".into(), Value::from(accounts.to_vec()));

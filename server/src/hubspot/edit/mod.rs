@@ -1,9 +1,9 @@
 //! Minimal, comment-preserving edits of the CLI's files, and plans of file operations.
 //!
-//! The golden rule (CONTRACT §6, spec 8.1): never re-serialise a user's whole file to change
-//! one value. Every change is a list of byte-range replacements into the original text that
-//! keeps comments, key order, quoting and formatting of everything else. The CLI itself loses
-//! all of that on every write (spec 1.7); we must not.
+//! The golden rule: never re-serialise a user's whole file to change one value. Every change
+//! is a list of byte-range replacements into the original text that keeps comments, key
+//! order, quoting and formatting of everything else. The CLI itself loses all of that on
+//! every write (docs/hubspot-cli.md, *How files are written*); we must not.
 //!
 //! [`yaml`] edits the global/legacy config, [`json`] edits `.hs/settings.json`; both take the
 //! text and its parsed [`Tree`](crate::syntax::Tree) and return [`TextEdit`]s. A change that
@@ -14,7 +14,7 @@
 //! data with the one change made, or the operation fails with an [`EditError`] and nothing is
 //! returned. A file with syntax errors is not edited at all.
 //!
-//! Writing back a refreshed token (spec 6.3), the typical use:
+//! Writing back a refreshed token, the typical use:
 //!
 //! ```
 //! use hubspot_ls::hubspot::edit::{apply, yaml};
@@ -71,7 +71,8 @@ impl TextEdit {
     }
 }
 
-/// Only sizes and the range: the new text may be a token or a key (CONTRACT §1).
+/// Only sizes and the range: the new text may be a token or a key, which must never reach
+/// a log.
 impl fmt::Debug for TextEdit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TextEdit").field("range", &self.range).field("new_text_len", &self.new_text.len()).finish()
@@ -171,7 +172,7 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> String {
 #[derive(Clone, PartialEq, Eq)]
 pub enum FileOp {
     /// Create or replace the whole file. `mode` is for a new file (Unix permission bits);
-    /// an existing file keeps its own (CONTRACT §6). `None`: `0o644`, what the CLI creates.
+    /// an existing file keeps its own. `None`: `0o644`, what the CLI creates.
     Write {
         path: PathBuf,
         text: String,
@@ -185,7 +186,7 @@ pub enum FileOp {
     Delete {
         path: PathBuf,
     },
-    /// Rename, replacing `to` if it exists (the CLI's archive step does, spec 1.8).
+    /// Rename, replacing `to` if it exists (as the CLI's archive step of a migration does).
     Rename {
         from: PathBuf,
         to: PathBuf,
@@ -218,7 +219,8 @@ impl fmt::Debug for FileOp {
     }
 }
 
-/// Mode of files we create when the plan does not say: what the CLI gets (spec 8.2).
+/// Mode of files we create when the plan does not say: what the CLI gets under the usual
+/// umask.
 pub const DEFAULT_NEW_FILE_MODE: u32 = 0o644;
 
 /// Perform a plan on disk, in order, each write atomic (see [`super::write`]).

@@ -1,5 +1,5 @@
-//! Scalars rendered the way the CLI's `js-yaml` `dump()` renders them (spec 1.7, 11.3), so a
-//! value we write reads back, in js-yaml and in our parser, as exactly what was meant.
+//! Scalars rendered the way the CLI's `js-yaml` `dump()` renders them, so a value we write
+//! reads back, in js-yaml and in our parser, as exactly what was meant.
 //!
 //! js-yaml writes a string plain unless plain would misread: it would resolve to another type
 //! (`123`, `true`, `null`, `2030-01-01T00:00:00.000Z`, `1_000`, `.inf`), it is a YAML 1.1

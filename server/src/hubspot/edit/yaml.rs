@@ -5,7 +5,7 @@
 //! [`TextEdit`]s against the original text; everything it does not change (comments, blank
 //! lines, key order, quoting, flow or block style, CRLF line breaks, a missing final newline)
 //! stays byte for byte. New content follows the file's own style (indent width, sequences
-//! indented under their key or not) and, where the file has none, js-yaml's (spec 1.7): two
+//! indented under their key or not) and, where the file has none, js-yaml's `dump()`: two
 //! spaces, block style, sequences indented, scalars quoted as `dump()` quotes them.
 //!
 //! Composite changes (replacing a mapping, a migration) run as a series of small steps on a
@@ -83,7 +83,7 @@ impl YamlEditor {
 
     /// Add the missing key `key` to the block mapping at `map_pointer` just above its entry
     /// `before` (and above the comment lines directly over it), e.g. a top-level setting
-    /// above `accounts`, where the CLI writes them (spec 1.4). Falls back to [`Self::set`]
+    /// above `accounts`, where the CLI writes them. Falls back to [`Self::set`]
     /// when the key exists or `before` is not a block entry on its own line.
     pub fn insert_before(&mut self, map_pointer: &str, key: &str, value: &Value, before: &str) -> Result<()> {
         let pointer = child_pointer(map_pointer, key);

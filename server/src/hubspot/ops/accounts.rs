@@ -74,8 +74,9 @@ pub struct AuthResult {
     pub is_default: bool,
 }
 
-/// `hubspot.account.auth`: exchanges the key (spec 6.2), then adds the account to the config
-/// at `config_path` (created `0600` when absent) or updates its entry in place.
+/// `hubspot.account.auth`: exchanges the key (docs/hubspot-cli.md, *Token exchange*), then
+/// adds the account to the config at `config_path` (created `0600` when absent) or updates
+/// its entry in place.
 pub async fn auth(client: &HubSpotClient, config_path: &Path, args: AuthArgs) -> OpResult<AuthResult> {
     if args.personal_access_key.expose().trim().is_empty() {
         return Err(needs_key(args.env, None));
@@ -168,7 +169,8 @@ pub async fn auth(client: &HubSpotClient, config_path: &Path, args: AuthArgs) ->
     })
 }
 
-/// The error a client turns into a masked prompt (CONTRACT §6, issue: "Authenticate…").
+/// The error for a missing key. The VS Code and Neovim integrations recognise its wording,
+/// ask for the key (masked) and run the command again: keep it saying a key is needed.
 pub fn needs_key(env: HubEnv, account_id: Option<i64>) -> OpError {
     OpError::invalid(format!(
         "A personal access key is needed (argument `personalAccessKey`). Create or copy one at {}.",
@@ -198,7 +200,7 @@ fn default_value(f: &ConfigFile, id: i64, name: &str) -> Value {
     }
 }
 
-/// Spec 6.7 step 6: sandboxes and developer test accounts learn their parent. Failures are
+/// As `hs account auth`: sandboxes and developer test accounts learn their parent. Failures are
 /// only logged, as in the CLI.
 async fn parent_account(client: &HubSpotClient, token: &AccessToken, env: HubEnv) -> Option<i64> {
     let (path, field) = match token.account_type.as_deref() {
@@ -298,8 +300,9 @@ pub struct CleanResult {
     pub dry_run: bool,
 }
 
-/// `hubspot.account.clean` (spec 5.4): every non-QA personal-access-key account whose key
-/// exchange says the portal is inactive or gone is removed (all of them, unless `dry_run`).
+/// `hubspot.account.clean` (docs/hubspot-cli.md, *Inactive accounts*): every non-QA
+/// personal-access-key account whose key exchange says the portal is inactive or gone is
+/// removed (all of them, unless `dry_run`).
 pub async fn clean(client: &HubSpotClient, file: &ConfigFile, dry_run: bool) -> OpResult<CleanResult> {
     let timeout = std::time::Duration::from_millis(file.config.timeout_ms());
     let mut result = CleanResult { dry_run, ..CleanResult::default() };

@@ -11,7 +11,8 @@ use crate::hubspot::store::StoreError;
 pub struct OpError {
     pub kind: OpErrorKind,
     pub message: String,
-    /// `{status, body}` for HubSpot error answers (CONTRACT §6 `hubspot.api.request`).
+    /// `{status, body}` for HubSpot error answers (the JSON-RPC error's `data`, which
+    /// `hubspot.api.request` callers read).
     pub data: Option<Value>,
 }
 
