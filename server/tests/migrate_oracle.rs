@@ -6,7 +6,7 @@
 //!
 //! Deliberate differences, each applied to the oracle's result before comparing:
 //! - a legacy account whose name equals a global one ignoring case is renamed
-//!   `<name>_<accountId>`: the CLI means to (spec 1.8 step 3, 5.3) but its check reads
+//!   `<name>_<accountId>`: the CLI means to (its rename on a name clash) but its check reads
 //!   `portals` after normalisation removed it, so it appends a duplicate name that then fails
 //!   validation ("Multiple accounts with name");
 //! - a second legacy account with an id already merged is skipped like one the global config
@@ -111,7 +111,7 @@ fn run_ours(legacy: &Path, global: Option<&Path>) -> Ours {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&global_path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600, "a new global config is created 0600 (CONTRACT §6)");
+            assert_eq!(mode, 0o600, "a new global config is created 0600: it holds credentials");
         }
         assert!(plan.ops.iter().any(|op| matches!(op, FileOp::Write { .. })));
     }

@@ -44,7 +44,7 @@ fn fixture_03_becomes_the_data_of_fixture_04_with_its_comments() {
     assert!(!outcome.merged && outcome.conflicts.is_empty());
     let want = "\
 # NOTE: the personalaccesskey account here has no auth.tokenInfo, exactly as in the input; the
-# CLI would hit a TypeError the first time it needs a token for it (see spec 1.4).
+# CLI would hit a TypeError the first time it needs a token for it (it reads auth.tokenInfo unguarded).
 # Legacy (deprecated) project-level file. Found by walking up from the cwd ONLY when
 # ~/.hscli/config.yml does not exist.
 defaultAccount: 1002          # account NAME, not id
