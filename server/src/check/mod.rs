@@ -22,7 +22,7 @@ pub enum CheckError {
     Io(String),
 }
 
-/// Exit codes of CONTRACT §1.
+/// Exit codes: 0 no error-severity finding, 1 at least one, 2 usage or I/O failure.
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
@@ -56,7 +56,7 @@ fn configured_path() -> Option<PathBuf> {
 }
 
 /// Where the CLI's upward searches start: `INIT_CWD` when set (npm sets it to where `npm run`
-/// was typed, and the CLI's `getCwd()` prefers it, spec 1.1.1), else the current directory.
+/// was typed, and the CLI's `getCwd()` prefers it), else the current directory.
 /// So `check` in a package script finds the files `hs` in that script would read.
 fn search_start(cwd: &Path) -> PathBuf {
     match std::env::var_os("INIT_CWD").filter(|v| !v.is_empty()).map(PathBuf::from) {

@@ -1,4 +1,5 @@
-//! Output of `check`: compiler-style text, or the JSON array of CONTRACT §1.
+//! Output of `check`: compiler-style text, or one JSON array of
+//! `{path, range, severity, code, message}` (0-based lines, UTF-16 characters, as in LSP).
 
 use std::io::Write;
 use std::path::Path;
