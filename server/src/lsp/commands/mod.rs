@@ -128,8 +128,10 @@ struct Where {
 /// The command's one JSON object argument (absent = `{}`), as `T`.
 fn args<T: DeserializeOwned>(command: &str, arg: Value) -> OpResult<T> {
     let arg = if arg.is_null() { Value::Object(Default::default()) } else { arg };
-    serde_json::from_value(arg)
-        .map_err(|e| OpError::invalid(format!("{command}: bad argument: {e}. See CONTRACT §6 for its fields.")))
+    serde_json::from_value(arg).map_err(|e| {
+        let fix = "Send one JSON object with the fields the README's Commands table lists for it.";
+        OpError::invalid(format!("{command}: bad argument: {e}. {fix}"))
+    })
 }
 
 /// An `account` argument: a name, or an id as a string or a JSON number (CONTRACT §6:
