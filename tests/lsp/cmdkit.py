@@ -73,7 +73,7 @@ def bearer(req: dict) -> str | None:
 
 
 def assert_exchange(req: dict, pak: str, portal_id: int | None):
-    """Spec 6.2: POST, JSON body with the key, no Authorization, our User-Agent."""
+    """The key exchange: POST, JSON body with the key, no Authorization, our User-Agent."""
     assert (req["method"], req["path"]) == ("POST", EXCHANGE)
     assert body_json(req) == {"encodedOAuthRefreshToken": pak}
     assert "authorization" not in req["headers"]
@@ -85,7 +85,7 @@ def assert_exchange(req: dict, pak: str, portal_id: int | None):
 
 
 def assert_authed(req: dict, portal_id: int, token: str | None = None):
-    """Spec 6.4: Bearer token, `portalId` last in the query, `User-Agent: hubspot-ls/...`."""
+    """An authenticated call: Bearer token, `portalId` last in the query, `User-Agent: hubspot-ls/...`."""
     assert req["headers"]["user-agent"].startswith("hubspot-ls/"), req["headers"]
     assert req["query"][-1] == ["portalId", str(portal_id)], req["query"]
     got = bearer(req)

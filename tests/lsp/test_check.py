@@ -1,4 +1,4 @@
-"""`hubspot-ls check` (CONTRACT §1): the same analysis for terminals and CI. Output formats,
+"""`hubspot-ls check`: the same analysis for terminals and CI. Output formats,
 exit codes, which files it finds with no PATH, and that it prints no credential."""
 import json
 import subprocess
@@ -89,7 +89,7 @@ def test_without_paths_it_checks_the_files_in_force_here(files):
 
 def test_init_cwd_moves_the_search_as_it_does_for_the_cli(files):
     # Under `npm run`, npm sets INIT_CWD to where the command was typed; the CLI's upward
-    # searches start there (spec 1.1.1), and so do check's.
+    # searches start there, and so do check's.
     files.write_global(VALID)
     files.write("proj/.hs/settings.json", '{"accounts": [999]}')
     other = files.root / "elsewhere"

@@ -338,8 +338,8 @@ async def test_clean_deletes_an_hsaccount_that_named_a_removed_account(lsp, file
 
 @pytest.mark.parametrize("kind", FAULTS)
 async def test_clean_faults_keep_the_account(lsp, files, fake, kind):
-    """Only the two 'inactive' answers of spec 5.4 remove an account; any other failure of
-    its exchange keeps it."""
+    """Only the two 'inactive' answers that `hs account clean` acts on (401 PORTAL_NOT_ACTIVE,
+    404 INVALID_PORTAL_ID) remove an account; any other failure of its exchange keeps it."""
     seed(files, fake)
     fake.set_portal_state(456, "inactive")
     # The fault hits the first exchange (account 123, the first in the file).
@@ -356,7 +356,7 @@ async def test_clean_faults_keep_the_account(lsp, files, fake, kind):
 
 
 async def test_use_of_an_unlinked_account_in_a_linked_directory_sets_the_global_default(lsp, files, fake):
-    """As `hs account use` without a terminal (spec 2.3): the local default only names linked accounts."""
+    """As `hs account use` without a terminal: the local default only names linked accounts."""
     seed(files, fake)
     text = '{\n  "accounts": [\n    123\n  ],\n  "localDefaultAccount": 123\n}'
     settings = files.write("proj/.hs/settings.json", text)

@@ -1,7 +1,8 @@
-"""`hubspot.api.request` (spec 7.5) and the behaviours every authenticated command shares
-(spec 6, CONTRACT §6): the cached token reused while valid, refreshed 5 minutes before
-expiry, exactly one refresh and one retry after a 401, one shared exchange for concurrent
-commands, bounded 429 retries, `hapikey` for apikey accounts."""
+"""`hubspot.api.request` (as `hs api`) and the behaviours every authenticated command shares
+(docs/hubspot-cli.md, *Token cache and refresh*, *401 and 429*): the cached token reused
+while valid, refreshed 5 minutes before expiry, exactly one refresh and one retry after a
+401, one shared exchange for concurrent commands, bounded 429 retries, `hapikey` for apikey
+accounts."""
 import asyncio
 import datetime
 import json
@@ -97,7 +98,8 @@ async def test_apikey_account_sends_hapikey_and_no_bearer(lsp, files, fake):
     assert req["query"] == [["limit", "1"], ["portalId", "333"], ["hapikey", "hapi-333-very-secret-api-key"]]
     assert "authorization" not in req["headers"]
     assert req["headers"]["user-agent"].startswith("hubspot-ls/")
-    # The fake echoes the query back; the result must still not carry the key (CONTRACT §1).
+    # The fake echoes the query back; the result must still not carry the key (no credential
+    # ever goes back to the client).
     assert "very-secret" not in json.dumps(got)
     assert got["body"]["query"]["portalId"] == "333" and got["body"]["query"]["limit"] == "1"
 

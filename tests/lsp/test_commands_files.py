@@ -1,4 +1,4 @@
-"""`hubspot.files.upload|fetch` against the fake File Manager (spec 7.3): multipart parts,
+"""`hubspot.files.upload|fetch` against the fake File Manager: multipart parts,
 ignore rules, the local layout of a fetch, paging, `$/progress`, and every fault."""
 import asyncio
 

@@ -1,6 +1,6 @@
 """`hubspot.account.link|unlink`, `hubspot.override.migrate`, `hubspot.config.migrate`: the
-files on disk afterwards, byte for byte where the CLI's format is known (spec 2.1, 2.5, 2.6,
-1.8), and no call to HubSpot."""
+files on disk afterwards, byte for byte where the CLI's format is known (settings.json,
+the .gitignore block, unlink, migration; see docs/hubspot-cli.md), and no call to HubSpot."""
 import json
 import stat
 import subprocess
@@ -281,7 +281,7 @@ async def test_local_commands_never_call_hubspot_whatever_it_does(lsp, files, fa
 
 
 async def test_link_in_a_subdirectory_of_a_linked_directory_rewrites_the_parent_settings(lsp, files, fake):
-    """Spec 2.2: an existing settings file up the tree is rewritten in place."""
+    """As the CLI does: an existing settings file up the tree is rewritten in place."""
     seed(files, fake)
     settings = files.write("proj/.hs/settings.json", settings_text([123], 123))
     sub = files.project / "a" / "b"
@@ -313,7 +313,7 @@ async def test_paths_are_relative_to_the_workspace(lsp, files, fake):
 
 
 async def test_config_migrate_stops_on_a_global_config_the_cli_refuses(lsp, files, fake):
-    # As `hs config migrate`: the global config is validated first (spec 1.8); here the
+    # As `hs config migrate`: the global config is validated first; here the
     # second account has no authType, which the CLI refuses ("Account 456 has no authType").
     broken = CONFIG.replace("    authType: personalaccesskey\n    accountType: DEVELOPMENT_SANDBOX\n", "    accountType: DEVELOPMENT_SANDBOX\n")
     assert broken != CONFIG

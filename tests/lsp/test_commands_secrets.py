@@ -1,4 +1,4 @@
-"""`hubspot.secrets.list|add|update|delete` against the fake (spec 7.2): requests, results,
+"""`hubspot.secrets.list|add|update|delete` against the fake: requests, results,
 the account they act on, token write-back, and every fault."""
 import json
 

@@ -1,4 +1,4 @@
-"""CONTRACT §1: personal access keys, access tokens, API keys and secret values never appear
+"""Personal access keys, access tokens, API keys and secret values never appear
 in the server's logs (even at `HUBSPOT_LS_LOG=trace`), command results, error messages,
 diagnostics or hovers. The server runs with its stderr going to a file we then search."""
 import json
