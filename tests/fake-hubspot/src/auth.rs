@@ -1,5 +1,6 @@
-//! Credentials: the PAK token exchange (spec 6.2), the OAuth2 refresh (6.6) and the check
-//! every other API call goes through (6.4).
+//! Credentials: the PAK token exchange, the OAuth2 refresh and the check every other API call
+//! goes through (docs/hubspot-cli.md, *Token exchange*, *OAuth2 accounts*, *Authorised
+//! requests*).
 
 use axum::response::Response;
 use serde_json::{json, Value};
@@ -85,8 +86,8 @@ fn local_dev_auth_error(status: u16, sub: &str, message: &str) -> Response {
 }
 
 /// `POST /oauth/v1/token`, form-urlencoded `grant_type=refresh_token&client_id&client_secret&refresh_token`.
-/// The refresh token is rotated: the old one stops working, as the spec says clients must
-/// store the new one.
+/// The refresh token is rotated: the old one stops working, so a client must store the new
+/// one, as the CLI's library does.
 pub fn oauth_token(shared: &Shared, req: &Recorded) -> Response {
     let form: Vec<(String, String)> =
         form_urlencoded::parse(&req.body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();

@@ -1,4 +1,4 @@
-//! The File Manager (spec 7.3): upload, stat, paged file listing, folder listing, and the
+//! The File Manager: upload, stat, paged file listing, folder listing, and the
 //! CDN that serves the bytes back (behind the same credentials, as the CLI sends them).
 
 use axum::http::{header, HeaderValue};

@@ -95,7 +95,8 @@ impl AccountSpec {
     }
 }
 
-/// What the token exchange says about a portal (spec 5.4 / 6.2).
+/// What the token exchange says about a portal (active, or one of the two answers that
+/// `hs account clean` treats as inactive).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PortalState {

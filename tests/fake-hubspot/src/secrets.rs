@@ -1,4 +1,4 @@
-//! Serverless-function secrets, `cms/v3/functions/secrets` (spec 7.2). Values are stored
+//! Serverless-function secrets, `cms/v3/functions/secrets`. Values are stored
 //! but never returned by the API (only by the test API), as HubSpot does.
 
 use axum::response::Response;

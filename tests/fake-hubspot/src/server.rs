@@ -70,7 +70,7 @@ fn route(shared: &Shared, req: &Recorded) -> Response {
         "/oauth/v1/token" => {
             return if method == "POST" { auth::oauth_token(shared, req) } else { method_not_allowed(method, path) };
         }
-        // Usage tracking is sent without credentials (spec 11.3); accept and drop it.
+        // The CLI sends usage tracking without credentials; accept and drop it.
         "/local/dev/tools/proxy/v1/usage" => return respond::json(200, &json!({})),
         _ => {}
     }
