@@ -2,8 +2,8 @@
 //
 // - starts the server (setting `hubspot.server.path`, else the binary bundled at
 //   `server/hubspot-ls`, else `hubspot-ls` on PATH) over stdio;
-// - serves the files by path, whatever their language id (CONTRACT §3);
-// - offers every server command (CONTRACT §6) in the palette, gathering its argument with
+// - serves the files by path, whatever their language id, as the server recognises them;
+// - offers every server command (README, Commands) in the palette, gathering its argument with
 //   input boxes and quick picks, and completes the arguments of commands that code actions
 //   run when they lack a secret the server cannot know (a personal access key, a secret value);
 // - shows the account in force for the active file in the status bar.
@@ -24,7 +24,7 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 
-/** The server's commands (CONTRACT §6), with the titles used in prompts and notifications. */
+/** The server's commands (`workspace/executeCommand`), with the titles used in prompts and notifications. */
 export const SERVER_COMMANDS: Record<string, string> = {
   'hubspot.account.auth': 'Authenticate account',
   'hubspot.account.list': 'List accounts',
@@ -46,7 +46,7 @@ export const SERVER_COMMANDS: Record<string, string> = {
   'hubspot.api.request': 'API request',
 };
 
-/** The files the server serves (CONTRACT §3). */
+/** The files the server serves, recognised by path; it ignores every other file. */
 export const FILE_PATTERNS = [
   '**/.hscli/config.yml',
   '**/hubspot.config.yml',
@@ -175,7 +175,8 @@ function globalConfigPath(): string {
 
 export function documentSelector(): DocumentFilter[] {
   const selector: DocumentFilter[] = FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern }));
-  // The global config named by the setting, or by HUBSPOT_CONFIG_PATH (CONTRACT §3), wherever it is.
+  // The global config named by the setting, or by HUBSPOT_CONFIG_PATH, wherever it is: the
+  // server serves that file too.
   const global = globalConfigPath();
   if (!global.replace(/\\/g, '/').endsWith('/.hscli/config.yml')) selector.push({ scheme: 'file', pattern: global });
   return selector;
@@ -241,7 +242,7 @@ async function startClient(): Promise<void> {
   await clientStarting;
 }
 
-/** Registers palette handlers for the §6 commands that the server did not register. */
+/** Registers palette handlers for the server commands that the server did not register. */
 async function registerFallbackCommands(): Promise<void> {
   disposeFallbackCommands();
   const existing = new Set(await vscode.commands.getCommands(true));
@@ -305,7 +306,7 @@ export async function runCommand(command: string, args: unknown[] | undefined): 
   const given = args && args.length > 0 ? args[0] : undefined;
   const interactive = given === undefined;
   if (given !== undefined && (typeof given !== 'object' || given === null || Array.isArray(given))) {
-    // Not the shape of CONTRACT §6: pass it through untouched.
+    // Not the one JSON object every server command takes: pass it through untouched.
     return report(command, undefined, () => sendRaw(command, args ?? []));
   }
   let arg: Args;
@@ -368,7 +369,7 @@ async function report(command: string, arg: Args | undefined, run: () => Promise
     scheduleStatusRefresh();
     return undefined;
   }
-  // Results never hold secrets (CONTRACT §1); arguments may, so they are not logged.
+  // Results never hold secrets (the server redacts them); arguments may, so they are not logged.
   results.appendLine(`[${new Date().toISOString()}] ${command}`);
   results.appendLine(JSON.stringify(result, null, 2));
   scheduleStatusRefresh();

@@ -12,7 +12,7 @@ M.root_markers = { '.hs', '.hsaccount', '.git' }
 
 M.filetypes = { 'yaml', 'json', 'jsonc', 'hsaccount' }
 
---- The server's commands (CONTRACT §6) and their titles.
+--- The server's commands (workspace/executeCommand) and their titles.
 M.command_titles = {
   ['hubspot.account.auth'] = 'Authenticate account',
   ['hubspot.account.list'] = 'List accounts',
@@ -57,7 +57,7 @@ local function exists(path)
   return (vim.loop or vim.uv).fs_stat(path) ~= nil
 end
 
---- Is `path` a file hubspot-ls serves (CONTRACT §3)?
+--- Is `path` a file hubspot-ls serves (recognised by path, as the server does)?
 function M.is_hubspot_file(path)
   path = normalize(path)
   if path == '' then
