@@ -18,7 +18,7 @@ pub fn cli_refusal(file: &SourceFile) -> Option<Diagnostic> {
     let tree = file.tree.as_deref()?;
     let mut out: Vec<Diagnostic> =
         tree.errors.iter().map(|e| Diagnostic::error(Code::Syntax, e.range, e.message.clone())).collect();
-    checks::config::check(tree, &mut out);
+    config_checks(tree, &mut out);
     out.into_iter().filter(|d| CLI_REFUSES.contains(&d.code)).min_by_key(|d| (d.range.start, d.range.end))
 }
 
@@ -31,8 +31,7 @@ pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
     }
     match (file.kind, file.tree.as_deref()) {
         (DocKind::GlobalConfig | DocKind::LegacyConfig, Some(tree)) => {
-            checks::schema_findings::check(SchemaKind::Config, tree, &mut out);
-            checks::config::check(tree, &mut out);
+            config_checks(tree, &mut out);
             if file.kind == DocKind::LegacyConfig {
                 checks::legacy::check(file, world, &mut out);
             } else {
@@ -50,4 +49,10 @@ pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
     out.sort_by_key(|d| (d.range.start, d.range.end));
     out.dedup_by(|a, b| a.code == b.code && a.range == b.range);
     out
+}
+
+/// What a config says by itself: its schema findings and the checks of its accounts.
+fn config_checks(tree: &crate::syntax::Tree, out: &mut Vec<Diagnostic>) {
+    checks::schema_findings::check(SchemaKind::Config, tree, out);
+    checks::config::check(tree, out);
 }

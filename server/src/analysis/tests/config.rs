@@ -171,3 +171,21 @@ fn portals_and_accounts_together() {
     let (ds, t) = check("accounts:\n  - {name: n, accountId: 1, authType: apikey, apiKey: k}\nportals:\n  - {name: o, portalId: 2, authType: apikey, apiKey: k}\n");
     assert_eq!(found(&ds, Code::PortalsReplaceAccounts, &t), vec![(Severity::Error, "accounts")]);
 }
+
+#[test]
+fn what_the_cli_refuses_is_found_in_an_account_too() {
+    // `hs config migrate` (and most commands) stop on these; an account's missing `authType`
+    // is one of them, found by the schema.
+    let file = |text: &str| SourceFile::parse(PathBuf::from("/h/.hscli/config.yml"), DocKind::GlobalConfig, text);
+    assert!(diagnostics::cli_refusal(&file(VALID)).is_none());
+    let text = VALID.replace(
+        "    authType: personalaccesskey\n    personalAccessKey: pak-456\n",
+        "    personalAccessKey: pak-456\n",
+    );
+    let refusal = diagnostics::cli_refusal(&file(&text)).expect("a refusal");
+    assert_eq!(refusal.code, Code::Required);
+    assert!(refusal.message.contains("authType"), "{}", refusal.message);
+    // Whitespace in a name: the CLI's own check.
+    let text = VALID.replace("name: sandbox", "name: my sandbox");
+    assert_eq!(diagnostics::cli_refusal(&file(&text)).map(|d| d.code), Some(Code::NameWhitespace));
+}
