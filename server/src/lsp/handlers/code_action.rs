@@ -10,24 +10,37 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::analysis::actions::{self, Action};
-use crate::analysis::{diagnostics, Diagnostic as Finding};
+use crate::analysis::{diagnostics, Diagnostic as Finding, World};
+use crate::lsp::capabilities::ClientCaps;
+use crate::lsp::documents::Document;
 use crate::lsp::server::Server;
 use crate::lsp::{from_proto, to_proto};
 use crate::syntax::position::line_col_to_offset;
 use crate::syntax::TextRange;
 
-pub fn code_action(server: &Server, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-    let uri = &params.text_document.uri;
+pub async fn code_action(server: &Server, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let (doc, world, caps, open) = {
         let s = server.session();
-        let Some((doc, world)) = s.snapshot(uri) else { return Ok(None) };
+        let Some((doc, world)) = s.snapshot(&params.text_document.uri) else { return Ok(None) };
         let open: HashMap<PathBuf, (i32, Arc<String>)> =
             s.documents.iter().map(|d| (d.file.path.clone(), (d.version, d.file.text.clone()))).collect();
         (doc, world, s.caps.clone(), open)
     };
+    // The analysis and the plans read other files from disk.
+    super::blocking(move || actions_for(&params, &doc, &world, &caps, &open)).await.map(Some)
+}
+
+fn actions_for(
+    params: &CodeActionParams,
+    doc: &Document,
+    world: &World,
+    caps: &ClientCaps,
+    open: &HashMap<PathBuf, (i32, Arc<String>)>,
+) -> Vec<CodeActionOrCommand> {
+    let uri = &params.text_document.uri;
     let at = |p: Position| line_col_to_offset(&doc.rope, from_proto::line_col(p));
     let range = TextRange::new(at(params.range.start), at(params.range.end));
-    let found = diagnostics::compute(&doc.file, &world);
+    let found = diagnostics::compute(&doc.file, world);
     let only = params.context.only.as_deref();
     let wanted = |a: &Action| {
         only.is_none_or(|kinds| kinds.iter().any(|k| kind_matches(&to_proto::code_action_kind(a.kind), k)))
@@ -44,15 +57,14 @@ pub fn code_action(server: &Server, params: CodeActionParams) -> Result<Option<C
         }
     };
     let target = to_proto::ActionTarget { uri, version: doc.version, rope: &doc.rope };
-    let out: Vec<CodeActionOrCommand> = actions::for_diagnostics(&doc.file, &world, range, &found)
+    actions::for_diagnostics(&doc.file, world, range, &found)
         .iter()
         .filter(|a| wanted(a))
         .filter_map(|a| {
             let fixed = resolved(a, &params.context.diagnostics, &found, &doc.rope, caps.diagnostic_tags);
-            to_proto::code_action(&target, a, fixed, &caps, &file_text)
+            to_proto::code_action(&target, a, fixed, caps, &file_text)
         })
-        .collect();
-    Ok(Some(out))
+        .collect()
 }
 
 /// `only: ["source"]` asks for `source` and every `source.*`.
