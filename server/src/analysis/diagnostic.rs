@@ -23,7 +23,7 @@ impl Severity {
 
 macro_rules! codes {
     ($($variant:ident => $text:literal,)*) => {
-        /// The stable diagnostic codes of CONTRACT §4 (plus our additions at the end).
+        /// The stable diagnostic codes (the README's table; our later additions at the end).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code { $($variant,)* }
 

@@ -6,9 +6,9 @@ use super::document::{DocKind, SourceFile};
 use super::schema::SchemaKind;
 use super::world::World;
 
-/// What makes the CLI's `validateConfig` (spec 5.1) refuse a config whatever else it holds:
-/// the CLI runs it before most commands and stops there (spec 5.2), `hs config migrate` on
-/// the global config among them (spec 1.8). Not the type errors the CLI crashes on, nor
+/// What makes the CLI's `validateConfig` refuse a config whatever else it holds:
+/// the CLI runs it before most commands and stops there, `hs config migrate` on
+/// the global config among them. Not the type errors the CLI crashes on, nor
 /// names that differ only in case (it sees only some of those).
 const CLI_REFUSES: [Code; 5] =
     [Code::Syntax, Code::NoAccounts, Code::Required, Code::DuplicateAccountId, Code::NameWhitespace];

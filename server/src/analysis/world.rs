@@ -56,7 +56,7 @@ impl DiskCache {
     }
 }
 
-/// Which config the CLI reads for a directory (spec 1.1, located by
+/// Which config the CLI reads for a directory (located by
 /// [`discovery::locate`]), with the file itself parsed for analysis.
 #[derive(Clone, Debug)]
 pub enum InForce {
@@ -80,7 +80,7 @@ impl InForce {
         }
     }
 
-    /// `.hsaccount` is only honoured when the config in force is the global path (spec 3.3).
+    /// `.hsaccount` is only honoured when the config in force is the global path.
     pub fn honours_hsaccount(&self) -> bool {
         matches!(self, InForce::File { kind: ConfigKind::Global, .. })
     }
@@ -99,7 +99,7 @@ impl World {
         World { overlay: Arc::new(overlay), disk, env }
     }
 
-    /// Spec 1.1: which config the CLI reads when run in `dir`, as the user sees the files.
+    /// Which config the CLI reads when run in `dir`, as the user sees the files.
     pub fn config_in_force(&self, dir: &Path) -> InForce {
         match discovery::locate(&self.env, dir, self) {
             ConfigLocation::Environment => InForce::Environment,

@@ -14,7 +14,7 @@ use crate::hubspot::Env;
 use super::capabilities::ClientCaps;
 use super::documents::{Document, DocumentStore};
 
-/// `initializationOptions` (CONTRACT §2), all optional.
+/// `initializationOptions`, all optional.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InitOptions {

@@ -162,7 +162,7 @@ impl Tree {
         self.nearest(pointer).map(|s| s.key.unwrap_or(s.value))
     }
 
-    /// Range of the first key of the mapping at `pointer` (CONTRACT: a missing field is
+    /// Range of the first key of the mapping at `pointer` (a missing field is
     /// reported on the first key of the mapping or list item that lacks it).
     pub fn first_key_range(&self, pointer: &str) -> Option<TextRange> {
         match self.walk(pointer)? {

@@ -13,7 +13,7 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     for account in cx.accounts() {
         let Some(id) = account.id else { continue };
         // `defaultAccount` holds the id, as every CLI write stores it; the legacy
-        // `defaultPortal` holds a name (spec 1.5), so it keeps holding one when there is one.
+        // `defaultPortal` holds a name, so it keeps holding one when there is one.
         let value = match (key.as_str(), &account.name) {
             ("defaultPortal", Some(name)) => Value::from(name.clone()),
             _ => Value::from(id),

@@ -1,5 +1,5 @@
 //! `deprecated`: the legacy keys rewritten in the current format, one key at a time or the
-//! whole file at once (spec 1.5, 8.5).
+//! whole file at once (see docs/hubspot-cli.md, *Read-time normalisation*).
 //!
 //! Each step leaves a file the CLI reads exactly as before where the CLI itself converts
 //! the key on read (`portals`, `portalId` and `sandboxAccountType` under `portals`,
@@ -191,7 +191,7 @@ fn sandbox_account_type(ed: &mut YamlEditor, entry: &str) -> Result<()> {
     ed.set(&current, &value)
 }
 
-/// LDL `getAccountType` (spec 1.5 step 2).
+/// local-dev-lib's `getAccountType`: what the CLI makes of `sandboxAccountType` on read.
 fn account_type_for(sandbox: Option<&Value>) -> &'static str {
     match sandbox.and_then(Value::as_str).map(str::to_uppercase).as_deref() {
         Some("DEVELOPER") => "DEVELOPMENT_SANDBOX",

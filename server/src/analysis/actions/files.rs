@@ -1,5 +1,5 @@
 //! Findings about a config as a file: who can read it (a command: permissions are not text)
-//! and whether git would commit it (a `.gitignore` entry, spec 2.5).
+//! and whether git would commit it (a `.gitignore` entry).
 
 use serde_json::json;
 

@@ -1,5 +1,5 @@
 //! `.hsaccount`: a name written where the id belongs, and the migration to
-//! `.hs/settings.json` that `hs account link` performs (spec 2.4 step 6, 3.4).
+//! `.hs/settings.json` that `hs account link` performs (see docs/hubspot-cli.md, *Link and unlink*).
 
 use serde_json::{json, Value};
 

@@ -1,6 +1,6 @@
 //! Moving to the current layout: a legacy `hubspot.config.yml` into the global config
-//! (`hs config migrate`, spec 1.8), and linking configured accounts to a folder
-//! (`hs account link`, spec 2.4). The migration is a plan of file operations with its
+//! (`hs config migrate`), and linking configured accounts to a folder
+//! (`hs account link`). The migration is a plan of file operations with its
 //! command beside it; a link runs as the command, which resolves the accounts itself.
 
 use std::path::Path;

@@ -44,7 +44,7 @@ pub enum ActionKind {
     RefactorRewrite,
 }
 
-/// A command of ours (CONTRACT §6) with its one argument.
+/// A command of ours (`workspace/executeCommand`) with its one argument.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {
     pub name: &'static str,
@@ -201,7 +201,7 @@ impl Ctx<'_> {
         account_source(self.file, self.world).map(|(src, tree)| all_accounts(&src, &tree)).unwrap_or_default()
     }
 
-    /// The account a value names, by the CLI's lookup (spec 1.6).
+    /// The account a value names, by the CLI's lookup (an integer id, else a name).
     fn lookup(&self, ident: &Value) -> Option<AccountInfo> {
         let (src, tree) = account_source(self.file, self.world)?;
         super::ide::accounts::lookup(&src, &tree, ident)

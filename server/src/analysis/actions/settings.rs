@@ -1,5 +1,5 @@
 //! `.hs/settings.json`: linked ids the global config lacks or lists twice, and a local
-//! default that is not linked or names nothing (spec 2.1-2.3).
+//! default that is not linked or names nothing .
 
 use serde_json::Value;
 
@@ -22,7 +22,7 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
             }
         }
         Code::LocalDefaultNotLinked => {
-            // A name resolves too (spec 1.6); `accounts` holds ids only.
+            // A name resolves too; `accounts` holds ids only.
             let Some(id) = cx.lookup(value).and_then(|a| a.id) else { return };
             if let Some(effect) = cx.json(|ed| ed.append("/accounts", &Value::from(id))) {
                 out.push(Action::fix(format!("Add {id} to accounts"), d, effect).preferred());

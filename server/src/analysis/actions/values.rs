@@ -7,7 +7,7 @@ use super::{Action, Ctx};
 use crate::analysis::{Code, Diagnostic, DocKind};
 use crate::syntax::tree::{last_segment, parent_pointer};
 
-/// `hs config set --http-timeout` refuses less (spec 1.9).
+/// `hs config set --http-timeout` refuses values below 3000; reads take anything.
 const MIN_HTTP_TIMEOUT: u32 = 3000;
 
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
@@ -21,14 +21,14 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
             }
         }
         Code::Type if is_id_position(cx.file.kind, &pointer, &key) => {
-            // A quoted id is never found by id (spec 1.6): the same digits as a number are.
+            // A quoted id is never found by id: the same digits as a number are.
             let Some(id) = value.as_str().and_then(|s| s.trim().parse::<i64>().ok()) else { return };
             if let Some(effect) = cx.set(&pointer, &Value::from(id)) {
                 out.push(Action::fix("Write the id as a number", d, effect).preferred());
             }
         }
         Code::Type if key == "name" && cx.file.kind.is_config() => {
-            // An unquoted number as a name crashes `validateConfig` (spec 5.1).
+            // An unquoted number as a name crashes `validateConfig`.
             let Value::Number(n) = value else { return };
             if let Some(effect) = cx.set(&pointer, &Value::from(n.to_string())) {
                 out.push(Action::fix("Write the name as text", d, effect).preferred());

@@ -1,5 +1,5 @@
 //! The account entries of a config tree, as the CLI will see them after normalisation
-//! (spec 1.5: `portals` replaces `accounts`), with the pointers to find them in the text.
+//! (`portals` replaces `accounts`), with the pointers to find them in the text.
 
 use serde_json::{Map, Value};
 
@@ -83,7 +83,7 @@ pub fn entry<'a>(list: &str, index: usize, item: &'a Value) -> Entry<'a> {
     Entry { pointer: format!("/{list}/{index}"), map: item.as_object(), id_key }
 }
 
-/// Spec 1.6, the CLI's "inferred identifier" lookup, over tree entries: the one
+/// The CLI's "inferred identifier" lookup, over tree entries: the one
 /// implementation in [`model::find_by_identifier`], with an entry's id only when it is an
 /// integer in the tree.
 pub fn find<'e, 'a>(entries: &'e [Entry<'a>], ident: &Value) -> Option<&'e Entry<'a>> {

@@ -1,5 +1,5 @@
 //! Semantic checks of a global or legacy config: what `validateConfig` rejects, and the
-//! mistakes the CLI lets through (spec 5.1, 8.3, 8.5).
+//! mistakes the CLI lets through (see docs/hubspot-cli.md, *What the CLI validates*).
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,7 +12,7 @@ use crate::syntax::{Node, TextRange, Tree};
 use super::accounts::{list_key, Entry};
 use crate::hubspot::model::{self, parse_int_js};
 
-/// `hs config set` refuses less (spec 1.9); reads take anything.
+/// `hs config set` refuses values below this; reads take anything.
 const MIN_HTTP_TIMEOUT: u32 = 3000;
 use super::dates::parses_as_date;
 

@@ -10,7 +10,7 @@ use crate::syntax::{TextRange, Tree};
 
 use super::accounts::list_items;
 
-/// The first line: where file-level findings go (CONTRACT §4).
+/// The first line: where file-level findings go.
 pub fn first_line(text: &str) -> TextRange {
     TextRange::new(0, text.find(['\n', '\r']).unwrap_or(text.len()))
 }

@@ -1,4 +1,4 @@
-//! `.hsaccount`: the per-directory default account override (spec 3).
+//! `.hsaccount`: the per-directory default account override.
 
 use serde_json::Value;
 
@@ -83,7 +83,7 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
         let local = world
             .source(&settings_path, crate::analysis::DocKind::Settings)
             .and_then(|s| s.tree.as_ref().and_then(|t| t.value.get("localDefaultAccount").cloned()));
-        // Only a truthy `localDefaultAccount` wins over `.hsaccount` (spec 3.3).
+        // Only a truthy `localDefaultAccount` wins over `.hsaccount`.
         if local.is_some_and(|v| truthy(&v)) {
             out.push(Diagnostic::warning(
                 Code::HsaccountShadowed,

@@ -1,4 +1,4 @@
-//! `.hs/settings.json` against the global config (spec 2, 3.3).
+//! `.hs/settings.json` against the global config.
 
 use std::collections::HashSet;
 

@@ -91,7 +91,7 @@ pub struct AccountRef {
     pub value: Value,
 }
 
-/// Every account reference in a document (CONTRACT §5: `defaultAccount`, `parentAccountId`,
+/// Every account reference in a document (`defaultAccount`, `parentAccountId`,
 /// `localDefaultAccount`, `accounts` in settings.json, `.hsaccount`).
 pub fn references(file: &SourceFile) -> Vec<AccountRef> {
     let mut out = Vec::new();

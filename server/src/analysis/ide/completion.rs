@@ -37,7 +37,7 @@ pub struct Options {
     pub snippets: bool,
 }
 
-/// Keys whose value names an account (CONTRACT §5).
+/// Keys whose value names an account.
 fn is_account_key(kind: DocKind, pointer: &str) -> bool {
     let last = pointer.rsplit('/').next().unwrap_or("");
     match kind {

@@ -1,4 +1,4 @@
-//! `workspace/executeCommand` (CONTRACT §6): argument parsing, dispatch, and the mapping of
+//! `workspace/executeCommand`: argument parsing, dispatch, and the mapping of
 //! operation errors to JSON-RPC errors. The operations themselves live in `hubspot::ops`
 //! and `hubspot::api`; one small module here per command family.
 
@@ -116,7 +116,7 @@ fn rpc_error(e: OpError) -> Error {
     Error { code, message: e.message.into(), data: e.data }
 }
 
-/// `{account?, directory?}`: which account a command acts on, and where (CONTRACT §6).
+/// `{account?, directory?}`: which account a command acts on, and where.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Where {
@@ -134,8 +134,8 @@ fn args<T: DeserializeOwned>(command: &str, arg: Value) -> OpResult<T> {
     })
 }
 
-/// An `account` argument: a name, or an id as a string or a JSON number (CONTRACT §6:
-/// "`account` is a name or id"; clients naturally send ids as numbers).
+/// An `account` argument: a name, or an id as a string or a JSON number (clients naturally
+/// send ids as numbers).
 fn account_ident<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
     match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => Ok(None),
