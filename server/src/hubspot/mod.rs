@@ -15,7 +15,6 @@ pub mod discovery;
 pub mod edit;
 pub mod env_config;
 pub mod gitignore;
-pub mod ignore_rules;
 pub mod link;
 pub mod load;
 pub mod migrate;
@@ -28,6 +27,7 @@ pub mod store;
 pub mod target;
 #[cfg(test)]
 mod test_support;
+pub mod upload_ignore;
 pub mod write;
 
 pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, EnvMode, Files};

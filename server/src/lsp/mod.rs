@@ -2,10 +2,10 @@
 
 pub mod capabilities;
 pub mod commands;
-pub mod diagnostics;
 pub mod documents;
 pub mod from_proto;
 pub mod handlers;
+pub mod publish;
 pub mod server;
 pub mod session;
 pub mod to_proto;

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
-use super::diagnostics;
+use super::publish;
 use super::server::Server;
 
 const NAMES: &[&str] =
@@ -66,7 +66,7 @@ pub fn start(server: &Server) {
                     while rx.try_recv().is_ok() {}
                     session.lock().unwrap_or_else(|p| p.into_inner()).disk.clear();
                     tracing::debug!("changed on disk: {}", path.display());
-                    diagnostics::refresh_all(&server).await;
+                    publish::refresh_all(&server).await;
                 }
                 _ = tick.tick() => {
                     let wanted = folders_to_watch(&session);

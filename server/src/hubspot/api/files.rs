@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::client::{ApiRequest, Body, Caller, FormPart, HubSpotClient};
 use super::error::{ApiError, RequestContext};
-use crate::hubspot::ignore_rules::IgnoreRules;
+use crate::hubspot::upload_ignore::IgnoreRules;
 
 /// Progress of a long transfer: `done` of `total` (when known), and what is happening.
 #[derive(Clone, Debug)]

@@ -96,7 +96,7 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
     };
     if TABLE.iter().any(|(n, w)| *n == name && *w == Writes::Files) {
         server.session().disk.clear();
-        super::diagnostics::refresh_all(server).await;
+        super::publish::refresh_all(server).await;
     }
     match out {
         Ok(v) => Ok(Some(v)),

@@ -3,8 +3,8 @@
 
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::diagnostics;
 use crate::lsp::from_proto;
+use crate::lsp::publish;
 use crate::lsp::server::Server;
 
 pub async fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
@@ -15,7 +15,7 @@ pub async fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
         let Some(kind) = s.kind_of(&path) else { return };
         s.documents.open(doc.uri.clone(), path, kind, doc.version, doc.text);
     }
-    diagnostics::refresh_after_change(server, &doc.uri).await;
+    publish::refresh_after_change(server, &doc.uri).await;
 }
 
 pub async fn did_change(server: &Server, params: DidChangeTextDocumentParams) {
@@ -26,14 +26,14 @@ pub async fn did_change(server: &Server, params: DidChangeTextDocumentParams) {
         s.documents.change(&uri, params.text_document.version, changes).is_some()
     };
     if changed {
-        diagnostics::refresh_after_change(server, &uri).await;
+        publish::refresh_after_change(server, &uri).await;
     }
 }
 
 pub async fn did_save(server: &Server, params: DidSaveTextDocumentParams) {
     // Saving changes file permissions and git status facts nothing else tells us about.
     server.session().disk.clear();
-    diagnostics::refresh_after_change(server, &params.text_document.uri).await;
+    publish::refresh_after_change(server, &params.text_document.uri).await;
 }
 
 pub async fn did_close(server: &Server, params: DidCloseTextDocumentParams) {
@@ -42,6 +42,6 @@ pub async fn did_close(server: &Server, params: DidCloseTextDocumentParams) {
     if closed {
         // Clear what we published: a closed file's problems belong to `check`, not the editor.
         server.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
-        diagnostics::refresh_all(server).await;
+        publish::refresh_all(server).await;
     }
 }

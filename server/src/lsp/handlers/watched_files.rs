@@ -2,8 +2,8 @@
 
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp::diagnostics;
 use crate::lsp::from_proto;
+use crate::lsp::publish;
 use crate::lsp::server::Server;
 
 pub async fn did_change_watched_files(server: &Server, params: DidChangeWatchedFilesParams) {
@@ -15,5 +15,5 @@ pub async fn did_change_watched_files(server: &Server, params: DidChangeWatchedF
             }
         }
     }
-    diagnostics::refresh_all(server).await;
+    publish::refresh_all(server).await;
 }
