@@ -8,8 +8,15 @@ use serde_json::{Map, Number, Value};
 
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
+use super::MAX_NESTING;
 
 pub fn parse(text: &str) -> Tree {
+    // The parser below recurses once per level: a deeper text is refused before it is read.
+    if let Some(at) = nesting_past_limit(text) {
+        let end = at + 1;
+        let message = format!("JSON syntax error: nested deeper than {MAX_NESTING} levels; the file is not read.");
+        return Tree::new(Value::Null, None, vec![SyntaxError { range: TextRange::new(at, end), message }]);
+    }
     let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
     let strict = ParseOptions {
         allow_comments: false,
@@ -45,6 +52,39 @@ pub fn parse(text: &str) -> Tree {
         None => (Value::Null, None),
     };
     Tree::new(value, root, errors)
+}
+
+/// Where the text opens its first collection past [`MAX_NESTING`] levels, if it does (brackets
+/// in strings and comments do not count).
+fn nesting_past_limit(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 1);
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn error_from(text: &str, e: &jsonc_parser::errors::ParseError) -> SyntaxError {
@@ -138,6 +178,19 @@ fn number(raw: &str) -> Value {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn nesting_past_the_limit_is_an_error_not_a_crash() {
+        let t = parse(&format!("{{\"accounts\": {}", "[".repeat(50_000)));
+        assert_eq!(t.errors.len(), 1);
+        assert!(t.errors[0].message.contains("nested deeper"), "{:?}", t.errors);
+        assert_eq!(t.errors[0].range.start as usize, "{\"accounts\": ".len() + MAX_NESTING - 1);
+        // Brackets in strings and comments are not nesting; the limit itself is fine.
+        let quoted = format!("{{\"a\": \"{}\\\"[\"}} // {}\n", "[".repeat(500), "{".repeat(500));
+        assert!(!parse(&quoted).errors.iter().any(|e| e.message.contains("nested")), "{:?}", parse(&quoted).errors);
+        let at_limit = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert!(parse(&at_limit).errors.is_empty(), "{:?}", parse(&at_limit).errors);
+    }
 
     #[test]
     fn strict_json_with_spans() {

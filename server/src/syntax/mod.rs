@@ -8,5 +8,10 @@ pub mod range;
 pub mod tree;
 pub mod yaml;
 
+/// How deep collections may nest. Real configs nest five or six levels; past this a file is
+/// refused with a `syntax` finding, so no tree (and no walk or drop of one) gets deep enough
+/// to overflow the stack.
+pub const MAX_NESTING: usize = 100;
+
 pub use range::TextRange;
 pub use tree::{Node, Spans, SyntaxError, Tree};

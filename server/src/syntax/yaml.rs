@@ -15,6 +15,7 @@ use serde_json::{Map, Number, Value};
 
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
+use super::MAX_NESTING;
 
 /// How many times a syntax error may be stepped over by blanking its line.
 const MAX_RECOVERIES: usize = 8;
@@ -293,6 +294,15 @@ impl<'t> Builder<'t> {
                 // An alias's value has no spans of its own below the alias itself.
                 self.attach(v, range, Vec::new());
             }
+            Event::MappingStart(..) | Event::SequenceStart(..) if self.stack.len() >= MAX_NESTING => {
+                self.semantic_errors.push(SyntaxError {
+                    range: self.pos.range(span),
+                    message: format!(
+                        "Collections here nest deeper than {MAX_NESTING} levels; the rest of the file is not read."
+                    ),
+                });
+                return false;
+            }
             Event::MappingStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
                 self.stack.push(Frame::Map {
@@ -559,6 +569,21 @@ mod tests {
         }
         let t = parse(&text);
         assert!(t.errors.iter().any(|e| e.message.contains("Aliases")));
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_an_error_not_a_crash() {
+        let text = format!("accounts:\n  {}x\n", "- ".repeat(50_000));
+        let t = parse(&text);
+        assert!(!t.complete);
+        assert!(t.errors.iter().any(|e| e.message.contains("nest deeper")), "{:?}", t.errors);
+        let flow = format!("a: {}\n", "[".repeat(50_000));
+        // Flow brackets this deep stop the parser itself first: a syntax error all the same.
+        let t = parse(&flow);
+        assert!(!t.complete && t.errors.iter().any(|e| e.message.contains("syntax error")), "{:?}", t.errors);
+        // At the limit itself, still read.
+        let deep = format!("{}x\n", "- ".repeat(MAX_NESTING));
+        assert!(parse(&deep).errors.is_empty());
     }
 
     #[test]
