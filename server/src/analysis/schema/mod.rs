@@ -93,6 +93,7 @@ pub fn validate(kind: SchemaKind, instance: &Value) -> Vec<SchemaFinding> {
 
 /// The findings of validating `value`, the whole document.
 fn collect(kind: SchemaKind, validator: &Validator, value: &Value, out: &mut Vec<SchemaFinding>) {
+    let mut seen = std::collections::HashSet::new();
     for err in validator.iter_errors(value) {
         let pointer = err.instance_path().as_str().to_string();
         let found = value.pointer(err.instance_path().as_str());
@@ -149,9 +150,9 @@ fn collect(kind: SchemaKind, validator: &Validator, value: &Value, out: &mut Vec
             ValidationErrorKind::Minimum { .. } => continue, // http-timeout-low says it better
             _ => SchemaFinding { pointer, kind: FindingKind::Other, message: format!("{}", err.masked()) },
         };
-        if !out.iter().any(|f| {
-            f.pointer == finding.pointer && std::mem::discriminant(&f.kind) == std::mem::discriminant(&finding.kind)
-        }) {
+        // One finding of a kind per place (several schema branches can say the same thing);
+        // a set, as a file can hold thousands of findings.
+        if seen.insert((finding.pointer.clone(), std::mem::discriminant(&finding.kind))) {
             out.push(finding);
         }
     }
