@@ -8,35 +8,14 @@
 local bin = os.getenv('HUBSPOT_LS') or 'hubspot-ls'
 local root = assert(os.getenv('TEST_ROOT'), 'TEST_ROOT is not set')
 local home = assert(os.getenv('HOME'), 'HOME is not set')
-local timeout = tonumber(os.getenv('NVIM_TEST_TIMEOUT_MS') or '') or 10000
+-- The shared harness sits next to this file.
+local here = debug.getinfo(1, 'S').source:sub(2):match('(.*)/') or '.'
+local H = dofile(here .. '/harness.lua')('nvim')
+local check, wait_for, timeout = H.check, H.wait_for, H.timeout
 
-local passed, failed = 0, 0
-
-local function out(s)
-  io.stdout:write(s .. '\n')
-  io.stdout:flush()
-end
-
-local function check(name, ok, detail)
-  if ok then
-    passed = passed + 1
-    out('PASS nvim: ' .. name)
-  else
-    failed = failed + 1
-    out('FAIL nvim: ' .. name .. (detail and (': ' .. detail) or ''))
-  end
-end
-
-local function finish()
-  out(string.format('nvim: %d passed, %d failed', passed, failed))
-  vim.schedule(function()
-    os.exit(failed == 0 and 0 or 1)
-  end)
-end
-
--- Anything unexpected is a failure, never a hang.
-local ok_all, err_all = pcall(function()
-  out('nvim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch))
+H.run(function()
+  local v = vim.version()
+  H.out('nvim ' .. v.major .. '.' .. v.minor .. '.' .. v.patch)
 
   local exited = nil
   local client_id = vim.lsp.start_client({
@@ -51,40 +30,15 @@ local ok_all, err_all = pcall(function()
   if not client_id then
     return
   end
-  local initialized = vim.wait(timeout, function()
+  local initialized = wait_for('the initialize response', function()
     local c = vim.lsp.get_client_by_id(client_id)
     return (c ~= nil and c.initialized) or exited ~= nil
-  end, 20)
+  end)
   local client = vim.lsp.get_client_by_id(client_id)
   check('initialize', initialized and client ~= nil and exited == nil,
     exited and ('server exited with code ' .. tostring(exited.code)) or 'no initialize response')
   if not client or exited then
     return
-  end
-
-  local function codes_of(buf)
-    local codes = {}
-    for _, d in ipairs(vim.diagnostic.get(buf)) do
-      local code = d.code
-      if code == nil and d.user_data and d.user_data.lsp then
-        code = d.user_data.lsp.code
-      end
-      codes[#codes + 1] = tostring(code)
-    end
-    table.sort(codes)
-    return codes
-  end
-
-  local function describe(buf)
-    local parts = {}
-    for _, d in ipairs(vim.diagnostic.get(buf)) do
-      local code = d.code
-      if code == nil and d.user_data and d.user_data.lsp then
-        code = d.user_data.lsp.code
-      end
-      parts[#parts + 1] = string.format('%d:%d [%s] %s', d.lnum + 1, d.col + 1, tostring(code), d.message)
-    end
-    return table.concat(parts, ' | ')
   end
 
   local function open(path, filetype)
@@ -98,26 +52,17 @@ local ok_all, err_all = pcall(function()
   -- Waits until the buffer has a diagnostic with `code` (on 1-based `line`, when given);
   -- returns it (or nil).
   local function wait_code(buf, code, line)
-    local found = nil
-    vim.wait(timeout, function()
-      for _, d in ipairs(vim.diagnostic.get(buf)) do
-        local c = d.code
-        if c == nil and d.user_data and d.user_data.lsp then
-          c = d.user_data.lsp.code
-        end
-        if c == code and (line == nil or d.lnum + 1 == line) then
-          found = d
-          return true
-        end
-      end
-      return false
-    end, 20)
-    return found
+    if not wait_for('a `' .. code .. '` diagnostic', function()
+      return H.find_code(buf, code, line) ~= nil
+    end) then
+      return nil
+    end
+    return H.find_code(buf, code, line)
   end
 
   local function expect_code(what, buf, code, line, msg_pattern)
     local d = wait_code(buf, code, line)
-    local detail = 'no `' .. code .. '` diagnostic' .. (line and (' on line ' .. line) or '') .. '; got: [' .. describe(buf) .. ']'
+    local detail = 'no `' .. code .. '` diagnostic' .. (line and (' on line ' .. line) or '') .. '; got: ' .. H.describe(buf)
 
     if d and msg_pattern and not d.message:find(msg_pattern) then
       detail = string.format('`%s` message %q does not mention %q', code, d.message, msg_pattern)
@@ -250,16 +195,11 @@ local ok_all, err_all = pcall(function()
   vim.api.nvim_set_current_buf(hsaccount_buf)
   -- The edit is seen: the empty file is now invalid in another way (or valid once typed).
   vim.api.nvim_buf_set_lines(hsaccount_buf, 0, -1, false, { '789012' })
-  local cleared = vim.wait(timeout, function()
-    for _, c in ipairs(codes_of(hsaccount_buf)) do
-      if c == 'hsaccount-invalid' then
-        return false
-      end
-    end
-    return true
-  end, 20)
+  local cleared = wait_for('hsaccount-invalid to clear', function()
+    return H.find_code(hsaccount_buf, 'hsaccount-invalid') == nil
+  end)
   check('.hsaccount: typing an id clears hsaccount-invalid (incremental sync)', cleared,
-    'still: [' .. describe(hsaccount_buf) .. ']')
+    'still: ' .. H.describe(hsaccount_buf))
 
   -- Code action: the quick fix for the name in .hsaccount.
   vim.api.nvim_buf_set_lines(hsaccount_buf, 0, -1, false, { 'prod-portal' })
@@ -368,18 +308,13 @@ local ok_all, err_all = pcall(function()
         else
           vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding or 'utf-16')
           local line = vim.api.nvim_buf_get_lines(config_buf, 26, 27, false)[1]
-          local gone = vim.wait(timeout, function()
-            for _, c in ipairs(codes_of(config_buf)) do
-              if c == 'name-whitespace' then
-                return false
-              end
-            end
-            return true
-          end, 20)
+          local gone = wait_for('name-whitespace to clear', function()
+            return H.find_code(config_buf, 'name-whitespace') == nil
+          end)
           if line ~= '  - name: my-sandbox' then
             rename_detail = 'after the edit line 27 reads ' .. vim.inspect(line)
           elseif not gone then
-            rename_detail = 'name-whitespace is still reported: [' .. describe(config_buf) .. ']'
+            rename_detail = 'name-whitespace is still reported: ' .. H.describe(config_buf)
           else
             rename_ok = true
           end
@@ -390,14 +325,9 @@ local ok_all, err_all = pcall(function()
   check('global config: quickfix `Rename to "my-sandbox"` renames the value and clears name-whitespace', rename_ok, rename_detail)
 
   vim.lsp.stop_client(client_id)
-  vim.wait(2000, function()
+  local stopped = wait_for('the server to exit', function()
     return exited ~= nil
-  end, 20)
-  check('server exits on shutdown', exited ~= nil and exited.code == 0,
-    exited and ('exit code ' .. tostring(exited.code)) or 'still running 2 s after stop_client')
+  end)
+  check('server exits on shutdown', stopped and exited.code == 0,
+    exited and ('exit code ' .. tostring(exited.code)) or 'still running after stop_client')
 end)
-
-if not ok_all then
-  check('test script ran to the end', false, tostring(err_all))
-end
-finish()
