@@ -7,3 +7,6 @@ pub mod context;
 pub mod hover;
 pub mod navigation;
 pub mod symbols;
+
+#[cfg(test)]
+mod tests;
