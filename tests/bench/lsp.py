@@ -57,12 +57,12 @@ def peak_rss_kib(pid: int) -> int:
 
 
 def cpu_ms(pid: int) -> float:
-    """User + system CPU time the process has used so far, in ms (threads included)."""
+    """User + system CPU time the process has used so far, in ms (threads included, exited
+    ones too). Read from the process's CPU clock (clock_getcpuclockid's encoding): ns
+    resolution, where /proc/<pid>/stat counts 10 ms ticks, too coarse for a 20 ms session."""
     try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
+        return time.clock_gettime(((~pid) << 3) | 2) * 1000
+    except OSError:
         return 0.0
 
 
