@@ -165,7 +165,8 @@ mod tests {
         assert_eq!(from_json(&to_json(&f)), Ok(f));
         let s = Fault::new("/x", FaultKind::Status(418, serde_json::json!({"a": 1})));
         assert_eq!(from_json(&to_json(&s)), Ok(s));
-        for kind in [FaultKind::redirect(307, "http://127.0.0.1:9/x"), FaultKind::retry_after("1e20"), FaultKind::Endless]
+        for kind in
+            [FaultKind::redirect(307, "http://127.0.0.1:9/x"), FaultKind::retry_after("1e20"), FaultKind::Endless]
         {
             let f = Fault::new("/x", kind);
             assert_eq!(from_json(&to_json(&f)), Ok(f));

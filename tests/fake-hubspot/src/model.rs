@@ -149,7 +149,8 @@ impl FaultKind {
         FaultKind::Raw {
             status: 429,
             headers: vec![("retry-after".into(), value.into())],
-            body: r#"{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT"}"#.into(),
+            body: r#"{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT"}"#
+                .into(),
         }
     }
 }
