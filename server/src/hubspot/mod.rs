@@ -2,7 +2,7 @@
 //! and which file or account wins, credentials, auth and the API client ([`api`]) and what
 //! the commands do with it ([`ops`], [`target`]), comment-preserving file edits ([`edit`]) and
 //! atomic writes ([`write`]) that refuse files with unsaved changes in the editor
-//! ([`buffers`]), and the multi-file changes of `hs account link`/`unlink`
+//! ([`buffers`]) and take turns per file ([`writer`]), and the multi-file changes of `hs account link`/`unlink`
 //! ([`link`], [`gitignore`]) and `hs config migrate` ([`migrate`]) as plans of [`edit::FileOp`]s.
 //!
 //! Layering: `lsp -> analysis -> hubspot -> syntax`. Nothing here depends on `analysis`;
@@ -29,6 +29,7 @@ pub mod target;
 #[cfg(test)]
 mod test_support;
 pub mod write;
+pub mod writer;
 
 pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, EnvMode, Files};
 pub use model::{Account, AuthType, Config, HubEnv};

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration as Span, Utc};
+use futures::future::BoxFuture;
 use serde::Deserialize;
 
 use crate::hubspot::model::{Account, AuthType, HubEnv};
@@ -81,16 +82,17 @@ pub struct StoredToken {
 
 /// Where refreshed tokens go: the config file (comment-preserving edit), or nowhere in
 /// env-var mode (spec 4.1: refreshes are never persisted there).
+/// Async because a file store waits for the file's lock (other commands may be writing it).
 pub trait TokenStore: Send + Sync {
-    fn save(&self, account: &Account, token: &StoredToken) -> Result<(), String>;
+    fn save<'a>(&'a self, account: &'a Account, token: &'a StoredToken) -> BoxFuture<'a, Result<(), String>>;
 }
 
 /// Env-var mode and callers that must not write (`hubspot.account.info`).
 pub struct NoStore;
 
 impl TokenStore for NoStore {
-    fn save(&self, _: &Account, _: &StoredToken) -> Result<(), String> {
-        Ok(())
+    fn save<'a>(&'a self, _: &'a Account, _: &'a StoredToken) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async { Ok(()) })
     }
 }
 

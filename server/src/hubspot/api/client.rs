@@ -267,7 +267,7 @@ impl HubSpotClient {
         };
         let expires = auth::parse_expiry(&stored.expires_at).unwrap_or_else(Utc::now);
         self.tokens.put(key, stored.access_token.clone(), expires);
-        if let Err(e) = caller.store.save(a, &stored) {
+        if let Err(e) = caller.store.save(a, &stored).await {
             tracing::warn!(account = a.account_id, "could not write the refreshed token back to the config: {e}");
         }
         Ok(stored.access_token)

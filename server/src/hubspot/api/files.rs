@@ -189,6 +189,8 @@ pub struct Fetched {
 pub struct FetchOptions {
     pub overwrite: bool,
     pub include_archived: bool,
+    /// The editor's buffers: a fetched file open there with unsaved changes is not replaced.
+    pub buffers: std::sync::Arc<crate::hubspot::buffers::Buffers>,
 }
 
 /// Downloads the File Manager file or folder `src` into `dest` (a folder lands in
@@ -353,7 +355,7 @@ async fn download(
     let resp = client.call(caller, &req).await?;
     std::fs::create_dir_all(dir)
         .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dir.display()) })?;
-    crate::hubspot::write::write_atomic(&target, &resp.bytes, 0o644)
+    crate::hubspot::write::write_atomic(&opts.buffers, &target, &resp.bytes, 0o644)
         .map_err(|e| ApiError::Local { message: format!("Cannot write {}: {e}.", target.display()) })?;
     out.written.push(target);
     Ok(())

@@ -52,7 +52,7 @@ pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
             "`path` is a path on the account's API origin (e.g. /crm/v3/objects/contacts), not a URL.",
         ));
     }
-    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref())?;
+    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref(), &ctx.writer)?;
     let clean = path.trim().strip_prefix('/').unwrap_or(path.trim()).to_string();
     let mut req = ApiRequest::new(method.clone(), clean.clone(), format!("{method} {clean}"));
     if let Some(d) = a.data {

@@ -3,14 +3,13 @@
 //! hubspot-ls serves as a config (global, `HUBSPOT_CONFIG_PATH`/`configPath`, or legacy),
 //! because those are the files holding credentials.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::link::PathArg;
+use super::link::{apply_locked, PathArg};
 use super::{args, CommandCtx};
 use crate::analysis::DocKind;
-use crate::hubspot::edit::apply_ops;
 use crate::hubspot::gitignore::ignore_config_file;
 use crate::hubspot::ops::{OpError, OpResult};
 
@@ -41,25 +40,31 @@ pub fn fix_permissions(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 
 /// The `.gitignore` entry of `hubspot::gitignore::ignore_config_file`; `{gitignore, pattern}`,
 /// or `{gitignore: null}` when git ignores the file already (or it is in no work tree).
-pub fn ignore_in_git(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+pub async fn ignore_in_git(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let path = config_path(ctx, "hubspot.config.ignoreInGit", arg)?;
     let failed =
         |e: std::io::Error| OpError::failed(format!("Could not update the .gitignore for {}: {e}.", path.display()));
-    let Some((op, pattern)) = ignore_config_file(&path).map_err(failed)? else {
-        return Ok(json!({ "gitignore": null }));
+    let plan = || {
+        Ok(match ignore_config_file(&path).map_err(failed)? {
+            Some((op, pattern)) => {
+                let result = json!({ "gitignore": op.path().display().to_string(), "pattern": pattern });
+                (vec![op], result)
+            }
+            None => (Vec::new(), json!({ "gitignore": null })),
+        })
     };
-    apply_ops(std::slice::from_ref(&op)).map_err(failed)?;
-    Ok(json!({ "gitignore": op.path().display().to_string(), "pattern": pattern }))
+    let what = format!("Could not update the .gitignore for {}", path.display());
+    apply_locked(ctx, &what, plan).await
 }
 
 #[cfg(unix)]
-fn restrict(path: &std::path::Path) -> std::io::Result<()> {
+fn restrict(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
 
 /// Elsewhere the file's ACLs are the user's business; there is no mode to set.
 #[cfg(not(unix))]
-fn restrict(_path: &std::path::Path) -> std::io::Result<()> {
+fn restrict(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
