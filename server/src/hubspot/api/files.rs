@@ -2,9 +2,14 @@
 //! one multipart request per file, sequential, the first failure stops the rest; fetch by
 //! `stat`, then folders recursively with paged file lists, downloads with the API's auth.
 //!
-//! Better than the CLI: names from the server are never allowed to climb out of `dest`.
+//! Better than the CLI: names from the server are never allowed to climb out of `dest`, and
+//! nothing is written through a symbolic link inside it (a link where a file or folder would
+//! be written is refused: `overwrite` replaces files, not what a link points to); downloads
+//! are streamed to a temporary file beside their target (at most
+//! [`crate::hubspot::limits::MAX_DOWNLOAD_BYTES`]), which replaces it when complete.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use reqwest::Method;
 use serde::Deserialize;
@@ -12,7 +17,9 @@ use serde_json::{json, Value};
 
 use super::client::{ApiRequest, Body, Caller, FormPart, HubSpotClient};
 use super::error::{ApiError, RequestContext};
+use crate::hubspot::buffers::Buffers;
 use crate::hubspot::ignore_rules::IgnoreRules;
+use crate::hubspot::write::Replacement;
 
 /// Progress of a long transfer: `done` of `total` (when known), and what is happening.
 #[derive(Clone, Debug)]
@@ -190,11 +197,13 @@ pub struct FetchOptions {
     pub overwrite: bool,
     pub include_archived: bool,
     /// The editor's buffers: a fetched file open there with unsaved changes is not replaced.
-    pub buffers: std::sync::Arc<crate::hubspot::buffers::Buffers>,
+    pub buffers: Arc<Buffers>,
 }
 
 /// Downloads the File Manager file or folder `src` into `dest` (a folder lands in
 /// `<dest>/<folder name>/…`, the root `/` straight in `dest`).
+// The error of `create_dest`: see `enter_dir`.
+#[allow(clippy::result_large_err)]
 pub async fn fetch(
     client: &HubSpotClient,
     caller: &Caller,
@@ -204,12 +213,18 @@ pub async fn fetch(
     progress: OnProgress<'_>,
 ) -> Result<Fetched, ApiError> {
     let mut out = Fetched::default();
+    // `dest` itself is the user's choice, link or not; below it nothing is written through one.
+    let create_dest = || {
+        std::fs::create_dir_all(dest)
+            .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dest.display()) })
+    };
     let ctx = |what: &str| RequestContext {
         what: what.into(),
         account: caller.account.label(),
         account_id: caller.account.account_id,
     };
     if src.trim_matches('/').is_empty() {
+        create_dest()?;
         fetch_folder(client, caller, &Value::String("None".into()), dest, opts, &mut out, progress, 0).await?;
         return Ok(out);
     }
@@ -231,6 +246,7 @@ pub async fn fetch(
         if file.hidden {
             return Err(ApiError::Local { message: format!("\"{src}\" is a hidden file and cannot be fetched.") });
         }
+        create_dest()?;
         download(client, caller, &file, dest, opts, &mut out).await?;
         progress(Progress { done: out.written.len() + out.skipped.len(), total: Some(1), message: "fetched".into() });
         return Ok(out);
@@ -239,6 +255,8 @@ pub async fn fetch(
         let folder: RemoteFolder = serde_json::from_value(f.clone()).map_err(|e| bad(format!("folder: {e}")))?;
         let root =
             dest.join(safe_name(&folder.name).ok_or_else(|| bad(format!("unsafe folder name {:?}", folder.name)))?);
+        create_dest()?;
+        enter_dir(&root)?;
         fetch_folder(client, caller, &folder.id, &root, opts, &mut out, progress, 0).await?;
         return Ok(out);
     }
@@ -282,8 +300,10 @@ async fn fetch_folder(
         },
         detail,
     };
-    std::fs::create_dir_all(local)
-        .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", local.display()) })?;
+    // The first level is `dest` itself, or a folder the caller entered.
+    if depth > 0 {
+        enter_dir(local)?;
+    }
     let mut offset = 0usize;
     loop {
         let mut req = ApiRequest::new(Method::GET, "filemanager/api/v2/files/", what.clone())
@@ -345,20 +365,45 @@ async fn download(
     };
     let name = safe_name(&full_name).ok_or_else(|| bad(format!("unsafe file name {full_name:?}")))?;
     let target = dir.join(name);
-    if target.exists() && !opts.overwrite {
+    // A dangling link exists too: never "absent", so never written through.
+    if std::fs::symlink_metadata(&target).is_ok() && !opts.overwrite {
         out.skipped.push(target);
         return Ok(());
     }
     let url = file.url.clone().ok_or_else(|| bad("the file has no download URL".into()))?;
     let mut req = ApiRequest::new(Method::GET, url, format!("download \"{full_name}\""));
     req.binary = true;
-    let resp = client.call(caller, &req).await?;
-    std::fs::create_dir_all(dir)
-        .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dir.display()) })?;
-    crate::hubspot::write::write_atomic(&opts.buffers, &target, &resp.bytes, 0o644)
-        .map_err(|e| ApiError::Local { message: format!("Cannot write {}: {e}.", target.display()) })?;
+    let cannot_write =
+        |e: std::io::Error| ApiError::Local { message: format!("Cannot write {}: {e}.", target.display()) };
+    let replacement = Replacement::begin(&target, 0o644).map_err(cannot_write)?;
+    let mut content = tokio::fs::File::from_std(replacement.file().map_err(cannot_write)?);
+    client.download(caller, &req, &mut content).await?;
+    drop(content);
+    let buffers = Arc::clone(&opts.buffers);
+    tokio::task::spawn_blocking(move || replacement.commit(&buffers))
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
+        .map_err(cannot_write)?;
     out.written.push(target);
     Ok(())
+}
+
+/// A folder below `dest` to write into: created when absent; a symbolic link (to anywhere)
+/// or a file in its place is refused.
+// ApiError carries the request's context into every message; these run once per folder, where
+// a 160-byte error costs nothing next to the request, so it is not boxed.
+#[allow(clippy::result_large_err)]
+fn enter_dir(dir: &Path) -> Result<(), ApiError> {
+    let refuse = |why: &str| Err(ApiError::Local { message: format!("Cannot write into {}: {why}.", dir.display()) });
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => refuse(
+            "it is a symbolic link, and hubspot-ls never writes through one; remove the link, or fetch into another folder",
+        ),
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => refuse("a file has that name"),
+        Err(_) => std::fs::create_dir_all(dir)
+            .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dir.display()) }),
+    }
 }
 
 /// A single path component from the server, or `None` when it would leave its folder.
