@@ -17,5 +17,7 @@ pub use origin::Origins;
 
 #[cfg(test)]
 mod hostile_tests;
+#[cfg(all(test, unix))]
+mod local_tests;
 #[cfg(test)]
 mod tests;
