@@ -142,7 +142,9 @@ pub async fn migrate_override(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 }
 
 /// `hubspot.config.migrate {path}`: the legacy file becomes (or is merged into) the global
-/// config, then is archived; the result lists conflicts, skipped ids and renamed names.
+/// config, then is archived; the result lists conflicts, skipped ids and renamed names. The
+/// global config itself (or the file `HUBSPOT_CONFIG_PATH` names), however spelt, is refused:
+/// "migrating" it would archive the live config.
 pub async fn migrate_config(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: PathArg = args("hubspot.config.migrate", arg)?;
     let legacy = ctx.path(a.path.as_deref().unwrap_or_default())?;
@@ -150,6 +152,7 @@ pub async fn migrate_config(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
         .env
         .global_path()
         .ok_or_else(|| OpError::failed("HOME is not set, so there is no ~/.hscli/config.yml to migrate to."))?;
+    migrate::refuse_live_config(&legacy, &ctx.env).map_err(|e| OpError::invalid(format!("{e}.")))?;
     let plan = || {
         let plan = plan_migration(&legacy, &global)?;
         let outcome = serde_json::to_value(&plan.outcome).map_err(|e| OpError::failed(e.to_string()))?;
