@@ -109,6 +109,19 @@ pub fn scrub_str(text: &str, secrets: &[&Secret]) -> String {
     out
 }
 
+/// A value a user may have pasted where an account belongs (`.hsaccount`,
+/// `localDefaultAccount`), as a message may quote it: itself when short (a name, an id, a
+/// typo), else only its redacted form, since a long token-like value there is most likely a
+/// personal access key in the wrong place.
+pub fn quotable(value: &str) -> String {
+    let looks_like_key = value.len() >= 16 || value.to_ascii_lowercase().starts_with("pat-");
+    if looks_like_key {
+        redact(value)
+    } else {
+        value.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +140,14 @@ mod tests {
         let mut v = serde_json::json!({"message": "abc is a word here"});
         scrub_json(&mut v, &[Secret::new("abc")]);
         assert_eq!(v["message"], "abc is a word here");
+    }
+
+    #[test]
+    fn a_pasted_key_is_quoted_redacted_a_name_as_it_is() {
+        assert_eq!(quotable("pat-na1-11111111-2222-3333-4444-55555555a1b2"), "pat-na1-…a1b2");
+        assert_eq!(quotable("prod"), "prod");
+        assert_eq!(quotable("my-sandbox"), "my-sandbox");
+        assert_eq!(quotable("pat-na1-short"), "…");
     }
 
     #[test]
