@@ -5,7 +5,9 @@
 //! - [`FileLocks`]: one async lock per file, by canonical path (`./x`, `a/../x` and a symlink
 //!   to `x` are one file), that every command changing a config, a settings file or a
 //!   `.gitignore` holds from the moment it reads the file until it has written it, so two
-//!   commands never both read the old text and the second write throw the first away;
+//!   commands never both read the old text and the second write throw the first away.
+//!   Never hold one across an API call: a token refresh writes the config back under the
+//!   config's lock, and would wait for the command holding it;
 //! - [`Fingerprint`] / [`Snapshot`]: what a file held when it was read, so that a write
 //!   refuses (and writes nothing) when another program changed the file in between.
 
