@@ -109,7 +109,8 @@ fn plan(src: &Path, dest: &str) -> Result<Vec<(PathBuf, String)>, ApiError> {
         vec![(src.to_path_buf(), if dest.is_empty() { name } else { dest.to_string() })]
     };
     for (file, remote) in &plan {
-        if file.to_string_lossy().chars().chain(remote.chars()).any(char::is_control) {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.chars().chain(remote.chars()).any(char::is_control) {
             return Err(local(format!(
                 "Cannot upload {:?}: its name has a line break or another control character, which an upload cannot carry; rename it. Nothing was uploaded.",
                 file.display().to_string()
