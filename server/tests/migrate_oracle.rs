@@ -98,7 +98,7 @@ fn run_ours(legacy: &Path, global: Option<&Path>) -> Ours {
     let plan =
         migrate(&legacy_path, &legacy_text, &global_path, global_text.as_deref()).unwrap_or_else(|e| panic!("{e}"));
     assert!(plan.ops.iter().all(|op| !format!("{op:?}").contains("pak-")), "plans never print credentials");
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert!(!legacy_path.exists() && project.join("archived.hubspot.config.yml").exists());
     assert_eq!(
         std::fs::read_to_string(project.join("archived.hubspot.config.yml")).unwrap(),

@@ -3,16 +3,16 @@
 //! holding a version the disk no longer has: saving it would throw the write away, reloading
 //! would throw the user's changes away.
 //!
-//! Process-wide, because every write of the core goes through [`super::write`] (and the
-//! deletes and renames of [`super::edit::apply_ops`]), and a language server is one process
-//! serving one editor; the document store reports opens, edits and closes. `check` opens no
-//! buffer, so nothing is refused there.
+//! One [`Buffers`] per language-server session, kept up to date by its document store (opens,
+//! edits, closes) and handed to everything that writes files ([`super::write`], the deletes and
+//! renames of [`super::edit::apply_ops`]). `check` opens no buffer: it passes an empty one, so
+//! nothing is refused there.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::discovery::clean;
 
@@ -26,11 +26,17 @@ struct Held {
     written: Option<u64>,
 }
 
-fn open() -> MutexGuard<'static, HashMap<PathBuf, Held>> {
-    static OPEN: OnceLock<Mutex<HashMap<PathBuf, Held>>> = OnceLock::new();
-    let m = OPEN.get_or_init(Default::default);
-    // A panic elsewhere while holding it leaves the map as it was: still usable.
-    m.lock().unwrap_or_else(|e| e.into_inner())
+/// The files open in one editor, by path.
+#[derive(Default)]
+pub struct Buffers {
+    open: Mutex<HashMap<PathBuf, Held>>,
+}
+
+/// Names the files only: their text is a config's (keys and tokens).
+impl std::fmt::Debug for Buffers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.open().keys()).finish()
+    }
 }
 
 fn digest(bytes: &[u8]) -> u64 {
@@ -39,69 +45,80 @@ fn digest(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
-/// `path` is open in the editor and now reads `text` (on open and after every edit).
-pub fn holds(path: &Path, text: Arc<String>) {
-    open().insert(clean(path), Held { text, written: None });
-}
+impl Buffers {
+    fn open(&self) -> MutexGuard<'_, HashMap<PathBuf, Held>> {
+        // A panic elsewhere while holding it leaves the map as it was: still usable.
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
 
-/// The editor closed `path`.
-pub fn closed(path: &Path) {
-    open().remove(&clean(path));
-}
+    /// `path` is open in the editor and now reads `text` (on open and after every edit).
+    pub fn holds(&self, path: &Path, text: Arc<String>) {
+        self.open().insert(clean(path), Held { text, written: None });
+    }
 
-/// What [`check_saved`] let through: the editor's texts it found saved, so that
-/// [`Saved::wrote`] can tell which of them are still what the editor shows.
-#[must_use]
-pub struct Saved(Vec<(PathBuf, Arc<String>)>);
+    /// The editor closed `path`.
+    pub fn closed(&self, path: &Path) {
+        self.open().remove(&clean(path));
+    }
 
-/// Names the files only: their text is a config's (keys and tokens).
-impl std::fmt::Debug for Saved {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_tuple("Saved").field(&self.0.iter().map(|(p, _)| p).collect::<Vec<_>>()).finish()
+    /// Refuses a change to `path` (or to `resolved`, the file a symlink at `path` leads to)
+    /// while the editor holds text for it that is not what the disk has (unless the disk has
+    /// what we wrote over the saved text the editor still shows). A file that is not on disk
+    /// (deleted while open, say) has nothing there to lose and may be written.
+    pub fn check_saved(&self, path: &Path, resolved: Option<&Path>) -> io::Result<Saved<'_>> {
+        let held: Vec<(PathBuf, Arc<String>, Option<u64>)> = {
+            let open = self.open();
+            let keys = [Some(path), resolved].into_iter().flatten().map(clean);
+            keys.filter_map(|k| open.get(&k).map(|h| (k, h.text.clone(), h.written))).collect()
+        };
+        let none = Saved { buffers: self, texts: Vec::new() };
+        if held.is_empty() {
+            return Ok(none);
+        }
+        let disk = match std::fs::read(resolved.unwrap_or(path)) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(none),
+            Err(e) => return Err(e),
+        };
+        let on_disk = digest(&disk);
+        if held.iter().any(|(_, text, written)| text.as_bytes() != disk && *written != Some(on_disk)) {
+            return Err(io::Error::other(
+                "it has changes in the editor that are not saved; save or revert them there, then run this again (writing it now would lose them)",
+            ));
+        }
+        Ok(Saved { buffers: self, texts: held.into_iter().map(|(k, text, _)| (k, text)).collect() })
     }
 }
 
-impl Saved {
+/// What [`Buffers::check_saved`] let through: the editor's texts it found saved, so that
+/// [`Saved::wrote`] can tell which of them are still what the editor shows.
+#[must_use]
+pub struct Saved<'a> {
+    buffers: &'a Buffers,
+    texts: Vec<(PathBuf, Arc<String>)>,
+}
+
+/// Names the files only: their text is a config's (keys and tokens).
+impl std::fmt::Debug for Saved<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Saved").field(&self.texts.iter().map(|(p, _)| p).collect::<Vec<_>>()).finish()
+    }
+}
+
+impl Saved<'_> {
     /// We wrote `bytes` to the file: an editor that still shows the text that was saved
     /// (it has not reloaded yet) is not holding changes of its own, and a second command
     /// before the reload may write the file again. Not when the editor's text changed since
     /// the check (the user typed meanwhile).
     pub fn wrote(self, bytes: &[u8]) {
         let d = digest(bytes);
-        let mut open = open();
-        for (path, text) in self.0 {
+        let mut open = self.buffers.open();
+        for (path, text) in self.texts {
             if let Some(held) = open.get_mut(&path).filter(|h| Arc::ptr_eq(&h.text, &text)) {
                 held.written = Some(d);
             }
         }
     }
-}
-
-/// Refuses a change to `path` (or to `resolved`, the file a symlink at `path` leads to) while
-/// the editor holds text for it that is not what the disk has (unless the disk has what we
-/// wrote over the saved text the editor still shows). A file that is not on disk (deleted
-/// while open, say) has nothing there to lose and may be written.
-pub fn check_saved(path: &Path, resolved: Option<&Path>) -> io::Result<Saved> {
-    let held: Vec<(PathBuf, Arc<String>, Option<u64>)> = {
-        let open = open();
-        let keys = [Some(path), resolved].into_iter().flatten().map(clean);
-        keys.filter_map(|k| open.get(&k).map(|h| (k, h.text.clone(), h.written))).collect()
-    };
-    if held.is_empty() {
-        return Ok(Saved(Vec::new()));
-    }
-    let disk = match std::fs::read(resolved.unwrap_or(path)) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Saved(Vec::new())),
-        Err(e) => return Err(e),
-    };
-    let on_disk = digest(&disk);
-    if held.iter().any(|(_, text, written)| text.as_bytes() != disk && *written != Some(on_disk)) {
-        return Err(io::Error::other(
-            "it has changes in the editor that are not saved; save or revert them there, then run this again (writing it now would lose them)",
-        ));
-    }
-    Ok(Saved(held.into_iter().map(|(k, text, _)| (k, text)).collect()))
 }
 
 #[cfg(test)]
@@ -110,55 +127,68 @@ mod tests {
 
     #[test]
     fn a_file_changed_in_the_editor_and_not_saved_is_refused() {
+        let b = Buffers::default();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.yml");
         std::fs::write(&path, "a: 1\n").unwrap();
-        assert!(check_saved(&path, None).is_ok(), "not open: nothing to lose");
-        holds(&path, Arc::new("a: 1\n".into()));
-        assert!(check_saved(&path, None).is_ok(), "open, as saved");
-        holds(&dir.path().join("./config.yml"), Arc::new("a: 2\n".into()));
-        let err = check_saved(&path, None).unwrap_err();
+        assert!(b.check_saved(&path, None).is_ok(), "not open: nothing to lose");
+        b.holds(&path, Arc::new("a: 1\n".into()));
+        assert!(b.check_saved(&path, None).is_ok(), "open, as saved");
+        b.holds(&dir.path().join("./config.yml"), Arc::new("a: 2\n".into()));
+        let err = b.check_saved(&path, None).unwrap_err();
         assert!(err.to_string().contains("not saved"), "{err}");
         // Through a link to it, too.
         let link = dir.path().join("link.yml");
         std::os::unix::fs::symlink(&path, &link).unwrap();
-        assert!(check_saved(&link, Some(&path)).is_err());
+        assert!(b.check_saved(&link, Some(&path)).is_err());
         // Saved: the disk has the editor's text.
         std::fs::write(&path, "a: 2\n").unwrap();
-        assert!(check_saved(&path, None).is_ok());
+        assert!(b.check_saved(&path, None).is_ok());
         // Open, and gone from the disk: nothing there to lose.
         let gone = dir.path().join("gone.json");
-        holds(&gone, Arc::new("{}".into()));
-        assert!(check_saved(&gone, None).is_ok());
-        closed(&path);
+        b.holds(&gone, Arc::new("{}".into()));
+        assert!(b.check_saved(&gone, None).is_ok());
+        b.closed(&path);
         std::fs::write(&path, "a: 3\n").unwrap();
-        assert!(check_saved(&path, None).is_ok(), "closed: nothing held");
+        assert!(b.check_saved(&path, None).is_ok(), "closed: nothing held");
     }
 
     #[test]
     fn a_saved_file_we_wrote_may_be_written_again_before_the_editor_reloads_it() {
+        let b = Buffers::default();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.yml");
         std::fs::write(&path, "a: 1\n").unwrap();
-        holds(&path, Arc::new("a: 1\n".into()));
-        let saved = check_saved(&path, None).unwrap();
+        b.holds(&path, Arc::new("a: 1\n".into()));
+        let saved = b.check_saved(&path, None).unwrap();
         std::fs::write(&path, "a: 2\n").unwrap();
         saved.wrote(b"a: 2\n");
         // The editor still shows "a: 1" (saved, not reloaded): nothing of the user's to lose.
-        let again = check_saved(&path, None).expect("our own write, not the user's change");
+        let again = b.check_saved(&path, None).expect("our own write, not the user's change");
         std::fs::write(&path, "a: 3\n").unwrap();
         again.wrote(b"a: 3\n");
-        assert!(check_saved(&path, None).is_ok(), "and again");
+        assert!(b.check_saved(&path, None).is_ok(), "and again");
         // Someone else changes the disk: the editor's text is no longer known to be saved.
         std::fs::write(&path, "a: 4\n").unwrap();
-        assert!(check_saved(&path, None).is_err());
+        assert!(b.check_saved(&path, None).is_err());
         // The editor reloads, then the user types: theirs.
-        holds(&path, Arc::new("a: 4\n".into()));
-        let saved = check_saved(&path, None).unwrap();
-        holds(&path, Arc::new("a: 4 # typed while the command ran\n".into()));
+        b.holds(&path, Arc::new("a: 4\n".into()));
+        let saved = b.check_saved(&path, None).unwrap();
+        b.holds(&path, Arc::new("a: 4 # typed while the command ran\n".into()));
         std::fs::write(&path, "a: 5\n").unwrap();
         saved.wrote(b"a: 5\n");
-        assert!(check_saved(&path, None).is_err(), "the user's edit came after the check");
-        closed(&path);
+        assert!(b.check_saved(&path, None).is_err(), "the user's edit came after the check");
+        b.closed(&path);
+    }
+
+    #[test]
+    fn each_session_has_its_own_buffers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yml");
+        std::fs::write(&path, "a: 1\n").unwrap();
+        let (editor, other) = (Buffers::default(), Buffers::default());
+        editor.holds(&path, Arc::new("a: 2 # typed, not saved\n".into()));
+        assert!(editor.check_saved(&path, None).is_err());
+        assert!(other.check_saved(&path, None).is_ok(), "another session has nothing open");
     }
 }

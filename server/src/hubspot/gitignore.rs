@@ -192,7 +192,7 @@ mod tests {
             fs::create_dir_all(&project).unwrap();
             let op = check_and_add_hs_folder_to_gitignore(&project.join(".hs/settings.json"), &project).unwrap();
             if let Some(op) = &op {
-                apply_ops(std::slice::from_ref(op)).unwrap();
+                apply_ops(&Default::default(), std::slice::from_ref(op), &Default::default()).unwrap();
             }
             op
         }
@@ -280,7 +280,7 @@ mod tests {
         repo.write("proj/hubspot.config.yml", "accounts: []\n");
         let (op, pattern) = ignore_config_file(&repo.p("proj/hubspot.config.yml")).unwrap().unwrap();
         assert_eq!(pattern, "proj/hubspot.config.yml");
-        apply_ops(&[op]).unwrap();
+        apply_ops(&Default::default(), &[op], &Default::default()).unwrap();
         assert_eq!(
             fs::read_to_string(repo.p(".gitignore")).unwrap(),
             "node_modules\n\n# HubSpot config file\nproj/hubspot.config.yml\n"
@@ -300,7 +300,7 @@ mod tests {
                 mode: None
             }
         );
-        apply_ops(&[op]).unwrap();
+        apply_ops(&Default::default(), &[op], &Default::default()).unwrap();
         assert!(ignore_config_file(&repo.p("[odd]*.yml")).unwrap().is_none());
     }
 

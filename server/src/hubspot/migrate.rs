@@ -23,6 +23,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+mod live;
+
+pub use live::{refuse_live_config, LiveConfig};
+
 use super::edit::yaml::YamlEditor;
 use super::edit::Editor;
 use super::edit::{EditError, FileOp};

@@ -2,7 +2,8 @@
 //! and which file or account wins, credentials, auth and the API client ([`api`]) and what
 //! the commands do with it ([`ops`], [`target`]), comment-preserving file edits ([`edit`]) and
 //! atomic writes ([`write`]) that refuse files with unsaved changes in the editor
-//! ([`buffers`]), and the multi-file changes of `hs account link`/`unlink`
+//! ([`buffers`]) and take turns per file ([`writer`]), the bounds on what a server can make
+//! it do ([`limits`]), and the multi-file changes of `hs account link`/`unlink`
 //! ([`link`], [`gitignore`]) and `hs config migrate` ([`migrate`]) as plans of [`edit::FileOp`]s.
 //!
 //! Layering: `lsp -> analysis -> hubspot -> syntax`. Nothing here depends on `analysis`;
@@ -15,6 +16,7 @@ pub mod discovery;
 pub mod edit;
 pub mod env_config;
 pub mod gitignore;
+pub mod limits;
 pub mod link;
 pub mod load;
 pub mod migrate;
@@ -29,6 +31,7 @@ pub mod target;
 mod test_support;
 pub mod upload_ignore;
 pub mod write;
+pub mod writer;
 
 pub use discovery::{ConfigKind, ConfigLocation, Disk, Env, EnvMode, Files};
 pub use model::{Account, AuthType, Config, HubEnv};

@@ -63,13 +63,17 @@ pub fn redact(s: &str) -> String {
     format!("{prefix}…{tail}")
 }
 
+/// Shorter secrets are not searched for inside longer text (too likely to be words there);
+/// a string that *is* a secret is redacted whatever its length.
+const MIN_SCRUBBED_SUBSTRING: usize = 8;
+
 /// Replaces every occurrence of one of `secrets` inside the strings (keys included) of
-/// `value` by its redacted form. For answers that may reflect a request back (`hs api` on
-/// an `apikey` account whose URL carries `hapikey=`): no credential may appear in a command
-/// result. Values shorter than 8 characters are left alone (too likely to be words).
+/// `value` by its redacted form, as [`scrub_str`] does. For answers that may reflect a request
+/// back (`hs api` on an `apikey` account whose URL carries `hapikey=`, an error body echoing
+/// a secret's value): no credential may reach a command result, an error or a log.
 pub fn scrub_json(value: &mut serde_json::Value, secrets: &[Secret]) {
     use serde_json::Value;
-    let secrets: Vec<&Secret> = secrets.iter().filter(|s| s.0.chars().count() >= 8).collect();
+    let secrets: Vec<&Secret> = secrets.iter().filter(|s| !s.is_empty()).collect();
     if secrets.is_empty() {
         return;
     }
@@ -90,15 +94,32 @@ pub fn scrub_json(value: &mut serde_json::Value, secrets: &[Secret]) {
     walk(value, &secrets);
 }
 
-/// `text` with each of `secrets` redacted.
+/// `text` with each of `secrets` redacted: the whole text when it is one of them, else every
+/// occurrence of those at least 8 characters long.
 pub fn scrub_str(text: &str, secrets: &[&Secret]) -> String {
+    if let Some(s) = secrets.iter().find(|s| !s.0.is_empty() && s.0 == text) {
+        return s.redacted();
+    }
     let mut out = text.to_string();
-    for s in secrets {
-        if !s.0.is_empty() && out.contains(s.0.as_str()) {
+    for s in secrets.iter().filter(|s| s.0.chars().count() >= MIN_SCRUBBED_SUBSTRING) {
+        if out.contains(s.0.as_str()) {
             out = out.replace(s.0.as_str(), &s.redacted());
         }
     }
     out
+}
+
+/// A value a user may have pasted where an account belongs (`.hsaccount`,
+/// `localDefaultAccount`), as a message may quote it: itself when short (a name, an id, a
+/// typo), else only its redacted form, since a long token-like value there is most likely a
+/// personal access key in the wrong place.
+pub fn quotable(value: &str) -> String {
+    let looks_like_key = value.len() >= 16 || value.to_ascii_lowercase().starts_with("pat-");
+    if looks_like_key {
+        redact(value)
+    } else {
+        value.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -113,7 +134,20 @@ mod tests {
         scrub_json(&mut v, &[key.clone(), Secret::new("abc")]);
         let text = v.to_string();
         assert!(!text.contains("very-secret"), "{text}");
-        assert!(text.contains("hapikey=…-key") && text.contains("\"short\":\"abc\""), "{text}");
+        assert!(text.contains("hapikey=…-key"), "{text}");
+        // A short secret is only found as a whole value, never inside other text.
+        assert!(text.contains("\"short\":\"…\""), "{text}");
+        let mut v = serde_json::json!({"message": "abc is a word here"});
+        scrub_json(&mut v, &[Secret::new("abc")]);
+        assert_eq!(v["message"], "abc is a word here");
+    }
+
+    #[test]
+    fn a_pasted_key_is_quoted_redacted_a_name_as_it_is() {
+        assert_eq!(quotable("pat-na1-11111111-2222-3333-4444-55555555a1b2"), "pat-na1-…a1b2");
+        assert_eq!(quotable("prod"), "prod");
+        assert_eq!(quotable("my-sandbox"), "my-sandbox");
+        assert_eq!(quotable("pat-na1-short"), "…");
     }
 
     #[test]

@@ -1,16 +1,22 @@
 //! A config file on disk as commands change it: read, parsed with spans, changed by minimal
 //! edits (comments, order and quoting of everything else survive), written atomically with
 //! its permissions kept. The CLI rewrites the whole file with js-yaml; we never do.
+//!
+//! A write refuses when the file changed on disk since it was read (another program wrote
+//! it): the change would be lost otherwise. Within the server, writers of one file take
+//! turns by its lock ([`Writer::lock`]), held from the read to the write.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
+use futures::future::BoxFuture;
 use serde_json::{Map, Value};
 
 use super::api::auth::{StoredToken, TokenStore};
+use super::buffers::Buffers;
 use super::edit::{self, TextEdit};
 use super::model::{Account, Config};
 use super::write::write_atomic;
+use super::writer::{Fingerprint, Writer};
 use crate::syntax::{yaml, Tree};
 
 /// A new global config is created owner-only: it holds credentials.
@@ -50,40 +56,49 @@ pub struct ConfigFile {
     pub config: Config,
     /// The file did not exist: saving creates it `0600`.
     pub is_new: bool,
+    /// What the disk held when this was read: a write refuses when that has changed.
+    read: Fingerprint,
 }
 
 impl ConfigFile {
     pub fn load(path: &Path) -> Result<ConfigFile, StoreError> {
         let text =
             std::fs::read_to_string(path).map_err(|error| StoreError::Read { path: path.to_path_buf(), error })?;
-        ConfigFile::from_text(path, text, false)
+        let read = Fingerprint::of(Some(text.as_bytes()));
+        ConfigFile::from_text(path, text, false, read)
     }
 
     /// The file, or an empty config that saving will create (`accounts: []`).
     pub fn load_or_new(path: &Path) -> Result<ConfigFile, StoreError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => ConfigFile::from_text(path, text, false),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ConfigFile::from_text(path, String::new(), true),
+            Ok(text) => {
+                let read = Fingerprint::of(Some(text.as_bytes()));
+                ConfigFile::from_text(path, text, false, read)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                ConfigFile::from_text(path, String::new(), true, Fingerprint::of(None))
+            }
             Err(error) => Err(StoreError::Read { path: path.to_path_buf(), error }),
         }
     }
 
-    fn from_text(path: &Path, text: String, is_new: bool) -> Result<ConfigFile, StoreError> {
+    fn from_text(path: &Path, text: String, is_new: bool, read: Fingerprint) -> Result<ConfigFile, StoreError> {
         let tree = yaml::parse(&text);
         if let Some(err) = tree.errors.first() {
             let line = text[..(err.range.start as usize).min(text.len())].matches('\n').count() + 1;
             return Err(StoreError::Syntax { path: path.to_path_buf(), line, message: err.message.clone() });
         }
         let config = Config::from_value(&tree.value);
-        Ok(ConfigFile { path: path.to_path_buf(), text, tree, config, is_new })
+        Ok(ConfigFile { path: path.to_path_buf(), text, tree, config, is_new, read })
     }
 
     /// Applies edits computed against this text and writes the result; returns the file as
     /// it now is on disk.
-    pub fn save(&self, edits: &[TextEdit]) -> Result<ConfigFile, StoreError> {
+    pub fn save(&self, buffers: &Buffers, edits: &[TextEdit]) -> Result<ConfigFile, StoreError> {
         let mut next = self.with_edits(edits)?;
-        next.write()?;
+        next.write(buffers)?;
         next.is_new = false;
+        next.read = Fingerprint::of(Some(next.text.as_bytes()));
         Ok(next)
     }
 
@@ -91,15 +106,15 @@ impl ConfigFile {
     /// computed against it); nothing is written.
     pub fn with_edits(&self, edits: &[TextEdit]) -> Result<ConfigFile, StoreError> {
         let text = edit::apply(&self.text, edits);
-        let mut next = ConfigFile::from_text(&self.path, text, self.is_new)?;
-        next.is_new = self.is_new;
-        Ok(next)
+        ConfigFile::from_text(&self.path, text, self.is_new, self.read)
     }
 
-    /// Writes the current text (after `with_edits` steps).
-    pub fn write(&self) -> Result<(), StoreError> {
-        write_atomic(&self.path, self.text.as_bytes(), NEW_CONFIG_MODE)
-            .map_err(|error| StoreError::Write { path: self.path.clone(), error })
+    /// Writes the current text (after `with_edits` steps), unless the file changed on disk
+    /// since it was read (then nothing is written and the error says so).
+    pub fn write(&self, buffers: &Buffers) -> Result<(), StoreError> {
+        let error = |error| StoreError::Write { path: self.path.clone(), error };
+        self.read.check(&self.path).map_err(error)?;
+        write_atomic(buffers, &self.path, self.text.as_bytes(), NEW_CONFIG_MODE).map_err(error)
     }
 
     fn edit_err(&self, error: edit::EditError) -> StoreError {
@@ -130,22 +145,30 @@ impl ConfigFile {
 
 /// Writes refreshed tokens into a config file: re-reads it (the CLI or the user may have
 /// changed it since), finds the account by id, and sets only `auth.tokenInfo`'s token keys,
-/// keeping everything else under `auth` (the CLI replaces the whole `auth` object).
+/// keeping everything else under `auth` (the CLI replaces the whole `auth` object). Holds the
+/// file's lock meanwhile, like every command that writes it.
 pub struct FileTokenStore {
     pub path: PathBuf,
-    /// One write at a time per store: two refreshes must not interleave read and write.
-    lock: Mutex<()>,
+    writer: Writer,
 }
 
 impl FileTokenStore {
-    pub fn new(path: PathBuf) -> FileTokenStore {
-        FileTokenStore { path, lock: Mutex::new(()) }
+    pub fn new(path: PathBuf, writer: Writer) -> FileTokenStore {
+        FileTokenStore { path, writer }
     }
 }
 
 impl TokenStore for FileTokenStore {
-    fn save(&self, account: &Account, token: &StoredToken) -> Result<(), String> {
-        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+    fn save<'a>(&'a self, account: &'a Account, token: &'a StoredToken) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            let _locked = self.writer.lock([&self.path]).await;
+            self.save_locked(account, token)
+        })
+    }
+}
+
+impl FileTokenStore {
+    fn save_locked(&self, account: &Account, token: &StoredToken) -> Result<(), String> {
         let file = ConfigFile::load(&self.path).map_err(|e| e.to_string())?;
         let id = account.account_id.ok_or("the account has no numeric accountId")?;
         let Some(current) = file.config.by_id(id) else {
@@ -177,8 +200,37 @@ impl TokenStore for FileTokenStore {
                 file.set(&pointer, &Value::Object(info)).map_err(|e| e.to_string())?
             }
         };
-        file.save(&edits).map_err(|e| e.to_string())?;
+        file.save(&self.writer.buffers, &edits).map_err(|e| e.to_string())?;
         tracing::debug!(account = id, path = %self.path.display(), "wrote the refreshed token back");
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_config_changed_on_disk_since_it_was_read_is_not_written_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yml");
+        std::fs::write(&path, "defaultAccount: 1\naccounts: []\n").unwrap();
+        let file = ConfigFile::load(&path).unwrap();
+        // The CLI (or the user) writes the file meanwhile.
+        std::fs::write(&path, "defaultAccount: 2\naccounts: []\n").unwrap();
+        let edits = file.set("/defaultAccount", &Value::from(3)).unwrap();
+        let err = file.save(&Buffers::default(), &edits).unwrap_err().to_string();
+        assert!(err.contains("changed on disk") && err.contains("left as it was"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "defaultAccount: 2\naccounts: []\n");
+        // A new file that someone else created meanwhile is not replaced either.
+        let new = dir.path().join("new.yml");
+        let file = ConfigFile::load_or_new(&new).unwrap();
+        std::fs::write(&new, "accounts: []\n").unwrap();
+        assert!(file.save(&Buffers::default(), &file.set("/defaultAccount", &Value::from(1)).unwrap()).is_err());
+        // Read, changed by us in steps, written: fine, and again from what was written.
+        let file = ConfigFile::load(&path).unwrap();
+        let next = file.save(&Buffers::default(), &file.set("/defaultAccount", &Value::from(3)).unwrap()).unwrap();
+        next.save(&Buffers::default(), &next.set("/defaultAccount", &Value::from(4)).unwrap()).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "defaultAccount: 4\naccounts: []\n");
     }
 }

@@ -19,6 +19,7 @@ use super::precedence::{self, InForceAccount, ResolveError, Source};
 use super::settings::HsAccount;
 use super::store::{ConfigFile, FileTokenStore};
 use super::write::write_atomic;
+use super::writer::{Fingerprint, Writer};
 
 /// An account ready for API calls, and the config file it came from (none in env mode).
 pub struct Target {
@@ -35,10 +36,16 @@ pub fn config(env: &Env, dir: &Path) -> OpResult<Config> {
     Ok(load(env, dir)?.config)
 }
 
-/// The config file in force for `dir`, for commands that change it.
+/// The config file in force for `dir`, for commands that read it to change something else.
+/// One that changes the config itself takes [`config_path`], locks it, then loads it.
 pub fn config_file(env: &Env, dir: &Path) -> OpResult<ConfigFile> {
+    Ok(ConfigFile::load(&config_path(env, dir)?)?)
+}
+
+/// Where the config file in force for `dir` is.
+pub fn config_path(env: &Env, dir: &Path) -> OpResult<PathBuf> {
     match load(env, dir)?.location {
-        ConfigLocation::File { path, .. } => Ok(ConfigFile::load(&path)?),
+        ConfigLocation::File { path, .. } => Ok(path),
         _ => Err(OpError::invalid(
             "USE_ENVIRONMENT_HUBSPOT_CONFIG=true: the account comes from environment variables, so there is no config file to change.",
         )),
@@ -79,7 +86,8 @@ pub fn find_account(config: &Config, ident: &str, path: &Path) -> OpResult<Accou
 }
 
 /// The account a command acts on: `account` (name or id), else the one in force in `dir`.
-pub fn resolve(env: &Env, dir: &Path, account: Option<&str>) -> OpResult<Target> {
+/// Refreshed tokens are written back to its config through `writer`.
+pub fn resolve(env: &Env, dir: &Path, account: Option<&str>, writer: &Writer) -> OpResult<Target> {
     let loaded = load(env, dir)?;
     let config_path = loaded.location.path().map(Path::to_path_buf);
     let shown = config_path.clone().unwrap_or_else(|| PathBuf::from("the environment variables"));
@@ -98,7 +106,7 @@ pub fn resolve(env: &Env, dir: &Path, account: Option<&str>) -> OpResult<Target>
     };
     // Env-var mode never writes tokens, nor does any truthy USE_ENVIRONMENT_HUBSPOT_CONFIG.
     let store: Arc<dyn TokenStore> = match (&loaded.location, env.persists_tokens()) {
-        (ConfigLocation::File { path, .. }, true) => Arc::new(FileTokenStore::new(path.clone())),
+        (ConfigLocation::File { path, .. }, true) => Arc::new(FileTokenStore::new(path.clone(), writer.clone())),
         _ => Arc::new(NoStore),
     };
     Ok(Target { caller: Caller::new(account, &loaded.config, store), config_path })
@@ -140,10 +148,15 @@ pub fn linked_ids(dir: &Path) -> Vec<i64> {
     }
 }
 
+/// The settings file `hubspot.account.use` may write for `dir` (to lock it with the config).
+pub fn settings_path(dir: &Path) -> Option<PathBuf> {
+    precedence::read_settings(dir, &Disk).ok().flatten().map(|(path, _)| path)
+}
+
 /// `hubspot.account.use`: the local default when `dir` is linked and the account is among
 /// its linked accounts, else the config's `defaultAccount` (what `hs account use` does
-/// without a terminal).
-pub fn use_account(file: &ConfigFile, account: &Account, dir: &Path) -> OpResult<Value> {
+/// without a terminal). The caller holds the locks of the config and of [`settings_path`].
+pub fn use_account(writer: &Writer, file: &ConfigFile, account: &Account, dir: &Path) -> OpResult<Value> {
     let id = account
         .account_id
         .ok_or_else(|| OpError::invalid(format!("Account {} has no numeric accountId.", account.label())))?;
@@ -154,14 +167,16 @@ pub fn use_account(file: &ConfigFile, account: &Account, dir: &Path) -> OpResult
                 .map_err(|e| OpError::failed(format!("Cannot read {}: {e}.", path.display())))?;
             let tree = crate::syntax::json::parse(&text);
             let edits = edit::json::set(&text, &tree, "/localDefaultAccount", &json!(id))?;
-            write_atomic(&path, edit::apply(&text, &edits).as_bytes(), edit::DEFAULT_NEW_FILE_MODE)
-                .map_err(|e| OpError::failed(format!("Cannot write {}: {e}.", path.display())))?;
+            let cannot_write = |e| OpError::failed(format!("Cannot write {}: {e}.", path.display()));
+            Fingerprint::of(Some(text.as_bytes())).check(&path).map_err(cannot_write)?;
+            write_atomic(&writer.buffers, &path, edit::apply(&text, &edits).as_bytes(), edit::DEFAULT_NEW_FILE_MODE)
+                .map_err(cannot_write)?;
             return Ok(
                 json!({"scope": "local", "accountId": id, "name": account.name, "path": path.display().to_string()}),
             );
         }
     }
-    accounts::set_default(file, account)?;
+    accounts::set_default(&writer.buffers, file, account)?;
     Ok(json!({"scope": "global", "accountId": id, "name": account.name, "path": file.path.display().to_string()}))
 }
 
@@ -199,12 +214,15 @@ mod tests {
         let proj = home.path().join("proj");
         std::fs::create_dir_all(&proj).unwrap();
         let e = env(&[], home.path());
-        assert_eq!(resolve(&e, &proj, Some("sandbox")).unwrap().caller.account.account_id, Some(222));
-        assert_eq!(resolve(&e, &proj, None).unwrap().caller.account.account_id, Some(111));
-        let err = resolve(&e, &proj, Some("sandbx")).err().unwrap().message;
+        assert_eq!(
+            resolve(&e, &proj, Some("sandbox"), &Writer::default()).unwrap().caller.account.account_id,
+            Some(222)
+        );
+        assert_eq!(resolve(&e, &proj, None, &Writer::default()).unwrap().caller.account.account_id, Some(111));
+        let err = resolve(&e, &proj, Some("sandbx"), &Writer::default()).err().unwrap().message;
         assert!(err.contains("No account \"sandbx\"") && err.contains("prod (111), sandbox (222)"), "{err}");
         std::fs::write(proj.join(".hsaccount"), "222").unwrap();
-        assert_eq!(resolve(&e, &proj, None).unwrap().caller.account.account_id, Some(222));
+        assert_eq!(resolve(&e, &proj, None, &Writer::default()).unwrap().caller.account.account_id, Some(222));
         let r = in_force(&e, &proj).unwrap();
         assert_eq!((r.account_id, r.source), (222, Source::HsAccount));
     }
@@ -220,7 +238,7 @@ mod tests {
             ],
             home.path(),
         );
-        let t = resolve(&e, home.path(), None).unwrap();
+        let t = resolve(&e, home.path(), None, &Writer::default()).unwrap();
         assert_eq!(t.caller.account.account_id, Some(4343));
         assert!(t.config_path.is_none());
         let r = in_force(&e, home.path()).unwrap();

@@ -5,10 +5,15 @@
 //! truncated config holding the user's only copy of their keys. We write a temporary file in
 //! the same directory, fsync it, give it the old file's permission bits and rename it over the
 //! original: readers see the old file or the new one, never half of one.
+//!
+//! A config written through a symlink replaces the link's target (dotfile managers link their
+//! configs); a download ([`Replacement`]) never writes through a link at all.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+use super::buffers::Buffers;
 
 /// Write `bytes` to `path` atomically.
 ///
@@ -17,24 +22,14 @@ use std::path::{Path, PathBuf};
 /// - New file: created with `new_file_mode` (the global config: `0o600`, it holds keys);
 ///   missing parent directories are created.
 /// - On any error the original file is untouched and the temporary file is removed.
-/// - A file open in the editor with changes not saved is refused ([`super::buffers`]).
-pub fn write_atomic(path: &Path, bytes: &[u8], new_file_mode: u32) -> io::Result<()> {
+/// - A file open in the editor with changes not saved is refused ([`Buffers`]).
+pub fn write_atomic(buffers: &Buffers, path: &Path, bytes: &[u8], new_file_mode: u32) -> io::Result<()> {
     let target = resolve_symlink(path)?;
-    let saved = super::buffers::check_saved(path, Some(target.as_path()).filter(|t| *t != path))?;
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let saved = buffers.check_saved(path, Some(target.as_path()).filter(|t| *t != path))?;
+    let dir = parent_dir(&target);
     fs::create_dir_all(&dir)?;
-    let existing = match fs::metadata(&target) {
-        Ok(m) if m.is_dir() => return Err(io::Error::other("is a directory, not a file; move it away and try again")),
-        Ok(m) => Some(m.permissions()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e),
-    };
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    // Dropping a `NamedTempFile` deletes it: every early return below cleans up.
-    let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(&dir)?;
+    let existing = existing_permissions(&target)?;
+    let mut tmp = temp_beside(&target, &dir)?;
     tmp.write_all(bytes)?;
     tmp.flush()?;
     set_mode(tmp.as_file(), existing, new_file_mode)?;
@@ -43,6 +38,79 @@ pub fn write_atomic(path: &Path, bytes: &[u8], new_file_mode: u32) -> io::Result
     saved.wrote(bytes);
     sync_dir(&dir);
     Ok(())
+}
+
+/// A file written in pieces (a download streamed to disk) that replaces `target` in one
+/// rename when complete. Unlike [`write_atomic`] it never writes through a symlink: a link at
+/// `target` is refused, when the write starts and again when it is committed. Dropped
+/// without [`Replacement::commit`], it leaves nothing behind.
+pub struct Replacement {
+    target: PathBuf,
+    dir: PathBuf,
+    tmp: tempfile::NamedTempFile,
+    new_file_mode: u32,
+}
+
+impl Replacement {
+    /// Starts the file; `target`'s folder must exist.
+    pub fn begin(target: &Path, new_file_mode: u32) -> io::Result<Replacement> {
+        refuse_link(target)?;
+        let dir = parent_dir(target);
+        let tmp = temp_beside(target, &dir)?;
+        Ok(Replacement { target: target.to_path_buf(), dir, tmp, new_file_mode })
+    }
+
+    /// A handle on the temporary file, to write the content with.
+    pub fn file(&self) -> io::Result<fs::File> {
+        self.tmp.as_file().try_clone()
+    }
+
+    /// Puts the content in place (blocking: fsync and rename). A file open in the editor with
+    /// unsaved changes is refused, as by [`write_atomic`].
+    pub fn commit(self, buffers: &Buffers) -> io::Result<()> {
+        refuse_link(&self.target)?;
+        let saved = buffers.check_saved(&self.target, None)?;
+        let existing = existing_permissions(&self.target)?;
+        set_mode(self.tmp.as_file(), existing, self.new_file_mode)?;
+        self.tmp.as_file().sync_all()?;
+        // A rename replaces whatever has the name, a link itself included, never its target.
+        self.tmp.persist(&self.target).map_err(|e| e.error)?;
+        drop(saved);
+        sync_dir(&self.dir);
+        Ok(())
+    }
+}
+
+/// Refuses a symlink at `path`.
+pub fn refuse_link(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => Err(io::Error::other(
+            "it is a symbolic link, and hubspot-ls never writes through one; remove the link (or choose another folder) and try again",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn parent_dir(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn existing_permissions(target: &Path) -> io::Result<Option<fs::Permissions>> {
+    match fs::metadata(target) {
+        Ok(m) if m.is_dir() => Err(io::Error::other("is a directory, not a file; move it away and try again")),
+        Ok(m) => Ok(Some(m.permissions())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Dropping a `NamedTempFile` deletes it: every early return of a writer cleans up.
+fn temp_beside(target: &Path, dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir)
 }
 
 /// Follow a symlink chain to the file it names (bounded, for loops).
@@ -107,7 +175,7 @@ mod tests {
     fn new_file_gets_the_given_mode_and_parents() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(".hscli/config.yml");
-        write_atomic(&p, b"accounts: []\n", 0o600).unwrap();
+        write_atomic(&Buffers::default(), &p, b"accounts: []\n", 0o600).unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"accounts: []\n");
         assert_eq!(mode(&p), 0o600);
         assert!(leftovers(p.parent().unwrap()).is_empty());
@@ -120,7 +188,7 @@ mod tests {
             let p = dir.path().join(format!("f{m:o}"));
             fs::write(&p, "old").unwrap();
             fs::set_permissions(&p, fs::Permissions::from_mode(m)).unwrap();
-            write_atomic(&p, b"new", 0o600).unwrap();
+            write_atomic(&Buffers::default(), &p, b"new", 0o600).unwrap();
             assert_eq!(fs::read_to_string(&p).unwrap(), "new");
             assert_eq!(mode(&p), m);
         }
@@ -134,7 +202,7 @@ mod tests {
         fs::write(&real, "old").unwrap();
         fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
         std::os::unix::fs::symlink("real.yml", &link).unwrap();
-        write_atomic(&link, b"new", 0o644).unwrap();
+        write_atomic(&Buffers::default(), &link, b"new", 0o644).unwrap();
         assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
         assert_eq!(mode(&real), 0o600);
@@ -146,7 +214,7 @@ mod tests {
         let p = dir.path().join("config.yml");
         fs::create_dir(&p).unwrap();
         fs::write(p.join("inside"), "keep").unwrap();
-        assert!(write_atomic(&p, b"new", 0o600).is_err());
+        assert!(write_atomic(&Buffers::default(), &p, b"new", 0o600).is_err());
         assert_eq!(fs::read_to_string(p.join("inside")).unwrap(), "keep");
         assert!(leftovers(dir.path()).is_empty());
     }
@@ -156,7 +224,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let blocker = dir.path().join("blocker");
         fs::write(&blocker, "x").unwrap();
-        assert!(write_atomic(&blocker.join("config.yml"), b"new", 0o600).is_err());
+        assert!(write_atomic(&Buffers::default(), &blocker.join("config.yml"), b"new", 0o600).is_err());
         assert_eq!(fs::read_to_string(&blocker).unwrap(), "x");
     }
 
@@ -171,7 +239,7 @@ mod tests {
         // root ignores directory permissions; then the write legitimately succeeds and this
         // test can only check that it did so cleanly.
         let privileged = fs::File::create(ro.join(".probe")).map(|_| fs::remove_file(ro.join(".probe"))).is_ok();
-        let result = write_atomic(&p, b"new", 0o600);
+        let result = write_atomic(&Buffers::default(), &p, b"new", 0o600);
         if privileged {
             result.unwrap();
             assert_eq!(fs::read_to_string(&p).unwrap(), "new");
@@ -184,8 +252,33 @@ mod tests {
     }
 
     #[test]
+    fn a_replacement_never_writes_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        fs::write(&outside, "keep").unwrap();
+        let link = dir.path().join("a.txt");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        let err = Replacement::begin(&link, 0o644).err().expect("refused").to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        // A link that appears while the content is written is refused at the end too.
+        let plain = dir.path().join("b.txt");
+        let r = Replacement::begin(&plain, 0o644).unwrap();
+        r.file().unwrap().write_all(b"new").unwrap();
+        std::os::unix::fs::symlink(&outside, &plain).unwrap();
+        assert!(r.commit(&Buffers::default()).is_err());
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "keep");
+        assert!(leftovers(dir.path()).is_empty());
+        // And a plain file is replaced, with the mode of a new file.
+        let c = dir.path().join("c.txt");
+        let r = Replacement::begin(&c, 0o644).unwrap();
+        r.file().unwrap().write_all(b"content").unwrap();
+        r.commit(&Buffers::default()).unwrap();
+        assert_eq!((fs::read_to_string(&c).unwrap().as_str(), mode(&c)), ("content", 0o644));
+    }
+
+    #[test]
     fn unwritable_location_is_an_error() {
         // /proc refuses new files even for root.
-        assert!(write_atomic(Path::new("/proc/hubspot-ls-test/config.yml"), b"x", 0o600).is_err());
+        assert!(write_atomic(&Buffers::default(), Path::new("/proc/hubspot-ls-test/config.yml"), b"x", 0o600).is_err());
     }
 }

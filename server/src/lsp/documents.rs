@@ -8,7 +8,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::analysis::{DocKind, SourceFile};
-use crate::hubspot::buffers;
+use crate::hubspot::buffers::Buffers;
 use crate::syntax::position::{apply_change, LineCol};
 use crate::syntax::Tree;
 
@@ -58,12 +58,14 @@ pub enum Change {
 #[derive(Default, Clone)]
 pub struct DocumentStore {
     docs: HashMap<Uri, Document>,
+    /// What the editor holds, for the commands that write files (shared with them).
+    buffers: Arc<Buffers>,
 }
 
 impl DocumentStore {
     pub fn open(&mut self, uri: Uri, path: PathBuf, kind: DocKind, version: i32, text: String) -> &Document {
         let doc = Document::new(uri.clone(), path, kind, version, text);
-        buffers::holds(&doc.file.path, doc.file.text.clone());
+        self.buffers.holds(&doc.file.path, doc.file.text.clone());
         self.docs.insert(uri.clone(), doc);
         &self.docs[&uri]
     }
@@ -79,13 +81,13 @@ impl DocumentStore {
         }
         doc.version = version;
         doc.reparse();
-        buffers::holds(&doc.file.path, doc.file.text.clone());
+        self.buffers.holds(&doc.file.path, doc.file.text.clone());
         Some(doc)
     }
 
     pub fn close(&mut self, uri: &Uri) -> Option<Document> {
         let doc = self.docs.remove(uri)?;
-        buffers::closed(&doc.file.path);
+        self.buffers.closed(&doc.file.path);
         Some(doc)
     }
 
@@ -95,5 +97,9 @@ impl DocumentStore {
 
     pub fn iter(&self) -> impl Iterator<Item = &Document> {
         self.docs.values()
+    }
+
+    pub fn buffers(&self) -> &Arc<Buffers> {
+        &self.buffers
     }
 }

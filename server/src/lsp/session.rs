@@ -9,6 +9,7 @@ use tower_lsp_server::ls_types::Uri;
 
 use crate::analysis::world::DiskCache;
 use crate::analysis::{DocKind, World};
+use crate::hubspot::writer::FileLocks;
 use crate::hubspot::Env;
 
 use super::capabilities::ClientCaps;
@@ -29,6 +30,8 @@ pub struct Session {
     pub options: InitOptions,
     pub workspace_roots: Vec<PathBuf>,
     pub disk: Arc<DiskCache>,
+    /// One lock per file, shared by every command that writes one.
+    pub locks: Arc<FileLocks>,
 }
 
 impl Session {

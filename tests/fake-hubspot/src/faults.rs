@@ -1,6 +1,7 @@
 //! Scripted faults: the first matching one wins and is used up one request at a time.
 
-use axum::http::{header, HeaderValue};
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::response::Response;
 use serde_json::{json, Value};
 
@@ -48,11 +49,26 @@ pub fn respond(kind: &FaultKind) -> Option<Response> {
             Some(resp)
         }
         FaultKind::BadJson => Some(respond::bytes(200, respond::JSON, &b"{\"results\": [\"trunc"[..])),
+        FaultKind::Raw { status, headers, body } => {
+            let mut resp = respond::bytes(*status, respond::JSON, body.clone());
+            for (k, v) in headers {
+                if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(v)) {
+                    resp.headers_mut().insert(k, v);
+                }
+            }
+            Some(resp)
+        }
+        FaultKind::Endless => {
+            static CHUNK: [u8; 64 * 1024] = [b' '; 64 * 1024];
+            let chunks = futures_util::stream::repeat_with(|| Ok::<_, std::io::Error>(Bytes::from_static(&CHUNK)));
+            Some(respond::bytes(200, respond::JSON, Body::from_stream(chunks)))
+        }
     }
 }
 
 /// The admin API's JSON shape of a fault:
-/// `{method?, pathPrefix, times?, kind: "status"|"rateLimit"|"slow"|"badJson", status?, body?, retryAfterSecs?, millis?}`.
+/// `{method?, pathPrefix, times?, kind: "status"|"rateLimit"|"slow"|"badJson"|"raw"|"endless", status?, body?, headers?, retryAfterSecs?, millis?}`
+/// (`raw`: `status`, `headers` an object of strings, `body` a string).
 pub fn from_json(v: &Value) -> Result<Fault, String> {
     let obj = v.as_object().ok_or("a fault is a JSON object")?;
     let path_prefix =
@@ -80,7 +96,28 @@ pub fn from_json(v: &Value) -> Result<Fault, String> {
         "rateLimit" => FaultKind::RateLimit { retry_after_secs: num("retryAfterSecs").unwrap_or(1) },
         "slow" => FaultKind::Slow { millis: num("millis")? },
         "badJson" => FaultKind::BadJson,
-        other => return Err(format!("unknown fault kind {other:?} (status, rateLimit, slow, badJson)")),
+        "raw" => {
+            let status = num("status")?;
+            if !(100..=999).contains(&status) {
+                return Err("status must be 100..=999".into());
+            }
+            let headers = match obj.get("headers") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Object(h)) => h
+                    .iter()
+                    .map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())).ok_or("header values are strings"))
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err("headers must be an object of strings".into()),
+            };
+            let body = match obj.get("body") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(b)) => b.clone(),
+                Some(_) => return Err("body of a raw fault is a string".into()),
+            };
+            FaultKind::Raw { status: status as u16, headers, body }
+        }
+        "endless" => FaultKind::Endless,
+        other => return Err(format!("unknown fault kind {other:?} (status, rateLimit, slow, badJson, raw, endless)")),
     };
     Ok(Fault { method, path_prefix, times, kind })
 }
@@ -92,6 +129,12 @@ pub fn to_json(f: &Fault) -> Value {
         FaultKind::RateLimit { retry_after_secs } => json!({"kind": "rateLimit", "retryAfterSecs": retry_after_secs}),
         FaultKind::Slow { millis } => json!({"kind": "slow", "millis": millis}),
         FaultKind::BadJson => json!({"kind": "badJson"}),
+        FaultKind::Raw { status, headers, body } => {
+            let headers: serde_json::Map<String, Value> =
+                headers.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+            json!({"kind": "raw", "status": status, "headers": headers, "body": body})
+        }
+        FaultKind::Endless => json!({"kind": "endless"}),
     };
     if let (Some(a), Value::Object(b)) = (v.as_object_mut(), extra) {
         a.extend(b);
@@ -122,6 +165,12 @@ mod tests {
         assert_eq!(from_json(&to_json(&f)), Ok(f));
         let s = Fault::new("/x", FaultKind::Status(418, serde_json::json!({"a": 1})));
         assert_eq!(from_json(&to_json(&s)), Ok(s));
+        for kind in
+            [FaultKind::redirect(307, "http://127.0.0.1:9/x"), FaultKind::retry_after("1e20"), FaultKind::Endless]
+        {
+            let f = Fault::new("/x", kind);
+            assert_eq!(from_json(&to_json(&f)), Ok(f));
+        }
         assert!(from_json(&serde_json::json!({"pathPrefix": "/", "kind": "slow"})).is_err());
         assert!(
             from_json(&serde_json::json!({"pathPrefix": "/", "kind": "status", "status": 200, "times": -1})).is_err()

@@ -132,6 +132,28 @@ pub enum FaultKind {
     Slow { millis: u64 },
     /// 200, `Content-Type: application/json`, a truncated body.
     BadJson,
+    /// Exactly this answer: status, headers (e.g. `Location` of a redirect, an odd
+    /// `Retry-After`) and body (`Content-Type: application/json` unless a header says otherwise).
+    Raw { status: u16, headers: Vec<(String, String)>, body: String },
+    /// 200, `Content-Type: application/json`, a chunked body that never ends.
+    Endless,
+}
+
+impl FaultKind {
+    /// A redirect (`301`, `302`, `303`, `307`, `308`) to `location`.
+    pub fn redirect(status: u16, location: impl Into<String>) -> FaultKind {
+        FaultKind::Raw { status, headers: vec![("location".into(), location.into())], body: String::new() }
+    }
+
+    /// A 429 whose `Retry-After` is `value` as given (`1e20`, `NaN`, `-1` ...).
+    pub fn retry_after(value: impl Into<String>) -> FaultKind {
+        FaultKind::Raw {
+            status: 429,
+            headers: vec![("retry-after".into(), value.into())],
+            body: r#"{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT"}"#
+                .into(),
+        }
+    }
 }
 
 impl Fault {

@@ -6,6 +6,7 @@ use crate::analysis::diagnostic::{Code, Diagnostic, Severity};
 use crate::analysis::document::SourceFile;
 use crate::analysis::world::{ConfigKind, InForce, World};
 use crate::hubspot::model::truthy;
+use crate::hubspot::secret::quotable;
 use crate::hubspot::settings::HsAccount;
 use crate::syntax::TextRange;
 
@@ -35,14 +36,15 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
         )),
         None => {
             let word = range.slice(text);
-            let hint = find(&accounts, &Value::from(word))
-                .and_then(|e| e.id().and_then(Value::as_i64))
-                .map(|id| format!(" `{word}` is the name of account {id}: write `{id}` instead."))
-                .unwrap_or_default();
+            let named = find(&accounts, &Value::from(word)).and_then(|e| e.id().and_then(Value::as_i64));
+            let hint =
+                named.map(|id| format!(" `{word}` is the name of account {id}: write `{id}` instead.")).unwrap_or_default();
+            // Not an account's name: possibly a key pasted in the wrong file, never quoted whole.
+            let shown = if named.is_some() { word.to_string() } else { quotable(word) };
             out.push(Diagnostic::error(
                 Code::HsaccountInvalid,
                 range,
-                format!("`.hsaccount` must hold an account id (a number), not `{word}`: the CLI fails with \"Error in .hsaccount\" for every command in this folder.{hint}"),
+                format!("`.hsaccount` must hold an account id (a number), not `{shown}`: the CLI fails with \"Error in .hsaccount\" for every command in this folder.{hint}"),
             ));
         }
         Some(id) => {

@@ -8,6 +8,7 @@ use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::analysis::document::SourceFile;
 use crate::analysis::world::{InForce, World};
 use crate::hubspot::model::truthy;
+use crate::hubspot::secret::quotable;
 use crate::syntax::Tree;
 
 use super::accounts::{entries, find, Entry};
@@ -78,7 +79,8 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
                 (None, Some(_), None) => out.push(Diagnostic::error(
                     Code::LocalDefaultUnknown,
                     range,
-                    format!("`localDefaultAccount` {local} names no account in your global config: every `hs` command in this folder fails to find its default account (\"Default account is set to , but no account with that id exists\")."),
+                    // It names no account: possibly a key pasted in the wrong place, never quoted whole.
+                    format!("`localDefaultAccount` {} names no account in your global config: every `hs` command in this folder fails to find its default account (\"Default account is set to , but no account with that id exists\").", shown(local)),
                 )),
                 (None, Some(_), Some(id)) if !linked.contains(&id) && root.get("accounts").is_some_and(Value::is_array) => out.push(Diagnostic::warning(
                     Code::LocalDefaultNotLinked,
@@ -96,5 +98,13 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
             first_line(&file.text),
             format!("A deprecated config at {} makes `hs account link` and `unlink` refuse to run here. Migrate it (`hs config migrate`, or the Migrate action on that file).", legacy.display()),
         ));
+    }
+}
+
+/// A value of `localDefaultAccount` as a message quotes it: a pasted key only redacted.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("\"{}\"", quotable(s)),
+        other => other.to_string(),
     }
 }

@@ -102,3 +102,28 @@ fn custom_config_path_is_a_global_config() {
     let p = home.path("proj/.hsaccount");
     assert_eq!(found(&home.check_text(&p, "123"), Code::HsaccountIgnored, "123").len(), 1);
 }
+
+#[test]
+fn a_key_pasted_where_an_account_belongs_is_never_quoted_whole() {
+    const KEY: &str = "pat-na1-11111111-2222-3333-4444-55555555a1b2";
+    let home = Home::new();
+    home.write_global(VALID);
+    let hsaccount = home.path("proj/.hsaccount");
+    let text = format!("{KEY}\n");
+    let ds = home.check_text(&hsaccount, &text);
+    let invalid: Vec<_> = ds.iter().filter(|d| d.code == Code::HsaccountInvalid).collect();
+    assert_eq!(invalid.len(), 1, "{ds:?}");
+    assert!(invalid[0].message.contains("not `pat-na1-…a1b2`"), "{}", invalid[0].message);
+    let settings = home.path("proj/.hs/settings.json");
+    let text = format!("{{\"accounts\": [123], \"localDefaultAccount\": \"{KEY}\"}}");
+    let ds = home.check_text(&settings, &text);
+    let unknown: Vec<_> = ds.iter().filter(|d| d.code == Code::LocalDefaultUnknown).collect();
+    assert_eq!(unknown.len(), 1, "{ds:?}");
+    assert!(unknown[0].message.contains("\"pat-na1-…a1b2\" names no account"), "{}", unknown[0].message);
+    for d in home.check_text(&hsaccount, &format!("{KEY}\n")).iter().chain(&ds) {
+        assert!(!d.message.contains(KEY), "{}", d.message);
+    }
+    // A short unknown name is still quoted as typed.
+    let ds = home.check_text(&hsaccount, "prdo\n");
+    assert!(ds.iter().any(|d| d.message.contains("not `prdo`")), "{ds:?}");
+}

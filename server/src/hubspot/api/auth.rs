@@ -11,8 +11,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration as Span, Utc};
+use futures::future::BoxFuture;
 use serde::Deserialize;
 
+use crate::hubspot::limits::MAX_TOKEN_LIFETIME;
 use crate::hubspot::model::{Account, AuthType, HubEnv};
 use crate::hubspot::secret::Secret;
 
@@ -48,16 +50,26 @@ pub(crate) struct ExchangeBody {
 }
 
 impl ExchangeBody {
-    pub(crate) fn into_token(self) -> AccessToken {
-        AccessToken {
+    pub(crate) fn hub_id(&self) -> i64 {
+        self.hub_id
+    }
+
+    /// `None` when `hubId` is not an account id (zero or negative): nothing could be written
+    /// or called for it.
+    pub(crate) fn into_token(self) -> Option<AccessToken> {
+        if self.hub_id <= 0 {
+            return None;
+        }
+        let now = Utc::now();
+        Some(AccessToken {
             hub_id: self.hub_id,
             user_id: self.user_id,
             token: Secret::new(self.oauth_access_token),
-            expires_at: DateTime::from_timestamp_millis(self.expires_at_millis).unwrap_or_else(Utc::now),
+            expires_at: capped_expiry(self.expires_at_millis, now),
             scope_groups: self.scope_groups,
             hub_name: self.hub_name,
             account_type: self.account_type,
-        }
+        })
     }
 }
 
@@ -67,7 +79,33 @@ pub(crate) struct OAuthBody {
     pub access_token: String,
     #[serde(default)]
     pub refresh_token: Option<String>,
-    pub expires_in: i64,
+    /// Seconds; any JSON number (`1e15` as much as `3600`), clamped where it is used.
+    pub expires_in: serde_json::Number,
+}
+
+impl OAuthBody {
+    /// When the token is to be refreshed: after 3/4 of its lifetime, as the CLI does, and
+    /// never further than [`MAX_TOKEN_LIFETIME`] away.
+    pub(crate) fn expires_at(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        expiry_in(now, self.expires_in.as_f64().unwrap_or(0.0) * 0.75)
+    }
+}
+
+/// `now` plus `lifetime_secs`, clamped to `0..=`[`MAX_TOKEN_LIFETIME`] (NaN: 0, expired).
+pub fn expiry_in(now: DateTime<Utc>, lifetime_secs: f64) -> DateTime<Utc> {
+    let secs = if lifetime_secs.is_nan() { 0.0 } else { lifetime_secs.clamp(0.0, MAX_TOKEN_LIFETIME.as_secs_f64()) };
+    now + Span::milliseconds((secs * 1000.0).round() as i64)
+}
+
+/// A server-given expiry (epoch milliseconds), pulled in to at most [`MAX_TOKEN_LIFETIME`]
+/// from `now`, however far out (even past the last date there is).
+pub fn capped_expiry(epoch_millis: i64, now: DateTime<Utc>) -> DateTime<Utc> {
+    let cap = now + Span::seconds(MAX_TOKEN_LIFETIME.as_secs() as i64);
+    match DateTime::from_timestamp_millis(epoch_millis) {
+        Some(t) => t.min(cap),
+        None if epoch_millis > 0 => cap,
+        None => now,
+    }
 }
 
 /// A token ready to be written back under `auth.tokenInfo`.
@@ -82,16 +120,17 @@ pub struct StoredToken {
 
 /// Where refreshed tokens go: the config file (comment-preserving edit), or nowhere in
 /// env-var mode (the CLI never persists refreshes there).
+/// Async because a file store waits for the file's lock (other commands may be writing it).
 pub trait TokenStore: Send + Sync {
-    fn save(&self, account: &Account, token: &StoredToken) -> Result<(), String>;
+    fn save<'a>(&'a self, account: &'a Account, token: &'a StoredToken) -> BoxFuture<'a, Result<(), String>>;
 }
 
 /// Env-var mode and callers that must not write (`hubspot.account.info`).
 pub struct NoStore;
 
 impl TokenStore for NoStore {
-    fn save(&self, _: &Account, _: &StoredToken) -> Result<(), String> {
-        Ok(())
+    fn save<'a>(&'a self, _: &'a Account, _: &'a StoredToken) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async { Ok(()) })
     }
 }
 
@@ -244,6 +283,26 @@ mod tests {
         assert!(is_fresh(now + Span::minutes(6), now));
         assert!(!is_fresh(now + Span::minutes(4), now));
         assert!(!is_fresh(now - Span::minutes(1), now));
+    }
+
+    #[test]
+    fn token_lifetimes_are_clamped_whatever_the_server_says() {
+        let now = Utc::now();
+        let cap = now + Span::seconds(MAX_TOKEN_LIFETIME.as_secs() as i64);
+        for absurd in [1e15, i64::MAX as f64, f64::INFINITY, 1.7e308] {
+            assert_eq!(expiry_in(now, absurd), cap, "{absurd}");
+        }
+        assert_eq!(expiry_in(now, -5.0), now);
+        assert_eq!(expiry_in(now, f64::NAN), now);
+        assert_eq!(expiry_in(now, 1800.0), now + Span::seconds(1800));
+        assert_eq!(capped_expiry(i64::MAX, now), cap);
+        assert_eq!(capped_expiry(8_000_000_000_000_000, now), cap);
+        assert_eq!(capped_expiry(i64::MIN, now), now);
+        let soon = DateTime::from_timestamp_millis(now.timestamp_millis() + 60_000).unwrap();
+        assert_eq!(capped_expiry(soon.timestamp_millis(), now), soon);
+        let body: OAuthBody =
+            serde_json::from_str(r#"{"access_token": "t", "expires_in": 9223372036854775807}"#).unwrap();
+        assert_eq!(body.expires_at(now), cap);
     }
 
     #[test]

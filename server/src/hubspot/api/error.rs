@@ -1,11 +1,15 @@
 //! API failures turned into sentences a user can act on (in the CLI's manner:
 //! which request, which account, what HubSpot said, and, unlike the CLI, what to do).
 //! Nothing here ever holds a credential: request descriptions are built by us, URLs are
-//! stripped from transport errors (an `apikey` account's URL carries `hapikey=`).
+//! stripped from transport errors (an `apikey` account's URL carries `hapikey=`), and what came
+//! from HubSpot (a body that may echo the key or a secret's value) is scrubbed by the client
+//! before an error leaves it ([`ApiError::scrub`]).
 
 use std::fmt;
 
 use serde_json::Value;
+
+use crate::hubspot::secret::{scrub_json, scrub_str, Secret};
 
 /// What a request was for and on whose behalf, for messages: `list secrets`, `prod (123)`.
 #[derive(Clone, Debug)]
@@ -25,6 +29,8 @@ pub enum ApiError {
     Transport { ctx: RequestContext, detail: String, timed_out: bool },
     /// A success status with a body that is not what the endpoint returns.
     BadResponse { ctx: RequestContext, detail: String },
+    /// A redirect hubspot-ls did not follow (to another origin): `to` is that origin.
+    Redirected { ctx: RequestContext, status: u16, to: Option<String> },
     /// The account cannot make authenticated calls as configured.
     Auth { account: String, message: String },
     /// A local problem around the request (a file to upload cannot be read, ...).
@@ -36,6 +42,26 @@ impl ApiError {
         match self {
             ApiError::Status { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// The error with every text that came from the server cleared of `secrets` (the
+    /// account's key and tokens, a secret's value), each replaced by its redacted form.
+    pub fn scrub(self, secrets: &[Secret]) -> ApiError {
+        let refs: Vec<&Secret> = secrets.iter().collect();
+        let text = |s: String| scrub_str(&s, &refs);
+        match self {
+            ApiError::Status { ctx, status, mut body, hint } => {
+                scrub_json(&mut body, secrets);
+                ApiError::Status { ctx, status, body, hint: hint.map(text) }
+            }
+            ApiError::Transport { ctx, detail, timed_out } => {
+                ApiError::Transport { ctx, detail: text(detail), timed_out }
+            }
+            ApiError::BadResponse { ctx, detail } => ApiError::BadResponse { ctx, detail: text(detail) },
+            ApiError::Auth { account, message } => ApiError::Auth { account, message: text(message) },
+            ApiError::Local { message } => ApiError::Local { message: text(message) },
+            e @ ApiError::Redirected { .. } => e,
         }
     }
 
@@ -148,6 +174,13 @@ impl fmt::Display for ApiError {
             ApiError::BadResponse { ctx, detail } => {
                 write!(f, "The request to {} in account {} got an answer hubspot-ls cannot read ({detail}). Try again; if it persists, HubSpot may have changed this API.", ctx.what, ctx.account)
             }
+            ApiError::Redirected { ctx, status, to } => write!(
+                f,
+                "The request to {} in account {} was redirected ({status}) to {}, another origin; hubspot-ls does not follow such redirects, which would carry the account's credentials or the request's data there. If HUBSPOT_LS_API_URL or apiUrl is set, check it; otherwise try again later.",
+                ctx.what,
+                ctx.account,
+                to.as_deref().unwrap_or("an address it did not give")
+            ),
             ApiError::Auth { account, message } => write!(f, "Account {account} cannot authenticate: {message}"),
             ApiError::Local { message } => f.write_str(message),
         }
@@ -178,6 +211,23 @@ mod tests {
         assert!(m.contains("hubspot.account.auth") && m.contains("personal-access-key/123"), "{m}");
         let e = ApiError::Status { ctx: ctx(), status: 503, body: json!("upstream"), hint: None };
         assert!(e.to_string().contains("server error (503). HubSpot said: upstream."));
+    }
+
+    #[test]
+    fn a_body_echoing_a_credential_is_scrubbed_everywhere() {
+        let key = Secret::new("pat-na1-11111111-2222-3333-4444-55555555a1b2");
+        let e = ApiError::Status {
+            ctx: ctx(),
+            status: 400,
+            body: json!({"message": format!("bad key {}", key.expose()), "echo": {"key": key.expose()}}),
+            hint: None,
+        }
+        .scrub(std::slice::from_ref(&key));
+        let (m, body) = (e.to_string(), e.body().unwrap().to_string());
+        assert!(!m.contains(key.expose()) && !body.contains(key.expose()), "{m} {body}");
+        assert!(m.contains("bad key pat-na1-…a1b2"), "{m}");
+        let e = ApiError::BadResponse { ctx: ctx(), detail: format!("invalid type: string \"{}\"", key.expose()) };
+        assert!(!e.scrub(std::slice::from_ref(&key)).to_string().contains(key.expose()));
     }
 
     #[test]

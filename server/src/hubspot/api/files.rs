@@ -1,19 +1,27 @@
 //! File Manager upload and fetch, as `hs filemanager upload|fetch` do them (docs/hubspot-cli.md,
-//! *File Manager upload* and *File Manager fetch*): one multipart request per file,
-//! sequential, the first failure stops the rest; fetch by `stat`, then folders recursively
-//! with paged file lists, downloads with the API's auth.
+//! *File Manager upload* and *File Manager fetch*): uploads in [`upload`]; fetch by `stat`,
+//! then folders recursively with paged file lists, downloads with the API's auth.
 //!
-//! Better than the CLI: names from the server are never allowed to climb out of `dest`.
+//! Better than the CLI: names from the server are never allowed to climb out of `dest`, and
+//! nothing is written through a symbolic link inside it (a link where a file or folder would
+//! be written is refused: `overwrite` replaces files, not what a link points to); downloads
+//! are streamed to a temporary file beside their target (at most
+//! [`crate::hubspot::limits::MAX_DOWNLOAD_BYTES`]), which replaces it when complete.
+
+mod upload;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use reqwest::Method;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::client::{ApiRequest, Body, Caller, FormPart, HubSpotClient};
+use super::client::{ApiRequest, Caller, HubSpotClient};
 use super::error::{ApiError, RequestContext};
-use crate::hubspot::upload_ignore::IgnoreRules;
+use crate::hubspot::buffers::Buffers;
+use crate::hubspot::write::Replacement;
+pub use upload::{content_type, upload};
 
 /// Progress of a long transfer: `done` of `total` (when known), and what is happening.
 #[derive(Clone, Debug)]
@@ -24,141 +32,6 @@ pub struct Progress {
 }
 
 pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Send + Sync);
-
-/// Uploads a file or a folder tree from `src` to the File Manager path `dest`; returns the
-/// remote paths written (forward slashes, no leading slash).
-pub async fn upload(
-    client: &HubSpotClient,
-    caller: &Caller,
-    src: &Path,
-    dest: &str,
-    progress: OnProgress<'_>,
-) -> Result<Vec<String>, ApiError> {
-    let local = |message: String| ApiError::Local { message };
-    let meta = std::fs::metadata(src).map_err(|e| local(format!("Cannot upload {}: {e}.", src.display())))?;
-    let rules = IgnoreRules::for_upload(src);
-    let dest = dest.replace('\\', "/");
-    let dest = dest.trim_matches('/');
-    let plan: Vec<(PathBuf, String)> = if meta.is_dir() {
-        let mut files = Vec::new();
-        walk(src, &rules, &mut files).map_err(|e| local(format!("Cannot read {}: {e}.", src.display())))?;
-        files
-            .into_iter()
-            .filter_map(|f| {
-                let rel = f.strip_prefix(src).ok()?.to_string_lossy().replace('\\', "/");
-                let remote = if dest.is_empty() { rel } else { format!("{dest}/{rel}") };
-                Some((f, remote))
-            })
-            .collect()
-    } else {
-        if rules.is_ignored(src, false) {
-            return Err(local(format!(
-                "{} is ignored by the CLI's upload rules (dotfiles, config files, node_modules, *.log, ... and .hsignore), so it is not uploaded.",
-                src.display()
-            )));
-        }
-        let name = src.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        vec![(src.to_path_buf(), if dest.is_empty() { name } else { dest.to_string() })]
-    };
-    let total = plan.len();
-    let mut uploaded = Vec::with_capacity(total);
-    for (i, (file, remote)) in plan.iter().enumerate() {
-        progress(Progress { done: i, total: Some(total), message: format!("uploading {remote}") });
-        let bytes = std::fs::read(file).map_err(|e| local(format!("Cannot read {}: {e}.", file.display())))?;
-        let req = upload_request(file, remote, bytes);
-        // The answer (`{objects: [File]}`) is not used, but one that does not even parse is
-        // no confirmation that the file arrived: reported, not counted as uploaded.
-        if let Err(e) = client.call_json(caller, &req).await {
-            let done = if uploaded.is_empty() {
-                String::new()
-            } else {
-                format!(" (uploaded before the failure: {})", uploaded.join(", "))
-            };
-            return Err(match e {
-                ApiError::Status { ctx, status, body, hint } => ApiError::Status {
-                    ctx,
-                    status,
-                    body,
-                    hint: hint.or_else(|| (!done.is_empty()).then(|| format!("Stopped there{done}."))),
-                },
-                other => other,
-            });
-        }
-        uploaded.push(remote.clone());
-    }
-    progress(Progress { done: total, total: Some(total), message: "uploaded".into() });
-    Ok(uploaded)
-}
-
-fn upload_request(file: &Path, remote: &str, bytes: Vec<u8>) -> ApiRequest {
-    let (folder, name) = match remote.rsplit_once('/') {
-        Some((dir, name)) if !dir.is_empty() => (dir.to_string(), name.to_string()),
-        Some((_, name)) => ("/".to_string(), name.to_string()),
-        None => ("/".to_string(), remote.to_string()),
-    };
-    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-    let text = |name: &str, v: String| FormPart {
-        name: name.into(),
-        file_name: None,
-        content_type: None,
-        bytes: v.into_bytes(),
-    };
-    let parts = vec![
-        FormPart { name: "file".into(), content_type: Some(content_type(file).into()), file_name, bytes },
-        text("fileName", name),
-        text("options", json!({"access": "PUBLIC_INDEXABLE", "overwrite": true}).to_string()),
-        text("folderPath", folder),
-    ];
-    let mut req = ApiRequest::new(Method::POST, "filemanager/api/v3/files/upload", format!("upload \"{remote}\""));
-    req.body = Body::Multipart(parts);
-    req
-}
-
-/// Files below `dir` that the rules keep, sorted so uploads happen in a stable order.
-fn walk(dir: &Path, rules: &IgnoreRules, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let ft = e.file_type()?;
-        if ft.is_symlink() {
-            continue;
-        }
-        if rules.is_ignored(&path, ft.is_dir()) {
-            continue;
-        }
-        if ft.is_dir() {
-            walk(&path, rules, out)?;
-        } else if ft.is_file() {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// The per-part content type, guessed from the extension as the CLI does.
-pub fn content_type(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("txt") => "text/plain",
-        Some("html" | "htm") => "text/html",
-        Some("css") => "text/css",
-        Some("js" | "mjs") => "application/javascript",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("jpg" | "jpeg") => "image/jpeg",
-        Some("gif") => "image/gif",
-        Some("webp") => "image/webp",
-        Some("pdf") => "application/pdf",
-        Some("csv") => "text/csv",
-        Some("xml") => "application/xml",
-        Some("woff") => "font/woff",
-        Some("woff2") => "font/woff2",
-        Some("mp4") => "video/mp4",
-        _ => "application/octet-stream",
-    }
-}
 
 #[derive(Deserialize, Debug)]
 struct RemoteFile {
@@ -190,10 +63,14 @@ pub struct Fetched {
 pub struct FetchOptions {
     pub overwrite: bool,
     pub include_archived: bool,
+    /// The editor's buffers: a fetched file open there with unsaved changes is not replaced.
+    pub buffers: Arc<Buffers>,
 }
 
 /// Downloads the File Manager file or folder `src` into `dest` (a folder lands in
 /// `<dest>/<folder name>/…`, the root `/` straight in `dest`).
+// The error of `create_dest`: see `enter_dir`.
+#[allow(clippy::result_large_err)]
 pub async fn fetch(
     client: &HubSpotClient,
     caller: &Caller,
@@ -203,12 +80,18 @@ pub async fn fetch(
     progress: OnProgress<'_>,
 ) -> Result<Fetched, ApiError> {
     let mut out = Fetched::default();
+    // `dest` itself is the user's choice, link or not; below it nothing is written through one.
+    let create_dest = || {
+        std::fs::create_dir_all(dest)
+            .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dest.display()) })
+    };
     let ctx = |what: &str| RequestContext {
         what: what.into(),
         account: caller.account.label(),
         account_id: caller.account.account_id,
     };
     if src.trim_matches('/').is_empty() {
+        create_dest()?;
         fetch_folder(client, caller, &Value::String("None".into()), dest, opts, &mut out, progress, 0).await?;
         return Ok(out);
     }
@@ -230,6 +113,7 @@ pub async fn fetch(
         if file.hidden {
             return Err(ApiError::Local { message: format!("\"{src}\" is a hidden file and cannot be fetched.") });
         }
+        create_dest()?;
         download(client, caller, &file, dest, opts, &mut out).await?;
         progress(Progress { done: out.written.len() + out.skipped.len(), total: Some(1), message: "fetched".into() });
         return Ok(out);
@@ -238,6 +122,8 @@ pub async fn fetch(
         let folder: RemoteFolder = serde_json::from_value(f.clone()).map_err(|e| bad(format!("folder: {e}")))?;
         let root =
             dest.join(safe_name(&folder.name).ok_or_else(|| bad(format!("unsafe folder name {:?}", folder.name)))?);
+        create_dest()?;
+        enter_dir(&root)?;
         fetch_folder(client, caller, &folder.id, &root, opts, &mut out, progress, 0).await?;
         return Ok(out);
     }
@@ -281,8 +167,10 @@ async fn fetch_folder(
         },
         detail,
     };
-    std::fs::create_dir_all(local)
-        .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", local.display()) })?;
+    // The first level is `dest` itself, or a folder the caller entered.
+    if depth > 0 {
+        enter_dir(local)?;
+    }
     let mut offset = 0usize;
     loop {
         let mut req = ApiRequest::new(Method::GET, "filemanager/api/v2/files/", what.clone())
@@ -344,20 +232,45 @@ async fn download(
     };
     let name = safe_name(&full_name).ok_or_else(|| bad(format!("unsafe file name {full_name:?}")))?;
     let target = dir.join(name);
-    if target.exists() && !opts.overwrite {
+    // A dangling link exists too: never "absent", so never written through.
+    if std::fs::symlink_metadata(&target).is_ok() && !opts.overwrite {
         out.skipped.push(target);
         return Ok(());
     }
     let url = file.url.clone().ok_or_else(|| bad("the file has no download URL".into()))?;
     let mut req = ApiRequest::new(Method::GET, url, format!("download \"{full_name}\""));
     req.binary = true;
-    let resp = client.call(caller, &req).await?;
-    std::fs::create_dir_all(dir)
-        .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dir.display()) })?;
-    crate::hubspot::write::write_atomic(&target, &resp.bytes, 0o644)
-        .map_err(|e| ApiError::Local { message: format!("Cannot write {}: {e}.", target.display()) })?;
+    let cannot_write =
+        |e: std::io::Error| ApiError::Local { message: format!("Cannot write {}: {e}.", target.display()) };
+    let replacement = Replacement::begin(&target, 0o644).map_err(cannot_write)?;
+    let mut content = tokio::fs::File::from_std(replacement.file().map_err(cannot_write)?);
+    client.download(caller, &req, &mut content).await?;
+    drop(content);
+    let buffers = Arc::clone(&opts.buffers);
+    tokio::task::spawn_blocking(move || replacement.commit(&buffers))
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())))
+        .map_err(cannot_write)?;
     out.written.push(target);
     Ok(())
+}
+
+/// A folder below `dest` to write into: created when absent; a symbolic link (to anywhere)
+/// or a file in its place is refused.
+// ApiError carries the request's context into every message; these run once per folder, where
+// a 160-byte error costs nothing next to the request, so it is not boxed.
+#[allow(clippy::result_large_err)]
+fn enter_dir(dir: &Path) -> Result<(), ApiError> {
+    let refuse = |why: &str| Err(ApiError::Local { message: format!("Cannot write into {}: {why}.", dir.display()) });
+    match std::fs::symlink_metadata(dir) {
+        Ok(m) if m.file_type().is_symlink() => refuse(
+            "it is a symbolic link, and hubspot-ls never writes through one; remove the link, or fetch into another folder",
+        ),
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => refuse("a file has that name"),
+        Err(_) => std::fs::create_dir_all(dir)
+            .map_err(|e| ApiError::Local { message: format!("Cannot create {}: {e}.", dir.display()) }),
+    }
 }
 
 /// A single path component from the server, or `None` when it would leave its folder.
@@ -374,20 +287,6 @@ fn safe_name(name: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn upload_parts_follow_the_cli() {
-        let req = upload_request(Path::new("/x/hello.txt"), "docs/hello.txt", b"hi".to_vec());
-        let Body::Multipart(parts) = &req.body else { panic!("multipart") };
-        let names: Vec<_> = parts.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["file", "fileName", "options", "folderPath"]);
-        assert_eq!(parts[0].content_type.as_deref(), Some("text/plain"));
-        assert_eq!(parts[1].bytes, b"hello.txt");
-        assert_eq!(parts[3].bytes, b"docs");
-        let req = upload_request(Path::new("/x/hello.txt"), "hello.txt", vec![]);
-        let Body::Multipart(parts) = &req.body else { panic!("multipart") };
-        assert_eq!(parts[3].bytes, b"/");
-    }
 
     #[test]
     fn server_names_cannot_escape() {

@@ -37,16 +37,18 @@ pub async fn add(client: &HubSpotClient, caller: &Caller, name: &str, value: &Se
             ),
         });
     }
-    let req = ApiRequest::new(Method::POST, BASE, format!("add secret \"{name}\""))
+    let mut req = ApiRequest::new(Method::POST, BASE, format!("add secret \"{name}\""))
         .json(json!({"key": name, "secret": value.expose()}));
+    req.sensitive.push(value.clone());
     client.call(caller, &req).await.map(drop)
 }
 
 /// Updates a secret; a name that does not exist is an error, as in `hs secret update`.
 pub async fn update(client: &HubSpotClient, caller: &Caller, name: &str, value: &Secret) -> Result<(), ApiError> {
     require_existing(client, caller, name, "update").await?;
-    let req = ApiRequest::new(Method::PUT, BASE, format!("update secret \"{name}\""))
+    let mut req = ApiRequest::new(Method::PUT, BASE, format!("update secret \"{name}\""))
         .json(json!({"key": name, "secret": value.expose()}));
+    req.sensitive.push(value.clone());
     client.call(caller, &req).await.map(drop)
 }
 

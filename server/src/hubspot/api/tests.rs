@@ -15,6 +15,7 @@ use super::{files, secrets};
 use crate::hubspot::model::Config;
 use crate::hubspot::secret::Secret;
 use crate::hubspot::store::{ConfigFile, FileTokenStore};
+use crate::hubspot::writer::Writer;
 
 const PAK: &str = "pat-na1-11111111-2222-3333-4444-555555555555";
 
@@ -46,7 +47,7 @@ impl Setup {
     fn caller(&self, path: &std::path::Path) -> Caller {
         let file = ConfigFile::load(path).unwrap();
         let account = file.config.accounts[0].clone();
-        Caller::new(account, &file.config, Arc::new(FileTokenStore::new(path.to_path_buf())))
+        Caller::new(account, &file.config, Arc::new(FileTokenStore::new(path.to_path_buf(), Writer::default())))
     }
 
     fn paths(&self) -> Vec<String> {
@@ -264,7 +265,7 @@ fn upload_a_folder_then_fetch_it_back() {
 
     let out = s.dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let opts = files::FetchOptions { overwrite: false, include_archived: false };
+    let opts = files::FetchOptions { overwrite: false, include_archived: false, buffers: Default::default() };
     let got = rt.block_on(files::fetch(&s.client, &caller, "/assets", &out, &opts, &|_| {})).unwrap();
     assert_eq!(std::fs::read_to_string(out.join("assets/index.html")).unwrap(), "<h1>hi</h1>");
     assert_eq!(std::fs::read_to_string(out.join("assets/css/main.css")).unwrap(), "h1{}");

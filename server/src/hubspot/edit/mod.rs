@@ -37,17 +37,18 @@
 mod checked;
 mod expected;
 pub mod json;
+mod ops;
 mod scalar;
 pub(crate) mod text;
 pub mod yaml;
 
 use std::fmt;
-use std::io;
-use std::path::PathBuf;
 
 use crate::syntax::TextRange;
 
 pub use checked::Editor;
+pub(crate) use ops::touched;
+pub use ops::{apply_ops, FileOp, DEFAULT_NEW_FILE_MODE};
 pub use scalar::{yaml_scalar, yaml_string};
 
 /// Replace `range` (bytes into the original text) with `new_text`. An empty range inserts.
@@ -168,120 +169,6 @@ pub fn apply(text: &str, edits: &[TextEdit]) -> String {
     out
 }
 
-/// One step of a multi-file change. Paths are absolute.
-#[derive(Clone, PartialEq, Eq)]
-pub enum FileOp {
-    /// Create or replace the whole file. `mode` is for a new file (Unix permission bits);
-    /// an existing file keeps its own. `None`: `0o644`, what the CLI creates.
-    Write {
-        path: PathBuf,
-        text: String,
-        mode: Option<u32>,
-    },
-    /// Minimal edits of an existing file, against the text the plan was computed from.
-    Edit {
-        path: PathBuf,
-        edits: Vec<TextEdit>,
-    },
-    Delete {
-        path: PathBuf,
-    },
-    /// Rename, replacing `to` if it exists (as the CLI's archive step of a migration does).
-    Rename {
-        from: PathBuf,
-        to: PathBuf,
-    },
-}
-
-impl FileOp {
-    /// The file this step creates or changes (the target of a rename).
-    pub fn path(&self) -> &std::path::Path {
-        match self {
-            FileOp::Write { path, .. } | FileOp::Edit { path, .. } | FileOp::Delete { path } => path,
-            FileOp::Rename { to, .. } => to,
-        }
-    }
-}
-
-impl fmt::Debug for FileOp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FileOp::Write { path, text, mode } => f
-                .debug_struct("Write")
-                .field("path", path)
-                .field("text_len", &text.len())
-                .field("mode", &mode.map(|m| format!("{m:o}")))
-                .finish(),
-            FileOp::Edit { path, edits } => f.debug_struct("Edit").field("path", path).field("edits", edits).finish(),
-            FileOp::Delete { path } => f.debug_struct("Delete").field("path", path).finish(),
-            FileOp::Rename { from, to } => f.debug_struct("Rename").field("from", from).field("to", to).finish(),
-        }
-    }
-}
-
-/// Mode of files we create when the plan does not say: what the CLI gets under the usual
-/// umask.
-pub const DEFAULT_NEW_FILE_MODE: u32 = 0o644;
-
-/// Perform a plan on disk, in order, each write atomic (see [`super::write`]).
-///
-/// Everything that can be checked first is: every `Edit` target is read and edited in memory
-/// and every `Rename` source must exist before anything is written, so a plan that cannot run
-/// changes nothing, and so is a plan touching a file that has changes in the editor not
-/// saved ([`super::buffers`]). Past that, it stops at the first failure; the error names the file. Edits
-/// apply to the file as it is on disk, so the plan must be computed from its current content.
-pub fn apply_ops(ops: &[FileOp]) -> io::Result<()> {
-    let named = |op: &FileOp, e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", op.path().display()));
-    let mut edited = Vec::with_capacity(ops.len());
-    for op in ops {
-        // Nothing is written while any file of the plan has unsaved changes in the editor.
-        let touched = match op {
-            FileOp::Rename { from, to } => vec![from.as_path(), to.as_path()],
-            _ => vec![op.path()],
-        };
-        for p in touched {
-            // (Checked again, and noted as written, by each write.)
-            drop(super::buffers::check_saved(p, None).map_err(|e| named(op, e))?);
-        }
-        edited.push(match op {
-            FileOp::Edit { path, edits } => {
-                Some(apply(&std::fs::read_to_string(path).map_err(|e| named(op, e))?, edits))
-            }
-            FileOp::Rename { from, .. } if !from.exists() && !ops.iter().any(|o| o.path() == from) => {
-                return Err(named(
-                    op,
-                    io::Error::new(io::ErrorKind::NotFound, format!("{} does not exist", from.display())),
-                ));
-            }
-            _ => None,
-        });
-    }
-    for (op, new_text) in ops.iter().zip(edited) {
-        apply_op(op, new_text).map_err(|e| named(op, e))?;
-    }
-    Ok(())
-}
-
-fn apply_op(op: &FileOp, edited: Option<String>) -> io::Result<()> {
-    match op {
-        FileOp::Write { path, text, mode } => {
-            super::write::write_atomic(path, text.as_bytes(), mode.unwrap_or(DEFAULT_NEW_FILE_MODE))
-        }
-        FileOp::Edit { path, edits } => {
-            let new = match edited {
-                Some(t) => t,
-                None => apply(&std::fs::read_to_string(path)?, edits),
-            };
-            super::write::write_atomic(path, new.as_bytes(), DEFAULT_NEW_FILE_MODE)
-        }
-        FileOp::Delete { path } => match std::fs::remove_file(path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            r => r,
-        },
-        FileOp::Rename { from, to } => std::fs::rename(from, to),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,50 +231,5 @@ mod tests {
         let e = EditError::NotFound { pointer: "/accounts/3".into() };
         assert!(e.to_string().contains("/accounts/3"));
         assert!(EditError::Unparsable { message: "x".into() }.to_string().contains("fix the syntax error"));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn apply_ops_runs_a_plan() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let a = dir.path().join("sub/a.yml");
-        let b = dir.path().join("b.yml");
-        let c = dir.path().join("c.yml");
-        std::fs::write(&b, "x: 1\n").unwrap();
-        std::fs::write(&c, "gone").unwrap();
-        let ops = vec![
-            FileOp::Write { path: a.clone(), text: "new\n".into(), mode: Some(0o600) },
-            FileOp::Edit { path: b.clone(), edits: vec![TextEdit::replace(r(3, 4), "2")] },
-            FileOp::Rename { from: b.clone(), to: dir.path().join("b2.yml") },
-            FileOp::Delete { path: c.clone() },
-            FileOp::Delete { path: dir.path().join("never-existed") },
-        ];
-        apply_ops(&ops).unwrap();
-        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new\n");
-        assert_eq!(std::fs::metadata(&a).unwrap().permissions().mode() & 0o777, 0o600);
-        assert_eq!(std::fs::read_to_string(dir.path().join("b2.yml")).unwrap(), "x: 2\n");
-        assert!(!b.exists() && !c.exists());
-    }
-
-    #[test]
-    fn a_plan_that_cannot_run_changes_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let written = dir.path().join("new.yml");
-        let ops = vec![
-            FileOp::Write { path: written.clone(), text: "x".into(), mode: None },
-            FileOp::Rename { from: dir.path().join("missing"), to: dir.path().join("to") },
-        ];
-        let err = apply_ops(&ops).unwrap_err();
-        assert!(err.to_string().contains("does not exist"), "{err}");
-        assert!(!written.exists());
-    }
-
-    #[test]
-    fn apply_ops_error_names_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("missing.yml");
-        let err = apply_ops(&[FileOp::Edit { path: missing.clone(), edits: vec![] }]).unwrap_err();
-        assert!(err.to_string().contains("missing.yml"), "{err}");
     }
 }

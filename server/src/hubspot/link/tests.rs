@@ -38,7 +38,7 @@ fn spec_2_4_observed_run() {
     assert_eq!(plan.outcome.local_default_account, Some(555));
     assert_eq!(plan.outcome.removed_hsaccount.as_deref(), Some(repo.join(".hsaccount").as_path()));
     assert!(plan.outcome.created);
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert_eq!(
         read(&sub.join(".hs/settings.json")),
         "{\n  \"accounts\": [\n    987654,\n    555\n  ],\n  \"localDefaultAccount\": 555\n}"
@@ -57,7 +57,7 @@ fn one_account_becomes_the_default_and_explicit_default_wins() {
     assert_eq!(plan.outcome.local_default_account, Some(1));
     let plan = link(&config(&[1, 2]), t.path(), &[1, 2], None).unwrap();
     assert_eq!(plan.outcome.local_default_account, None);
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert_eq!(read(&t.path().join(".hs/settings.json")), "{\n  \"accounts\": [\n    1,\n    2\n  ]\n}");
 }
 
@@ -78,7 +78,7 @@ fn existing_settings_up_the_tree_are_edited_in_place() {
         "no README for an existing folder: {:?}",
         plan.ops
     );
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert_eq!(read(&settings), fixture("12-settings-linked.json").replace("    456\n", "    456,\n    789\n"));
 }
 
@@ -89,7 +89,7 @@ fn a_local_default_that_is_not_linked_counts_as_unset() {
     write(&settings, &fixture("14-settings-invalid-default.json"));
     let plan = link(&config(&[123, 456, 999]), t.path(), &[456], None).unwrap();
     assert_eq!(plan.outcome.local_default_account, None);
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert_eq!(read(&settings), "{\n  \"accounts\": [123, 456]\n}\n");
 }
 
@@ -143,10 +143,10 @@ fn unlink_as_spec_2_6_observed() {
     let settings = t.path().join(".hs/settings.json");
     write(&settings, "{\n  \"accounts\": [\n    987654,\n    555\n  ],\n  \"localDefaultAccount\": 555\n}");
     let plan = unlink(t.path(), &[555]).unwrap();
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert_eq!(read(&settings), "{\n  \"accounts\": [\n    987654\n  ],\n  \"localDefaultAccount\": 987654\n}");
     let plan = unlink(t.path(), &[987654]).unwrap();
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert_eq!(read(&settings), fixture("13-settings-after-unlink-all.json"));
     assert!(t.path().join(".hs").is_dir());
     // Not linked any more: nothing to write.
@@ -162,7 +162,7 @@ fn unlink_keeps_a_default_that_stays_and_refuses_unknown_ids() {
     assert!(matches!(unlink(t.path(), &[7]), Err(LinkError::NotLinked { id: 7, .. })));
     let plan = unlink(t.path(), &[123]).unwrap();
     assert_eq!(plan.outcome.local_default_account, Some(456));
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert_eq!(read(&settings), "{\n  \"accounts\": [\n    456\n  ],\n  \"localDefaultAccount\": 456\n}\n");
 }
 
@@ -172,7 +172,7 @@ fn override_migration() {
     let hsaccount = t.path().join("proj/.hsaccount");
     write(&hsaccount, " 123\n");
     let plan = migrate_override(&config(&[123]), &hsaccount).unwrap();
-    apply_ops(&plan.ops).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
     assert_eq!(
         read(&t.path().join("proj/.hs/settings.json")),
         "{\n  \"accounts\": [\n    123\n  ],\n  \"localDefaultAccount\": 123\n}"

@@ -1,6 +1,10 @@
 //! Account operations on the config in force, as `hs account auth|list|info|use|remove|clean`
 //! do them, with better manners: re-authenticating keeps the entry's other keys, an unknown
 //! account is an error, `clean` only deletes an `.hsaccount` that named a removed account.
+//!
+//! Every write of the config reads it under the file's lock and writes it before letting go
+//! ([`Writer::lock`]): commands running side by side (four `auth`s, an `auth` and a `remove`)
+//! each see the others' changes, and every success is on disk.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,9 +16,11 @@ use serde_json::{json, Map, Value};
 use super::error::{OpError, OpResult};
 use crate::hubspot::api::auth::{iso_millis, kebab_case, AccessToken, NoStore};
 use crate::hubspot::api::{ApiRequest, Caller, HubSpotClient, Origins};
+use crate::hubspot::buffers::Buffers;
 use crate::hubspot::model::{Account, Config, HubEnv, Shape};
 use crate::hubspot::secret::Secret;
 use crate::hubspot::store::ConfigFile;
+use crate::hubspot::writer::Writer;
 
 #[derive(Serialize, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -77,41 +83,21 @@ pub struct AuthResult {
 /// `hubspot.account.auth`: exchanges the key (docs/hubspot-cli.md, *Token exchange*), then
 /// adds the account to the config at `config_path` (created `0600` when absent) or updates
 /// its entry in place.
-pub async fn auth(client: &HubSpotClient, config_path: &Path, args: AuthArgs) -> OpResult<AuthResult> {
+pub async fn auth(client: &HubSpotClient, writer: &Writer, config_path: &Path, args: AuthArgs) -> OpResult<AuthResult> {
     if args.personal_access_key.expose().trim().is_empty() {
         return Err(needs_key(args.env, None));
     }
-    let file = ConfigFile::load_or_new(config_path)?;
-    let timeout = std::time::Duration::from_millis(file.config.timeout_ms());
+    let before = ConfigFile::load_or_new(config_path)?;
+    let timeout = std::time::Duration::from_millis(before.config.timeout_ms());
     let token = client.exchange(&args.personal_access_key, args.env, None, timeout).await?;
-    let id = token.hub_id;
-    let existing = file.config.by_id(id).cloned();
-    let name = match args.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        Some(n) => n.to_string(),
-        None => existing
-            .as_ref()
-            .and_then(|a| a.name.clone())
-            .or_else(|| token.hub_name.as_deref().map(kebab_case).filter(|n| !n.is_empty()))
-            .unwrap_or_else(|| id.to_string()),
-    };
-    if name.chars().any(char::is_whitespace) {
-        return Err(OpError::invalid(format!(
-            "The account name \"{name}\" contains whitespace, which the CLI rejects for every command; use e.g. \"{}\".",
-            kebab_case(&name)
-        )));
-    }
-    if let Some(other) = file
-        .config
-        .accounts
-        .iter()
-        .find(|a| a.account_id != Some(id) && a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name)))
-    {
-        return Err(OpError::invalid(format!(
-            "The name \"{name}\" is already used by account {}; pass another `name`.",
-            other.label()
-        )));
-    }
+    // Refused names fail before any further call; checked again below on the file as it is then.
+    choose_name(&before, &args, &token)?;
     let parent = parent_account(client, &token, args.env).await;
+
+    let _locked = writer.lock([config_path]).await;
+    let file = ConfigFile::load_or_new(config_path)?;
+    let id = token.hub_id;
+    let (name, existing) = choose_name(&file, &args, &token)?;
     let first = file.config.accounts.is_empty();
     let make_default = args.make_default.unwrap_or(first) || first;
 
@@ -158,7 +144,7 @@ pub async fn auth(client: &HubSpotClient, config_path: &Path, args: AuthArgs) ->
     if make_default && f.config.default().and_then(|a| a.account_id) != Some(id) {
         f = f.with_edits(&f.set(default_key(&f), &default_value(&f, id, &name))?)?;
     }
-    f.write()?;
+    f.write(&writer.buffers)?;
     tracing::info!(account = id, path = %config_path.display(), "authenticated account");
     Ok(AuthResult {
         account_id: id,
@@ -167,6 +153,40 @@ pub async fn auth(client: &HubSpotClient, config_path: &Path, args: AuthArgs) ->
         config_path: config_path.display().to_string(),
         is_default: make_default,
     })
+}
+
+/// The name the account gets in `file` (the given one, its current one, the hub's name in
+/// kebab case, or its id) and its current entry; a name with whitespace or taken by another
+/// account is refused.
+fn choose_name(file: &ConfigFile, args: &AuthArgs, token: &AccessToken) -> OpResult<(String, Option<Account>)> {
+    let id = token.hub_id;
+    let existing = file.config.by_id(id).cloned();
+    let name = match args.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => n.to_string(),
+        None => existing
+            .as_ref()
+            .and_then(|a| a.name.clone())
+            .or_else(|| token.hub_name.as_deref().map(kebab_case).filter(|n| !n.is_empty()))
+            .unwrap_or_else(|| id.to_string()),
+    };
+    if name.chars().any(char::is_whitespace) {
+        return Err(OpError::invalid(format!(
+            "The account name \"{name}\" contains whitespace, which the CLI rejects for every command; use e.g. \"{}\".",
+            kebab_case(&name)
+        )));
+    }
+    if let Some(other) = file
+        .config
+        .accounts
+        .iter()
+        .find(|a| a.account_id != Some(id) && a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name)))
+    {
+        return Err(OpError::invalid(format!(
+            "The name \"{name}\" is already used by account {}; pass another `name`.",
+            other.label()
+        )));
+    }
+    Ok((name, existing))
 }
 
 /// The error for a missing key. The VS Code and Neovim integrations recognise its wording,
@@ -258,25 +278,27 @@ pub async fn info(client: &HubSpotClient, caller: &Caller) -> OpResult<AccountIn
 }
 
 /// Sets the config's default account (`defaultAccount`, or `defaultPortal` in the legacy shape).
-pub fn set_default(file: &ConfigFile, account: &Account) -> OpResult<()> {
+/// The caller holds the file's lock since it read `file`.
+pub fn set_default(buffers: &Buffers, file: &ConfigFile, account: &Account) -> OpResult<()> {
     let id = account.account_id.ok_or_else(|| {
         OpError::invalid(format!("Account {} has no numeric accountId to make the default.", account.label()))
     })?;
     let name = account.name.clone().unwrap_or_default();
     let edits = file.set(default_key(file), &default_value(file, id, &name))?;
-    file.save(&edits)?;
+    file.save(buffers, &edits)?;
     Ok(())
 }
 
 /// `hubspot.account.remove`: the entry, and `defaultAccount` when it pointed there.
-/// Returns whether the default was cleared.
-pub fn remove(file: &ConfigFile, account: &Account) -> OpResult<bool> {
+/// Returns whether the default was cleared. The caller holds the file's lock since it read
+/// `file`.
+pub fn remove(buffers: &Buffers, file: &ConfigFile, account: &Account) -> OpResult<bool> {
     let was_default = file.config.default().map(|d| d.pointer.as_str()) == Some(account.pointer.as_str());
     let mut f = file.with_edits(&file.remove(&account.pointer)?)?;
     if was_default {
         f = without_default(f)?;
     }
-    f.write()?;
+    f.write(buffers)?;
     Ok(was_default)
 }
 
@@ -301,9 +323,11 @@ pub struct CleanResult {
 }
 
 /// `hubspot.account.clean` (docs/hubspot-cli.md, *Inactive accounts*): every non-QA
-/// personal-access-key account whose key exchange says the portal is inactive or gone is
-/// removed (all of them, unless `dry_run`).
-pub async fn clean(client: &HubSpotClient, file: &ConfigFile, dry_run: bool) -> OpResult<CleanResult> {
+/// personal-access-key account of the config at `path` whose key exchange says the portal is
+/// inactive or gone is removed (all of them, unless `dry_run`). The exchanges run unlocked; the
+/// removal reads the file again under its lock, so changes made meanwhile are kept.
+pub async fn clean(client: &HubSpotClient, writer: &Writer, path: &Path, dry_run: bool) -> OpResult<CleanResult> {
+    let file = ConfigFile::load(path)?;
     let timeout = std::time::Duration::from_millis(file.config.timeout_ms());
     let mut result = CleanResult { dry_run, ..CleanResult::default() };
     let mut inactive: Vec<i64> = Vec::new();
@@ -316,8 +340,9 @@ pub async fn clean(client: &HubSpotClient, file: &ConfigFile, dry_run: bool) -> 
         }
     }
     if !dry_run && !inactive.is_empty() {
-        let default_id = file.config.default().and_then(|a| a.account_id);
-        let mut f = file.clone();
+        let _locked = writer.lock([path]).await;
+        let mut f = ConfigFile::load(path)?;
+        let default_id = f.config.default().and_then(|a| a.account_id);
         for id in &inactive {
             if let Some(a) = f.config.by_id(*id).cloned() {
                 f = f.with_edits(&f.remove(&a.pointer)?)?;
@@ -326,7 +351,7 @@ pub async fn clean(client: &HubSpotClient, file: &ConfigFile, dry_run: bool) -> 
         if default_id.is_some_and(|d| inactive.contains(&d)) {
             f = without_default(f)?;
         }
-        f.write()?;
+        f.write(&writer.buffers)?;
     }
     result.removed = inactive;
     Ok(result)

@@ -4,4 +4,7 @@
 pub mod accounts;
 pub mod error;
 
+#[cfg(test)]
+mod concurrency_tests;
+
 pub use error::{OpError, OpErrorKind, OpResult};

@@ -7,6 +7,7 @@ use super::{args, to_value, CommandCtx, Where};
 use crate::hubspot::model::HubEnv;
 use crate::hubspot::ops::{accounts, OpError, OpResult};
 use crate::hubspot::secret::Secret;
+use crate::hubspot::store::ConfigFile;
 use crate::hubspot::target;
 
 #[derive(Deserialize)]
@@ -31,6 +32,7 @@ pub async fn auth(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let path = target::auth_config_path(&ctx.env)?;
     let result = accounts::auth(
         &ctx.api,
+        &ctx.writer,
         &path,
         accounts::AuthArgs { personal_access_key: key, name: a.name, env, make_default: a.make_default },
     )
@@ -53,7 +55,7 @@ pub fn resolve(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 
 pub async fn info(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Where = args("hubspot.account.info", arg)?;
-    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref())?;
+    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref(), &ctx.writer)?;
     to_value(accounts::info(&ctx.api, &t.caller).await?)
 }
 
@@ -64,23 +66,27 @@ fn required_account(command: &str, a: &Where) -> OpResult<String> {
         .ok_or_else(|| OpError::invalid(format!("{command} needs `account`, a name or an id.")))
 }
 
-pub fn use_account(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+pub async fn use_account(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     const C: &str = "hubspot.account.use";
     let a: Where = args(C, arg)?;
     let ident = required_account(C, &a)?;
     let dir = ctx.directory(a.directory.as_deref())?;
-    let file = target::config_file(&ctx.env, &dir)?;
+    let path = target::config_path(&ctx.env, &dir)?;
+    let _locked = ctx.writer.lock([Some(path.clone()), target::settings_path(&dir)].into_iter().flatten()).await;
+    let file = ConfigFile::load(&path)?;
     let account = target::find_account(&file.config, &ident, &file.path)?;
-    target::use_account(&file, &account, &dir)
+    target::use_account(&ctx.writer, &file, &account, &dir)
 }
 
-pub fn remove(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
+pub async fn remove(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     const C: &str = "hubspot.account.remove";
     let a: Where = args(C, arg)?;
     let ident = required_account(C, &a)?;
-    let file = target::config_file(&ctx.env, &ctx.directory(a.directory.as_deref())?)?;
+    let path = target::config_path(&ctx.env, &ctx.directory(a.directory.as_deref())?)?;
+    let _locked = ctx.writer.lock([&path]).await;
+    let file = ConfigFile::load(&path)?;
     let account = target::find_account(&file.config, &ident, &file.path)?;
-    let default_cleared = accounts::remove(&file, &account)?;
+    let default_cleared = accounts::remove(&ctx.writer.buffers, &file, &account)?;
     Ok(json!({ "removed": account.account_id, "name": account.name, "defaultCleared": default_cleared }))
 }
 
@@ -95,8 +101,8 @@ struct Clean {
 pub async fn clean(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Clean = args("hubspot.account.clean", arg)?;
     let dir = ctx.directory(a.directory.as_deref())?;
-    let file = target::config_file(&ctx.env, &dir)?;
-    let result = accounts::clean(&ctx.api, &file, a.dry_run).await?;
+    let path = target::config_path(&ctx.env, &dir)?;
+    let result = accounts::clean(&ctx.api, &ctx.writer, &path, a.dry_run).await?;
     if !a.dry_run && !result.removed.is_empty() {
         target::drop_stale_hsaccount(&dir, &result.removed);
     }

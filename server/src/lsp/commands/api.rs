@@ -5,8 +5,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{args, CommandCtx};
+use crate::hubspot::api::client::account_credentials;
 use crate::hubspot::api::{ApiRequest, Body};
-use crate::hubspot::model::Account;
 use crate::hubspot::ops::{OpError, OpResult};
 use crate::hubspot::secret::{scrub_json, scrub_str, Secret};
 use crate::hubspot::target;
@@ -52,7 +52,7 @@ pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
             "`path` is a path on the account's API origin (e.g. /crm/v3/objects/contacts), not a URL.",
         ));
     }
-    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref())?;
+    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref(), &ctx.writer)?;
     let clean = path.trim().strip_prefix('/').unwrap_or(path.trim()).to_string();
     let mut req = ApiRequest::new(method.clone(), clean.clone(), format!("{method} {clean}"));
     if let Some(d) = a.data {
@@ -60,7 +60,7 @@ pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     }
     // HubSpot may reflect the request (an `apikey` account's URL carries `hapikey=`): no
     // credential of the account goes back to the client, in the result or in an error.
-    let known = credentials(&t.caller.account);
+    let known = account_credentials(&t.caller.account);
     match ctx.api.call(&t.caller, &req).await {
         Ok(resp) => {
             let mut out = json!({ "status": resp.status, "body": resp.body_value() });
@@ -77,20 +77,4 @@ pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
             Err(e)
         }
     }
-}
-
-/// Every credential an account's entry holds.
-fn credentials(a: &Account) -> Vec<Secret> {
-    let auth = a.auth.as_ref();
-    let info = a.token_info();
-    [
-        a.personal_access_key.clone(),
-        a.api_key.clone(),
-        auth.and_then(|x| x.client_secret.clone()),
-        info.and_then(|t| t.access_token.clone()),
-        info.and_then(|t| t.refresh_token.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
 }

@@ -14,6 +14,7 @@ use tower_lsp_server::Client;
 use crate::hubspot::api::HubSpotClient;
 use crate::hubspot::discovery::Env;
 use crate::hubspot::ops::{OpError, OpResult};
+use crate::hubspot::writer::Writer;
 
 use super::super::server::Server;
 
@@ -22,6 +23,8 @@ pub struct CommandCtx {
     /// The first workspace folder: the directory of commands that name none.
     pub root: Option<PathBuf>,
     pub api: Arc<HubSpotClient>,
+    /// The session's buffers and file locks: every file a command writes goes through it.
+    pub writer: Writer,
     client: Client,
     progress_supported: bool,
     token: Option<ProgressToken>,
@@ -34,6 +37,7 @@ impl CommandCtx {
             env: s.env(),
             root: s.workspace_roots.first().cloned(),
             api: server.api(&s),
+            writer: Writer::new(Arc::clone(s.documents.buffers()), Arc::clone(&s.locks)),
             client: server.client.clone(),
             progress_supported: s.caps.work_done_progress,
             token,

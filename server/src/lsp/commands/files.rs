@@ -41,7 +41,7 @@ pub async fn upload(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
             .ok_or_else(|| OpError::invalid("hubspot.files.upload needs `src`, the local file or folder."))?,
     )?;
     let dest = a.dest.ok_or_else(|| OpError::invalid("hubspot.files.upload needs `dest`, the File Manager path."))?;
-    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref())?;
+    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref(), &ctx.writer)?;
     let handle = ctx.begin_progress(&format!("Uploading {}", src.display())).await;
     let (on_progress, pump) = progress_pump(handle.clone());
     let result = files::upload(&ctx.api, &t.caller, &src, &dest, &on_progress).await;
@@ -66,10 +66,14 @@ pub async fn fetch(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
         Some(d) => ctx.path(d)?,
         None => ctx.directory(a.directory.as_deref())?,
     };
-    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref())?;
+    let t = target::resolve(&ctx.env, &ctx.directory(a.directory.as_deref())?, a.account.as_deref(), &ctx.writer)?;
     let handle = ctx.begin_progress(&format!("Fetching {src}")).await;
     let (on_progress, pump) = progress_pump(handle.clone());
-    let opts = FetchOptions { overwrite: a.overwrite, include_archived: a.include_archived };
+    let opts = FetchOptions {
+        overwrite: a.overwrite,
+        include_archived: a.include_archived,
+        buffers: std::sync::Arc::clone(&ctx.writer.buffers),
+    };
     let result = files::fetch(&ctx.api, &t.caller, &src, &dest, &opts, &on_progress).await;
     drop(on_progress);
     let _ = pump.await;

@@ -21,7 +21,7 @@ struct WithName {
 }
 
 fn target(ctx: &CommandCtx, account: Option<&str>, directory: Option<&str>) -> OpResult<target::Target> {
-    target::resolve(&ctx.env, &ctx.directory(directory)?, account)
+    target::resolve(&ctx.env, &ctx.directory(directory)?, account, &ctx.writer)
 }
 
 fn name_of(command: &str, a: &WithName) -> OpResult<String> {

@@ -104,3 +104,26 @@ fn bad_json_fault() {
     let text = r.text().unwrap();
     assert!(serde_json::from_str::<serde_json::Value>(&text).is_err(), "{text}");
 }
+
+#[test]
+fn raw_and_endless_faults() {
+    let fake = fake();
+    let t = token(&fake);
+    let other = "http://127.0.0.1:9/collect";
+    fake.fault(Fault::new("/cms", FaultKind::redirect(307, other)).times(1));
+    let no_follow = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = no_follow.get(format!("{}/cms/v3/functions/secrets?portalId={HUB}", fake.url())).send().unwrap();
+    assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (307, other));
+    fake.fault(Fault::new("/cms", FaultKind::retry_after("1e20")).times(1));
+    let r = get(&fake, &t, "/cms/v3/functions/secrets");
+    assert_eq!((r.status().as_u16(), r.headers()["retry-after"].to_str().unwrap()), (429, "1e20"));
+    // An endless body: far more than anyone should read, and still coming.
+    fake.fault(Fault::new("/cms", FaultKind::Endless).times(1));
+    let mut r = get(&fake, &t, "/cms/v3/functions/secrets");
+    assert_eq!(r.status(), 200);
+    let mut buf = vec![0u8; 1024 * 1024];
+    let mut total = 0;
+    while total < 8 * 1024 * 1024 {
+        total += std::io::Read::read(&mut r, &mut buf).unwrap();
+    }
+}

@@ -22,7 +22,7 @@ fn hsaccount_migration_is_a_plan_with_its_command() {
     let Effect::Files { ops, or_run } = &quick.effect else { panic!("{:?}", quick.effect) };
     assert_eq!(or_run, &Call { name: "hubspot.override.migrate", args: json!({ "path": p.display().to_string() }) });
     assert!(ops.contains(&FileOp::Delete { path: p.clone() }), "{ops:?}");
-    apply_ops(ops).unwrap();
+    apply_ops(&Default::default(), ops, &Default::default()).unwrap();
     assert_eq!(
         std::fs::read_to_string(home.path("proj/.hs/settings.json")).unwrap(),
         "{\n  \"accounts\": [\n    456\n  ],\n  \"localDefaultAccount\": 456\n}"
@@ -111,7 +111,7 @@ fn config_in_git_gets_a_gitignore_entry() {
     let fix = find(&acts, "Add hubspot.config.yml to .gitignore");
     let Effect::Files { ops, or_run } = &fix.effect else { panic!("{:?}", fix.effect) };
     assert_eq!(or_run, &Call { name: "hubspot.config.ignoreInGit", args: json!({ "path": p.display().to_string() }) });
-    apply_ops(ops).unwrap();
+    apply_ops(&Default::default(), ops, &Default::default()).unwrap();
     assert_eq!(
         std::fs::read_to_string(home.path("proj/.gitignore")).unwrap(),
         "node_modules\n\n# HubSpot config file\nhubspot.config.yml\n"
@@ -129,7 +129,7 @@ fn legacy_config_merges_into_an_existing_global_config() {
     let acts = actions(&home, &p, legacy_text);
     let Effect::Files { ops, .. } = &find(&acts, "Migrate to the global config").effect else { panic!() };
     assert!(matches!(&ops[0], FileOp::Edit { path, .. } if *path == global), "{ops:?}");
-    apply_ops(ops).unwrap();
+    apply_ops(&Default::default(), ops, &Default::default()).unwrap();
     assert_eq!(
         std::fs::read_to_string(&global).unwrap(),
         "# mine\ndefaultAccount: 123\naccounts:\n  - name: prod\n    accountId: 123\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo: {}\n  - name: dev\n    accountId: 456\n    authType: personalaccesskey\n    personalAccessKey: k2\n    accountType: STANDARD\n"
