@@ -58,8 +58,12 @@ fn serve() -> i32 {
             return check::EXIT_USAGE;
         }
     };
-    runtime.block_on(hubspot_ls::lsp::serve());
-    0
+    // LSP: exit status 1 when `exit` came without a `shutdown` before it.
+    if runtime.block_on(hubspot_ls::lsp::serve()) {
+        0
+    } else {
+        1
+    }
 }
 
 fn run_check(args: &[String]) -> i32 {

@@ -1,7 +1,13 @@
 """Hostile input over the protocol: the server answers, reports, and stays up."""
-from lsprotocol import types as T
+import asyncio
+import json
+import subprocess
 
-from conftest import by_code, diagnostics, open_doc
+import pytest
+from lsprotocol import types as T
+from pygls.exceptions import JsonRpcException
+
+from conftest import BIN, by_code, diagnostics, open_doc, server_env
 from test_sync import change
 
 
@@ -34,3 +40,47 @@ async def test_json_nested_fifty_thousand_deep_is_a_syntax_finding(lsp, files):
     assert any("nested deeper" in d.message for d in by_code(ds, "syntax"))
     symbols = await lsp.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=doc_id(uri)))
     assert symbols is not None
+
+
+async def test_a_dollar_request_is_answered_method_not_found(lsp, files):
+    # `$/` notifications may be ignored, but a request with an id must get an answer.
+    with pytest.raises(JsonRpcException) as err:
+        await asyncio.wait_for(lsp.protocol.send_request_async("$/hubspot/unknown", {}), 30)
+    assert err.value.code == -32601
+    # The server goes on answering.
+    uri = open_doc(lsp, files.write_global("accounts: []\n"))
+    symbols = await lsp.text_document_document_symbol_async(T.DocumentSymbolParams(text_document=doc_id(uri)))
+    assert [s.name for s in symbols] == ["accounts"]
+
+
+def frame(message: dict) -> bytes:
+    body = json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def read_message(stream) -> dict:
+    length = None
+    while (line := stream.readline().strip()) != b"":
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(stream.read(length))
+
+
+@pytest.mark.parametrize("shutdown_first, status", [(True, 0), (False, 1)])
+def test_exit_status_says_whether_shutdown_came_first(files, shutdown_first, status):
+    proc = subprocess.Popen([BIN], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=server_env(files))
+
+    def request(message: dict) -> dict:
+        proc.stdin.write(frame(message))
+        proc.stdin.flush()
+        while "id" not in (answer := read_message(proc.stdout)) or answer["id"] != message["id"]:
+            pass  # notifications from the server
+        return answer
+
+    request({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+    proc.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+    if shutdown_first:
+        assert request({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})["result"] is None
+    proc.stdin.write(frame({"jsonrpc": "2.0", "method": "exit"}))
+    proc.stdin.close()
+    assert proc.wait(timeout=60) == status

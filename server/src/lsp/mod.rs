@@ -9,15 +9,24 @@ pub mod publish;
 pub mod server;
 pub mod session;
 pub mod to_proto;
+mod unknown_requests;
 pub mod watcher;
 
 #[cfg(test)]
 mod code_action_tests;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use tower_lsp_server::LspService;
 
-/// Serve LSP on stdin/stdout until the client says `exit`.
-pub async fn serve() {
-    let (service, socket) = LspService::new(server::Server::new);
+/// Serves LSP on stdin/stdout until the client says `exit` (or closes stdin); true when the
+/// client asked for `shutdown` first, which is what makes the exit clean.
+pub async fn serve() -> bool {
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let flag = shut_down.clone();
+    let (service, socket) = LspService::new(move |client| server::Server::new(client, flag.clone()));
+    let service = unknown_requests::Answered(service);
     tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    shut_down.load(Ordering::SeqCst)
 }

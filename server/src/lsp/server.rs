@@ -1,5 +1,6 @@
 //! The `LanguageServer` implementation: a thin dispatcher, one handler module per method.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use tower_lsp_server::jsonrpc::Result;
@@ -15,16 +16,23 @@ pub struct Server {
     pub session: Arc<Mutex<Session>>,
     /// Built on the first command, not at start-up: most sessions never call HubSpot.
     api: Arc<OnceLock<Arc<HubSpotClient>>>,
+    /// Set by `shutdown`: an `exit` without it ends the process with status 1.
+    shut_down: Arc<AtomicBool>,
 }
 
 impl Server {
-    pub fn new(client: Client) -> Server {
-        Server { client, session: Arc::new(Mutex::new(Session::default())), api: Arc::default() }
+    pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Server {
+        Server { client, session: Arc::new(Mutex::new(Session::default())), api: Arc::default(), shut_down }
     }
 
     /// Another handle on the same server, for tasks spawned off the request path.
     pub fn handle(&self) -> Server {
-        Server { client: self.client.clone(), session: self.session.clone(), api: self.api.clone() }
+        Server {
+            client: self.client.clone(),
+            session: self.session.clone(),
+            api: self.api.clone(),
+            shut_down: self.shut_down.clone(),
+        }
     }
 
     /// The API client every command shares (one token cache, one connection pool).
@@ -51,6 +59,7 @@ impl LanguageServer for Server {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
         Ok(())
     }
 
