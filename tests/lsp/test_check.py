@@ -117,3 +117,21 @@ def test_no_credential_is_printed(files):
     assert "*" * len(SECRET_PAK) in out, "masked in place, so the caret still lines up"
     code, items = as_json(files, str(cfg))
     assert SECRET_PAK not in json.dumps(items) and "CNtoken" not in json.dumps(items)
+
+
+def test_a_fifo_or_a_device_is_an_io_error_not_a_hang(files):
+    # Named like HubSpot files, but a FIFO (reading would wait for a writer) and a link to
+    # /dev/zero (reading would never end): exit 2 at once, saying why.
+    import os
+
+    fifo = files.project / ".hsaccount"
+    os.mkfifo(fifo)
+    code, _, err = check(files, str(fifo))
+    assert code == 2 and "not a regular file" in err, err
+    zero = files.project / "hubspot.config.yml"
+    zero.symlink_to("/dev/zero")
+    code, _, err = check(files, str(zero))
+    assert code == 2 and "not a regular file" in err, err
+    # With no PATH, neither counts as a file in force: nothing is read, nothing hangs.
+    code, out, err = check(files)
+    assert code == 0 and ".hsaccount" not in out + err and "hubspot.config.yml" not in out + err, out + err

@@ -46,7 +46,7 @@ impl DiskCache {
                 }
             }
         }
-        let bytes = std::fs::read(path).ok()?;
+        let bytes = crate::hubspot::read::read_bytes(path).ok()?;
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let file = Arc::new(SourceFile::parse(path.to_path_buf(), kind, text));
         if let Ok(mut e) = self.entries.lock() {
@@ -143,7 +143,7 @@ impl World {
     pub fn read_to_string(&self, path: &Path) -> Option<String> {
         match self.overlay.get(path) {
             Some(f) => Some(f.text.to_string()),
-            None => std::fs::read_to_string(path).ok(),
+            None => crate::hubspot::read::read_string(path).ok(),
         }
     }
 

@@ -82,7 +82,8 @@ fn collect(paths: &[PathBuf], cwd: &Path, start: &Path) -> Result<Vec<Arc<Source
                 path.display()
             ))
         })?;
-        let bytes = std::fs::read(&path).map_err(|e| CheckError::Io(format!("{}: {e}", path.display())))?;
+        let bytes =
+            crate::hubspot::read::read_bytes(&path).map_err(|e| CheckError::Io(format!("{}: {e}", path.display())))?;
         let text =
             String::from_utf8(bytes).map_err(|_| CheckError::Io(format!("{}: not UTF-8 text", path.display())))?;
         out.push(Arc::new(SourceFile::parse(path, kind, text)));

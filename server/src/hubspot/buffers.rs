@@ -75,7 +75,7 @@ impl Buffers {
         if held.is_empty() {
             return Ok(none);
         }
-        let disk = match std::fs::read(resolved.unwrap_or(path)) {
+        let disk = match super::read::read_bytes(resolved.unwrap_or(path)) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(none),
             Err(e) => return Err(e),

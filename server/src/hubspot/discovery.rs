@@ -41,7 +41,7 @@ impl Files for Disk {
 
     fn read(&self, path: &Path) -> Option<String> {
         // The CLI reads as UTF-8 and never fails on bad bytes; neither do we.
-        std::fs::read(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
+        super::read::read_bytes(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
     }
 }
 

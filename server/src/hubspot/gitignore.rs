@@ -2,7 +2,6 @@
 //! `checkAndAddHsFolderToGitignore`, reproduced exactly (docs/hubspot-cli.md, *.gitignore*),
 //! returned as a plan step instead of written.
 
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -43,7 +42,7 @@ pub fn check_and_add_hs_folder_to_gitignore(settings_path: &Path, cwd: &Path) ->
     }
     match gitignores.first() {
         Some(target) => {
-            let old = fs::read_to_string(target)?;
+            let old = super::read::read_string(target)?;
             if old.contains(".hs") {
                 return Ok(None);
             }
@@ -84,7 +83,7 @@ pub fn ignore_config_file(config_path: &Path) -> io::Result<Option<(FileOp, Stri
     let pattern = rel.join("/");
     let block = format!("\n\n{CONFIG_BLOCK_HEADER}\n{pattern}\n");
     let op = if target.is_file() {
-        let old = fs::read_to_string(&target)?;
+        let old = super::read::read_string(&target)?;
         FileOp::Edit { edits: text::diff(&old, &format!("{}{block}", js_trim(&old))), path: target }
     } else {
         FileOp::Write { path: target, text: block, mode: None }
@@ -142,7 +141,7 @@ fn gitignore_files(project_dir: &Path, git_cmp: &str) -> Vec<PathBuf> {
 fn ignores(gitignore: &Path, path: &Path) -> io::Result<bool> {
     let root = gitignore.parent().unwrap_or(Path::new("/"));
     let mut b = GitignoreBuilder::new(root);
-    for line in fs::read_to_string(gitignore)?.lines() {
+    for line in super::read::read_string(gitignore)?.lines() {
         // A bad pattern is skipped, as `ignore` skips what it cannot read.
         let _ = b.add_line(None, line);
     }
@@ -166,6 +165,8 @@ fn absolute(p: &Path, cwd: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
+
     use super::*;
     use crate::hubspot::edit::apply_ops;
 

@@ -4,6 +4,10 @@
 
 use std::time::Duration;
 
+/// The largest local text file read (a config, a settings file, a `.gitignore`): a config of
+/// 20,000 accounts is about 9 MB, so a larger file is not one the CLI's users write.
+pub const MAX_TEXT_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The largest API answer read into memory. HubSpot's JSON answers (a page of files, a list
 /// of secret names, a CRM page) are kilobytes; 32 MiB is far beyond any real one and still
 /// harmless to hold, so more means a broken or hostile server.

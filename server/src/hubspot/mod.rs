@@ -23,6 +23,7 @@ pub mod migrate;
 pub mod model;
 pub mod ops;
 pub mod precedence;
+pub mod read;
 pub mod secret;
 pub mod settings;
 pub mod store;

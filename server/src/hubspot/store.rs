@@ -63,14 +63,14 @@ pub struct ConfigFile {
 impl ConfigFile {
     pub fn load(path: &Path) -> Result<ConfigFile, StoreError> {
         let text =
-            std::fs::read_to_string(path).map_err(|error| StoreError::Read { path: path.to_path_buf(), error })?;
+            super::read::read_string(path).map_err(|error| StoreError::Read { path: path.to_path_buf(), error })?;
         let read = Fingerprint::of(Some(text.as_bytes()));
         ConfigFile::from_text(path, text, false, read)
     }
 
     /// The file, or an empty config that saving will create (`accounts: []`).
     pub fn load_or_new(path: &Path) -> Result<ConfigFile, StoreError> {
-        match std::fs::read_to_string(path) {
+        match super::read::read_string(path) {
             Ok(text) => {
                 let read = Fingerprint::of(Some(text.as_bytes()));
                 ConfigFile::from_text(path, text, false, read)

@@ -131,7 +131,7 @@ impl Fingerprint {
 
     /// The file as it is now.
     pub fn read(path: &Path) -> io::Result<Fingerprint> {
-        match std::fs::read(path) {
+        match super::read::read_bytes(path) {
             Ok(bytes) => Ok(Fingerprint::of(Some(&bytes))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Fingerprint(None)),
             Err(e) => Err(e),

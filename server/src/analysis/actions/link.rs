@@ -73,9 +73,9 @@ fn migrate_command(cx: &Ctx, legacy: &Path) -> Effect {
 }
 
 fn migration_plan(cx: &Ctx, legacy: &Path) -> Option<Vec<crate::hubspot::edit::FileOp>> {
-    let legacy_text = std::fs::read_to_string(legacy).ok()?;
+    let legacy_text = crate::hubspot::read::read_string(legacy).ok()?;
     let global = cx.world.env.global_path()?;
-    let global_text = match std::fs::read_to_string(&global) {
+    let global_text = match crate::hubspot::read::read_string(&global) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(_) => return None,

@@ -85,7 +85,7 @@ pub fn apply_ops(buffers: &Buffers, ops: &[FileOp], read: &Snapshot) -> io::Resu
         }
         edited.push(match op {
             FileOp::Edit { path, edits } => {
-                Some(apply(&std::fs::read_to_string(path).map_err(|e| named(op, e))?, edits))
+                Some(apply(&crate::hubspot::read::read_string(path).map_err(|e| named(op, e))?, edits))
             }
             FileOp::Rename { from, .. } if !from.exists() && !ops.iter().any(|o| o.path() == from) => {
                 return Err(named(
@@ -124,7 +124,7 @@ fn apply_op(buffers: &Buffers, op: &FileOp, edited: Option<String>) -> io::Resul
         FileOp::Edit { path, edits } => {
             let new = match edited {
                 Some(t) => t,
-                None => apply(&std::fs::read_to_string(path)?, edits),
+                None => apply(&crate::hubspot::read::read_string(path)?, edits),
             };
             write_atomic(buffers, path, new.as_bytes(), DEFAULT_NEW_FILE_MODE)
         }

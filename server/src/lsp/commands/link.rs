@@ -162,9 +162,9 @@ pub async fn migrate_config(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
 }
 
 fn plan_migration(legacy: &Path, global: &Path) -> OpResult<migrate::MigratePlan> {
-    let legacy_text = std::fs::read_to_string(legacy)
+    let legacy_text = crate::hubspot::read::read_string(legacy)
         .map_err(|e| OpError::invalid(format!("Cannot read {}: {e}.", legacy.display())))?;
-    let global_text = match std::fs::read_to_string(global) {
+    let global_text = match crate::hubspot::read::read_string(global) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(OpError::failed(format!("Cannot read {}: {e}.", global.display()))),

@@ -49,7 +49,7 @@ fn actions_for(
     // Other files as the client would edit them: an open buffer only when it still holds
     // what is on disk, which is what the plans were computed from.
     let file_text = |p: &Path| -> Option<(Rope, Option<i32>)> {
-        let disk = std::fs::read_to_string(p).ok()?;
+        let disk = crate::hubspot::read::read_string(p).ok()?;
         match open.get(p) {
             Some((version, text)) if **text == *disk => Some((Rope::from_str(&disk), Some(*version))),
             Some(_) => None,
