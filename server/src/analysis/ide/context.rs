@@ -200,8 +200,12 @@ pub fn json(text: &str, offset: usize) -> Context {
             _ => {}
         }
     }
-    let token_start =
-        text[..offset].rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '"')).map_or(0, |i| i + 1);
+    // After the last character that cannot be part of the token (which may be wider than a byte).
+    let token_start = text[..offset]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '"'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let prefix = text[token_start..offset].trim_start_matches('"').to_string();
     let replace = TextRange::new(token_start, offset);
     let parent: String = stack.iter().filter_map(|(_, k)| k.as_ref()).fold(String::new(), |p, k| child_pointer(&p, k));
@@ -263,5 +267,8 @@ mod tests {
         );
         let c = at("{\"accounts\": [1], \"lo|\"}");
         assert_eq!((c.parent.as_str(), &c.slot, c.prefix.as_str()), ("", &Slot::Key, "lo"));
+        // A token after a character wider than one byte (found by the no-panic test).
+        let c = at("{\"accounts\": [1],\n\u{fffd}\u{fffd}  Kk|");
+        assert_eq!(c.prefix.as_str(), "Kk");
     }
 }

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The long no-panic run (not part of the test command): random config, legacy config,
+# settings.json and .hsaccount inputs, structured and byte-level, each checked, completed,
+# hovered, fixed and edited (server/tests/no_panic.rs), in a release build.
+#
+#   tests/fuzz/run.sh [CASES_PER_KIND] [SEED]      (default 10,000,000 and 0x5eed)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export HUBSPOT_LS_FUZZ_CASES=${1:-10000000}
+export HUBSPOT_LS_FUZZ_SEED=${2:-24301}
+exec cargo test --release -p hubspot-ls --test no_panic -- --nocapture --test-threads 2
