@@ -62,6 +62,16 @@ pub fn names() -> Vec<String> {
 }
 
 pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Option<Value>> {
+    // Commands read and write files as they go: on a task of their own, so that the disk never
+    // holds up the task that reads messages and answers every other request.
+    let handle = server.handle();
+    tokio::spawn(async move { run(&handle, params).await }).await.unwrap_or_else(|e| {
+        tracing::error!("a command failed: {e}");
+        Err(Error::internal_error())
+    })
+}
+
+async fn run(server: &Server, params: ExecuteCommandParams) -> Result<Option<Value>> {
     let ctx = CommandCtx::snapshot(server, params.work_done_progress_params.work_done_token.clone());
     let arg = params.arguments.into_iter().next().unwrap_or(Value::Null);
     let name = params.command.as_str();
