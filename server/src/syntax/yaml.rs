@@ -9,9 +9,9 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use saphyr::{Scalar, ScalarStyle};
+use saphyr::ScalarStyle;
 use saphyr_parser::{Event, Parser, Span};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
@@ -33,8 +33,15 @@ pub fn parse(text: &str) -> Tree {
             None => {
                 let mut tree = Tree::new(outcome.value, outcome.root, errors);
                 tree.errors.extend(outcome.semantic_errors);
-                tree.complete = tree.errors.is_empty() && patched.is_none();
+                tree.complete = tree.errors.is_empty() && !blanked_any(&blanked);
                 return tree;
+            }
+            // js-yaml takes a tab after `key:` as the separator, saphyr wants a space: the
+            // same bytes with a space there read as js-yaml reads the original.
+            Some(err) if tab_after_colon(source, err.range.start as usize).is_some() => {
+                let mut bytes = source.as_bytes().to_vec();
+                bytes[tab_after_colon(source, err.range.start as usize).unwrap_or_default()] = b' ';
+                patched = Some(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()));
             }
             Some(err) => {
                 // Report each distinct position once (a retry may fail at the same place).
@@ -60,6 +67,17 @@ pub fn parse(text: &str) -> Tree {
             }
         }
     }
+}
+
+fn blanked_any(blanked: &HashSet<usize>) -> bool {
+    !blanked.is_empty()
+}
+
+/// Where the tab is when saphyr's error at `at` is about a `:` followed by a tab (which
+/// js-yaml accepts as the separator).
+fn tab_after_colon(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    (at.saturating_sub(2)..b.len().min(at + 2)).find(|&i| i > 0 && b[i] == b'\t' && b[i - 1] == b':')
 }
 
 /// Byte range of the line holding `offset`, without its line break.
@@ -128,7 +146,9 @@ enum Frame {
         start: usize,
         end: usize,
         anchor: usize,
-        pending_key: Option<(String, TextRange)>,
+        pending_key: Option<PendingKey>,
+        /// Keys that came from a merge (`<<`), which a key written later may replace.
+        merged: HashSet<String>,
     },
     Seq {
         items: Vec<Value>,
@@ -137,6 +157,13 @@ enum Frame {
         end: usize,
         anchor: usize,
     },
+}
+
+/// A key read, waiting for its value; `merge` when it is a plain `<<`.
+struct PendingKey {
+    key: String,
+    range: TextRange,
+    merge: bool,
 }
 
 struct Outcome {
@@ -158,6 +185,8 @@ struct Builder<'t> {
     semantic_errors: Vec<SyntaxError>,
     expanded: usize,
     alias_overflow: bool,
+    /// Whether the last scalar read was a plain `<<`: a merge key when it is a key.
+    last_merge_key: bool,
 }
 
 const ALIAS_BUDGET: usize = 100_000;
@@ -193,6 +222,7 @@ impl<'t> Builder<'t> {
             semantic_errors: Vec::new(),
             expanded: 0,
             alias_overflow: false,
+            last_merge_key: false,
         }
     }
 
@@ -268,11 +298,13 @@ impl<'t> Builder<'t> {
                 if matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted) {
                     range = quoted_extent(self.text, range);
                 }
-                let v = scalar_value(value, style, tag.as_ref());
+                let v = scalar_value(&value, style, tag.as_ref());
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
                 }
+                self.last_merge_key = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
                 self.attach(v, range, Vec::new());
+                self.last_merge_key = false;
             }
             Event::Alias(id) => {
                 let range = self.pos.range(span);
@@ -305,6 +337,12 @@ impl<'t> Builder<'t> {
             }
             Event::MappingStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
+                if matches!(self.stack.last(), Some(Frame::Seq { .. })) && tab_after_dash(self.text, start) {
+                    self.semantic_errors.push(SyntaxError {
+                        range: TextRange::new(start, line_of(self.text, start).end),
+                        message: "YAML syntax error: a tab between `-` and a mapping: the CLI's YAML reader (js-yaml) refuses the file (\"bad indentation of a sequence entry\"). Use spaces.".into(),
+                    });
+                }
                 self.stack.push(Frame::Map {
                     map: Map::new(),
                     children: Vec::new(),
@@ -312,6 +350,7 @@ impl<'t> Builder<'t> {
                     end: start,
                     anchor,
                     pending_key: None,
+                    merged: HashSet::new(),
                 });
             }
             Event::SequenceStart(anchor, _) => {
@@ -358,15 +397,27 @@ impl<'t> Builder<'t> {
                     self.root = Some(value);
                 }
             }
-            Some(Frame::Map { map, children: siblings, end, pending_key, .. }) => {
+            Some(Frame::Map { map, children: siblings, end, pending_key, merged, .. }) => {
                 *end = (*end).max(range.end as usize);
                 match pending_key.take() {
                     None => {
+                        let merge = self.last_merge_key;
                         let key = key_string(value, range.slice(self.text));
-                        *pending_key = Some((key, range));
+                        *pending_key = Some(PendingKey { key, range, merge });
+                    }
+                    Some(PendingKey { range: key_range, merge: true, .. }) => {
+                        let entry = Spans { key: Some(key_range), value: range, entry: key_range.cover(range) };
+                        if let Err(message) = super::yaml_merge::merge(map, siblings, merged, &value, entry) {
+                            self.semantic_errors.push(SyntaxError { range: key_range, message });
+                        }
+                    }
+                    Some(PendingKey { key, range: key_range, .. }) if merged.remove(&key) => {
+                        let entry = key_range.cover(range);
+                        let node = SpanNode::with_children(Spans { key: Some(key_range), value: range, entry }, children, &value);
+                        super::yaml_merge::replace(map, siblings, key, value, node);
                     }
                     // One hash per key: the entry tells a duplicate and inserts otherwise.
-                    Some((key, key_range)) => match map.entry(key) {
+                    Some(PendingKey { key, range: key_range, .. }) => match map.entry(key) {
                         serde_json::map::Entry::Occupied(dup) => {
                             self.semantic_errors.push(SyntaxError {
                                 range: key_range,
@@ -452,21 +503,18 @@ fn key_string(value: Value, source: &str) -> String {
     }
 }
 
-fn scalar_value(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
-    if style != ScalarStyle::Plain {
-        return Value::String(raw.into_owned());
-    }
-    match Scalar::parse_from_cow_and_metadata(raw.clone(), style, tag) {
-        Some(Scalar::Null) => Value::Null,
-        Some(Scalar::Boolean(b)) => Value::Bool(b),
-        Some(Scalar::Integer(i)) => Value::Number(i.into()),
-        Some(Scalar::FloatingPoint(f)) => Number::from_f64(f.into_inner())
-            .map(Value::Number)
-            // JSON has no NaN/inf; keep the text so the finding can quote it.
-            .unwrap_or_else(|| Value::String(raw.into_owned())),
-        Some(Scalar::String(s)) => Value::String(s.into_owned()),
-        None => Value::String(raw.into_owned()),
-    }
+/// The value of a scalar as js-yaml reads it.
+fn scalar_value(raw: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
+    let core = tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.as_str());
+    // Any other tag (`!custom 5`) is read as if it were not there.
+    super::yaml_scalar::resolve(raw, style == ScalarStyle::Plain, core)
+}
+
+/// Between the `-` before `start` and `start` there is a tab (`-\tname: a`).
+fn tab_after_dash(text: &str, start: usize) -> bool {
+    let before = &text[..start.min(text.len())];
+    let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
+    before.trim_end_matches([' ', '\t']).ends_with('-') && before[before.len() - gap..].contains('\t')
 }
 
 #[cfg(test)]
