@@ -89,6 +89,7 @@ function run(c) {
     default: attempt(() => account(config.getConfigDefaultAccount())),
     defaultIfExists: attempt(() => account(config.getConfigDefaultAccountIfExists())),
     accounts: attempt(() => config.getAllConfigAccounts().map(account)),
+    linked: attempt(() => config.getLinkedOrAllConfigAccounts().map(account)),
   };
 }
 

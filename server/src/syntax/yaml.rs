@@ -413,7 +413,11 @@ impl<'t> Builder<'t> {
                     }
                     Some(PendingKey { key, range: key_range, .. }) if merged.remove(&key) => {
                         let entry = key_range.cover(range);
-                        let node = SpanNode::with_children(Spans { key: Some(key_range), value: range, entry }, children, &value);
+                        let node = SpanNode::with_children(
+                            Spans { key: Some(key_range), value: range, entry },
+                            children,
+                            &value,
+                        );
                         super::yaml_merge::replace(map, siblings, key, value, node);
                     }
                     // One hash per key: the entry tells a duplicate and inserts otherwise.

@@ -11,15 +11,19 @@ pub fn is_deliberate(d: &Disagreement) -> bool {
         // environment's account, the only one there is.
         "resolve" => d.case == "setup env mode without config file",
         "check" => {
-            // `check` reads files: environment variables that make no config are no file's
-            // finding (`hubspot.account.resolve` and every command say why).
+            // `check` reads files: environment variables that make no config (or a config
+            // the CLI refuses) are no file's finding; `hubspot.account.resolve` and every
+            // command say what is wrong.
             d.case.starts_with("setup env mode without ")
                 || d.case == "setup env mode and config path"
-                || d.case == "setup env mode without config file"
-                // An `accountId` that is not a number passes validateConfig, but HubSpot
-                // refuses it in every request (`portalId=abc`): we keep the error.
-                || detail.contains("the CLI works, we report errors") && detail.contains("type `accountId` must be")
+                || d.case == "setup env mode id 0"
+                // No config file anywhere (or HUBSPOT_CONFIG_PATH names none): every command
+                // fails, and there is no file to put the finding on.
+                || detail.starts_with("no config file:")
         }
+        // `accounts` is a mapping: the CLI's list crashes, we list no accounts (and `check`
+        // reports the crash on the file).
+        "list" => d.case.starts_with("accounts mapping ["),
         _ => false,
     }
 }

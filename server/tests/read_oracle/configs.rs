@@ -147,11 +147,43 @@ fn hand_written() -> Vec<(&'static str, String)> {
 }
 
 /// Literal YAML for each field, with a weight towards what is valid.
-const NAMES: &[&str] = &["a", "b", "prod", "sandbox-1", "A", "Prod", "'two words'", "789", "'2024'", "null", "2024-05-06", "''", "true", "yes"];
-const IDS: &[&str] = &["111", "222", "333", "'111'", "0", "''", "1e3", "0x10", "abc", "12.0", "-7", "99999999999999999999", "+5", "0b101"];
-const AUTH_TYPES: &[&str] = &["personalaccesskey", "personalaccesskey", "oauth2", "apikey", "PersonalAccessKey", "''", "saml"];
+const NAMES: &[&str] = &[
+    "a",
+    "b",
+    "prod",
+    "sandbox-1",
+    "A",
+    "Prod",
+    "'two words'",
+    "789",
+    "'2024'",
+    "null",
+    "2024-05-06",
+    "''",
+    "true",
+    "yes",
+];
+const IDS: &[&str] = &[
+    "111",
+    "222",
+    "333",
+    "'111'",
+    "0",
+    "''",
+    "1e3",
+    "0x10",
+    "abc",
+    "12.0",
+    "-7",
+    "99999999999999999999",
+    "+5",
+    "0b101",
+];
+const AUTH_TYPES: &[&str] =
+    &["personalaccesskey", "personalaccesskey", "oauth2", "apikey", "PersonalAccessKey", "''", "saml"];
 const ENVS: &[&str] = &["prod", "qa", "QA", "''", "5", "staging"];
-const DEFAULTS: &[&str] = &["111", "222", "a", "b", "'111'", "999", "nobody", "''", "0", "222abc", "Prod", "2024-05-06"];
+const DEFAULTS: &[&str] =
+    &["111", "222", "a", "b", "'111'", "999", "nobody", "''", "0", "222abc", "Prod", "2024-05-06"];
 
 fn account(rng: &mut Rng, legacy: bool) -> String {
     let mut lines: Vec<String> = Vec::new();

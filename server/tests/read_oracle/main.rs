@@ -82,9 +82,10 @@ fn run_oracle(cases: &[Case]) -> Vec<Value> {
         .output()
         .unwrap_or_else(|e| panic!("cannot run node ({e}); install Node.js, then run tests/oracle/install.sh"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let line = stdout.lines().find_map(|l| l.strip_prefix("ORACLE_RESULT ")).unwrap_or_else(|| {
-        panic!("oracle failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr))
-    });
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("ORACLE_RESULT "))
+        .unwrap_or_else(|| panic!("oracle failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr)));
     let results: Vec<Value> = serde_json::from_str(line).unwrap();
     assert_eq!(results.len(), cases.len());
     results
@@ -108,15 +109,24 @@ fn configs_settings_and_hsaccount_are_read_as_the_cli_reads_them() {
     let mut cases: Vec<Case> = configs.iter().flat_map(|(id, text)| placements(id, text)).collect();
     cases.extend(setups);
 
-    let oracle = run_oracle(&cases);
-    std::fs::write("/tmp/ro-cases.json", serde_json::to_string(&cases.iter().map(Case::to_json).collect::<Vec<_>>()).unwrap()).unwrap(); // TEMP
-    std::fs::write("/tmp/ro-oracle.json", serde_json::to_string(&oracle).unwrap()).unwrap(); // TEMP
+    // The library in its node process and we in two threads, all at once.
+    let clock = std::time::Instant::now();
+    let cases = &cases;
+    let (oracle, ours) = std::thread::scope(|scope| {
+        let oracle = scope.spawn(|| run_oracle(&cases));
+        let half = cases.len() / 2;
+        let second = scope.spawn(move || cases[half..].iter().map(ours::run).collect::<Vec<_>>());
+        let mut ours: Vec<ours::Ours> = cases[..half].iter().map(ours::run).collect();
+        ours.extend(second.join().unwrap());
+        (oracle.join().unwrap(), ours)
+    });
     let mut found = Vec::new();
     let mut tally = ours::Tally::default();
-    for (case, theirs) in cases.iter().zip(&oracle) {
-        found.extend(ours::compare(case, theirs, &mut tally));
+    for ((case, mine), theirs) in cases.iter().zip(ours).zip(&oracle) {
+        found.extend(ours::compare(case, mine, theirs, &mut tally));
     }
     let (allowed, disagreements): (Vec<_>, Vec<_>) = found.into_iter().partition(allowed::is_deliberate);
+    println!("read oracle: both sides took {:.1}s", clock.elapsed().as_secs_f64());
     println!(
         "read oracle: {} configs ({} cases as global and legacy), {} resolution setups; \
          {} checks, {} resolutions, {} listings compared; {} deliberate differences allowed, {} disagreements",
@@ -134,5 +144,10 @@ fn configs_settings_and_hsaccount_are_read_as_the_cli_reads_them() {
     }
     let shown: Vec<String> =
         disagreements.iter().take(400).map(|d| format!("{} [{}]: {}", d.case, d.aspect, d.detail)).collect();
-    assert!(disagreements.is_empty(), "{} disagreements with the CLI's library:\n{}", disagreements.len(), shown.join("\n"));
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements with the CLI's library:\n{}",
+        disagreements.len(),
+        shown.join("\n")
+    );
 }

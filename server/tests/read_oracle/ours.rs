@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::Path;
-use std::process::Command;
 
-use hubspot_ls::hubspot::discovery::Env;
-use hubspot_ls::hubspot::ops::accounts;
+use hubspot_ls::check;
+use hubspot_ls::hubspot::discovery::{Disk, Env};
+use hubspot_ls::hubspot::load::{load_config, ConfigError};
+use hubspot_ls::hubspot::ops::accounts::{self, AccountList};
 use hubspot_ls::hubspot::target;
+use hubspot_ls::hubspot::InForceAccount;
 use serde_json::{json, Value};
 
 use super::{Case, Disagreement};
@@ -19,18 +21,14 @@ pub struct Tally {
     pub listings: usize,
 }
 
-/// What `hubspot-ls check --format json` reports as errors, run from the case's folder with
-/// only the case's environment (as a user's shell there would).
-fn check_errors(home: &Path, case: &Case) -> Vec<String> {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hubspot-ls"));
-    cmd.args(["check", "--format", "json"]).current_dir(home.join(&case.cwd)).env_clear().env("HOME", home);
-    for (k, v) in &case.env {
-        cmd.env(k, v.replace("{HOME}", &home.to_string_lossy()));
-    }
-    let out = cmd.output().unwrap();
-    let code = out.status.code();
-    assert!(matches!(code, Some(0 | 1)), "check failed ({code:?}): {}", String::from_utf8_lossy(&out.stderr));
-    let findings: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+/// What `hubspot-ls check --format json` (no paths: the files in force) reports as errors,
+/// run from the case's folder with only the case's environment.
+fn check_errors(home: &Path, case: &Case, env: &Env) -> Vec<String> {
+    let cwd = home.join(&case.cwd);
+    let inputs = check::Inputs { cwd: cwd.clone(), start: cwd, env: env.clone() };
+    let mut out = Vec::new();
+    let code = check::run_in(&inputs, &[], check::Format::Json, &mut out);
+    let findings: Vec<Value> = serde_json::from_slice(&out).unwrap();
     let errors: Vec<String> = findings
         .iter()
         .filter(|f| f["severity"] == "error")
@@ -39,7 +37,7 @@ fn check_errors(home: &Path, case: &Case) -> Vec<String> {
             format!("{file}: {} {}", f["code"].as_str().unwrap_or_default(), f["message"].as_str().unwrap_or_default())
         })
         .collect();
-    assert_eq!(code == Some(1), !errors.is_empty(), "the exit status says whether there are errors");
+    assert_eq!(code == check::EXIT_FINDINGS, !errors.is_empty(), "the exit status says whether there are errors");
     errors
 }
 
@@ -69,6 +67,11 @@ fn oracle_failure(theirs: &Value) -> Option<String> {
     if theirs["default"].get("error").is_some_and(|e| e != "NO_DEFAULT_ACCOUNT") {
         return failed(&theirs["default"]).map(|w| format!("getConfigDefaultAccount: {w}"));
     }
+    // `hs account list` and the other link-aware commands crash on a settings file that has
+    // no list of linked accounts.
+    if let Some(why) = failed(&theirs["linked"]) {
+        return Some(format!("getLinkedOrAllConfigAccounts throws: {why}"));
+    }
     None
 }
 
@@ -77,7 +80,15 @@ fn shown(v: &Value) -> String {
     v.to_string()
 }
 
-pub fn compare(case: &Case, theirs: &Value, tally: &mut Tally) -> Vec<Disagreement> {
+/// What we say about a case: computed without the library's answer, so both sides run at once.
+pub struct Ours {
+    errors: Vec<String>,
+    no_file: bool,
+    resolved: Result<InForceAccount, String>,
+    listed: Result<AccountList, String>,
+}
+
+pub fn run(case: &Case) -> Ours {
     let home = tempfile::tempdir().unwrap();
     for (rel, text) in &case.files {
         let p = home.path().join(rel);
@@ -86,26 +97,40 @@ pub fn compare(case: &Case, theirs: &Value, tally: &mut Tally) -> Vec<Disagreeme
     }
     let dir = home.path().join(&case.cwd);
     std::fs::create_dir_all(&dir).unwrap();
+    let env = env_of(home.path(), case);
+    Ours {
+        errors: check_errors(home.path(), case, &env),
+        // With no config file at all there is no file for `check` to report on.
+        no_file: matches!(load_config(&env, &dir, &Disk), Err(ConfigError::NotFound | ConfigError::Missing { .. })),
+        resolved: target::in_force(&env, &dir).map_err(|e| e.to_string()),
+        listed: target::config(&env, &dir).map(|c| accounts::list(&c, Vec::new())).map_err(|e| e.to_string()),
+    }
+}
+
+pub fn compare(case: &Case, ours: Ours, theirs: &Value, tally: &mut Tally) -> Vec<Disagreement> {
+    let Ours { errors, no_file, resolved, listed } = ours;
     let mut out = Vec::new();
     let mut disagree = |aspect: &'static str, detail: String| {
         out.push(Disagreement { case: case.id.clone(), aspect, detail });
     };
 
     tally.checks += 1;
-    let errors = check_errors(home.path(), case);
     match (oracle_failure(theirs), errors.is_empty()) {
+        (Some(why), true) if no_file => {
+            disagree("check", format!("no config file: the CLI fails ({why}), we report no error"))
+        }
         (Some(why), true) => disagree("check", format!("the CLI fails ({why}), we report no error")),
         (None, false) => disagree("check", format!("the CLI works, we report errors: {}", errors.join(" | "))),
         _ => {}
     }
 
-    let env = env_of(home.path(), case);
     tally.resolutions += 1;
-    match (target::in_force(&env, &dir), &theirs["default"]) {
+    match (resolved, &theirs["default"]) {
         (Ok(a), t) if t.get("ok").is_some() => {
             let want = &t["ok"];
             let got = json!({"name": a.name, "accountId": a.account_id});
-            if !same(&want["accountId"], &got["accountId"]) || (want["name"].is_string() && got["name"] != want["name"]) {
+            if !same(&want["accountId"], &got["accountId"]) || (want["name"].is_string() && got["name"] != want["name"])
+            {
                 disagree("resolve", format!("we resolve {got}, the CLI {}", shown(want)));
             }
         }
@@ -117,8 +142,7 @@ pub fn compare(case: &Case, theirs: &Value, tally: &mut Tally) -> Vec<Disagreeme
     }
 
     tally.listings += 1;
-    let ours = target::config(&env, &dir).map(|c| accounts::list(&c, Vec::new()));
-    match (ours, &theirs["accounts"]) {
+    match (listed, &theirs["accounts"]) {
         (Ok(list), t) if t.get("ok").is_some() => {
             // Entries that are not mappings are the library's too, but `hs account list` and
             // validateConfig stop at them: we list accounts only (the check reports the rest).
@@ -161,7 +185,5 @@ fn same(want: &Value, got: &Value) -> bool {
 
 fn same_list(want: &[Value], got: &[Value]) -> bool {
     want.len() == got.len()
-        && want.iter().zip(got).all(|(w, g)| {
-            same(&w["accountId"], &g["accountId"]) && same(&w["name"], &g["name"])
-        })
+        && want.iter().zip(got).all(|(w, g)| same(&w["accountId"], &g["accountId"]) && same(&w["name"], &g["name"]))
 }

@@ -69,10 +69,13 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
         Some(id) => {
             let known = match &env_ids {
                 Some(ids) => ids.contains(&id),
-                None => find(&accounts, &Value::from(id)).filter(|e| e.id().and_then(Value::as_i64) == Some(id)).is_some(),
+                None => {
+                    find(&accounts, &Value::from(id)).filter(|e| e.id().and_then(Value::as_i64) == Some(id)).is_some()
+                }
             };
             if read && !known {
-                let whose = if env_ids.is_some() { "the environment's (HUBSPOT_ACCOUNT_ID)" } else { "in your global config" };
+                let whose =
+                    if env_ids.is_some() { "the environment's (HUBSPOT_ACCOUNT_ID)" } else { "in your global config" };
                 out.push(Diagnostic::error(
                     Code::HsaccountUnknownAccount,
                     range,

@@ -11,8 +11,8 @@ use crate::hubspot::model::truthy;
 use crate::syntax::Tree;
 
 use super::accounts::{entries, find};
-use crate::hubspot::discovery::EnvMode;
 use super::files::first_line;
+use crate::hubspot::discovery::EnvMode;
 
 pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagnostic>) {
     if file.text.trim().is_empty() {
@@ -33,11 +33,11 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
         (InForce::Environment, EnvMode::On(Ok(config))) => Some(config),
         _ => None,
     };
-    // The numeric id of the account the CLI's lookup finds for `v`, if any.
-    let lookup = |v: &Value| -> Option<i64> {
+    // The id (as written) of the account the CLI's lookup finds for `v`, if it finds one.
+    let lookup = |v: &Value| -> Option<Value> {
         match (&entries_of, env_config) {
-            (Some(accounts), _) => find(accounts, v).and_then(|e| e.id().and_then(Value::as_i64)),
-            (None, Some(config)) => config.find(v).and_then(|a| a.account_id),
+            (Some(accounts), _) => find(accounts, v).map(|e| e.id().cloned().unwrap_or(Value::Null)),
+            (None, Some(config)) => config.find(v).map(|a| a.raw_account_id.clone().unwrap_or(Value::Null)),
             (None, None) => None,
         }
     };
@@ -79,7 +79,7 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
                     range,
                     format!("Account {id} cannot be resolved: {why}."),
                 ));
-            } else if global.is_some() && lookup(item) != Some(id) {
+            } else if global.is_some() && lookup(item).and_then(|v| v.as_i64()) != Some(id) {
                 out.push(Diagnostic::warning(
                     Code::LinkedAccountUnknown,
                     range,
@@ -101,7 +101,7 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
                     range,
                     format!("`localDefaultAccount` {local} names no account in your config: every `hs` command in this folder fails to find its default account (\"Default account is set to , but no account with that id exists\")."),
                 )),
-                (None, Some(_), Some(id)) if !linked.contains(&id) && root.get("accounts").is_some_and(Value::is_array) => out.push(Diagnostic::warning(
+                (None, Some(_), Some(id)) if !id.as_i64().is_some_and(|i| linked.contains(&i)) && root.get("accounts").is_some_and(Value::is_array) => out.push(Diagnostic::warning(
                     Code::LocalDefaultNotLinked,
                     range,
                     format!("`localDefaultAccount` {local} is not among the linked `accounts`: `hs account link` will warn and reset it. Add {id} to `accounts`."),

@@ -26,7 +26,7 @@ pub fn id_of<'a>(e: &Entry<'a>) -> Option<&'a Value> {
 /// `validateConfigAccount`, then the name checks that crash: each failure is an error.
 pub fn account(e: &Entry<'_>, node: Node<'_>, tree: &Tree, out: &mut Vec<Diagnostic>) {
     let Some(map) = e.map else { return }; // not a mapping: the schema's `type` finding
-    // Missing things cannot be judged on a tree cut short by a syntax error.
+                                           // Missing things cannot be judged on a tree cut short by a syntax error.
     let missing = |key: &str| tree.complete && !map.get(key).is_some_and(truthy);
     let place = |key: &str| match map.get(key) {
         Some(_) => node.value_range(&[key]),

@@ -174,7 +174,9 @@ fn type_message(name: &str, expected: &str, actual: Option<&Value>) -> String {
         Some(Value::Bool(_)) => "a boolean",
         Some(Value::Null) => "empty",
         Some(Value::Array(_)) => "a list",
-        Some(Value::Object(m)) if m.contains_key("$date") => "a date (unquoted, the CLI's YAML reader makes a Date of it)",
+        Some(Value::Object(m)) if m.contains_key("$date") => {
+            "a date (unquoted, the CLI's YAML reader makes a Date of it)"
+        }
         Some(Value::Object(_)) => "a mapping",
         None => "missing",
     };
