@@ -329,10 +329,12 @@ mod tests {
             locate(&env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/nonexist.yml")]), dir, &fs),
             ConfigLocation::Missing { path: PathBuf::from("/nonexist.yml") }
         );
-        // The global path spelled with `.` and `..` is still the global config. (The CLI
-        // compares raw strings, but `--config` goes through `path.resolve` first.)
+        // The global path spelled otherwise is a custom config: the CLI compares the strings
+        // (`.hsaccount` is then ignored); spelled as the CLI spells it, it is the global one.
         let spelled = env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/h/./.hscli/../.hscli/config.yml")]);
-        assert!(locate(&spelled, dir, &fs).honours_hsaccount());
+        assert!(!locate(&spelled, dir, &fs).honours_hsaccount());
+        let exact = env(&[("HOME", "/h/"), ("HUBSPOT_CONFIG_PATH", "/h/.hscli/config.yml")]);
+        assert!(locate(&exact, dir, &fs).honours_hsaccount());
         // 4: the global file beats any legacy file.
         assert_eq!(locate(&env(&home), dir, &fs), file(ConfigKind::Global, global));
         // 5: otherwise the nearest legacy file; `.yml` before `.yaml` in the same directory.

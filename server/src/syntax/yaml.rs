@@ -80,6 +80,26 @@ fn tab_after_colon(text: &str, at: usize) -> Option<usize> {
     (at.saturating_sub(2)..b.len().min(at + 2)).find(|&i| i > 0 && b[i] == b'\t' && b[i - 1] == b':')
 }
 
+/// [`parse`], with dates as the text they are written as: edits change text, and a date is
+/// one scalar to them (see [`dates_as_text`]).
+pub fn parse_for_edits(text: &str) -> Tree {
+    let mut tree = parse(text);
+    dates_as_text(&mut tree.value);
+    tree
+}
+
+/// Turns each date (`{"$date": "2024-01-01"}`, see `yaml_scalar`) back into its text.
+pub fn dates_as_text(v: &mut Value) {
+    match v {
+        Value::Object(m) if m.len() == 1 && m.get(super::yaml_scalar::DATE_KEY).is_some_and(Value::is_string) => {
+            *v = m.remove(super::yaml_scalar::DATE_KEY).unwrap_or_default();
+        }
+        Value::Object(m) => m.values_mut().for_each(dates_as_text),
+        Value::Array(a) => a.iter_mut().for_each(dates_as_text),
+        _ => {}
+    }
+}
+
 /// Byte range of the line holding `offset`, without its line break.
 fn line_of(text: &str, offset: usize) -> std::ops::Range<usize> {
     let offset = offset.min(text.len());

@@ -113,7 +113,7 @@ fn configs_settings_and_hsaccount_are_read_as_the_cli_reads_them() {
     let clock = std::time::Instant::now();
     let cases = &cases;
     let (oracle, ours) = std::thread::scope(|scope| {
-        let oracle = scope.spawn(|| run_oracle(&cases));
+        let oracle = scope.spawn(|| run_oracle(cases));
         let half = cases.len() / 2;
         let second = scope.spawn(move || cases[half..].iter().map(ours::run).collect::<Vec<_>>());
         let mut ours: Vec<ours::Ours> = cases[..half].iter().map(ours::run).collect();
