@@ -355,8 +355,9 @@ fn secret_of(map: &Map<String, Value>, key: &str) -> Option<Secret> {
     map.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(Secret::new)
 }
 
+/// An integer JavaScript holds exactly (below 2^53); a larger number is no id, never clamped.
 fn int_of(v: Option<&Value>) -> Option<i64> {
-    v.and_then(|v| v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)))
+    v.and_then(|v| v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)))
 }
 
 fn account(pointer: &str, m: &Map<String, Value>, shape: Shape) -> Account {

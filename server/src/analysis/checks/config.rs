@@ -323,6 +323,14 @@ fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnost
             .with_tag(Tag::Deprecated),
         );
     }
+    // JavaScript holds integers exactly up to 2^53: a larger id is rounded on read.
+    if let Some(n) = e.id().and_then(Value::as_f64).filter(|n| n.abs() >= 9_007_199_254_740_992.0) {
+        out.push(Diagnostic::warning(
+            Code::Type,
+            value_range(e.id_key_read()),
+            format!("This id is too large for the CLI (JavaScript) to hold exactly: it reads {n:e}, which is no HubSpot account id. Check the number."),
+        ));
+    }
     if map.contains_key("sandboxAccountType") {
         let note = if map.contains_key("accountType") {
             " `accountType` is already set, so the CLI ignores this key."

@@ -203,3 +203,26 @@ fn what_the_cli_refuses_is_found_in_an_account_too() {
     let text = VALID.replace("name: sandbox", "name: my sandbox");
     assert_eq!(diagnostics::cli_refusal(&file(&text)).map(|d| d.code), Some(Code::NameWhitespace));
 }
+
+#[test]
+fn what_validate_config_counts_as_missing() {
+    // Falsy is missing to the CLI: an id of 0, an empty key.
+    let (ds, t) = check("accounts:\n  - {name: a, accountId: 0, authType: apikey, apiKey: k}\n");
+    assert_eq!(found(&ds, Code::Required, &t), vec![(Severity::Error, "0")]);
+    let (ds, t) = check("accounts:\n  - {name: a, accountId: 1, authType: personalaccesskey, personalAccessKey: ''}\n");
+    assert_eq!(found(&ds, Code::Required, &t), vec![(Severity::Error, "''")]);
+    // A `portals` entry with `accountId` (no `portalId`) keeps it: valid.
+    let (ds, _) = check("portals:\n  - {name: a, accountId: 5, authType: apikey, apiKey: k}\n");
+    assert!(found(&ds, Code::Required, "").is_empty(), "{ds:?}");
+    // Merge keys are applied before anything is judged.
+    let (ds, _) = check("b: &b {authType: apikey, apiKey: k}\naccounts:\n  - <<: *b\n    name: a\n    accountId: 1\n");
+    assert!(ds.iter().all(|d| d.severity != Severity::Error), "{ds:?}");
+}
+
+#[test]
+fn an_id_too_large_for_javascript_is_reported_not_clamped() {
+    let (ds, t) = check("accounts:\n  - {name: a, accountId: 99999999999999999999, authType: apikey, apiKey: k}\n");
+    assert_eq!(found(&ds, Code::Type, &t), vec![(Severity::Warning, "99999999999999999999")]);
+    let config = crate::hubspot::model::Config::from_value(&crate::syntax::yaml::parse(&t).value);
+    assert_eq!(config.accounts[0].account_id, None);
+}

@@ -93,6 +93,10 @@ fn hsaccount_ignored_without_a_global_config() {
     let ds = home.check_text(&p, "123");
     assert_eq!(found(&ds, Code::HsaccountIgnored, "123"), vec![(Severity::Warning, "123")]);
     assert!(found(&ds, Code::HsaccountUnknownAccount, "123").is_empty());
+    // Content the CLI would refuse, in a file it does not read here: a warning, not an error.
+    let ds = home.check_text(&p, "sandbox");
+    assert_eq!(found(&ds, Code::HsaccountInvalid, "sandbox"), vec![(Severity::Warning, "sandbox")]);
+    assert!(ds.iter().all(|d| d.severity != Severity::Error), "{ds:?}");
 }
 
 #[test]
