@@ -49,13 +49,14 @@ def test_json_output_is_lsp_shaped_with_utf16_columns(files):
     text = 'defaultAccount: 1\naccounts:\n  - {name: "😀", accountId: 1, authType: bogus}\n'
     cfg = files.write_global(text)
     code, items = as_json(files, str(cfg))
-    assert code == 1
+    # The CLI reads an unknown authType and goes on: a warning, so no error exit.
+    assert code == 0
     [enum] = [i for i in items if i["code"] == "enum"]
     col = len('  - {name: "😀", accountId: 1, authType: '.encode("utf-16-le")) // 2
     assert enum == {
         "path": str(cfg),
         "range": {"start": {"line": 2, "character": col}, "end": {"line": 2, "character": col + len("bogus")}},
-        "severity": "error",
+        "severity": "warning",
         "code": "enum",
         "message": enum["message"],
     }
@@ -63,7 +64,7 @@ def test_json_output_is_lsp_shaped_with_utf16_columns(files):
     # The human form counts characters from 1 (the emoji is one).
     _, out, _ = check(files, str(cfg))
     human_col = len('  - {name: "😀", accountId: 1, authType: ') + 1
-    assert f"{cfg}:3:{human_col}: error[enum]" in out, out
+    assert f"{cfg}:3:{human_col}: warning[enum]" in out, out
 
 
 def test_usage_and_io_failures_exit_2(files):
@@ -78,13 +79,13 @@ def test_usage_and_io_failures_exit_2(files):
 
 def test_without_paths_it_checks_the_files_in_force_here(files):
     files.write_global(VALID)
-    settings = files.write("proj/.hs/settings.json", '{"accounts": [999]}')
+    settings = files.write("proj/.hs/settings.json", '{"accounts": [123], "localDefaultAccount": 999}')
     sub = files.project / "src" / "app"
     sub.mkdir(parents=True)
     code, items = as_json(files, cwd=sub)
     assert code == 1
     assert {i["path"] for i in items} == {str(settings)}, "the global config is clean; the nearest settings file is not"
-    assert [i["code"] for i in items] == ["linked-account-unknown"]
+    assert [i["code"] for i in items] == ["local-default-unknown"]
 
 
 def test_init_cwd_moves_the_search_as_it_does_for_the_cli(files):

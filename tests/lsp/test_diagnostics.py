@@ -18,7 +18,8 @@ async def test_global_config_findings_with_exact_ranges(lsp, files):
     assert all(d.source == "hubspot-ls" for d in ds)
     sev = {d.code: d.severity for d in ds}
     assert sev["enum"] == T.DiagnosticSeverity.Warning
-    assert sev["type"] == T.DiagnosticSeverity.Error
+    # `httpTimeout: fast` is read as it is by the CLI: likely wrong, but nothing fails.
+    assert sev["type"] == T.DiagnosticSeverity.Warning
     assert "`allowUsageTracking`" in by_code(ds, "unknown-key")[0].message
 
 

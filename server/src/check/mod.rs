@@ -29,17 +29,32 @@ pub const EXIT_USAGE: i32 = 2;
 
 pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i32 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-    let files = match collect(paths, &cwd, &search_start(&cwd)) {
+    let start = search_start(&cwd);
+    run_in(&Inputs { cwd, start, env: Env::from_process(None) }, paths, format, out)
+}
+
+/// What `check` takes from its process: the working directory, where the upward searches
+/// start, and the environment.
+pub struct Inputs {
+    pub cwd: PathBuf,
+    pub start: PathBuf,
+    pub env: Env,
+}
+
+/// `run` with the process inputs given, so the same check can run for many setups in one
+/// process (the differential test does).
+pub fn run_in(inputs: &Inputs, paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i32 {
+    let files = match collect(paths, inputs) {
         Ok(f) => f,
         Err(CheckError::Usage(m)) | Err(CheckError::Io(m)) => {
             eprintln!("hubspot-ls check: {m}");
             return EXIT_USAGE;
         }
     };
-    let world = World::new(Default::default(), Arc::new(DiskCache::default()), Arc::new(Env::from_process(None)));
+    let world = World::new(Default::default(), Arc::new(DiskCache::default()), Arc::new(inputs.env.clone()));
     let reports: Vec<Report> =
         files.into_iter().map(|file| Report { diagnostics: diagnostics::compute(&file, &world), file }).collect();
-    if let Err(e) = render::write(&reports, format, &cwd, out) {
+    if let Err(e) = render::write(&reports, format, &inputs.cwd, out) {
         eprintln!("hubspot-ls check: cannot write output: {e}");
         return EXIT_USAGE;
     }
@@ -49,10 +64,6 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i
     } else {
         EXIT_OK
     }
-}
-
-fn configured_path() -> Option<PathBuf> {
-    Env::from_process(None).config_path
 }
 
 /// Where the CLI's upward searches start: `INIT_CWD` when set (npm sets it to where `npm run`
@@ -67,16 +78,16 @@ fn search_start(cwd: &Path) -> PathBuf {
 
 /// The files to check: `paths` (relative to `cwd`), or with none the files in force from
 /// `start` (see [`search_start`]).
-fn collect(paths: &[PathBuf], cwd: &Path, start: &Path) -> Result<Vec<Arc<SourceFile>>, CheckError> {
-    let configured = configured_path();
+fn collect(paths: &[PathBuf], inputs: &Inputs) -> Result<Vec<Arc<SourceFile>>, CheckError> {
+    let (cwd, configured) = (&inputs.cwd, inputs.env.config_path.as_deref());
     let targets: Vec<PathBuf> = if paths.is_empty() {
-        files_in_force(start)
+        files_in_force(&inputs.start, &inputs.env)
     } else {
         paths.iter().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) }).collect()
     };
     let mut out = Vec::new();
     for path in targets {
-        let kind = DocKind::of_path(&path, configured.as_deref()).ok_or_else(|| {
+        let kind = DocKind::of_path(&path, configured).ok_or_else(|| {
             CheckError::Usage(format!(
                 "{}: not a HubSpot CLI file (expected .hscli/config.yml, hubspot.config.yml, .hs/settings.json or .hsaccount)",
                 path.display()
@@ -93,9 +104,9 @@ fn collect(paths: &[PathBuf], cwd: &Path, start: &Path) -> Result<Vec<Arc<Source
 
 /// With no PATH: the global config, the nearest `.hs/settings.json` and `.hsaccount`, and
 /// every `hubspot.config.yml`/`.yaml` up the tree.
-fn files_in_force(cwd: &Path) -> Vec<PathBuf> {
+fn files_in_force(cwd: &Path, env: &Env) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if let Some(g) = Env::from_process(None).config_file().filter(|g| g.is_file()) {
+    if let Some(g) = env.config_file().filter(|g| g.is_file()) {
         out.push(g);
     }
     out.extend(find_up(cwd, SETTINGS_FILE, &Disk));

@@ -55,6 +55,10 @@ pub struct Env {
     pub config_path: Option<PathBuf>,
     /// `USE_ENVIRONMENT_HUBSPOT_CONFIG`.
     pub mode: EnvMode,
+    /// `config_path` as written is exactly the CLI's spelling of the global path
+    /// (`path.join(HOME, ".hscli", "config.yml")`): the CLI compares the strings, so
+    /// `~/.hscli/./config.yml` is a custom config to it, and `.hsaccount` is ignored.
+    pub config_path_names_global: bool,
 }
 
 /// `USE_ENVIRONMENT_HUBSPOT_CONFIG`, which the CLI reads two ways: config reading wants
@@ -85,14 +89,17 @@ impl Env {
             }
             Some(_) => EnvMode::WritesSuppressed,
         };
-        Env {
-            home: set("HOME").map(PathBuf::from).map(absolute),
-            config_path: config_path_override
-                .filter(|p| !p.as_os_str().is_empty())
-                .or_else(|| set("HUBSPOT_CONFIG_PATH").map(PathBuf::from))
-                .map(absolute),
-            mode,
-        }
+        let written = config_path_override
+            .filter(|p| !p.as_os_str().is_empty())
+            .or_else(|| set("HUBSPOT_CONFIG_PATH").map(PathBuf::from));
+        let home = set("HOME").map(PathBuf::from);
+        let config_path_names_global = match (&written, &home) {
+            (Some(p), Some(h)) => {
+                p.to_str().is_some_and(|p| Some(p) == node_join(h.to_str().unwrap_or_default()).as_deref())
+            }
+            _ => false,
+        };
+        Env { home: home.map(absolute), config_path: written.map(absolute), mode, config_path_names_global }
     }
 
     pub fn from_process(config_path_override: Option<PathBuf>) -> Env {
@@ -125,6 +132,26 @@ impl Env {
     pub fn persists_tokens(&self) -> bool {
         self.mode == EnvMode::Off
     }
+}
+
+/// Node's `path.join(home, ".hscli", "config.yml")`: `.` and empty segments dropped, `..`
+/// applied, one `/` between segments. `None` for a relative home (never equal to a path the
+/// CLI would compare it with in practice, and not worth guessing).
+fn node_join(home: &str) -> Option<String> {
+    if !home.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in home.split('/').chain([GLOBAL_DIR, GLOBAL_FILE]) {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(format!("/{}", parts.join("/")))
 }
 
 /// Which kind of config file is in force.
@@ -180,7 +207,7 @@ pub fn locate(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> ConfigLoc
             if !files.is_file(path) {
                 return ConfigLocation::Missing { path: path.clone() };
             }
-            let kind = if env.is_global_path(path) { ConfigKind::Global } else { ConfigKind::Custom };
+            let kind = if env.config_path_names_global { ConfigKind::Global } else { ConfigKind::Custom };
             ConfigLocation::File { kind, path: path.clone() }
         }
         (false, None) => file_ignoring_env_mode(env, dir, files)
@@ -302,10 +329,12 @@ mod tests {
             locate(&env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/nonexist.yml")]), dir, &fs),
             ConfigLocation::Missing { path: PathBuf::from("/nonexist.yml") }
         );
-        // The global path spelled with `.` and `..` is still the global config. (The CLI
-        // compares raw strings, but `--config` goes through `path.resolve` first.)
+        // The global path spelled otherwise is a custom config: the CLI compares the strings
+        // (`.hsaccount` is then ignored); spelled as the CLI spells it, it is the global one.
         let spelled = env(&[("HOME", "/h"), ("HUBSPOT_CONFIG_PATH", "/h/./.hscli/../.hscli/config.yml")]);
-        assert!(locate(&spelled, dir, &fs).honours_hsaccount());
+        assert!(!locate(&spelled, dir, &fs).honours_hsaccount());
+        let exact = env(&[("HOME", "/h/"), ("HUBSPOT_CONFIG_PATH", "/h/.hscli/config.yml")]);
+        assert!(locate(&exact, dir, &fs).honours_hsaccount());
         // 4: the global file beats any legacy file.
         assert_eq!(locate(&env(&home), dir, &fs), file(ConfigKind::Global, global));
         // 5: otherwise the nearest legacy file; `.yml` before `.yaml` in the same directory.

@@ -85,6 +85,7 @@ pub fn build(var: impl Fn(&str) -> Option<String>) -> Result<Config, EnvConfigEr
     let account = Account {
         pointer: "/accounts/0".into(),
         // The raw string of whichever variable gave the id: `HUBSPOT_ACCOUNT_ID=12x` is named `12x`.
+        raw_name: Some(Value::from(raw_id.as_str())),
         name: Some(raw_id),
         account_id,
         raw_account_id: account_id.map(Value::from),

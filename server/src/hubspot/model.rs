@@ -88,7 +88,10 @@ pub struct Auth {
 pub struct Account {
     /// The entry in the source file: `/accounts/3`, or `/portals/3` in the legacy shape.
     pub pointer: String,
+    /// Only a string: the CLI finds accounts by name with `===` against text.
     pub name: Option<String>,
+    /// `name` as written (a number, a date), which `hs account list` shows as it is.
+    pub raw_name: Option<Value>,
     /// Only a YAML integer: the CLI never finds a quoted `'123'` by id, so it is `None`
     /// here and `raw_account_id` keeps what was written.
     pub account_id: Option<i64>,
@@ -115,6 +118,15 @@ impl Account {
         }
     }
 
+    /// The id requests are made with: the integer, or a quoted id that is all digits, which
+    /// the CLI sends as it is (`portalId=111`) once the account was reached by name.
+    pub fn usable_id(&self) -> Option<i64> {
+        self.account_id.or_else(|| match &self.raw_account_id {
+            Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => s.parse().ok(),
+            _ => None,
+        })
+    }
+
     pub fn token_info(&self) -> Option<&TokenInfo> {
         self.auth.as_ref().and_then(|a| a.token_info.as_ref())
     }
@@ -125,6 +137,7 @@ impl Account {
         Account {
             pointer: String::new(),
             name: None,
+            raw_name: None,
             account_id: Some(id),
             raw_account_id: Some(Value::from(id)),
             auth_type: Some(AuthType::PersonalAccessKey),
@@ -271,6 +284,11 @@ pub fn find_by_identifier<'a, T>(
             }
         }
         Value::String(s) => (parse_int_js(s), s.clone()),
+        // `parseInt(x)` and `String(x)` of anything else: `[111]` is 111, `true` is "true".
+        Value::Bool(_) | Value::Array(_) => {
+            let text = js_string(ident);
+            (parse_int_js(&text), text)
+        }
         _ => return None,
     };
     if let Some(wanted) = as_id {
@@ -306,6 +324,18 @@ fn is_js_whitespace(c: char) -> bool {
     c == '\u{feff}' || (c.is_whitespace() && c != '\u{85}')
 }
 
+/// `String(v)` for a parsed value: lists joined with commas, null and undefined as nothing.
+/// A mapping (or a date) has no text that could name an account.
+fn js_string(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(js_string).collect::<Vec<_>>().join(","),
+        Value::Object(_) => "[object Object]".into(),
+        other => other.to_string(),
+    }
+}
+
 /// JavaScript truthiness of a parsed value.
 pub fn truthy(v: &Value) -> bool {
     match v {
@@ -325,8 +355,9 @@ fn secret_of(map: &Map<String, Value>, key: &str) -> Option<Secret> {
     map.get(key).and_then(Value::as_str).filter(|s| !s.is_empty()).map(Secret::new)
 }
 
+/// An integer JavaScript holds exactly (below 2^53); a larger number is no id, never clamped.
 fn int_of(v: Option<&Value>) -> Option<i64> {
-    v.and_then(|v| v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)))
+    v.and_then(|v| v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)))
 }
 
 fn account(pointer: &str, m: &Map<String, Value>, shape: Shape) -> Account {
@@ -350,6 +381,7 @@ fn account(pointer: &str, m: &Map<String, Value>, shape: Shape) -> Account {
     Account {
         pointer: pointer.to_string(),
         name: str_of(m, "name"),
+        raw_name: m.get("name").cloned(),
         account_id: raw_id.filter(|v| v.is_number()).and_then(|v| int_of(Some(v))),
         raw_account_id: raw_id.cloned(),
         auth_type: m.get("authType").and_then(Value::as_str).map(AuthType::parse),

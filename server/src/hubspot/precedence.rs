@@ -55,7 +55,8 @@ impl Source {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InForceAccount {
-    pub account_id: i64,
+    /// As written: a quoted id reached by name stays the string the CLI uses.
+    pub account_id: Value,
     pub name: Option<String>,
     pub source: Source,
     /// The file that decided: the settings file, the `.hsaccount`, or the config file;
@@ -75,8 +76,6 @@ fn lossy_path<S: Serializer>(path: &Option<PathBuf>, s: S) -> Result<S::Ok, S::E
 #[derive(Clone, Debug)]
 pub struct Chosen<'c> {
     pub account: &'c Account,
-    /// `account.account_id`, which resolution guarantees.
-    pub account_id: i64,
     pub source: Source,
     pub path: Option<PathBuf>,
 }
@@ -84,7 +83,7 @@ pub struct Chosen<'c> {
 impl Chosen<'_> {
     pub fn in_force(&self) -> InForceAccount {
         InForceAccount {
-            account_id: self.account_id,
+            account_id: self.account.raw_account_id.clone().unwrap_or(Value::Null),
             name: self.account.name.clone(),
             source: self.source,
             path: self.path.clone(),
@@ -128,12 +127,6 @@ pub enum ResolveError {
     /// `ACCOUNT_NOT_FOUND`: the identifier that `source` (in `path`) gives names no account.
     AccountNotFound {
         identifier: Value,
-        source: Source,
-        path: Option<PathBuf>,
-    },
-    /// The account found has no numeric `accountId` (missing, or quoted as `'123'`).
-    NoNumericId {
-        account: String,
         source: Source,
         path: Option<PathBuf>,
     },
@@ -201,12 +194,6 @@ impl fmt::Display for ResolveError {
                     _ => "Pick a configured account with `hs account use <account>`.",
                 })
             }
-            ResolveError::NoNumericId { account, source, path } => write!(
-                f,
-                "{account}, chosen by {}{}, has no numeric `accountId` (a quoted id is a string to the CLI): write the id as a number.",
-                source.describe(),
-                at(path)
-            ),
         }
     }
 }
@@ -253,10 +240,7 @@ pub fn resolve_in<'c>(
     let Some(account) = config.find(&identifier) else {
         return Err(ResolveError::AccountNotFound { identifier, source, path });
     };
-    let Some(account_id) = account.account_id else {
-        return Err(ResolveError::NoNumericId { account: account.label(), source, path });
-    };
-    Ok(Chosen { account, account_id, source, path })
+    Ok(Chosen { account, source, path })
 }
 
 /// `getHsSettingsFileIfExists()`: the nearest settings file, parsed. A file holding `null`
@@ -341,7 +325,7 @@ mod tests {
 
     fn chose(r: Result<InForceAccount, ResolveError>) -> (i64, Source, Option<String>) {
         let a = r.unwrap_or_else(|e| panic!("{e}"));
-        (a.account_id, a.source, a.path.map(|p| p.display().to_string()))
+        (a.account_id.as_i64().unwrap(), a.source, a.path.map(|p| p.display().to_string()))
     }
 
     fn some(p: &str) -> Option<String> {
@@ -475,7 +459,7 @@ mod tests {
         let fs = MemFiles::default().with(GLOBAL, ACCOUNTS);
         assert_eq!(
             resolve(&e, Path::new("/p"), &fs),
-            Ok(InForceAccount { account_id: 4343, name: Some("4343".into()), source: Source::Env, path: None })
+            Ok(InForceAccount { account_id: json!(4343), name: Some("4343".into()), source: Source::Env, path: None })
         );
         // No config file anywhere: the CLI fails without `--use-env`.
         assert_eq!(resolve(&e, Path::new("/p"), &MemFiles::default()), Err(ResolveError::EnvModeWithoutConfigFile));
@@ -514,11 +498,9 @@ mod tests {
         assert_eq!(chose(at(&fs, "/p")), (456, Source::Default, some(GLOBAL)));
         let fs =
             MemFiles::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
-        let e = at(&fs, "/p").unwrap_err();
-        assert_eq!(
-            e,
-            ResolveError::NoNumericId { account: "first".into(), source: Source::Default, path: Some(GLOBAL.into()) }
-        );
+        // The CLI goes on with the quoted id (its requests send it as it is): so do we.
+        let a = at(&fs, "/p").unwrap();
+        assert_eq!((a.account_id, a.name.as_deref()), (json!("123"), Some("first")));
         let fs = MemFiles::default().with(GLOBAL, "accounts:\n  - {name: first, accountId: 1}\n");
         assert_eq!(at(&fs, "/p"), Err(ResolveError::NoDefault { source: Source::Default, path: Some(GLOBAL.into()) }));
         let fs =
@@ -554,7 +536,7 @@ mod tests {
     #[test]
     fn serialises_as_the_resolve_command_answers() {
         let a = InForceAccount {
-            account_id: 456,
+            account_id: json!(456),
             name: Some("second".into()),
             source: Source::HsAccount,
             path: Some("/p/.hsaccount".into()),
@@ -563,7 +545,7 @@ mod tests {
             serde_json::to_value(&a).unwrap(),
             json!({"accountId": 456, "name": "second", "source": "hsaccount", "path": "/p/.hsaccount"})
         );
-        let e = InForceAccount { account_id: 1, name: None, source: Source::Env, path: None };
+        let e = InForceAccount { account_id: json!(1), name: None, source: Source::Env, path: None };
         assert_eq!(
             serde_json::to_value(&e).unwrap(),
             json!({"accountId": 1, "name": null, "source": "env", "path": null})

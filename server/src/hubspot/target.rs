@@ -119,7 +119,7 @@ pub fn in_force(env: &Env, dir: &Path) -> OpResult<InForceAccount> {
         Err(ResolveError::EnvModeWithoutConfigFile) => {
             let a = env_default(&config(env, dir)?)?.clone();
             Ok(InForceAccount {
-                account_id: a.account_id.unwrap_or_default(),
+                account_id: a.raw_account_id.clone().unwrap_or_default(),
                 name: a.name,
                 source: Source::Env,
                 path: None,
@@ -224,7 +224,7 @@ mod tests {
         std::fs::write(proj.join(".hsaccount"), "222").unwrap();
         assert_eq!(resolve(&e, &proj, None, &Writer::default()).unwrap().caller.account.account_id, Some(222));
         let r = in_force(&e, &proj).unwrap();
-        assert_eq!((r.account_id, r.source), (222, Source::HsAccount));
+        assert_eq!((r.account_id, r.source), (json!(222), Source::HsAccount));
     }
 
     #[test]
@@ -242,7 +242,7 @@ mod tests {
         assert_eq!(t.caller.account.account_id, Some(4343));
         assert!(t.config_path.is_none());
         let r = in_force(&e, home.path()).unwrap();
-        assert_eq!((r.account_id, r.source, r.path), (4343, Source::Env, None));
+        assert_eq!((r.account_id, r.source, r.path), (json!(4343), Source::Env, None));
         assert!(config_file(&e, home.path()).is_err(), "nothing to edit in env mode");
         assert!(auth_config_path(&e).is_err());
     }

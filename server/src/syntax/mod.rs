@@ -7,6 +7,8 @@ pub mod position;
 pub mod range;
 pub mod tree;
 pub mod yaml;
+mod yaml_merge;
+mod yaml_scalar;
 
 /// How deep collections may nest. Real configs nest five or six levels; past this a file is
 /// refused with a `syntax` finding, so no tree (and no walk or drop of one) gets deep enough

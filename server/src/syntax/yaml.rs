@@ -9,9 +9,9 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use saphyr::{Scalar, ScalarStyle};
+use saphyr::ScalarStyle;
 use saphyr_parser::{Event, Parser, Span};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
@@ -33,8 +33,15 @@ pub fn parse(text: &str) -> Tree {
             None => {
                 let mut tree = Tree::new(outcome.value, outcome.root, errors);
                 tree.errors.extend(outcome.semantic_errors);
-                tree.complete = tree.errors.is_empty() && patched.is_none();
+                tree.complete = tree.errors.is_empty() && !blanked_any(&blanked);
                 return tree;
+            }
+            // js-yaml takes a tab after `key:` as the separator, saphyr wants a space: the
+            // same bytes with a space there read as js-yaml reads the original.
+            Some(err) if tab_after_colon(source, err.range.start as usize).is_some() => {
+                let mut bytes = source.as_bytes().to_vec();
+                bytes[tab_after_colon(source, err.range.start as usize).unwrap_or_default()] = b' ';
+                patched = Some(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()));
             }
             Some(err) => {
                 // Report each distinct position once (a retry may fail at the same place).
@@ -59,6 +66,37 @@ pub fn parse(text: &str) -> Tree {
                 patched = Some(String::from_utf8(bytes).unwrap_or_else(|_| text.to_string()));
             }
         }
+    }
+}
+
+fn blanked_any(blanked: &HashSet<usize>) -> bool {
+    !blanked.is_empty()
+}
+
+/// Where the tab is when saphyr's error at `at` is about a `:` followed by a tab (which
+/// js-yaml accepts as the separator).
+fn tab_after_colon(text: &str, at: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    (at.saturating_sub(2)..b.len().min(at + 2)).find(|&i| i > 0 && b[i] == b'\t' && b[i - 1] == b':')
+}
+
+/// [`parse`], with dates as the text they are written as: edits change text, and a date is
+/// one scalar to them (see [`dates_as_text`]).
+pub fn parse_for_edits(text: &str) -> Tree {
+    let mut tree = parse(text);
+    dates_as_text(&mut tree.value);
+    tree
+}
+
+/// Turns each date (`{"$date": "2024-01-01"}`, see `yaml_scalar`) back into its text.
+pub fn dates_as_text(v: &mut Value) {
+    match v {
+        Value::Object(m) if m.len() == 1 && m.get(super::yaml_scalar::DATE_KEY).is_some_and(Value::is_string) => {
+            *v = m.remove(super::yaml_scalar::DATE_KEY).unwrap_or_default();
+        }
+        Value::Object(m) => m.values_mut().for_each(dates_as_text),
+        Value::Array(a) => a.iter_mut().for_each(dates_as_text),
+        _ => {}
     }
 }
 
@@ -128,7 +166,9 @@ enum Frame {
         start: usize,
         end: usize,
         anchor: usize,
-        pending_key: Option<(String, TextRange)>,
+        pending_key: Option<PendingKey>,
+        /// Keys that came from a merge (`<<`), which a key written later may replace.
+        merged: HashSet<String>,
     },
     Seq {
         items: Vec<Value>,
@@ -137,6 +177,13 @@ enum Frame {
         end: usize,
         anchor: usize,
     },
+}
+
+/// A key read, waiting for its value; `merge` when it is a plain `<<`.
+struct PendingKey {
+    key: String,
+    range: TextRange,
+    merge: bool,
 }
 
 struct Outcome {
@@ -158,6 +205,8 @@ struct Builder<'t> {
     semantic_errors: Vec<SyntaxError>,
     expanded: usize,
     alias_overflow: bool,
+    /// Whether the last scalar read was a plain `<<`: a merge key when it is a key.
+    last_merge_key: bool,
 }
 
 const ALIAS_BUDGET: usize = 100_000;
@@ -193,6 +242,7 @@ impl<'t> Builder<'t> {
             semantic_errors: Vec::new(),
             expanded: 0,
             alias_overflow: false,
+            last_merge_key: false,
         }
     }
 
@@ -268,11 +318,13 @@ impl<'t> Builder<'t> {
                 if matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted) {
                     range = quoted_extent(self.text, range);
                 }
-                let v = scalar_value(value, style, tag.as_ref());
+                let v = scalar_value(&value, style, tag.as_ref());
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
                 }
+                self.last_merge_key = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
                 self.attach(v, range, Vec::new());
+                self.last_merge_key = false;
             }
             Event::Alias(id) => {
                 let range = self.pos.range(span);
@@ -305,6 +357,12 @@ impl<'t> Builder<'t> {
             }
             Event::MappingStart(anchor, _) => {
                 let start = skip_properties(self.text, self.pos.range(span).start as usize);
+                if matches!(self.stack.last(), Some(Frame::Seq { .. })) && tab_after_dash(self.text, start) {
+                    self.semantic_errors.push(SyntaxError {
+                        range: TextRange::new(start, line_of(self.text, start).end),
+                        message: "YAML syntax error: a tab between `-` and a mapping: the CLI's YAML reader (js-yaml) refuses the file (\"bad indentation of a sequence entry\"). Use spaces.".into(),
+                    });
+                }
                 self.stack.push(Frame::Map {
                     map: Map::new(),
                     children: Vec::new(),
@@ -312,6 +370,7 @@ impl<'t> Builder<'t> {
                     end: start,
                     anchor,
                     pending_key: None,
+                    merged: HashSet::new(),
                 });
             }
             Event::SequenceStart(anchor, _) => {
@@ -358,15 +417,31 @@ impl<'t> Builder<'t> {
                     self.root = Some(value);
                 }
             }
-            Some(Frame::Map { map, children: siblings, end, pending_key, .. }) => {
+            Some(Frame::Map { map, children: siblings, end, pending_key, merged, .. }) => {
                 *end = (*end).max(range.end as usize);
                 match pending_key.take() {
                     None => {
+                        let merge = self.last_merge_key;
                         let key = key_string(value, range.slice(self.text));
-                        *pending_key = Some((key, range));
+                        *pending_key = Some(PendingKey { key, range, merge });
+                    }
+                    Some(PendingKey { range: key_range, merge: true, .. }) => {
+                        let entry = Spans { key: Some(key_range), value: range, entry: key_range.cover(range) };
+                        if let Err(message) = super::yaml_merge::merge(map, siblings, merged, &value, entry) {
+                            self.semantic_errors.push(SyntaxError { range: key_range, message });
+                        }
+                    }
+                    Some(PendingKey { key, range: key_range, .. }) if merged.remove(&key) => {
+                        let entry = key_range.cover(range);
+                        let node = SpanNode::with_children(
+                            Spans { key: Some(key_range), value: range, entry },
+                            children,
+                            &value,
+                        );
+                        super::yaml_merge::replace(map, siblings, key, value, node);
                     }
                     // One hash per key: the entry tells a duplicate and inserts otherwise.
-                    Some((key, key_range)) => match map.entry(key) {
+                    Some(PendingKey { key, range: key_range, .. }) => match map.entry(key) {
                         serde_json::map::Entry::Occupied(dup) => {
                             self.semantic_errors.push(SyntaxError {
                                 range: key_range,
@@ -452,144 +527,20 @@ fn key_string(value: Value, source: &str) -> String {
     }
 }
 
-fn scalar_value(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
-    if style != ScalarStyle::Plain {
-        return Value::String(raw.into_owned());
-    }
-    match Scalar::parse_from_cow_and_metadata(raw.clone(), style, tag) {
-        Some(Scalar::Null) => Value::Null,
-        Some(Scalar::Boolean(b)) => Value::Bool(b),
-        Some(Scalar::Integer(i)) => Value::Number(i.into()),
-        Some(Scalar::FloatingPoint(f)) => Number::from_f64(f.into_inner())
-            .map(Value::Number)
-            // JSON has no NaN/inf; keep the text so the finding can quote it.
-            .unwrap_or_else(|| Value::String(raw.into_owned())),
-        Some(Scalar::String(s)) => Value::String(s.into_owned()),
-        None => Value::String(raw.into_owned()),
-    }
+/// The value of a scalar as js-yaml reads it.
+fn scalar_value(raw: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
+    let core = tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.as_str());
+    // Any other tag (`!custom 5`) is read as if it were not there.
+    super::yaml_scalar::resolve(raw, style == ScalarStyle::Plain, core)
+}
+
+/// Between the `-` before `start` and `start` there is a tab (`-\tname: a`).
+fn tab_after_dash(text: &str, start: usize) -> bool {
+    let before = &text[..start.min(text.len())];
+    let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
+    before.trim_end_matches([' ', '\t']).ends_with('-') && before[before.len() - gap..].contains('\t')
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn values_follow_the_core_schema() {
-        let t = parse("a: 123\nb: '123'\nc: yes\nd: true\ne: ~\nf:\ng: 1.5\nh: 0x10\n");
-        assert!(t.errors.is_empty(), "{:?}", t.errors);
-        assert_eq!(t.value, json!({"a":123,"b":"123","c":"yes","d":true,"e":null,"f":null,"g":1.5,"h":16}));
-    }
-
-    #[test]
-    fn spans_cover_keys_values_and_entries() {
-        let text = "accounts:\n  - name: foo\n    accountId: 12\n";
-        let t = parse(text);
-        let s = t.spans("/accounts/0/accountId").unwrap();
-        assert_eq!(s.key.unwrap().slice(text), "accountId");
-        assert_eq!(s.value.slice(text), "12");
-        let item = t.spans("/accounts/0").unwrap();
-        assert_eq!(item.entry.slice(text), "- name: foo\n    accountId: 12");
-        assert_eq!(t.spans("/accounts").unwrap().key.unwrap().slice(text), "accounts");
-    }
-
-    #[test]
-    fn multibyte_text_gets_byte_ranges() {
-        let text = "# héllo 😀\nname: \"é😀\"\nid: 5\n";
-        let t = parse(text);
-        assert_eq!(t.spans("/name").unwrap().value.slice(text), "\"é😀\"");
-        assert_eq!(t.spans("/id").unwrap().value.slice(text), "5");
-    }
-
-    #[test]
-    fn quoted_scalars_end_at_their_quote() {
-        let text = "a: \"456\"   # c\nb: 'it''s'  # d\nc: \"x\\\"y\"\n";
-        let t = parse(text);
-        assert_eq!(t.spans("/a").unwrap().value.slice(text), "\"456\"");
-        assert_eq!(t.spans("/b").unwrap().value.slice(text), "'it''s'");
-        assert_eq!(t.spans("/c").unwrap().value.slice(text), "\"x\\\"y\"");
-        assert_eq!(t.value["c"], serde_json::json!("x\"y"));
-    }
-
-    #[test]
-    fn flow_collections_and_aliases() {
-        let text = "a: &x {k: 1, j: [1, 2]}\nb: *x\n";
-        let t = parse(text);
-        assert_eq!(t.value["b"], json!({"k":1,"j":[1,2]}));
-        assert_eq!(t.spans("/a").unwrap().value.slice(text), "{k: 1, j: [1, 2]}");
-        assert_eq!(t.spans("/a/j/1").unwrap().value.slice(text), "2");
-    }
-
-    #[test]
-    fn duplicate_keys_are_errors() {
-        let t = parse("a: 1\na: 2\n");
-        assert_eq!(t.errors.len(), 1);
-        assert_eq!(t.value, json!({"a": 1}));
-        assert!(!t.complete);
-    }
-
-    #[test]
-    fn syntax_error_keeps_the_rest() {
-        let text = "httpTimeout: 5000\nbad: [\nallowUsageTracking: maybe\n";
-        let t = parse(text);
-        assert!(!t.errors.is_empty());
-        assert!(!t.complete);
-        assert_eq!(t.value["httpTimeout"], json!(5000));
-    }
-
-    #[test]
-    fn error_in_the_middle_keeps_later_lines() {
-        let text = "a: 1\nb: \"unterminated\n  c: : :\nd: 4\n";
-        let t = parse(text);
-        assert!(!t.errors.is_empty());
-        assert_eq!(t.value["a"], json!(1));
-    }
-
-    #[test]
-    fn tab_indentation_is_an_error_with_position() {
-        let text = "accounts:\n\t- name: x\n";
-        let t = parse(text);
-        assert!(!t.errors.is_empty());
-        assert!(t.errors[0].range.start as usize >= "accounts:\n".len() - 1);
-    }
-
-    #[test]
-    fn empty_and_comment_only_documents() {
-        assert_eq!(parse("").value, Value::Null);
-        assert_eq!(parse("# nothing\n").value, Value::Null);
-        assert!(parse("").errors.is_empty());
-    }
-
-    #[test]
-    fn alias_bombs_are_cut_off() {
-        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-        for i in 1..12 {
-            let refs = vec![format!("*a{}", i - 1); 10].join(", ");
-            text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
-        }
-        let t = parse(&text);
-        assert!(t.errors.iter().any(|e| e.message.contains("Aliases")));
-    }
-
-    #[test]
-    fn nesting_past_the_limit_is_an_error_not_a_crash() {
-        let text = format!("accounts:\n  {}x\n", "- ".repeat(50_000));
-        let t = parse(&text);
-        assert!(!t.complete);
-        assert!(t.errors.iter().any(|e| e.message.contains("nest deeper")), "{:?}", t.errors);
-        let flow = format!("a: {}\n", "[".repeat(50_000));
-        // Flow brackets this deep stop the parser itself first: a syntax error all the same.
-        let t = parse(&flow);
-        assert!(!t.complete && t.errors.iter().any(|e| e.message.contains("syntax error")), "{:?}", t.errors);
-        // At the limit itself, still read.
-        let deep = format!("{}x\n", "- ".repeat(MAX_NESTING));
-        assert!(parse(&deep).errors.is_empty());
-    }
-
-    #[test]
-    fn second_document_is_an_error() {
-        let t = parse("a: 1\n---\nb: 2\n");
-        assert_eq!(t.errors.len(), 1);
-        assert_eq!(t.value, json!({"a": 1}));
-    }
-}
+#[path = "yaml_tests.rs"]
+mod tests;

@@ -40,7 +40,14 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
         (Code::Required, DocKind::GlobalConfig | DocKind::LegacyConfig) => {
             let Some(tree) = cx.tree() else { return };
             let es = entries(tree);
-            let Some(e) = es.iter().find(|e| tree.first_key_range(&e.pointer) == Some(d.range)) else { return };
+            // On the entry's first key (a key missing), or on an empty value inside it.
+            let inside = |e: &&super::super::checks::accounts::Entry<'_>| {
+                tree.first_key_range(&e.pointer) == Some(d.range)
+                    || tree
+                        .value_range(&e.pointer)
+                        .is_some_and(|r| r.contains(d.range.start as usize) && r.cover(d.range) == r)
+            };
+            let Some(e) = es.iter().find(inside) else { return };
             let lacks_key = e.get("personalAccessKey").and_then(Value::as_str).is_none_or(str::is_empty);
             if pak(e) && lacks_key {
                 out.push(authenticate(d, Some(e)));

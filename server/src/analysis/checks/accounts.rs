@@ -21,13 +21,14 @@ impl<'a> Entry<'a> {
         self.map.and_then(|m| m.get(key))
     }
 
+    /// The id the CLI reads: a truthy `portalId` in a `portals` entry, else `accountId`.
     pub fn id(&self) -> Option<&'a Value> {
-        self.get(self.id_key).or_else(|| self.get("accountId"))
+        self.get(self.id_key).filter(|v| model::truthy(v)).or_else(|| self.get("accountId"))
     }
 
     /// The key the id is read from: `id_key`, else `accountId`.
     pub fn id_key_read(&self) -> &'static str {
-        if self.get(self.id_key).is_some() {
+        if self.get(self.id_key).is_some_and(model::truthy) || self.get("accountId").is_none() {
             self.id_key
         } else {
             "accountId"
@@ -51,10 +52,11 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// Which list holds the accounts the CLI will use: `portals` wins when present.
+/// Which list holds the accounts the CLI will use: `portals` wins when truthy (`portals:`
+/// with no value is as good as absent; `portals: []` replaces `accounts` all the same).
 pub fn list_key(tree: &Tree) -> Option<&'static str> {
     let root = tree.value.as_object()?;
-    if root.contains_key("portals") {
+    if root.get("portals").is_some_and(model::truthy) {
         Some("portals")
     } else if root.contains_key("accounts") {
         Some("accounts")

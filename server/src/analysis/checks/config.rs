@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use crate::analysis::diagnostic::{Code, Diagnostic, Tag};
+use crate::analysis::diagnostic::{Code, Diagnostic, Severity, Tag};
 use crate::hubspot::model::truthy;
 use crate::syntax::{Node, TextRange, Tree};
 
@@ -21,6 +21,7 @@ pub fn check(tree: &Tree, out: &mut Vec<Diagnostic>) {
     let accounts = accounts(tree);
     for a in &accounts {
         account(&a.entry, a.node, tree.complete, out);
+        super::validate::account(&a.entry, a.node, tree, out);
     }
     top_level(tree, &accounts, out);
     if tree.complete {
@@ -120,11 +121,12 @@ fn top_level(tree: &Tree, accounts: &[Account], out: &mut Vec<Diagnostic>) {
             Diagnostic::warning(Code::Deprecated, key("portals"), "`portals` is the legacy name of `accounts` (entries use `portalId`). The CLI still reads it; `hs config migrate` rewrites it as `accounts`.")
                 .with_tag(Tag::Deprecated),
         );
-        if root.contains_key("accounts") {
-            out.push(Diagnostic::error(
+        // Only a truthy `portals` replaces `accounts`; `portals:` with no value is ignored.
+        if root.contains_key("accounts") && root.get("portals").is_some_and(truthy) {
+            out.push(Diagnostic::warning(
                 Code::PortalsReplaceAccounts,
                 key("accounts"),
-                "Both `accounts` and `portals` are present: the CLI replaces `accounts` with the converted `portals`, so every account listed here is silently ignored (and dropped on the next write). Move these entries into one list.",
+                "Both `accounts` and `portals` are present: the CLI works, but with `portals` alone, so every account listed here is silently ignored (and dropped on the next write). Move these entries into one list.",
             ));
         }
     }
@@ -156,28 +158,41 @@ fn top_level(tree: &Tree, accounts: &[Account], out: &mut Vec<Diagnostic>) {
 
 fn default_account(tree: &Tree, accounts: &[Account], out: &mut Vec<Diagnostic>) {
     let Some(root) = tree.value.as_object() else { return };
-    // `defaultPortal` is only consulted when truthy, and resolves against the accounts the
-    // CLI ends up with (after `portals` replaced `accounts`).
-    for key in ["defaultAccount", "defaultPortal"] {
-        let Some(v) = root.get(key) else { continue };
-        if !truthy(v) || v.is_object() || v.is_array() {
-            continue;
-        }
-        if model::find_by_identifier(accounts, v, Account::int_id, Account::name).is_none() {
-            let shown = match v {
-                Value::String(s) => format!("\"{s}\""),
-                other => other.to_string(),
-            };
-            let mut msg = format!("`{key}` is {shown}, but no account has that id or name: commands without `--account` fail with \"An account needs to be supplied\".");
-            if matches!(v, Value::String(s) if s.trim().parse::<i64>().is_ok()) {
-                msg.push_str(" Note the id is quoted: write it as a number.");
-            }
-            out.push(Diagnostic::error(
-                Code::DefaultAccountUnknown,
-                tree.value_range(&format!("/{key}")).unwrap_or_default(),
-                msg,
-            ));
-        }
+    // Only truthy values are consulted; `defaultPortal` resolves against the accounts the CLI
+    // ends up with (after `portals` replaced `accounts`), and wins when it resolves.
+    let consulted = |key: &str| root.get(key).filter(|v| truthy(v));
+    let found = |v: &Value| model::find_by_identifier(accounts, v, Account::int_id, Account::name).is_some();
+    let shown = |v: &Value| match v {
+        Value::String(s) => format!("\"{s}\""),
+        Value::Object(m) if m.contains_key("$date") => format!("the date {} (unquoted, a Date to the CLI)", m["$date"]),
+        other => other.to_string(),
+    };
+    let range = |key: &str| tree.value_range(&format!("/{key}")).unwrap_or_default();
+    let portal = consulted("defaultPortal");
+    let portal_found = portal.is_some_and(found);
+    let account = consulted("defaultAccount");
+    if let Some(v) = portal.filter(|_| !portal_found) {
+        let then = match account {
+            Some(_) => "and uses `defaultAccount`",
+            None => "so there is no default account (commands need `--account`)",
+        };
+        out.push(Diagnostic::warning(
+            Code::DefaultAccountUnknown,
+            range("defaultPortal"),
+            format!("`defaultPortal` is {}, but no account has that id or name: the CLI drops it on read {then}. Remove it, or name an account.", shown(v)),
+        ));
+    }
+    let Some(v) = account.filter(|v| !found(v)) else { return };
+    let mut msg = format!("`defaultAccount` is {}, but no account has that id or name", shown(v));
+    if matches!(v, Value::String(s) if s.trim().parse::<i64>().is_ok()) {
+        msg.push_str(" (the id is quoted: write it as a number)");
+    }
+    if portal_found {
+        msg.push_str(": the CLI uses `defaultPortal` instead, which wins on read. Remove one of them.");
+        out.push(Diagnostic::warning(Code::DefaultAccountUnknown, range("defaultAccount"), msg));
+    } else {
+        msg.push_str(": commands without `--account` fail with \"An account needs to be supplied\".");
+        out.push(Diagnostic::error(Code::DefaultAccountUnknown, range("defaultAccount"), msg));
     }
 }
 
@@ -214,6 +229,7 @@ fn duplicates(accounts: &[Account], out: &mut Vec<Diagnostic>) {
     // `validateConfig` keys its seen-map by the id as an object key, so `123` and '123' collide.
     let mut ids: HashMap<String, usize> = HashMap::new();
     let mut names: HashMap<String, usize> = HashMap::new();
+    let mut exact: HashSet<&str> = HashSet::new();
     for (i, a) in accounts.iter().enumerate() {
         if let Some((k, range)) = a.id_text().filter(|(k, _)| !k.is_empty()) {
             if let Some(&first) = ids.get(&k) {
@@ -227,21 +243,25 @@ fn duplicates(accounts: &[Account], out: &mut Vec<Diagnostic>) {
                 ids.insert(k, i);
             }
         }
-        let Some(name) = a.name() else { continue };
+        // An empty name is falsy: the CLI skips it.
+        let Some(name) = a.name().filter(|n| !n.is_empty()) else { continue };
         let folded = name.to_lowercase();
+        let cli_notices = exact.contains(folded.as_str());
+        exact.insert(name);
         let Some(first) = names.get(&folded).and_then(|&f| accounts[f].name()) else {
             names.insert(folded, i);
             continue;
         };
-        // The CLI's own check only fires when the earlier name is exactly the lowercase
-        // form of this one.
-        let consequence = if first == folded {
-            format!("the CLI rejects the config (\"Multiple accounts with name: {name}\")")
+        // The CLI's own check only fires when an earlier name is exactly the lowercase form
+        // of this one; otherwise it works, and the clash is only a likely mistake.
+        let (severity, consequence) = if cli_notices {
+            (Severity::Error, format!("the CLI rejects the config (\"Multiple accounts with name: {name}\")"))
         } else {
-            "the CLI does not notice (its check is case-sensitive in one direction), but `--account` and `defaultAccount` by name silently pick the first one".to_string()
+            (Severity::Warning, "the CLI does not notice (its check is case-sensitive in one direction), but `--account` and `defaultAccount` by name silently pick the first one".to_string())
         };
-        out.push(Diagnostic::error(
+        out.push(Diagnostic::new(
             Code::DuplicateAccountName,
+            severity,
             a.node.value_range(&["name"]),
             format!("Account name \"{name}\" is already used by an earlier account (\"{first}\", ignoring case): {consequence}. Rename one of them."),
         ));
@@ -303,6 +323,14 @@ fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnost
             .with_tag(Tag::Deprecated),
         );
     }
+    // JavaScript holds integers exactly up to 2^53: a larger id is rounded on read.
+    if let Some(n) = e.id().and_then(Value::as_f64).filter(|n| n.abs() >= 9_007_199_254_740_992.0) {
+        out.push(Diagnostic::warning(
+            Code::Type,
+            value_range(e.id_key_read()),
+            format!("This id is too large for the CLI (JavaScript) to hold exactly: it reads {n:e}, which is no HubSpot account id. Check the number."),
+        ));
+    }
     if map.contains_key("sandboxAccountType") {
         let note = if map.contains_key("accountType") {
             " `accountType` is already set, so the CLI ignores this key."
@@ -345,6 +373,7 @@ fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnost
         let ok = match expires {
             Value::String(s) => parses_as_date(s),
             Value::Number(_) => true, // epoch milliseconds: moment() accepts them
+            Value::Object(m) => m.contains_key("$date"), // an unquoted date: a Date to the CLI
             _ => false,
         };
         if !ok {

@@ -5,6 +5,7 @@ use serde_json::Value;
 use crate::analysis::diagnostic::{Code, Diagnostic, Severity};
 use crate::analysis::document::SourceFile;
 use crate::analysis::world::{ConfigKind, InForce, World};
+use crate::hubspot::discovery::{file_ignoring_env_mode, EnvMode};
 use crate::hubspot::model::truthy;
 use crate::hubspot::secret::quotable;
 use crate::hubspot::settings::HsAccount;
@@ -27,32 +28,61 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
     let global_tree = in_force.file().and_then(|f| f.tree.clone());
     let accounts = global_tree.as_deref().map(entries).unwrap_or_default();
     let before = out.len();
+    // Env mode still consults `.hsaccount` when a global config exists, against the
+    // environment's account (docs/hubspot-cli.md, *Environment-variable mode*).
+    let env_ids: Option<Vec<i64>> = match (&in_force, &world.env.mode) {
+        (InForce::Environment, EnvMode::On(Ok(config)))
+            if matches!(file_ignoring_env_mode(&world.env, &dir, world), Some((ConfigKind::Global, _))) =>
+        {
+            Some(config.accounts.iter().filter_map(|a| a.account_id).collect())
+        }
+        _ => None,
+    };
+    let shadowed_by = local_default_above(world, &dir);
+    // Only a file the CLI reads can make its commands fail.
+    let read = (in_force.honours_hsaccount() || env_ids.is_some()) && shadowed_by.is_none();
+    let (severity, fails) = if read {
+        (Severity::Error, "the CLI fails with \"Error in .hsaccount\" for every command in this folder")
+    } else {
+        (Severity::Warning, "the CLI does not read it here (see the other finding), but fails with \"Error in .hsaccount\" wherever it does")
+    };
 
     match HsAccount::parse(text).ok().map(|h| h.id) {
-        None if text.trim().is_empty() => out.push(Diagnostic::error(
+        None if text.trim().is_empty() => out.push(Diagnostic::new(
             Code::HsaccountInvalid,
+            severity,
             range,
-            "`.hsaccount` is empty: the CLI fails with \"Error in .hsaccount\" for every command in this folder. Write an account id, or delete the file.",
+            format!("`.hsaccount` is empty: {fails}. Write an account id, or delete the file."),
         )),
         None => {
             let word = range.slice(text);
             let named = find(&accounts, &Value::from(word)).and_then(|e| e.id().and_then(Value::as_i64));
-            let hint =
-                named.map(|id| format!(" `{word}` is the name of account {id}: write `{id}` instead.")).unwrap_or_default();
+            let hint = named
+                .map(|id| format!(" `{word}` is the name of account {id}: write `{id}` instead."))
+                .unwrap_or_default();
             // Not an account's name: possibly a key pasted in the wrong file, never quoted whole.
             let shown = if named.is_some() { word.to_string() } else { quotable(word) };
-            out.push(Diagnostic::error(
+            out.push(Diagnostic::new(
                 Code::HsaccountInvalid,
+                severity,
                 range,
-                format!("`.hsaccount` must hold an account id (a number), not `{shown}`: the CLI fails with \"Error in .hsaccount\" for every command in this folder.{hint}"),
+                format!("`.hsaccount` must hold an account id (a number), not `{shown}`: {fails}.{hint}"),
             ));
         }
         Some(id) => {
-            if in_force.honours_hsaccount() && find(&accounts, &Value::from(id)).filter(|e| e.id().and_then(Value::as_i64) == Some(id)).is_none() {
+            let known = match &env_ids {
+                Some(ids) => ids.contains(&id),
+                None => {
+                    find(&accounts, &Value::from(id)).filter(|e| e.id().and_then(Value::as_i64) == Some(id)).is_some()
+                }
+            };
+            if read && !known {
+                let whose =
+                    if env_ids.is_some() { "the environment's (HUBSPOT_ACCOUNT_ID)" } else { "in your global config" };
                 out.push(Diagnostic::error(
                     Code::HsaccountUnknownAccount,
                     range,
-                    format!("Account {id} is not in your global config: every `hs` command in this folder fails (\"Error in .hsaccount\"). Authenticate it with `hs account auth`, or fix the id."),
+                    format!("Account {id} is not {whose}: every `hs` command in this folder fails (\"Error in .hsaccount\"). Authenticate it with `hs account auth`, or fix the id."),
                 ));
             }
         }
@@ -65,12 +95,13 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
             file.path.display()
         )),
         InForce::File { kind: ConfigKind::Custom, file } => Some(format!(
-            "HUBSPOT_CONFIG_PATH points at {}, and the CLI only honours `.hsaccount` with the global config",
+            "HUBSPOT_CONFIG_PATH points at {}, and the CLI only honours `.hsaccount` with the global config (named exactly as ~/.hscli/config.yml)",
             file.path.display()
         )),
-        InForce::Environment => {
-            Some("USE_ENVIRONMENT_HUBSPOT_CONFIG=true takes the account from environment variables".to_string())
-        }
+        InForce::Environment if env_ids.is_some() => None,
+        InForce::Environment => Some(
+            "USE_ENVIRONMENT_HUBSPOT_CONFIG=true takes the account from environment variables, and there is no global config".to_string(),
+        ),
         InForce::Missing { path } => Some(format!("the config file {} does not exist", path.display())),
         InForce::None => Some("no global config (~/.hscli/config.yml) exists".to_string()),
         InForce::Conflict => Some(
@@ -81,21 +112,15 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::warning(Code::HsaccountIgnored, range, format!("This file has no effect: {why}.")));
     }
 
-    if let Some(settings_path) = world.find_up(&dir, ".hs/settings.json") {
-        let local = world
-            .source(&settings_path, crate::analysis::DocKind::Settings)
-            .and_then(|s| s.tree.as_ref().and_then(|t| t.value.get("localDefaultAccount").cloned()));
-        // Only a truthy `localDefaultAccount` wins over `.hsaccount`.
-        if local.is_some_and(|v| truthy(&v)) {
-            out.push(Diagnostic::warning(
-                Code::HsaccountShadowed,
-                range,
-                format!(
-                    "{} sets `localDefaultAccount`, which takes precedence over this file: it has no effect.",
-                    settings_path.display()
-                ),
-            ));
-        }
+    if let Some(settings_path) = shadowed_by {
+        out.push(Diagnostic::warning(
+            Code::HsaccountShadowed,
+            range,
+            format!(
+                "{} sets `localDefaultAccount`, which takes precedence over this file: it has no effect.",
+                settings_path.display()
+            ),
+        ));
     }
 
     let nothing_else = out.len() == before;
@@ -106,4 +131,14 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
         range,
         "`.hsaccount` is superseded by `.hs/settings.json` (`hs account link`). Use the quick fix to migrate: the id is linked and made the local default, and this file is deleted.",
     ));
+}
+
+/// The nearest settings file, when it sets a truthy `localDefaultAccount`: then the CLI never
+/// reads `.hsaccount`.
+fn local_default_above(world: &World, dir: &std::path::Path) -> Option<std::path::PathBuf> {
+    let path = world.find_up(dir, ".hs/settings.json")?;
+    let local = world
+        .source(&path, crate::analysis::DocKind::Settings)
+        .and_then(|s| s.tree.as_ref().and_then(|t| t.value.get("localDefaultAccount").cloned()));
+    local.is_some_and(|v| truthy(&v)).then_some(path)
 }

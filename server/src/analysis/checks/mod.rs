@@ -8,3 +8,4 @@ pub mod hsaccount;
 pub mod legacy;
 pub mod schema_findings;
 pub mod settings;
+pub mod validate;

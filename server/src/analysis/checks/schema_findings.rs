@@ -1,36 +1,41 @@
 //! Schema findings -> diagnostics, placed through the tree's pointer index.
 
+use serde_json::Value;
+
 use crate::analysis::diagnostic::{Code, Diagnostic, Severity};
 use crate::analysis::schema::{validate, FindingKind, SchemaFinding, SchemaKind};
+use crate::hubspot::model::truthy;
 use crate::syntax::{Node, TextRange, Tree};
+
+use super::validate::JUDGED_HERE;
 
 pub fn check(kind: SchemaKind, tree: &Tree, out: &mut Vec<Diagnostic>) {
     // An empty document is `no-accounts` (config) or a syntax matter (settings), not a type.
     if tree.value.is_null() {
         return;
     }
-    place(tree, validate(kind, &tree.value), out);
-}
-
-/// Findings -> diagnostics, at the ranges their pointers name in `tree`.
-pub fn place(tree: &Tree, findings: Vec<SchemaFinding>, out: &mut Vec<Diagnostic>) {
+    let mut findings = validate(kind, &tree.value);
+    if kind == SchemaKind::Config {
+        // What an account must hold is judged as `validateConfig` judges it (`checks::validate`).
+        findings.retain(|f| !matches!(&f.kind, FindingKind::Required { missing } if is_account(&f.pointer) && JUDGED_HERE.contains(&missing.as_str())));
+    }
+    let severity = |f: &SchemaFinding| severity(kind, &tree.value, f);
     match tree.root() {
-        Some(root) => place_below(root, "", tree.complete, findings, out),
+        Some(root) => place_below(root, tree.complete, findings, &severity, out),
         // No spans at all: at the start of the file.
         None => findings
             .into_iter()
             .filter(|f| tree.complete || !f.kind.is_required())
-            .for_each(|f| out.push(diagnostic(f, TextRange::default()))),
+            .for_each(|f| out.push(diagnostic(f, TextRange::default(), &severity))),
     }
 }
 
-/// As [`place`], for findings whose pointers all start with `prefix`, the pointer of
-/// `node` (one account's findings, placed from the account's node).
-pub fn place_below(
+/// Findings -> diagnostics, at the ranges their pointers name below `node` (the root).
+fn place_below(
     node: Node<'_>,
-    prefix: &str,
     complete: bool,
     findings: Vec<SchemaFinding>,
+    severity: &dyn Fn(&SchemaFinding) -> Severity,
     out: &mut Vec<Diagnostic>,
 ) {
     for f in findings {
@@ -38,32 +43,64 @@ pub fn place_below(
         if f.kind.is_required() && !complete {
             continue;
         }
-        let (at, exact) = node.walk(f.pointer.strip_prefix(prefix).unwrap_or(&f.pointer));
+        let (at, exact) = node.walk(&f.pointer);
         let range = match &f.kind {
             FindingKind::UnknownKey { .. } => at.key_range(&[]),
             FindingKind::Required { .. } if exact => at.first_key_range(),
             FindingKind::Required { .. } => at.key_range(&[]),
             FindingKind::Type { .. } | FindingKind::Enum { .. } | FindingKind::Other => at.spans().value,
         };
-        out.push(diagnostic(f, range));
+        out.push(diagnostic(f, range, severity));
     }
 }
 
-fn diagnostic(f: SchemaFinding, range: TextRange) -> Diagnostic {
-    let (code, severity) = match &f.kind {
-        FindingKind::UnknownKey { .. } => (Code::UnknownKey, Severity::Warning),
-        FindingKind::Type { .. } | FindingKind::Other => (Code::Type, Severity::Error),
-        FindingKind::Enum { .. } => (Code::Enum, enum_severity(&f.pointer)),
-        FindingKind::Required { .. } => (Code::Required, Severity::Error),
+fn diagnostic(f: SchemaFinding, range: TextRange, severity: &dyn Fn(&SchemaFinding) -> Severity) -> Diagnostic {
+    let code = match &f.kind {
+        FindingKind::UnknownKey { .. } => Code::UnknownKey,
+        FindingKind::Type { .. } | FindingKind::Other => Code::Type,
+        FindingKind::Enum { .. } => Code::Enum,
+        FindingKind::Required { .. } => Code::Required,
     };
-    Diagnostic::new(code, severity, range, f.message)
+    let severity = severity(&f);
+    let mut message = f.message;
+    if severity == Severity::Warning && matches!(code, Code::Type | Code::Enum) {
+        message.push_str(" The CLI reads it as it is and goes on: a likely mistake, not a failure.");
+    }
+    Diagnostic::new(code, severity, range, message)
 }
 
-/// `env` and `accountType` outside their sets still work (anything but `qa` is prod; an
-/// unknown type only hides the account from `hs account list`), so those are warnings.
-fn enum_severity(pointer: &str) -> Severity {
-    match pointer.rsplit('/').next() {
-        Some("env" | "accountType") => Severity::Warning,
-        _ => Severity::Error,
+/// `/accounts/3` or `/portals/3`.
+fn is_account(pointer: &str) -> bool {
+    let mut parts = pointer.split('/').skip(1);
+    matches!(
+        (parts.next(), parts.next().map(|i| i.parse::<usize>().is_ok()), parts.next()),
+        (Some("accounts" | "portals"), Some(true), None)
+    )
+}
+
+/// Errors only where the CLI refuses or crashes: the document or its account list has the
+/// wrong shape, an account is not a mapping, a truthy `name` is not text, something the CLI
+/// requires is missing. Anything else (a wrong type or value the CLI reads and goes on with,
+/// an unknown key) is a warning.
+fn severity(kind: SchemaKind, root: &Value, f: &SchemaFinding) -> Severity {
+    let p = f.pointer.as_str();
+    let value = root.pointer(p);
+    let crashes = match (&f.kind, kind) {
+        (FindingKind::Required { .. }, _) => true,
+        (FindingKind::Type { .. } | FindingKind::Other, SchemaKind::Config) => {
+            p.is_empty()
+                || p == "/accounts"
+                || (p == "/portals" && value.is_some_and(truthy))
+                || is_account(p)
+                || (p.strip_suffix("/name").is_some_and(is_account) && value.is_some_and(truthy))
+        }
+        // `hs account list` and the link-aware commands need a mapping holding a list.
+        (FindingKind::Type { .. } | FindingKind::Other, SchemaKind::Settings) => p.is_empty() || p == "/accounts",
+        (FindingKind::UnknownKey { .. } | FindingKind::Enum { .. }, _) => false,
+    };
+    if crashes {
+        Severity::Error
+    } else {
+        Severity::Warning
     }
 }

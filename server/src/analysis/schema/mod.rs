@@ -174,16 +174,21 @@ fn type_message(name: &str, expected: &str, actual: Option<&Value>) -> String {
         Some(Value::Bool(_)) => "a boolean",
         Some(Value::Null) => "empty",
         Some(Value::Array(_)) => "a list",
+        Some(Value::Object(m)) if m.contains_key("$date") => {
+            "a date (unquoted, the CLI's YAML reader makes a Date of it)"
+        }
         Some(Value::Object(_)) => "a mapping",
         None => "missing",
     };
     let mut msg = format!("`{name}` must be {expected}, but it is {got}.");
     match (name, actual) {
         ("accountId" | "portalId" | "parentAccountId", Some(Value::String(s))) if s.trim().parse::<i64>().is_ok() => {
-            msg.push_str(" The quotes make it a string: the CLI then never finds this account by id. Remove them.")
+            msg.push_str(" The quotes make it a string: the CLI still uses the account (reached by name, or as the default by name), but never finds it by id (`--account`, `defaultAccount`, `.hsaccount` and settings.json with the number). Remove them.")
         }
-        ("name", Some(Value::Number(_))) => {
-            msg.push_str(" An unquoted number crashes the CLI's config validation (TypeError): quote it.")
+        ("name", Some(v @ (Value::Number(_) | Value::Bool(true) | Value::Object(_) | Value::Array(_))))
+            if crate::hubspot::model::truthy(v) =>
+        {
+            msg.push_str(" The CLI's config validation crashes on it (TypeError), so every command fails: quote it.")
         }
         ("accounts", Some(Value::Object(_))) => {
             msg.push_str(" The CLI crashes on a mapping here (TypeError): use a list of `- name: ...` entries.")
@@ -193,10 +198,11 @@ fn type_message(name: &str, expected: &str, actual: Option<&Value>) -> String {
     msg
 }
 
-fn required_message(missing: &str, parent: Option<&Value>) -> String {
+pub fn required_message(missing: &str, parent: Option<&Value>) -> String {
     let id = parent
         .and_then(|p| p.get("accountId").or_else(|| p.get("portalId")))
-        .map(|v| format!(" {v}"))
+        .filter(|v| !v.is_null())
+        .map(|v| format!(" {}", v.as_str().map(String::from).unwrap_or_else(|| v.to_string())))
         .unwrap_or_default();
     match missing {
         "accountId" | "portalId" => "This account has no `accountId`: the CLI rejects the config (\"At least one account in config is missing accountId\").".into(),

@@ -32,7 +32,7 @@ fn unknown_keys_warn_on_the_key_and_suggest() {
 }
 
 #[test]
-fn wrong_types_are_errors_on_the_value() {
+fn wrong_types_are_warnings_unless_the_cli_crashes_on_them() {
     let text = VALID
         .replace("accountId: 123", "accountId: \"123\"")
         .replace("defaultAccount: 123\n", "httpTimeout: fast\n")
@@ -40,14 +40,18 @@ fn wrong_types_are_errors_on_the_value() {
     let (ds, t) = check(&text);
     assert_eq!(
         found(&ds, Code::Type, &t),
-        vec![(Severity::Error, "fast"), (Severity::Error, "\"123\""), (Severity::Error, "789")]
+        vec![(Severity::Warning, "fast"), (Severity::Warning, "\"123\""), (Severity::Error, "789")]
     );
+    assert!(ds.iter().any(|d| d.message.contains("likely mistake")), "{ds:?}");
     let (ds, t) = check("accounts: {}\n");
     assert_eq!(found(&ds, Code::Type, &t), vec![(Severity::Error, "{}")]);
+    // js-yaml makes a Date of an unquoted date, and validateConfig crashes on it.
+    let (ds, t) = check(&VALID.replace("name: sandbox", "name: 2024-01-01"));
+    assert_eq!(found(&ds, Code::Type, &t), vec![(Severity::Error, "2024-01-01")]);
 }
 
 #[test]
-fn enums_auth_type_is_an_error_env_and_account_type_warnings() {
+fn enums_are_warnings_the_cli_reads_them_all() {
     let text = VALID
         .replace(
             "authType: personalaccesskey\n    accountType: STANDARD",
@@ -57,7 +61,7 @@ fn enums_auth_type_is_an_error_env_and_account_type_warnings() {
     let (ds, t) = check(&text);
     assert_eq!(
         found(&ds, Code::Enum, &t),
-        vec![(Severity::Warning, "staging"), (Severity::Error, "PersonalAccessKey"), (Severity::Warning, "FOO")]
+        vec![(Severity::Warning, "staging"), (Severity::Warning, "PersonalAccessKey"), (Severity::Warning, "FOO")]
     );
 }
 
@@ -92,7 +96,10 @@ fn duplicates_ids_and_names_ignoring_case() {
     let text = "accounts:\n  - {name: MyAcct, accountId: 1, authType: apikey, apiKey: k}\n  - {name: myacct, accountId: 1, authType: apikey, apiKey: k}\n  - {name: other, accountId: '1', authType: apikey, apiKey: k}\n";
     let (ds, t) = check(text);
     assert_eq!(found(&ds, Code::DuplicateAccountId, &t), vec![(Severity::Error, "1"), (Severity::Error, "'1'")]);
-    assert_eq!(found(&ds, Code::DuplicateAccountName, &t), vec![(Severity::Error, "myacct")]);
+    // `MyAcct` then `myacct`: the CLI's check does not notice; `foo` then `Foo` it does.
+    assert_eq!(found(&ds, Code::DuplicateAccountName, &t), vec![(Severity::Warning, "myacct")]);
+    let (ds, t) = check("accounts:\n  - {name: foo, accountId: 1, authType: apikey, apiKey: k}\n  - {name: Foo, accountId: 2, authType: apikey, apiKey: k}\n");
+    assert_eq!(found(&ds, Code::DuplicateAccountName, &t), vec![(Severity::Error, "Foo")]);
 }
 
 #[test]
@@ -108,8 +115,12 @@ fn default_account_must_resolve_by_id_or_name() {
     assert_eq!(found(&ds, Code::DefaultAccountUnknown, &t), vec![(Severity::Error, "999")]);
     let (ds, _) = check(&VALID.replace("defaultAccount: 123", "defaultAccount: sandbox"));
     assert!(found(&ds, Code::DefaultAccountUnknown, "").is_empty());
+    // The CLI drops a `defaultPortal` that names nothing: a warning, and `defaultAccount` is used.
     let (ds, t) = check("defaultPortal: nobody\nportals:\n  - {name: a, portalId: 1, authType: apikey, apiKey: k}\n");
-    assert_eq!(found(&ds, Code::DefaultAccountUnknown, &t), vec![(Severity::Error, "nobody")]);
+    assert_eq!(found(&ds, Code::DefaultAccountUnknown, &t), vec![(Severity::Warning, "nobody")]);
+    let (ds, t) = check(&VALID.replace("defaultAccount: 123", "defaultPortal: nobody\ndefaultAccount: 123"));
+    assert_eq!(found(&ds, Code::DefaultAccountUnknown, &t), vec![(Severity::Warning, "nobody")]);
+    assert!(ds.iter().all(|d| d.severity != Severity::Error), "{ds:?}");
 }
 
 #[test]
@@ -169,7 +180,10 @@ fn credentials_in_a_git_work_tree() {
 #[test]
 fn portals_and_accounts_together() {
     let (ds, t) = check("accounts:\n  - {name: n, accountId: 1, authType: apikey, apiKey: k}\nportals:\n  - {name: o, portalId: 2, authType: apikey, apiKey: k}\n");
-    assert_eq!(found(&ds, Code::PortalsReplaceAccounts, &t), vec![(Severity::Error, "accounts")]);
+    assert_eq!(found(&ds, Code::PortalsReplaceAccounts, &t), vec![(Severity::Warning, "accounts")]);
+    // `portals:` with no value is no list: `accounts` is used, nothing to report.
+    let (ds, _) = check("portals:\naccounts:\n  - {name: n, accountId: 1, authType: apikey, apiKey: k}\n");
+    assert!(ds.iter().all(|d| d.severity != Severity::Error), "{ds:?}");
 }
 
 #[test]
@@ -188,4 +202,27 @@ fn what_the_cli_refuses_is_found_in_an_account_too() {
     // Whitespace in a name: the CLI's own check.
     let text = VALID.replace("name: sandbox", "name: my sandbox");
     assert_eq!(diagnostics::cli_refusal(&file(&text)).map(|d| d.code), Some(Code::NameWhitespace));
+}
+
+#[test]
+fn what_validate_config_counts_as_missing() {
+    // Falsy is missing to the CLI: an id of 0, an empty key.
+    let (ds, t) = check("accounts:\n  - {name: a, accountId: 0, authType: apikey, apiKey: k}\n");
+    assert_eq!(found(&ds, Code::Required, &t), vec![(Severity::Error, "0")]);
+    let (ds, t) = check("accounts:\n  - {name: a, accountId: 1, authType: personalaccesskey, personalAccessKey: ''}\n");
+    assert_eq!(found(&ds, Code::Required, &t), vec![(Severity::Error, "''")]);
+    // A `portals` entry with `accountId` (no `portalId`) keeps it: valid.
+    let (ds, _) = check("portals:\n  - {name: a, accountId: 5, authType: apikey, apiKey: k}\n");
+    assert!(found(&ds, Code::Required, "").is_empty(), "{ds:?}");
+    // Merge keys are applied before anything is judged.
+    let (ds, _) = check("b: &b {authType: apikey, apiKey: k}\naccounts:\n  - <<: *b\n    name: a\n    accountId: 1\n");
+    assert!(ds.iter().all(|d| d.severity != Severity::Error), "{ds:?}");
+}
+
+#[test]
+fn an_id_too_large_for_javascript_is_reported_not_clamped() {
+    let (ds, t) = check("accounts:\n  - {name: a, accountId: 99999999999999999999, authType: apikey, apiKey: k}\n");
+    assert_eq!(found(&ds, Code::Type, &t), vec![(Severity::Warning, "99999999999999999999")]);
+    let config = crate::hubspot::model::Config::from_value(&crate::syntax::yaml::parse(&t).value);
+    assert_eq!(config.accounts[0].account_id, None);
 }

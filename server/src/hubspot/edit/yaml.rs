@@ -69,7 +69,8 @@ impl YamlEditor {
     }
 
     /// `tree` must be the parse of `text` (the caller usually has it already).
-    pub fn with_tree(text: &str, tree: Tree) -> Result<YamlEditor> {
+    pub fn with_tree(text: &str, mut tree: Tree) -> Result<YamlEditor> {
+        crate::syntax::yaml::dates_as_text(&mut tree.value);
         if let Some(e) = tree.errors.first() {
             return Err(EditError::Unparsable { message: e.message.clone() });
         }
@@ -185,7 +186,7 @@ fn unreachable_range(s: Spans) -> TextRange {
 }
 
 impl Editor for YamlEditor {
-    const PARSE: fn(&str) -> Tree = crate::syntax::yaml::parse;
+    const PARSE: fn(&str) -> Tree = crate::syntax::yaml::parse_for_edits;
     const NOT_AS_INTENDED: &'static str =
         "the change did not read back as intended (anchors, aliases or merge keys nearby?)";
 

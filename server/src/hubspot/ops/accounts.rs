@@ -25,8 +25,10 @@ use crate::hubspot::writer::Writer;
 #[derive(Serialize, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountSummary {
-    pub name: Option<String>,
-    pub account_id: Option<i64>,
+    /// As written, like `hs account list` shows them: a quoted or non-integer id, a
+    /// numeric name, are shown, not hidden.
+    pub name: Option<Value>,
+    pub account_id: Option<Value>,
     pub auth_type: Option<String>,
     pub env: &'static str,
     pub account_type: Option<String>,
@@ -44,21 +46,21 @@ pub struct AccountList {
 /// `hubspot.account.list`: every account, which one is the config's default, and the ids
 /// linked to the directory.
 pub fn list(config: &Config, linked: Vec<i64>) -> AccountList {
-    let default = config.default().and_then(|a| a.account_id);
+    let default = config.default();
     AccountList {
         accounts: config
             .accounts
             .iter()
             .map(|a| AccountSummary {
-                name: a.name.clone(),
-                account_id: a.account_id,
+                name: a.raw_name.clone(),
+                account_id: a.raw_account_id.clone(),
                 auth_type: a.auth_type.as_ref().map(|t| t.as_str().to_string()),
                 env: a.env.as_str(),
                 account_type: a.account_type.clone(),
-                is_default: a.account_id.is_some() && a.account_id == default,
+                is_default: default.is_some_and(|d| std::ptr::eq(d, a)),
             })
             .collect(),
-        default_account: default,
+        default_account: default.and_then(|a| a.usable_id()),
         linked,
     }
 }

@@ -38,6 +38,11 @@ fn a_missing_key_and_a_retired_api_key_offer_authentication() {
     assert_eq!(command(&acts, "Authenticate prod…").args, json!({ "name": "prod" }));
     let acts = actions_at(&home, &p, text, "apikey");
     assert_eq!(command(&acts, "Authenticate old…").args, json!({ "name": "old" }));
+    // An empty key is missing to the CLI: the finding sits on it, and offers the same.
+    let text = "accounts:\n  - name: prod\n    accountId: 123\n    authType: personalaccesskey\n    personalAccessKey: ''\n    auth:\n      tokenInfo: {}\n";
+    let p = home.write_global(text);
+    let acts = actions_at(&home, &p, text, "''");
+    assert_eq!(command(&acts, "Authenticate prod…").args, json!({ "name": "prod" }));
 }
 
 #[test]

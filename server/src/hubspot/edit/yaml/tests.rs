@@ -2,7 +2,8 @@ use serde_json::{json, Value};
 
 use super::*;
 use crate::hubspot::edit::apply;
-use crate::syntax::yaml::parse;
+// Edits see a date as the text it is written as.
+use crate::syntax::yaml::parse_for_edits as parse;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
