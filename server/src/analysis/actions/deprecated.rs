@@ -68,7 +68,10 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     };
     if let Some((title, step)) = single {
         if let Some(effect) = cx.yaml(step) {
-            out.push(Action::fix(title, d, effect));
+            // A one-key rename is the obvious fix (and `check --fix` applies it); `portals`
+            // rewrites every entry, so it stays a choice.
+            let action = Action::fix(title, d, effect);
+            out.push(if key == "portals" { action } else { action.preferred() });
         }
     }
     whole_file(cx, d, out);

@@ -40,6 +40,19 @@ fn one_key_at_a_time() {
     let home = Home::new();
     let p = home.write("proj/hubspot.config.yml", LEGACY);
     let one = |marker: &str, title: &str| applied(&actions_at(&home, &p, LEGACY, marker), title, LEGACY);
+    let preferred = |marker: &str, title: &str| find(&actions_at(&home, &p, LEGACY, marker), title).preferred;
+    // A one-key rename is the obvious fix; `portals` (every entry rewritten) and the whole
+    // file stay choices.
+    for (marker, title) in [
+        ("defaultPortal", "Replace defaultPortal with defaultAccount: 456"),
+        ("defaultMode", "Rename defaultMode to defaultCmsPublishMode"),
+        ("portalId: 456", "Rename portalId to accountId"),
+        ("sandboxAccountType", "Replace sandboxAccountType with accountType: DEVELOPMENT_SANDBOX"),
+    ] {
+        assert!(preferred(marker, title), "{title} is preferred");
+    }
+    assert!(!preferred("portals", "Rename portals to accounts"));
+    assert!(!preferred("defaultMode", "Convert the whole file to the current format"));
 
     let after = one("portals", "Rename portals to accounts");
     assert_eq!(
