@@ -1,31 +1,43 @@
 //! `hubspot-ls` / `hubspot-ls serve`: the language server on stdio.
-//! `hubspot-ls check [--format human|json] [PATH...]`: the same analysis, for terminals and CI.
-//! `hubspot-ls --version`.
+//! `hubspot-ls check [--format human|json|github|sarif] [--fix [--diff]] [PATH...]`: the same
+//! analysis, for terminals and CI. `hubspot-ls completions SHELL`, `hubspot-ls --version`.
 
-use std::path::PathBuf;
+mod cli;
 
+use clap::{CommandFactory, Parser};
 use hubspot_ls::check;
 
-const USAGE: &str =
-    "usage: hubspot-ls [serve] | hubspot-ls check [--format human|json] [PATH...] | hubspot-ls --version";
+use cli::{Cli, Command, Shell};
 
 fn main() {
-    // VS Code's client appends `--stdio`; it means what we do anyway.
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--stdio").collect();
-    let code = match args.first().map(String::as_str) {
-        None | Some("serve") if args.len() <= 1 => serve(),
-        Some("--version") | Some("-V") => {
-            println!("hubspot-ls {}", env!("CARGO_PKG_VERSION"));
-            0
+    let cli = match Cli::try_parse_from(cli::without_stdio(std::env::args_os())) {
+        Ok(cli) => cli,
+        // Help and version go to stdout with 0; a usage error to stderr with 2.
+        Err(e) => {
+            let _ = e.print();
+            std::process::exit(if e.use_stderr() { check::EXIT_USAGE } else { 0 });
         }
-        Some("--help") | Some("-h") | Some("help") => {
-            println!("{USAGE}");
-            0
+    };
+    let code = match cli.command {
+        None | Some(Command::Serve) => serve(),
+        Some(Command::Check(args)) => {
+            init_logging();
+            let options = check::Options {
+                paths: args.paths,
+                format: args.format.into(),
+                fix: args.fix || args.diff,
+                diff: args.diff,
+            };
+            check::run(&options, &mut std::io::stdout().lock())
         }
-        Some("check") => run_check(&args[1..]),
-        _ => {
-            eprintln!("hubspot-ls: unexpected arguments {:?}\n{USAGE}", args);
-            check::EXIT_USAGE
+        Some(Command::Completions { shell }) => {
+            let shell = match shell {
+                Shell::Bash => clap_complete::Shell::Bash,
+                Shell::Zsh => clap_complete::Shell::Zsh,
+                Shell::Fish => clap_complete::Shell::Fish,
+            };
+            clap_complete::generate(shell, &mut Cli::command(), "hubspot-ls", &mut std::io::stdout());
+            0
         }
     };
     std::process::exit(code);
@@ -60,31 +72,4 @@ fn serve() -> i32 {
     };
     runtime.block_on(hubspot_ls::lsp::serve());
     0
-}
-
-fn run_check(args: &[String]) -> i32 {
-    init_logging();
-    let mut format = check::Format::Human;
-    let mut paths = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--format" => match it.next().map(String::as_str) {
-                Some("json") => format = check::Format::Json,
-                Some("human") => format = check::Format::Human,
-                other => {
-                    eprintln!("hubspot-ls check: --format takes `human` or `json`, got {other:?}\n{USAGE}");
-                    return check::EXIT_USAGE;
-                }
-            },
-            "--format=json" => format = check::Format::Json,
-            "--format=human" => format = check::Format::Human,
-            s if s.starts_with('-') && s.len() > 1 => {
-                eprintln!("hubspot-ls check: unknown option {s}\n{USAGE}");
-                return check::EXIT_USAGE;
-            }
-            p => paths.push(PathBuf::from(p)),
-        }
-    }
-    check::run(&paths, format, &mut std::io::stdout().lock())
 }

@@ -1,12 +1,16 @@
 //! `hubspot-ls check`: the server's analysis without an editor, for CI and terminals.
 
+mod fix;
+mod github;
+mod mask;
 mod render;
+mod sarif;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analysis::world::{DiskCache, Env};
-use crate::analysis::{diagnostics, DocKind, Severity, SourceFile, World};
+use crate::analysis::{diagnostics, DocKind, Severity, SourceFile};
 use crate::hubspot::discovery::{find_up, Disk, HSACCOUNT_FILE, LEGACY_FILES, SETTINGS_FILE};
 
 pub use render::Format;
@@ -27,19 +31,62 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 
-pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i32 {
+/// What the command line asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub format: Format,
+    /// Apply the preferred in-file quick fixes first.
+    pub fix: bool,
+    /// With `fix`: print the diff instead of writing (what is left goes to stderr then).
+    pub diff: bool,
+}
+
+pub fn run(options: &Options, out: &mut dyn std::io::Write) -> i32 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-    let files = match collect(paths, &cwd, &search_start(&cwd)) {
+    let start = search_start(&cwd);
+    let mut files = match collect(&options.paths, &cwd, &start) {
         Ok(f) => f,
         Err(CheckError::Usage(m)) | Err(CheckError::Io(m)) => {
             eprintln!("hubspot-ls check: {m}");
             return EXIT_USAGE;
         }
     };
-    let world = World::new(Default::default(), Arc::new(DiskCache::default()), Arc::new(Env::from_process(None)));
+    if files.is_empty() {
+        eprintln!("{}", nothing_found(&start));
+    }
+    let disk = Arc::new(DiskCache::default());
+    let env = Arc::new(Env::from_process(None));
+    let changes = if options.fix { fix::apply(&mut files, &disk, &env) } else { Vec::new() };
+    if options.diff {
+        for change in &changes {
+            let kind = files.iter().find(|f| f.path == change.path).map(|f| f.kind);
+            if let Some(kind) = kind {
+                if let Err(e) = write!(out, "{}", fix::diff(change, kind, &render::shown(&change.path, &cwd))) {
+                    eprintln!("hubspot-ls check: cannot write output: {e}");
+                    return EXIT_USAGE;
+                }
+            }
+        }
+    } else {
+        for change in &changes {
+            if let Err(m) = write_fixed(change) {
+                eprintln!("hubspot-ls check: {m}");
+                return EXIT_USAGE;
+            }
+            eprintln!("fixed {}: {}", render::shown(&change.path, &cwd), change.titles.join("; "));
+        }
+    }
+    let world = fix::world(&files, &disk, &env);
     let reports: Vec<Report> =
         files.into_iter().map(|file| Report { diagnostics: diagnostics::compute(&file, &world), file }).collect();
-    if let Err(e) = render::write(&reports, format, &cwd, out) {
+    // With --diff, stdout is the patch alone (for `git apply`); what would be left goes beside it.
+    let written = if options.diff {
+        render::write(&reports, options.format, &cwd, &mut std::io::stderr().lock())
+    } else {
+        render::write(&reports, options.format, &cwd, out)
+    };
+    if let Err(e) = written {
         eprintln!("hubspot-ls check: cannot write output: {e}");
         return EXIT_USAGE;
     }
@@ -49,6 +96,33 @@ pub fn run(paths: &[PathBuf], format: Format, out: &mut dyn std::io::Write) -> i
     } else {
         EXIT_OK
     }
+}
+
+/// Writes a fixed file in place of the one read, unless it changed on disk since.
+fn write_fixed(change: &fix::Change) -> Result<(), String> {
+    let path = change.path.display();
+    match std::fs::read(&change.path) {
+        Ok(now) if now == change.before.as_bytes() => {}
+        Ok(_) => return Err(format!("{path}: changed on disk while being fixed; nothing written, run again")),
+        Err(e) => return Err(format!("{path}: {e}")),
+    }
+    crate::hubspot::write::write_atomic(&change.path, change.after.as_bytes(), 0o600)
+        .map_err(|e| format!("{path}: cannot write the fixes: {e}"))
+}
+
+/// What to tell someone whose folder has no HubSpot CLI file: where we looked, what to do.
+fn nothing_found(start: &Path) -> String {
+    let global = Env::from_process(None).config_file().map_or_else(
+        || "none (USE_ENVIRONMENT_HUBSPOT_CONFIG=true)".to_string(),
+        |p| format!("{} (not found)", p.display()),
+    );
+    format!(
+        "hubspot-ls check: no HubSpot CLI file to check.\n  \
+         global config: {global}\n  \
+         searched {} and every folder above it for .hs/settings.json, .hsaccount and hubspot.config.yml/.yaml\n\
+         Create the global config with `hs account auth`, or name the files to check: hubspot-ls check PATH...",
+        start.display()
+    )
 }
 
 fn configured_path() -> Option<PathBuf> {
@@ -70,6 +144,12 @@ fn search_start(cwd: &Path) -> PathBuf {
 fn collect(paths: &[PathBuf], cwd: &Path, start: &Path) -> Result<Vec<Arc<SourceFile>>, CheckError> {
     let configured = configured_path();
     let targets: Vec<PathBuf> = if paths.is_empty() {
+        if let Some(missing) = configured.as_deref().filter(|p| !p.exists()) {
+            return Err(CheckError::Usage(format!(
+                "HUBSPOT_CONFIG_PATH names {}, which does not exist; point it at your config, or unset it to use ~/.hscli/config.yml",
+                missing.display()
+            )));
+        }
         files_in_force(start)
     } else {
         paths.iter().map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) }).collect()
@@ -82,7 +162,10 @@ fn collect(paths: &[PathBuf], cwd: &Path, start: &Path) -> Result<Vec<Arc<Source
                 path.display()
             ))
         })?;
-        let bytes = std::fs::read(&path).map_err(|e| CheckError::Io(format!("{}: {e}", path.display())))?;
+        let bytes = std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => CheckError::Io(format!("{}: no such file", path.display())),
+            _ => CheckError::Io(format!("{}: {e}", path.display())),
+        })?;
         let text =
             String::from_utf8(bytes).map_err(|_| CheckError::Io(format!("{}: not UTF-8 text", path.display())))?;
         out.push(Arc::new(SourceFile::parse(path, kind, text)));
