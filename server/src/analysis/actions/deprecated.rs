@@ -68,10 +68,12 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     };
     if let Some((title, step)) = single {
         if let Some(effect) = cx.yaml(step) {
-            // A one-key rename is the obvious fix (and `check --fix` applies it); `portals`
-            // rewrites every entry, so it stays a choice.
+            // A one-key rename is the obvious fix (and `check --fix` applies it). `portals`
+            // rewrites every entry, and a `portalId` under it is what the schema requires
+            // there: those stay choices.
             let action = Action::fix(title, d, effect);
-            out.push(if key == "portals" { action } else { action.preferred() });
+            let choice = key == "portals" || (key == "portalId" && under_portals);
+            out.push(if choice { action } else { action.preferred() });
         }
     }
     whole_file(cx, d, out);
