@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hubspot_ls::check::Format;
+use crate::check::Format;
 
 #[derive(Parser, Debug)]
 #[command(
