@@ -34,7 +34,7 @@ def test_check_help_describes_every_option_and_format(files):
     assert code == 0
     for word in ("--format", "--fix", "--diff", "PATH", "human", "json", "github", "sarif", "Exit status", "Examples:"):
         assert word in out, f"{word!r} not in check --help:\n{out}"
-    for example in ("hubspot-ls check --format github", "hubspot-ls check --format sarif", "hubspot-ls check --fix --diff"):
+    for example in ("hubspot-ls check --format json", "hubspot-ls check --format github", "hubspot-ls check --format sarif", "hubspot-ls check --fix --diff"):
         assert example in out
 
 

@@ -36,6 +36,7 @@ hubspot.config.yml/.yaml up the tree. Credential values are never printed.\n\n\
 Exit status: 0 no error-severity finding, 1 at least one, 2 a usage or I/O failure.",
         after_help = "Examples:\n  hubspot-ls check\n  \
 hubspot-ls check ~/.hscli/config.yml .hs/settings.json\n  \
+hubspot-ls check --format json > findings.json\n  \
 hubspot-ls check --format github              # annotations in a GitHub Actions log\n  \
 hubspot-ls check --format sarif > hubspot.sarif\n  \
 hubspot-ls check --fix --diff                 # show what --fix would change\n  \
