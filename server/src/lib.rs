@@ -9,6 +9,7 @@
 
 pub mod analysis;
 pub mod check;
+pub mod cli;
 pub mod hubspot;
 pub mod lsp;
 pub mod syntax;

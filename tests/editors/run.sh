@@ -4,11 +4,14 @@
 #   tests/editors/run.sh [nvim] [helix] [vscode]     (default: all three)
 #
 # - nvim:   Debian's Neovim 0.7 headless, vim.lsp.start_client, on broken files in a temp HOME
-# - helix:  editors/helix/languages.toml parsed and checked (no Helix build is reachable here)
-# - vscode: the extension packaged to a .vsix, installed into code-server, driven in headless
+# - helix:  editors/helix/languages.toml checked as Helix parses it, then real Helix ($HX, else
+#           hx on PATH) driven in tmux on the four kinds of file: diagnostics, completion, actions
+# - vscode: the extension packaged to a .vsix with the server inside (npm run package), installed
+#           into code-server with no hubspot.server.path, driven in headless
 #           Chromium by playwright-core; screenshots in target/editor-artifacts/
 #
-# Environment: HUBSPOT_LS=<binary> to test a given binary instead of building the debug one
+# Environment: HX=<hx binary> (default: hx on PATH); HELIX_TEST_TIMEOUT=<seconds> per wait;
+# HUBSPOT_LS=<binary> to test a given binary instead of building the debug one
 # (found in cargo's target directory, CARGO_TARGET_DIR honoured); EDITOR_ARTIFACTS=<dir>
 # (default target/editor-artifacts, under the repository whatever CARGO_TARGET_DIR says).
 # A suite whose editor is not installed FAILS (it is never skipped).
@@ -120,22 +123,27 @@ for suite in "${SUITES[@]}"; do
     rm -rf "$tmp"
     ;;
   helix)
-    run_suite helix python3 "$ROOT/tests/editors/helix/test_languages_toml.py"
+    run_suite helix-config python3 "$ROOT/tests/editors/helix/test_languages_toml.py"
+    # Real Helix in tmux: $HX, else hx on PATH (a missing one is reported as a FAIL).
+    run_suite helix env EDITOR_ARTIFACTS="$ARTIFACTS" timeout 600 python3 "$ROOT/tests/editors/helix/test_helix.py"
     ;;
   vscode)
     if [ ! -x "$N24/bin/node" ] || [ ! -d "$ROOT/editors/vscode/node_modules" ] || [ ! -d "$ROOT/tests/editors/node_modules" ]; then
       fail_setup "vscode: node 24 / npm packages missing (tests/editors/install.sh)"
       continue
     fi
-    echo "=== vscode: packaging the extension"
-    rm -f "$ROOT/editors/vscode/hubspot-ls.vsix"
-    if ! (cd "$ROOT/editors/vscode" && npx tsc --noEmit -p . && npm run --silent package >"$ARTIFACTS/vsce.log" 2>&1); then
+    echo "=== vscode: packaging the extension with the server bundled (npm run package)"
+    rm -f "$ROOT"/editors/vscode/hubspot-ls*.vsix
+    # The binary under test is bundled as a user's release build would be.
+    if ! (cd "$ROOT/editors/vscode" && npx tsc --noEmit -p . &&
+      HUBSPOT_LS_BINARY="$HUBSPOT_LS" npm run --silent package >"$ARTIFACTS/vsce.log" 2>&1); then
       cat "$ARTIFACTS/vsce.log" 2>/dev/null | tail -20
-      fail_setup "vscode: building the .vsix (typecheck, esbuild, vsce package)"
+      fail_setup "vscode: building the .vsix (typecheck, esbuild, bundling the server, vsce package)"
       continue
     fi
+    vsix=$(ls "$ROOT"/editors/vscode/hubspot-ls-*.vsix | head -1)
     run_suite vscode timeout 600 node "$ROOT/tests/editors/vscode/test_vscode.mjs" \
-      --vsix "$ROOT/editors/vscode/hubspot-ls.vsix" --server "$HUBSPOT_LS" --fake "$FAKE_HUBSPOT_BIN" --artifacts "$ARTIFACTS"
+      --vsix "$vsix" --fake "$FAKE_HUBSPOT_BIN" --artifacts "$ARTIFACTS"
     ;;
   *)
     fail_setup "unknown suite $suite (nvim, helix, vscode)"

@@ -9,4 +9,7 @@ target_dir=$(cargo metadata --format-version 1 --no-deps |
 export HUBSPOT_LS_BIN="${HUBSPOT_LS_BIN:-$target_dir/debug/hubspot-ls}"
 # The command tests start the fake HubSpot (tests/lsp/fake_hubspot.py looks here first).
 export FAKE_HUBSPOT_BIN="${FAKE_HUBSPOT_BIN:-$target_dir/debug/fake-hubspot}"
-exec python3 -m pytest -c tests/lsp/pytest.ini tests/lsp -q "$@"
+# The venv tests/install.sh makes, else whatever python3 has pytest-lsp.
+PY=python3
+[ -x target/test-venv/bin/python ] && PY=target/test-venv/bin/python
+exec "$PY" -m pytest -c tests/lsp/pytest.ini tests/lsp -q "$@"

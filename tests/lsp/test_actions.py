@@ -171,6 +171,19 @@ async def test_whole_legacy_file_to_the_current_format(lsp, files):
     assert "pak-123" not in repr([a.title for a in actions])
 
 
+async def test_one_key_legacy_renames_are_the_preferred_fix(lsp, files):
+    legacy = "defaultMode: draft\naccounts:\n  - name: prod\n    portalId: 123\n    authType: personalaccesskey\n    personalAccessKey: pak-123\n"
+    path = files.write("proj/hubspot.config.yml", legacy)
+    uri = open_doc(lsp, path)
+    ds = await diagnostics(lsp, uri, lambda ds: len(by_code(ds, "deprecated")) == 2)
+    for d, title in zip(by_code(ds, "deprecated"), ["Rename defaultMode to defaultCmsPublishMode", "Rename portalId to accountId"]):
+        actions = await actions_for(lsp, uri, d.range, [d], only=[T.CodeActionKind.QuickFix])
+        rename, whole = titled(actions, title), titled(actions, "Convert the whole file to the current format")
+        # Editors apply the preferred fix with one key; only clients that say they can take it hear of it.
+        assert rename.is_preferred is (True if lsp.profile == "visual-studio-code" else None)
+        assert not whole.is_preferred
+
+
 async def test_config_permissions_command(lsp, files):
     path = files.write_global()
     path.chmod(0o644)

@@ -1,5 +1,6 @@
-//! Output of `check`: compiler-style text, or one JSON array of
-//! `{path, range, severity, code, message}` (0-based lines, UTF-16 characters, as in LSP).
+//! Output of `check`: compiler-style text, one JSON array of `{path, range, severity, code,
+//! message}` (0-based lines, UTF-16 characters, as in LSP), GitHub Actions workflow commands,
+//! or a SARIF log. Every format prints messages and lines through [`Mask`].
 
 use std::io::Write;
 use std::path::Path;
@@ -7,38 +8,77 @@ use std::path::Path;
 use ropey::Rope;
 use serde_json::json;
 
-use crate::analysis::{Severity, SourceFile};
+use crate::analysis::{Diagnostic, Severity};
 use crate::syntax::position::offset_to_line_col;
-use crate::syntax::tree::last_segment;
 
+use super::mask::Mask;
 use super::Report;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,
+    Github,
+    Sarif,
 }
 
 pub fn write(reports: &[Report], format: Format, cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
         Format::Json => json_out(reports, out),
         Format::Human => human(reports, cwd, out),
+        Format::Github => super::github::write(reports, cwd, out),
+        Format::Sarif => super::sarif::write(reports, cwd, out),
     }
+}
+
+/// Where a finding is, counted both ways: UTF-16 for LSP-shaped JSON, characters (as people
+/// and most tools count them) for the rest. All 0-based.
+pub(super) struct Spot {
+    pub line: usize,
+    pub end_line: usize,
+    pub utf16: (u32, u32),
+    pub column: usize,
+    pub end_column: usize,
+}
+
+impl Spot {
+    pub fn of(rope: &Rope, d: &Diagnostic) -> Spot {
+        let (start, end) = (d.range.start as usize, d.range.end as usize);
+        let s = offset_to_line_col(rope, start);
+        let e = offset_to_line_col(rope, end);
+        let column_of = |offset: usize, line: u32| {
+            rope.byte_to_char(offset.min(rope.len_bytes())) - rope.line_to_char(line as usize)
+        };
+        Spot {
+            line: s.line as usize,
+            end_line: e.line as usize,
+            utf16: (s.character, e.character),
+            column: column_of(start, s.line),
+            end_column: column_of(end, e.line),
+        }
+    }
+}
+
+/// Each report with its file's text as a rope, the mask for it, and what it is shown as.
+pub(super) fn each<'a>(reports: &'a [Report]) -> impl Iterator<Item = (&'a Report, Rope, Mask<'a>)> {
+    reports.iter().map(|r| (r, Rope::from_str(&r.file.text), Mask::new(&r.file)))
+}
+
+/// A path as the user gave or sees it: relative to the current directory when inside it.
+pub(super) fn shown(path: &Path, cwd: &Path) -> String {
+    path.strip_prefix(cwd).unwrap_or(path).display().to_string()
 }
 
 fn json_out(reports: &[Report], out: &mut dyn Write) -> std::io::Result<()> {
     let mut items = Vec::new();
-    for r in reports {
-        let mask = Mask::of(r);
-        let rope = Rope::from_str(&r.file.text);
+    for (r, rope, mask) in each(reports) {
         for d in &r.diagnostics {
-            let s = offset_to_line_col(&rope, d.range.start as usize);
-            let e = offset_to_line_col(&rope, d.range.end as usize);
+            let spot = Spot::of(&rope, d);
             items.push(json!({
                 "path": r.file.path.display().to_string(),
                 "range": {
-                    "start": {"line": s.line, "character": s.character},
-                    "end": {"line": e.line, "character": e.character},
+                    "start": {"line": spot.line, "character": spot.utf16.0},
+                    "end": {"line": spot.end_line, "character": spot.utf16.1},
                 },
                 "severity": d.severity.as_str(),
                 "code": d.code.as_str(),
@@ -51,198 +91,39 @@ fn json_out(reports: &[Report], out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 fn human(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
+    if reports.is_empty() {
+        return Ok(()); // what was searched is said on stderr instead
+    }
     let (mut errors, mut warnings) = (0, 0);
-    for r in reports {
-        let mask = Mask::of(r);
-        let rope = Rope::from_str(&r.file.text);
-        let shown = r.file.path.strip_prefix(cwd).unwrap_or(&r.file.path);
+    for (r, rope, mask) in each(reports) {
         for d in &r.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
                 _ => {}
             }
-            let s = offset_to_line_col(&rope, d.range.start as usize);
-            // Humans count columns in characters, from 1.
-            let line_text: String = if (s.line as usize) < rope.len_lines() {
-                rope.line(s.line as usize).to_string().trim_end_matches(['\n', '\r']).to_string()
+            let spot = Spot::of(&rope, d);
+            let line_text: String = if spot.line < rope.len_lines() {
+                rope.line(spot.line).to_string().trim_end_matches(['\n', '\r']).to_string()
             } else {
                 String::new()
             };
-            let start_char = rope.byte_to_char(d.range.start as usize) - rope.line_to_char(s.line as usize);
             let width = r.file.text[d.range.as_range()].chars().take_while(|c| *c != '\n' && *c != '\r').count().max(1);
-            let line_text = mask.line(&line_text, rope.line_to_byte(s.line as usize));
+            let line_text = mask.line(&line_text, rope.line_to_byte(spot.line));
             writeln!(
                 out,
                 "{}:{}:{}: {}[{}]: {}",
-                shown.display(),
-                s.line + 1,
-                start_char + 1,
+                shown(&r.file.path, cwd),
+                spot.line + 1,
+                spot.column + 1,
                 d.severity.as_str(),
                 d.code.as_str(),
                 mask.message(d)
             )?;
             writeln!(out, "  {}", line_text)?;
-            let pad: String = line_text.chars().take(start_char).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let pad: String = line_text.chars().take(spot.column).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(out, "  {}{}", pad, "^".repeat(width))?;
         }
     }
     writeln!(out, "{} file(s) checked: {} error(s), {} warning(s)", reports.len(), errors, warnings)
-}
-
-/// Keeps credentials out of what `check` prints (CI logs are read by many): the quoted source
-/// line of a finding on a key's line, or a message that quotes its value, would otherwise show
-/// a personal access key or token. Each character of one becomes `*`, so carets still line up.
-/// Found through the tree at the places printed, not by collecting every key of the file.
-struct Mask<'a> {
-    file: &'a SourceFile,
-}
-
-/// A key that names a credential (`personalAccessKey`, `accessToken`, misspellings such as
-/// `personalAcessKey`), by what it contains.
-fn names_credential(key: &str) -> bool {
-    let k = key.as_bytes();
-    [&b"key"[..], b"token", b"secret", b"password"]
-        .iter()
-        .any(|w| k.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
-}
-
-/// Shorter values are left alone: they are not credentials, and masking every `qa` on a line
-/// would hide more than it saves.
-const MIN_MASKED: usize = 6;
-
-/// What separates a value from what is around it on a line.
-fn is_delimiter(c: char) -> bool {
-    c.is_whitespace() || matches!(c, ',' | '{' | '}' | '[' | ']' | '"' | '\'' | '#')
-}
-
-fn stars(s: &str) -> String {
-    "*".repeat(s.chars().count())
-}
-
-impl<'a> Mask<'a> {
-    fn of(r: &'a Report) -> Mask<'a> {
-        Mask { file: &r.file }
-    }
-
-    /// The credential whose value starts at byte `at` (or right after its opening quote).
-    fn credential_at(&self, at: usize) -> Option<&'a str> {
-        let tree = self.file.tree.as_deref()?;
-        let (pointer, spans) = tree.pointers_at(at).into_iter().next()?;
-        let start = spans.value.start as usize;
-        if !(start == at || start + 1 == at) || !names_credential(&last_segment(&pointer)) {
-            return None;
-        }
-        tree.get(&pointer)?.as_str().filter(|v| v.chars().count() >= MIN_MASKED)
-    }
-
-    /// A finding's message, should it quote the credential it is about.
-    fn message(&self, d: &crate::analysis::Diagnostic) -> String {
-        match self.credential_at(d.range.start as usize).or_else(|| self.credential_at(d.range.start as usize + 1)) {
-            Some(v) if d.message.contains(v) => d.message.replace(v, &stars(v)),
-            _ => d.message.clone(),
-        }
-    }
-
-    /// The source line starting at byte `line_start`: each credential value on it, and
-    /// whatever follows `key:` when the key names a credential (a line the parser could not
-    /// read has no value in the tree).
-    fn line(&self, line: &str, line_start: usize) -> String {
-        let mut out = String::with_capacity(line.len());
-        let mut i = 0;
-        while i < line.len() {
-            let word_end = line[i..].find(is_delimiter).map_or(line.len(), |n| i + n);
-            if word_end == i {
-                let c = line[i..].chars().next().map_or(1, char::len_utf8);
-                out.push_str(&line[i..i + c]);
-                i += c;
-                continue;
-            }
-            match self.credential_at(line_start + i).filter(|v| line[i..].starts_with(v)) {
-                Some(v) => {
-                    out.push_str(&stars(v));
-                    i += v.len();
-                }
-                None => {
-                    out.push_str(&line[i..word_end]);
-                    i = word_end;
-                }
-            }
-        }
-        let body = out.trim_start_matches([' ', '-']);
-        let Some(colon) = body.find(':') else { return out };
-        let key = body[..colon].trim_matches(['"', '\'', ' ']);
-        let value_at = out.len() - body.len() + colon + 1;
-        let value = &out[value_at..];
-        if !names_credential(key) || value.trim().chars().count() < MIN_MASKED {
-            return out;
-        }
-        let lead = value.len() - value.trim_start().len();
-        let masked: String = value[lead..].chars().map(|c| if c == ' ' { ' ' } else { '*' }).collect();
-        format!("{}{}{}", &out[..value_at], &value[..lead], masked)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-    use crate::analysis::DocKind;
-
-    const KEYS: [&str; 5] =
-        ["pat-na1-11112222-3333", "CNtokentokentoken", "refresh-me-please", "s3cr3t-value", "quoted pak value"];
-
-    fn report(text: &str) -> Report {
-        let file = Arc::new(SourceFile::parse("/x/.hscli/config.yml".into(), DocKind::GlobalConfig, text));
-        Report { file, diagnostics: Vec::new() }
-    }
-
-    #[test]
-    fn no_printed_line_shows_a_credential_whatever_its_layout() {
-        let text = format!(
-            "accounts:\n  - name: a\n    personalAccessKey: {} # from the page\n    auth:\n      tokenInfo: {{accessToken: {}, expiresAt: x}}\n  - {{name: b, refreshToken: '{}'}}\n  - name: c\n    clientSecret:\n      {}\n    apiKey: \"{}\"\n    personalAcessKey: {}:broken: line\n    name: 😀 {}\n",
-            KEYS[0], KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[0], KEYS[1]
-        );
-        let r = report(&text);
-        let mask = Mask::of(&r);
-        let mut at = 0;
-        for line in text.split_inclusive('\n') {
-            let shown = mask.line(line.trim_end_matches('\n'), at);
-            for k in KEYS.iter().filter(|_| !line.starts_with("    name: 😀")) {
-                assert!(!shown.contains(k), "{k} in {shown:?}");
-            }
-            assert_eq!(
-                shown.chars().count(),
-                line.trim_end_matches('\n').chars().count(),
-                "masked in place: {shown:?}"
-            );
-            at += line.len();
-        }
-        // The same text under a key that names no credential stays (the last line's `name`).
-        assert!(mask.line(&format!("    name: 😀 {}", KEYS[1]), text.rfind("    name: 😀").unwrap()).contains("😀"));
-    }
-
-    #[test]
-    fn lines_that_are_not_key_value_pairs_pass_unchanged() {
-        let r = report("a: 1\n");
-        let mask = Mask::of(&r);
-        for line in [
-            "",
-            "-",
-            "- - x",
-            ":",
-            "::::",
-            "# personalAccessKey: abcdefgh",
-            "key:",
-            "'token': ",
-            "\u{2028}é:ü",
-            "  token : x",
-        ] {
-            let shown = mask.line(line, 0);
-            assert_eq!(shown.chars().count(), line.chars().count(), "{line:?} -> {shown:?}");
-        }
-        assert_eq!(mask.line("token: abcdefgh", 0), "token: ********");
-        assert_eq!(mask.line("httpTimeout: 30000", 0), "httpTimeout: 30000");
-    }
 }

@@ -27,7 +27,15 @@ fn check_errors(home: &Path, case: &Case, env: &Env) -> Vec<String> {
     let cwd = home.join(&case.cwd);
     let inputs = check::Inputs { cwd: cwd.clone(), start: cwd, env: env.clone() };
     let mut out = Vec::new();
-    let code = check::run_in(&inputs, &[], check::Format::Json, &mut out);
+    let code = check::run_in(
+        &inputs,
+        &check::Options { paths: Vec::new(), format: check::Format::Json, fix: false, diff: false },
+        &mut out,
+    );
+    if code == check::EXIT_USAGE {
+        // `check` refuses the setup itself (a HUBSPOT_CONFIG_PATH naming no file): a failure.
+        return vec!["check: exit 2".to_string()];
+    }
     let findings: Vec<Value> = serde_json::from_slice(&out).unwrap();
     let errors: Vec<String> = findings
         .iter()

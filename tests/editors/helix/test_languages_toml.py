@@ -1,12 +1,10 @@
 #!/usr/bin/env python3
-"""Checks editors/helix/languages.toml: it parses, and it gives Helix what hubspot-ls needs.
-
-No Helix build is reachable from this machine's registries, so this tests the configuration
-as Helix reads it: TOML syntax, the keys Helix requires, the `language-server` table, and the
+"""Checks editors/helix/languages.toml as Helix reads it, beside the real-Helix suite
+(test_helix.py): TOML syntax, the keys Helix requires, the `language-server` table, and the
 file-type globs matched the way Helix matches them (against the full path, with `*/` put in
-front of a relative glob; `*` may cross `/`).
+front of a relative glob; `*` may cross `/`), including the files it must leave alone.
 
-Prints PASS/FAIL lines and `helix: N passed, N failed`; exit 1 on any failure.
+Prints PASS/FAIL lines and `helix-config: N passed, N failed`; exit 1 on any failure.
 """
 
 from __future__ import annotations
@@ -30,10 +28,10 @@ def check(name: str, ok: bool, detail: str = "") -> None:
     global passed, failed
     if ok:
         passed += 1
-        print(f"PASS helix: {name}")
+        print(f"PASS helix-config: {name}")
     else:
         failed += 1
-        print(f"FAIL helix: {name}{': ' + detail if detail else ''}")
+        print(f"FAIL helix-config: {name}{': ' + detail if detail else ''}")
 
 
 def server_names(lang: dict) -> list[str]:
@@ -144,7 +142,7 @@ def main() -> int:
 
 
 def finish() -> int:
-    print(f"helix: {passed} passed, {failed} failed")
+    print(f"helix-config: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
 

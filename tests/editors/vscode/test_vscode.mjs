@@ -1,8 +1,11 @@
 // hubspot-ls in real VS Code: code-server (npm) in headless Debian Chromium, driven by
 // playwright-core, with the extension installed from its .vsix.
 //
-//   node tests/editors/vscode/test_vscode.mjs --vsix editors/vscode/hubspot-ls.vsix \
-//        --server target/debug/hubspot-ls [--artifacts target/editor-artifacts] [--keep]
+//   node tests/editors/vscode/test_vscode.mjs --vsix editors/vscode/hubspot-ls-linux-x64.vsix \
+//        --fake target/debug/fake-hubspot [--artifacts target/editor-artifacts] [--keep]
+//
+// The .vsix bundles the server (npm run package): no hubspot.server.path is set and no
+// hubspot-ls is on PATH, so what answers is the binary inside the extension, as for a user.
 //
 // Needs node >= 22 (code-server 4.139), /usr/bin/chromium, tests/editors/node_modules.
 // Every check looks at what a user sees (Problems rows, the suggest widget, the quick-fix
@@ -26,8 +29,7 @@ function argValue(name, fallback) {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
-const vsix = path.resolve(argValue('--vsix', path.join(repo, 'editors/vscode/hubspot-ls.vsix')));
-const serverBin = path.resolve(argValue('--server', path.join(repo, 'target/debug/hubspot-ls')));
+const vsix = path.resolve(argValue('--vsix', path.join(repo, 'editors/vscode/hubspot-ls-linux-x64.vsix')));
 const artifacts = path.resolve(argValue('--artifacts', path.join(repo, 'target/editor-artifacts')));
 const keep = process.argv.includes('--keep');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -128,6 +130,8 @@ const env = {
   XDG_STATE_HOME: path.join(xdg, 'state'),
   HUBSPOT_LS_LOG: process.env.HUBSPOT_LS_LOG || 'info',
 };
+// No hubspot-ls on PATH: the server that answers must be the one bundled in the .vsix.
+env.PATH = (env.PATH || '').split(path.delimiter).filter((d) => d && !fs.existsSync(path.join(d, 'hubspot-ls'))).join(path.delimiter);
 delete env.HUBSPOT_CONFIG_PATH;
 delete env.USE_ENVIRONMENT_HUBSPOT_CONFIG;
 delete env.VSCODE_IPC_HOOK_CLI;
@@ -164,10 +168,10 @@ await fakeAdmin('POST', '/__fake/accounts', [
   { hubId: 555555, personalAccessKey: NEW_PORTAL_KEY, hubName: 'New Portal', accountType: 'STANDARD' },
 ]);
 
-// code-server is a remote window: machine-scoped settings (hubspot.server.path is
+// code-server is a remote window: machine-scoped settings (hubspot.apiUrl is
 // machine-overridable) count only in the remote ("Machine") settings, as in any remote window.
 fs.mkdirSync(path.join(userData, 'Machine'), { recursive: true });
-fs.writeFileSync(path.join(userData, 'Machine/settings.json'), JSON.stringify({ 'hubspot.server.path': serverBin, 'hubspot.apiUrl': fakeUrl }, null, 2));
+fs.writeFileSync(path.join(userData, 'Machine/settings.json'), JSON.stringify({ 'hubspot.apiUrl': fakeUrl }, null, 2));
 fs.writeFileSync(
   path.join(userData, 'User/settings.json'),
   JSON.stringify(
@@ -418,7 +422,6 @@ async function runPaletteCommand(titleText) {
 async function main() {
   for (const [what, p] of [
     ['the .vsix (npm run package in editors/vscode)', vsix],
-    ['the server binary (cargo build -p hubspot-ls)', serverBin],
     ['code-server (tests/editors/install.sh)', codeServer],
     ['chromium (apt-get install chromium)', chromiumPath],
   ]) {
@@ -435,6 +438,8 @@ async function main() {
   if (!/successfully installed|already installed/i.test(installOut)) throw new Error(`extension install said: ${installOut}`);
   const installed = fs.readdirSync(extDir).filter((d) => d.startsWith('hubspot-ls.hubspot-ls'));
   if (installed.length === 0) throw new Error(`the extension is not in ${extDir}: ${fs.readdirSync(extDir)}`);
+  const bundled = path.join(extDir, installed[0], 'server', 'hubspot-ls');
+  if (!fs.existsSync(bundled)) throw new Error(`the .vsix has no bundled server (expected ${bundled})`);
 
   const port = await freePort();
   const csLog = fs.openSync(path.join(artifacts, 'code-server.log'), 'w');

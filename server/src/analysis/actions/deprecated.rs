@@ -68,7 +68,12 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     };
     if let Some((title, step)) = single {
         if let Some(effect) = cx.yaml(step) {
-            out.push(Action::fix(title, d, effect));
+            // A one-key rename is the obvious fix (and `check --fix` applies it). `portals`
+            // rewrites every entry, and a `portalId` under it is what the schema requires
+            // there: those stay choices.
+            let action = Action::fix(title, d, effect);
+            let choice = key == "portals" || (key == "portalId" && under_portals);
+            out.push(if choice { action } else { action.preferred() });
         }
     }
     whole_file(cx, d, out);

@@ -40,6 +40,20 @@ fn one_key_at_a_time() {
     let home = Home::new();
     let p = home.write("proj/hubspot.config.yml", LEGACY);
     let one = |marker: &str, title: &str| applied(&actions_at(&home, &p, LEGACY, marker), title, LEGACY);
+    let preferred = |marker: &str, title: &str| find(&actions_at(&home, &p, LEGACY, marker), title).preferred;
+    // A one-key rename is the obvious fix; `portals` (every entry rewritten) and the whole
+    // file stay choices.
+    for (marker, title) in [
+        ("defaultPortal", "Replace defaultPortal with defaultAccount: 456"),
+        ("defaultMode", "Rename defaultMode to defaultCmsPublishMode"),
+        ("sandboxAccountType", "Replace sandboxAccountType with accountType: DEVELOPMENT_SANDBOX"),
+    ] {
+        assert!(preferred(marker, title), "{title} is preferred");
+    }
+    assert!(!preferred("portals", "Rename portals to accounts"));
+    // Under `portals` the entry is checked for its `portalId`: renaming it alone is no fix.
+    assert!(!preferred("portalId: 456", "Rename portalId to accountId"));
+    assert!(!preferred("defaultMode", "Convert the whole file to the current format"));
 
     let after = one("portals", "Rename portals to accounts");
     assert_eq!(
@@ -76,6 +90,7 @@ fn existing_current_keys_win_and_the_title_says_so() {
         text.replacen("defaultMode: draft\n", "", 1)
     );
     assert_eq!(one("portalId", "Remove portalId (accountId is set)"), text.replace("    portalId: 123\n", ""));
+    assert!(find(&actions_at(&home, &p, text, "portalId"), "Remove portalId (accountId is set)").preferred);
     assert_eq!(
         one("sandboxAccountType", "Remove sandboxAccountType (accountType is set)"),
         text.replace("    sandboxAccountType: STANDARD\n", "")
