@@ -90,7 +90,9 @@ pub fn complete(
 
 fn hsaccount_ctx(text: &str, offset: usize) -> Context {
     let offset = offset.min(text.len());
-    let start = text[..offset].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+    // After the last whitespace character, which may be wider than a byte (U+00A0).
+    let start =
+        text[..offset].char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
     Context {
         parent: String::new(),
         slot: Slot::Item,

@@ -151,3 +151,15 @@ fn symbols_folding_and_inlay_hints() {
         hints.iter().map(|h| (&CONFIG[..h.at][CONFIG[..h.at].len() - 3..], h.label.as_str())).collect();
     assert!(labels.iter().any(|(id, l)| *id == "123" && l.contains("prod")), "{labels:?}");
 }
+
+#[test]
+fn completion_in_hsaccount_after_a_wide_space_offers_the_accounts() {
+    // U+00A0 is whitespace two bytes wide (found by the no-panic test).
+    let s = Setup::new();
+    let path = s.home.path("proj/.hsaccount");
+    let text = "my-ac\u{a0}pr";
+    let file = s.file(&path, text);
+    let items = completion::complete(&file, None, &s.world(&[]), text.len(), &completion::Options { snippets: false });
+    assert!(items.iter().all(|i| i.replace.slice(text) == "pr"), "the token after the space is replaced");
+    assert!(!items.is_empty());
+}
