@@ -11,9 +11,11 @@ from conftest import VALID
 from test_check import check
 
 # A key holding `%`, CR and LF (the message quotes it), a file under a folder whose name has
-# `,` and `:`, an error and a warning.
+# `,` and `:`, an error (whitespace in a name: the CLI refuses the config) and warnings (a
+# quoted id the CLI reads as it is, the odd key).
 ODD_KEY = '"100% sure\\r\\nnext": 1\n'
-TEXT = VALID.replace("accountId: 456", 'accountId: "456"') + ODD_KEY
+BROKEN = VALID.replace("accountId: 456", 'accountId: "456"').replace("name: sandbox", "name: my sandbox")
+TEXT = BROKEN + ODD_KEY
 
 
 def odd_home(files):
@@ -34,7 +36,7 @@ COMMAND = re.compile(r"^::(error|warning|notice) (\S+)::(.*)$")
 def test_github_annotations_carry_what_the_json_output_says(files):
     cfg, home = odd_home(files)
     code, out, _ = check(files, "--format", "github", cwd=files.root, extra_env=home)
-    assert code == 1, "the quoted id is an error"
+    assert code == 1, "whitespace in a name is an error"
     _, js, _ = check(files, "--format", "json", cwd=files.root, extra_env=home)
     expected = json.loads(js)
     lines = out.splitlines()
@@ -104,7 +106,7 @@ def test_sarif_log_is_valid_and_locates_each_finding(files):
 
 
 def test_sarif_outside_the_current_directory_uses_absolute_uris(files):
-    cfg = files.write_global(VALID.replace("accountId: 456", 'accountId: "456"'))
+    cfg = files.write_global(BROKEN)
     elsewhere = files.root / "elsewhere"
     elsewhere.mkdir()
     code, out, _ = check(files, "--format", "sarif", str(cfg), cwd=elsewhere)
