@@ -45,9 +45,10 @@ def action(ed, check, path, title: str, want: str, counts: list[int] | None = No
 
 
 def global_config(ed, path, check):
-    diagnostics(ed, check, [1, 2], ["type", "name-whitespace", "unknown-key"])
+    # Warnings first: a quoted id (the CLI reads it as it is) and an unknown key; one error.
+    diagnostics(ed, check, [2, 1], ["type", "name-whitespace", "unknown-key"])
     ed.keys("2", "7", "g", "g", "f", "y")  # onto "my sandbox"
-    action(ed, check, path, 'Rename to "my-sandbox"', "  - name: my-sandbox\n", [1, 1])
+    action(ed, check, path, 'Rename to "my-sandbox"', "  - name: my-sandbox\n", [2])
     ed.keys("2", "g", "g", "x", "c")  # line 2, `defaultAccount: prod-portal`, retyped
     ed.type("defaultAccount: ")
     complete(ed, check, path, "789012", "\ndefaultAccount: 789012\n")
@@ -71,7 +72,8 @@ def settings(ed, path, check):
 
 
 def hsaccount(ed, path, check):
-    diagnostics(ed, check, [1, 1], ["hsaccount-invalid", "hsaccount-shadowed"])
+    # Both warnings: a local default shadows this file, so the CLI never reads it.
+    diagnostics(ed, check, [2], ["hsaccount-invalid", "hsaccount-shadowed"])
     action(ed, check, path, 'Replace "prod-portal" with its id 123456', "123456", [1])
     ed.keys("%", "c")
     complete(ed, check, path, "345678", "345678")
