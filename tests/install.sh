@@ -13,16 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 say() { printf 'install: %s\n' "$*"; }
+source "$ROOT/tests/apt.sh"
 
 missing=()
 python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 for tool in tmux git; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if ((${#missing[@]})); then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  say "apt-get install ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
 fi
 
 # The Python test tools, in a venv of their own (never the system's site-packages).

@@ -16,6 +16,7 @@ ROOT=$PWD
 T0=$(date +%s)
 
 say() { printf 'install.sh: %s\n' "$*"; }
+source "$ROOT/tests/apt.sh"
 
 # --- apt ---------------------------------------------------------------------------------------
 APT_PKGS=(neovim chromium build-essential python3 pkg-config libkrb5-dev)
@@ -26,11 +27,7 @@ for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if ((${#missing[@]})); then
-  SUDO=""
-  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  say "apt-get install ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_install "${missing[@]}"
 else
   say "apt packages present"
 fi
