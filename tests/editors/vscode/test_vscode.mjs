@@ -79,7 +79,10 @@ async function check(name, fn) {
 }
 
 /** Polls `fn` until it returns a truthy value; throws `what` (with the last value seen) on time-out. */
+// Every wait polls for a state; none is shorter than the configurable deadline T (a longer
+// one is kept where a first start needs it), so a loaded machine only makes a run slower.
 async function waitFor(what, fn, timeout = T, interval = 200) {
+  timeout = Math.max(timeout, T);
   const end = Date.now() + timeout;
   let last;
   let lastError;
@@ -485,7 +488,7 @@ async function main() {
     await waitFor('the workbench', () => page.locator('.monaco-workbench').isVisible(), 60000);
     await waitFor('the explorer or the status bar', () => page.locator('#workbench\\.parts\\.statusbar').isVisible(), 30000);
     // The extension host must be up before typing: wait for the explorer to list the workspace.
-    await page.waitForTimeout(1500);
+    await waitFor('the explorer listing the workspace', async () => (await page.locator('.explorer-folders-view .monaco-list-row').count()) > 0);
   });
 
   // 1. The broken global config: diagnostics with codes in the Problems panel.
