@@ -26,9 +26,15 @@ async def test_incremental_change_with_emoji_columns(lsp, files):
     assert ds[0].code == "http-timeout-low"
     assert ds[0].range == T.Range(T.Position(1, 13), T.Position(1, 17))
     assert covered(new, ds[0].range) == "1000"
-    # A value after an emoji on the same line: `name: 😀x y` has whitespace.
-    change(lsp, uri, 3, (0, 0), (0, 0), "")
-    change(lsp, uri, 4, (1, 13), (1, 17), "30000")
+    change(lsp, uri, 3, (1, 13), (1, 17), "30000")
+    await diagnostics(lsp, uri, lambda ds: len(ds) == 0)
+    # A value with an emoji (two UTF-16 units) in it: `name: 😀x y` has whitespace, and its
+    # range ends where the client counts.
+    line = text.splitlines().index("  - name: prod")
+    change(lsp, uri, 4, (line, 10), (line, 14), "😀x y")
+    ds = await diagnostics(lsp, uri, lambda ds: len(by_code(ds, "name-whitespace")) == 1)
+    assert by_code(ds, "name-whitespace")[0].range == T.Range(T.Position(line, 10), T.Position(line, 15))
+    change(lsp, uri, 5, (line, 10), (line, 15), "prod")
     await diagnostics(lsp, uri, lambda ds: len(ds) == 0)
 
 
@@ -46,8 +52,16 @@ async def test_settings_rechecked_when_the_global_config_changes_on_disk(lsp, fi
     cfg = files.write_global()
     settings = open_doc(lsp, files.write("proj/.hs/settings.json", '{"accounts": [999]}'), language="json")
     await diagnostics(lsp, settings, lambda ds: len(by_code(ds, "linked-account-unknown")) == 1)
-    await asyncio.sleep(0.6)  # let the server's own watcher (Neovim profile) pick up the folder
-    cfg.write_text(VALID + "  - {name: new, accountId: 999, authType: personalaccesskey, personalAccessKey: k, auth: {tokenInfo: {}}}\n")
-    if lsp.profile == "visual-studio-code":
-        lsp.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(changes=[T.FileEvent(uri=cfg.as_uri(), type=T.FileChangeType.Changed)]))
-    await diagnostics(lsp, settings, lambda ds: not by_code(ds, "linked-account-unknown"))
+    new = VALID + "  - {name: new, accountId: 999, authType: personalaccesskey, personalAccessKey: k, auth: {tokenInfo: {}}}\n"
+    # The server's own watcher (Neovim profile) may not watch the folder yet: write again until
+    # the change is seen, within one deadline.
+    for attempt in range(10):
+        cfg.write_text(new + "#" * attempt)
+        if lsp.profile == "visual-studio-code":
+            lsp.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(changes=[T.FileEvent(uri=cfg.as_uri(), type=T.FileChangeType.Changed)]))
+        try:
+            await diagnostics(lsp, settings, lambda ds: not by_code(ds, "linked-account-unknown"), timeout=2.0)
+            return
+        except AssertionError:  # not yet
+            continue
+    raise AssertionError("the settings file was not re-checked after the global config changed on disk")
