@@ -41,3 +41,8 @@ pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Same-origin redirects followed per request (cross-origin ones never are).
 pub const MAX_REDIRECTS: usize = 5;
+
+/// The findings whose quick fixes one code-action request computes. Each fix is checked by
+/// reading the whole edited text again, so a selection over thousands of findings (a
+/// flow-style config on one line) would cost a read per finding; the first ones are offered.
+pub const MAX_FINDINGS_FIXED_PER_REQUEST: usize = 64;

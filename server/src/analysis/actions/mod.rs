@@ -113,7 +113,8 @@ pub fn compute(file: &SourceFile, world: &World, range: TextRange) -> Vec<Action
 pub fn for_diagnostics(file: &SourceFile, world: &World, range: TextRange, diagnostics: &[Diagnostic]) -> Vec<Action> {
     let cx = Ctx { file, world, diagnostics };
     let mut out = Vec::new();
-    for d in diagnostics.iter().filter(|d| overlaps(d.range, range)) {
+    let in_range = diagnostics.iter().filter(|d| overlaps(d.range, range));
+    for d in in_range.take(crate::hubspot::limits::MAX_FINDINGS_FIXED_PER_REQUEST) {
         match d.code {
             Code::DefaultAccountUnknown => defaults::fixes(&cx, d, &mut out),
             Code::NameWhitespace => names::fixes(&cx, d, &mut out),

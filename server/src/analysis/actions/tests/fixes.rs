@@ -195,3 +195,19 @@ fn unknown_keys_and_enum_case_take_the_spelling_the_cli_reads() {
     let acts = actions_at(&home, &s, text, "\"acounts\"");
     assert_eq!(applied(&acts, "Rename the key to accounts", text), "{\n  \"accounts\": [123]\n}");
 }
+
+#[test]
+fn a_selection_over_thousands_of_findings_fixes_the_first_ones_only() {
+    // A flow-style config on one line: every account's name has whitespace. Each fix is
+    // checked by reading the edited text again, so one request fixes a bounded number.
+    let home = Home::new();
+    let accounts: Vec<String> = (0..1000)
+        .map(|i| format!("{{name: 'a {i}', accountId: {}, authType: personalaccesskey, personalAccessKey: k, auth: {{tokenInfo: {{}}}}}}", 1000 + i))
+        .collect();
+    let text = format!("accounts: [{}]\n", accounts.join(", "));
+    let path = home.write_global(&text);
+    let fixes: Vec<Action> =
+        actions(&home, &path, &text).into_iter().filter(|a| a.title.starts_with("Rename to")).collect();
+    assert_eq!(fixes.len(), crate::hubspot::limits::MAX_FINDINGS_FIXED_PER_REQUEST);
+    assert_eq!(fixes[0].title, "Rename to \"a-0\"");
+}
