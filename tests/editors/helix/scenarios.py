@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 def diagnostics(ed, check, counts: list[int], codes: list[str]) -> None:
     """The status line's `● warnings ● errors`, then every code in the `space d` picker."""
@@ -20,7 +22,11 @@ def complete(ed, check, path, label: str, want: str) -> None:
     """In insert mode: C-x, pick `label`, leave insert mode, save; `want` is in the file."""
 
     def run():
+        # The label may stand in the document too (an account's id, at a line's end): wait for
+        # the menu's row, where the label is followed by its detail or kind.
+        row = re.compile(re.escape(label) + r" +\S")
         ed.keys("C-x")
+        ed.wait(f"the completion menu listing {label!r}", lambda s: row.search(s))
         ed.choose(label, "C-n")
         ed.write()
         text = path.read_text()
