@@ -140,13 +140,6 @@ impl World {
         self.disk.load(path, kind)
     }
 
-    pub fn read_to_string(&self, path: &Path) -> Option<String> {
-        match self.overlay.get(path) {
-            Some(f) => Some(f.text.to_string()),
-            None => crate::hubspot::read::read_string(path).ok(),
-        }
-    }
-
     pub fn exists(&self, path: &Path) -> bool {
         self.overlay.contains_key(path) || path.exists()
     }

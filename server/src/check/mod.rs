@@ -13,6 +13,7 @@ use crate::analysis::world::{DiskCache, Env};
 use crate::analysis::{diagnostics, DocKind, Severity, SourceFile};
 use crate::hubspot::buffers::Buffers;
 use crate::hubspot::discovery::{find_up, Disk, HSACCOUNT_FILE, LEGACY_FILES, SETTINGS_FILE};
+use crate::hubspot::writer::Fingerprint;
 
 pub use render::Format;
 
@@ -117,11 +118,8 @@ pub fn run_in(inputs: &Inputs, options: &Options, out: &mut dyn std::io::Write) 
 /// Writes a fixed file in place of the one read, unless it changed on disk since.
 fn write_fixed(change: &fix::Change) -> Result<(), String> {
     let path = change.path.display();
-    match crate::hubspot::read::read_bytes(&change.path) {
-        Ok(now) if now == change.before.as_bytes() => {}
-        Ok(_) => return Err(format!("{path}: changed on disk while being fixed; nothing written, run again")),
-        Err(e) => return Err(format!("{path}: {e}")),
-    }
+    // The same refusal as every other write: the file must still hold what was read.
+    Fingerprint::of(Some(change.before.as_bytes())).check(&change.path).map_err(|e| format!("{path}: {e}"))?;
     crate::hubspot::write::write_atomic(&Buffers::default(), &change.path, change.after.as_bytes(), 0o600)
         .map_err(|e| format!("{path}: cannot write the fixes: {e}"))
 }
@@ -203,4 +201,27 @@ fn files_in_force(cwd: &Path, env: &Env) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fix_is_not_written_over_a_file_changed_since_it_was_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hubspot.config.yml");
+        std::fs::write(&path, "defaultMode: draft\n").unwrap();
+        let change = |before: &str| fix::Change {
+            path: path.clone(),
+            before: before.into(),
+            after: "defaultCmsPublishMode: draft\n".into(),
+            titles: Vec::new(),
+        };
+        let refused = write_fixed(&change("defaultMode: publish\n")).unwrap_err();
+        assert!(refused.contains("changed on disk"), "{refused}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "defaultMode: draft\n");
+        write_fixed(&change("defaultMode: draft\n")).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "defaultCmsPublishMode: draft\n");
+    }
 }
