@@ -47,6 +47,15 @@ function M.format_result(command, arg, r)
       body = vim.fn.json_encode(body)
     end
     return tostring(arg.method or 'GET') .. ' ' .. tostring(arg.path) .. ': ' .. tostring(r.status) .. '\n' .. tostring(body)
+  elseif command == 'hubspot.sandbox.create' then
+    return 'created sandbox ' .. account_label({ name = r.name, accountId = r.accountId })
+      .. (U.present(r.accountType) and (', ' .. r.accountType) or '')
+      .. (U.present(r.parentAccountId) and (', parent ' .. tostring(r.parentAccountId)) or '')
+      .. (U.present(r.status) and (', ' .. tostring(r.status)) or '')
+  elseif command == 'hubspot.sandbox.delete' then
+    return 'deleted sandbox ' .. tostring(arg.account)
+      .. (r.deletedInHubSpot == false and ' from the config (HubSpot no longer had it)' or '')
+      .. (U.present(r.defaultAccount) and ('; default account: ' .. tostring(r.defaultAccount)) or '')
   elseif command == 'hubspot.config.migrate' then
     return 'migrated to ' .. tostring(r.configPath) .. (r.archivedPath and r.archivedPath ~= vim.NIL and ('; old file: ' .. r.archivedPath) or '')
   end
@@ -183,6 +192,14 @@ M.user_commands = {
   HubSpotFetch = { 'hubspot.files.fetch', nargs = '*', args = function(a)
     return a[1] and { src = a[1], dest = a[2] and vim.fn.fnamemodify(a[2], ':p') or vim.fn.getcwd() } or nil
   end },
+  -- A sandbox's name may hold spaces ("Orbit Dev Box"): the whole argument is the name.
+  HubSpotSandboxCreate = { 'hubspot.sandbox.create', nargs = '?', args = function(_, raw)
+    raw = vim.trim(raw or '')
+    return raw ~= '' and { name = raw } or nil
+  end },
+  HubSpotSandboxDelete = { 'hubspot.sandbox.delete', nargs = '?', args = function(a)
+    return a[1] and { account = a[1] } or nil
+  end },
   HubSpotApi = { 'hubspot.api.request', nargs = '*', args = function(a)
     if not a[1] then
       return nil
@@ -199,7 +216,7 @@ function M.create_user_commands()
   for name, spec in pairs(hs().user_commands) do
     vim.api.nvim_create_user_command(name, function(info)
       local a = split_args(info.args)
-      local arg = spec.args and spec.args(a) or nil
+      local arg = spec.args and spec.args(a, info.args) or nil
       -- Given arguments still get the rest asked for, interactively.
       hs().run(spec[1], arg, { interactive = true })
     end, { nargs = spec.nargs, complete = spec.complete, desc = 'HubSpot: ' .. titles()[spec[1]] })

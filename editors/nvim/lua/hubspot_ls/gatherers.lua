@@ -20,8 +20,13 @@ local list_accounts = G.list_accounts
 
 local IN_FORCE = { label = 'the account in force here' }
 
-local function pick_account(prompt, directory, allow_in_force)
+--- Picks an account from hubspot.account.list: all of them, or those `filter` keeps (`none`
+--- says why there are none); with `allow_in_force`, "the account in force here" first (nil).
+local function pick_account(prompt, directory, allow_in_force, filter, none)
   local accounts = list_accounts(directory)
+  if filter then
+    accounts = vim.tbl_filter(filter, accounts)
+  end
   local items = {}
   if allow_in_force then
     items[#items + 1] = IN_FORCE
@@ -30,7 +35,7 @@ local function pick_account(prompt, directory, allow_in_force)
     items[#items + 1] = a
   end
   if #accounts == 0 then
-    error('no accounts are configured: run :HubSpotAccountAuth first', 0)
+    error(none or 'no accounts are configured: run :HubSpotAccountAuth first', 0)
   end
   local choice = select(items, {
     prompt = prompt,
@@ -248,6 +253,34 @@ G.gatherers = {
       end
     end
     optional_account(arg, interactive, 'Account', bufnr)
+    return arg
+  end,
+  ['hubspot.sandbox.create'] = function(arg, interactive, bufnr)
+    arg.directory = arg.directory or context_directory(bufnr)
+    if arg.type == nil then
+      arg.type = select({ 'standard', 'development' }, {
+        prompt = 'Sandbox type',
+        format_item = function(t)
+          return t .. ' sandbox'
+        end,
+      })
+    end
+    arg.name = arg.name or required('Sandbox name: ')
+    if interactive and arg.account == nil then
+      -- The parent: the account in force (the server refuses it when it is not production),
+      -- or one of the production accounts.
+      arg.account = pick_account('Parent account of the sandbox', arg.directory, true, U.is_production,
+        'no production account is configured to be the parent: run :HubSpotAccountAuth first')
+    end
+    return arg
+  end,
+  ['hubspot.sandbox.delete'] = function(arg, interactive, bufnr)
+    arg.directory = arg.directory or context_directory(bufnr)
+    arg.account = arg.account
+      or pick_account('Delete sandbox', arg.directory, false, U.is_sandbox, 'no sandbox account is configured')
+    if interactive then
+      confirm('Delete the sandbox ' .. tostring(arg.account) .. ' in HubSpot and remove it from the config?')
+    end
     return arg
   end,
 }

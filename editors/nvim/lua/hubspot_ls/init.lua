@@ -39,6 +39,8 @@ M.command_titles = {
   ['hubspot.files.upload'] = 'Upload',
   ['hubspot.files.fetch'] = 'Fetch',
   ['hubspot.api.request'] = 'API request',
+  ['hubspot.sandbox.create'] = 'Create sandbox',
+  ['hubspot.sandbox.delete'] = 'Delete sandbox',
 }
 
 --- Options for setup(); also read by the handlers.

@@ -178,6 +178,17 @@ function U.account_label(a)
   return tostring(a.accountId)
 end
 
+--- A sandbox (STANDARD_SANDBOX, DEVELOPMENT_SANDBOX): what `hubspot.sandbox.delete` takes.
+function U.is_sandbox(a)
+  return U.present(a.accountType) and tostring(a.accountType):match('SANDBOX$') ~= nil
+end
+
+--- A production account, the only kind that can be a sandbox's parent: STANDARD, or no
+--- accountType at all (accounts added before the CLI recorded it).
+function U.is_production(a)
+  return not U.present(a.accountType) or a.accountType == 'STANDARD'
+end
+
 --- How a command names an account: its name, else its id.
 function U.account_ref(a)
   if U.present(a.name) then
