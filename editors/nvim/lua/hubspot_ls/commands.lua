@@ -213,6 +213,9 @@ M.user_commands = {
 }
 
 function M.create_user_commands()
+  vim.api.nvim_create_user_command('HubSpotAccounts', function()
+    hs().accounts()
+  end, { nargs = 0, desc = 'HubSpot: accounts and what to do with them' })
   for name, spec in pairs(hs().user_commands) do
     vim.api.nvim_create_user_command(name, function(info)
       local a = split_args(info.args)

@@ -5,7 +5,8 @@
 --
 -- This file: the names, options, file recognition, the client configuration and start. The rest
 -- is in util.lua (helpers), gatherers.lua (prompts per command), commands.lua (running commands,
--- user commands); their public functions are here too.
+-- user commands) and accounts.lua (the :HubSpotAccounts picker); their public functions are
+-- here too.
 
 local U = require('hubspot_ls.util')
 local normalize, dirname, exists = U.normalize, U.dirname, U.exists
@@ -248,5 +249,9 @@ M.command_handlers = commands.command_handlers
 M.user_commands = commands.user_commands
 M.create_user_commands = commands.create_user_commands
 M._execute = U.execute
+--- :HubSpotAccounts (`opts.bufnr`: the buffer whose folder the link actions act on).
+M.accounts = function(opts)
+  return require('hubspot_ls.accounts').open(opts)
+end
 
 return M
