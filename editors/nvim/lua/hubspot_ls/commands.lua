@@ -51,7 +51,7 @@ function M.format_result(command, arg, r)
     return 'created sandbox ' .. account_label({ name = r.name, accountId = r.accountId })
       .. (U.present(r.accountType) and (', ' .. r.accountType) or '')
       .. (U.present(r.parentAccountId) and (', parent ' .. tostring(r.parentAccountId)) or '')
-      .. (U.present(r.status) and (', ' .. tostring(r.status)) or '')
+      .. (U.present(r.status) and (', status ' .. tostring(r.status)) or '')
   elseif command == 'hubspot.sandbox.delete' then
     return 'deleted sandbox ' .. tostring(arg.account)
       .. (r.deletedInHubSpot == false and ' from the config (HubSpot no longer had it)' or '')
