@@ -6,9 +6,12 @@
 //! that is not a JSON-RPC message is dropped with a warning, and a header block without a
 //! usable `Content-Length` is skipped. Only `Content-Length` is passed on.
 
+use std::borrow::Cow;
+
 use serde::de::IgnoredAny;
+use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::jsonrpc::Id;
 
 use crate::hubspot::limits::{MAX_HEADER_LINE_BYTES, MAX_MESSAGE_BYTES};
 
@@ -77,18 +80,37 @@ async fn content_length(input: &mut (impl AsyncBufReadExt + Unpin)) -> std::io::
     }
 }
 
-/// Whether the server's own decoding (a response, else a request or notification) takes it.
+/// What the server's decoding requires of a message (tower-lsp-server's `Request`, which every
+/// message it takes also parses as): UTF-8, `jsonrpc: "2.0"`, a string `method` if any, an id
+/// that is a number, a string or null, and JSON throughout. Values are skipped, not copied.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    jsonrpc: Cow<'a, str>,
+    #[serde(default, borrow)]
+    #[allow(dead_code)]
+    method: Cow<'a, str>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    id: Option<Id>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    params: Option<IgnoredAny>,
+}
+
 fn decodable(body: &[u8]) -> Result<(), String> {
-    serde_json::from_slice::<IgnoredAny>(body).map_err(|e| e.to_string())?;
-    if serde_json::from_slice::<Response>(body).is_ok() || serde_json::from_slice::<Request>(body).is_ok() {
-        Ok(())
-    } else {
-        Err("valid JSON, but neither a request, a notification nor a response".into())
+    let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
+    match serde_json::from_str::<Envelope>(text) {
+        Ok(e) if e.jsonrpc == "2.0" => Ok(()),
+        Ok(_) => Err("not JSON-RPC 2.0".into()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use tower_lsp_server::jsonrpc::{Request, Response};
+
     use super::*;
 
     async fn through(input: &[u8]) -> String {
@@ -136,6 +158,57 @@ mod tests {
         input.resize(input.len() + 1001, b' ');
         input.extend(frame(good).as_bytes());
         assert_eq!(through(&input).await, frame(good));
+    }
+
+    #[test]
+    fn the_check_agrees_with_the_servers_own_decoding() {
+        let bodies = [
+            r#"{"jsonrpc":"2.0","id":1,"method":"x","params":{"a":[1,{"b":null}]}}"#,
+            r#"{"jsonrpc":"2.0","method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":"s","result":null}"#,
+            r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"m"}}"#,
+            r#"{"jsonrpc":"2.0"}"#,
+            r#"{"jsonrpc":"2.0","method":null}"#,
+            r#"{"jsonrpc":"2.0","method":3}"#,
+            r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":[1],"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":18446744073709551615,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","method":"x","method":"y"}"#,
+            r#"{"jsonrpc":2,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":[1,}"#,
+            r#"{"jsonrpc":"2.0","method":"x"} trailing"#,
+            r#"{"jsonrpc":"2.0","method":"\ud800"}"#,
+            "[]",
+            "null",
+        ];
+        for body in bodies {
+            let theirs =
+                serde_json::from_str::<Response>(body).is_ok() || serde_json::from_str::<Request>(body).is_ok();
+            assert_eq!(decodable(body.as_bytes()).is_ok(), theirs, "{body}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any byte changed, dropped or doubled in real messages: still the same verdict.
+        #[test]
+        fn mutated_messages_get_the_servers_verdict(which in 0usize..3, at in 0usize..200, byte in proptest::num::u8::ANY, op in 0u8..3) {
+            let samples = [
+                r#"{"jsonrpc":"2.0","id":12,"method":"textDocument/hover","params":{"position":{"line":1,"character":2}}}"#,
+                r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"contentChanges":[{"text":"a: \"b\"\n"}]}}"#,
+                r#"{"jsonrpc":"2.0","id":"x-1","error":{"code":-32601,"message":"no","data":null}}"#,
+            ];
+            let mut body = samples[which].as_bytes().to_vec();
+            let at = at % body.len();
+            match op {
+                0 => body[at] = byte,
+                1 => { body.remove(at); }
+                _ => body.insert(at, body[at]),
+            }
+            let theirs = std::str::from_utf8(&body).is_ok_and(|t| {
+                serde_json::from_str::<Response>(t).is_ok() || serde_json::from_str::<Request>(t).is_ok()
+            });
+            proptest::prop_assert_eq!(decodable(&body).is_ok(), theirs, "{}", String::from_utf8_lossy(&body));
+        }
     }
 
     #[tokio::test]
