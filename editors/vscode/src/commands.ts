@@ -7,6 +7,7 @@ import { ProgressUpdate, sendRaw } from './client';
 import { GATHERERS } from './gatherers';
 import { Args, errorMessage } from './paths';
 import { Cancelled, askRequired } from './prompts';
+import { sandboxResultMessage } from './sandbox';
 
 /** The server's commands (`workspace/executeCommand`), with the titles used in prompts and notifications. */
 export const SERVER_COMMANDS: Record<string, string> = {
@@ -28,6 +29,9 @@ export const SERVER_COMMANDS: Record<string, string> = {
   'hubspot.files.upload': 'Upload',
   'hubspot.files.fetch': 'Fetch',
   'hubspot.api.request': 'API request',
+  'hubspot.sandbox.create': 'Create sandbox',
+  'hubspot.sandbox.delete': 'Delete sandbox',
+  'hubspot.sandbox.usage': 'Sandbox usage',
 };
 
 /** Commands that only read: the views need no refresh after them. */
@@ -36,10 +40,11 @@ const READ_ONLY = new Set([
   'hubspot.account.resolve',
   'hubspot.account.info',
   'hubspot.secrets.list',
+  'hubspot.sandbox.usage',
 ]);
 
 /** Commands that take long enough to deserve a notification with the server's `$/progress` reports. */
-const WITH_PROGRESS = new Set<string>();
+const WITH_PROGRESS = new Set(['hubspot.sandbox.create', 'hubspot.sandbox.delete']);
 
 let results: vscode.OutputChannel;
 
@@ -236,7 +241,7 @@ async function showResult(command: string, arg: Args, result: unknown): Promise<
       break;
     }
     default:
-      message = `${title(command)}: done.`;
+      message = sandboxResultMessage(command, arg, r) ?? `${title(command)}: done.`;
   }
   const choice = await vscode.window.showInformationMessage(`HubSpot: ${message}`, 'Show Details');
   if (choice === 'Show Details') results.show(true);

@@ -8,6 +8,7 @@ import { AccountEntry, AccountItem, accountItems, listAccounts, optionalAccount,
 import { execute } from './client';
 import { Args, contextDirectory, errorMessage } from './paths';
 import { Cancelled, askRequired, askText, confirm, findFile, pick, pickDirectory, pickMany } from './prompts';
+import { SANDBOX_GATHERERS } from './sandbox';
 
 export type Gatherer = (arg: Args, interactive: boolean) => Promise<Args>;
 
@@ -41,6 +42,8 @@ async function pickSecretName(arg: Args, titleText: string): Promise<string> {
 }
 
 export const GATHERERS: Record<string, Gatherer> = {
+  ...SANDBOX_GATHERERS,
+
   'hubspot.account.auth': async (arg, interactive) => {
     const t = 'Authenticate account';
     if (arg.personalAccessKey === undefined || arg.personalAccessKey === '') {
