@@ -3,7 +3,8 @@
 #
 #   tests/editors/run.sh [nvim] [helix] [vscode]     (default: all three)
 #
-# - nvim:   Debian's Neovim 0.7 headless, vim.lsp.start_client, on broken files in a temp HOME
+# - nvim:   Debian's Neovim 0.7 headless, vim.lsp.start_client, on broken files in a temp HOME;
+#           the plugin's sandbox commands and account picker against the fake HubSpot
 # - helix:  editors/helix/languages.toml checked as Helix parses it, then real Helix ($HX, else
 #           hx on PATH) driven in tmux on the four kinds of file: diagnostics, completion, actions
 # - vscode: the extension packaged to a .vsix with the server inside (npm run package), installed
@@ -120,6 +121,16 @@ for suite in "${SUITES[@]}"; do
       XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
       XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
       timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim_plugin.lua"
+    rm -rf "$tmp"
+    # The plugin's sandbox commands and account picker against the fake HubSpot, which the test
+    # starts itself (its port goes to the server through HUBSPOT_LS_API_URL).
+    tmp=$(mktemp -d)
+    mkdir -p "$tmp/home" "$tmp/xdg"
+    run_suite nvim-accounts env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG -u HUBSPOT_LS_API_URL \
+      HOME="$tmp/home" TEST_ROOT="$tmp" PLUGIN_DIR="$ROOT/editors/nvim" FAKE_HUBSPOT_BIN="$(readlink -f "$FAKE_HUBSPOT_BIN")" \
+      XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
+      XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
+      timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim_accounts.lua"
     rm -rf "$tmp"
     ;;
   helix)

@@ -350,6 +350,21 @@ class FakeHubSpot:
         """Page size of the file listing (default 2, so clients must page)."""
         self._admin("POST", "page-size", {"size": size})
 
+    def sandboxes(self) -> list:
+        """Every sandbox: `{sandboxHubId, parentHubId, name, type, status}`."""
+        return self._admin("GET", "sandboxes")["sandboxes"]
+
+    def set_sandbox_limits(self, hub_id: int, standard=None, development=None) -> None:
+        """How many standard / development sandboxes `hub_id` may have (default 1 and 2)."""
+        self._admin("POST", "sandbox-limits", {"hubId": hub_id, "standard": standard, "development": development})
+
+    def set_sandbox_status(self, status: str, sandbox_hub_id=None) -> None:
+        """The status new sandboxes get (default PENDING), or with `sandbox_hub_id` that one's."""
+        body = {"status": status}
+        if sandbox_hub_id is not None:
+            body["sandboxHubId"] = sandbox_hub_id
+        self._admin("POST", "sandbox-status", body)
+
     def reset(self) -> None:
         """Forgets everything; the process keeps running on the same port."""
         self._admin("POST", "reset")

@@ -129,9 +129,14 @@ async def test_list_shows_accounts_default_and_linked(lsp, files, fake):
     got = await run(lsp, "hubspot.account.list", {})
     assert got["defaultAccount"] == 123
     assert got["linked"] == [456]
+    assert got["localDefaultAccount"] == 456
+    assert got["configPath"] == str(files.global_config)
+    common = {"authType": "personalaccesskey", "env": "prod", "tokenExpiresAt": None}
     assert got["accounts"] == [
-        {"name": "prod", "accountId": 123, "authType": "personalaccesskey", "env": "prod", "accountType": "STANDARD", "isDefault": True},
-        {"name": "sandbox", "accountId": 456, "authType": "personalaccesskey", "env": "prod", "accountType": "DEVELOPMENT_SANDBOX", "isDefault": False},
+        {"name": "prod", "accountId": 123, "accountType": "STANDARD", "isDefault": True, "parentAccountId": None,
+         "isLinked": False, "isLocalDefault": False, **common},
+        {"name": "sandbox", "accountId": 456, "accountType": "DEVELOPMENT_SANDBOX", "isDefault": False,
+         "parentAccountId": 123, "isLinked": True, "isLocalDefault": True, **common},
     ]
     assert PAK_PROD not in json.dumps(got)
     assert fake.requests() == []  # local commands never call HubSpot

@@ -3,6 +3,8 @@ in the server's logs (even at `HUBSPOT_LS_LOG=trace`), command results, error me
 diagnostics or hovers. The server runs with its stderr going to a file we then search."""
 import json
 
+import yaml
+
 import pytest
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, client_capabilities
@@ -96,6 +98,15 @@ async def test_no_credential_reaches_logs_results_errors_diagnostics_or_hovers(t
     fake.fault("/crm/v3/objects/tickets", "slow", millis=3500, times=1)
     await bad("hubspot.api.request", {"path": "/crm/v3/objects/tickets", "account": 333})
     await ok("hubspot.api.request", {"path": "/crm/v3/objects/contacts", "data": {"x": 1}})
+    # a sandbox: its new key and token go to the config only, through a failed and a good delete
+    fake.add_account(123, PAK_PROD, hub_name="Prod Portal", scope_groups=["files", "sandboxes.write"])
+    made = await ok("hubspot.sandbox.create", {"name": "Leak Check", "type": "development", "account": "prod"})
+    sandbox_entry = next(a for a in yaml.safe_load(files.global_config.read_text())["accounts"] if a["accountId"] == made["accountId"])
+    sandbox_pak = sandbox_entry["personalAccessKey"]
+    sandbox_token = sandbox_entry["auth"]["tokenInfo"]["accessToken"]
+    fake.fault("/sandbox-hubs/v1/", "status", status=500, method="DELETE", times=1)
+    await bad("hubspot.sandbox.delete", {"account": made["accountId"]})
+    await ok("hubspot.sandbox.delete", {"account": made["accountId"]})
 
     # The requests really carried the credentials (so the checks below mean something).
     reqs = fake.requests()
@@ -136,6 +147,7 @@ async def test_no_credential_reaches_logs_results_errors_diagnostics_or_hovers(t
     credentials = {"PAK prod": PAK_PROD, "PAK sandbox": PAK_SANDBOX, "PAK new": PAK_NEW, "bad PAK": BAD_PAK,
                    "API key": API_KEY, "secret value": SECRET_VALUE, "second secret value": SECRET_VALUE_2}
     credentials.update({f"access token {t[:14]}": t for t in tokens})
+    credentials.update({"sandbox PAK": sandbox_pak, "sandbox token": sandbox_token})
     told = "\n".join(seen)
     leaks = [(what, where) for what, value in credentials.items() for where, text in (("stderr", stderr), ("client", told)) if value in text]
     assert leaks == [], leaks

@@ -140,12 +140,22 @@ fn env_default(config: &Config) -> OpResult<&Account> {
     })
 }
 
-/// The ids linked to `dir` (empty when it is not linked or the file is unreadable).
-pub fn linked_ids(dir: &Path) -> Vec<i64> {
+/// What `dir`'s settings link: ids and local default (empty when unlinked or unreadable).
+pub fn links(dir: &Path) -> accounts::Links {
     match precedence::read_settings(dir, &Disk) {
-        Ok(Some((_, s))) => s.linked_ids().unwrap_or_default(),
-        _ => Vec::new(),
+        Ok(Some((_, s))) => accounts::Links {
+            linked: s.linked_ids().unwrap_or_default(),
+            local_default: s.local_default().and_then(serde_json::Value::as_i64),
+        },
+        _ => accounts::Links::default(),
     }
+}
+
+/// The config in force for `dir` and its file (none in environment-variable mode).
+pub fn config_and_path(env: &Env, dir: &Path) -> OpResult<(Config, Option<PathBuf>)> {
+    let loaded = load(env, dir)?;
+    let path = loaded.location.path().map(Path::to_path_buf);
+    Ok((loaded.config, path))
 }
 
 /// The settings file `hubspot.account.use` may write for `dir` (to lock it with the config).

@@ -111,7 +111,9 @@ pub fn run(case: &Case) -> Ours {
         // With no config file at all there is no file for `check` to report on.
         no_file: matches!(load_config(&env, &dir, &Disk), Err(ConfigError::NotFound | ConfigError::Missing { .. })),
         resolved: target::in_force(&env, &dir).map_err(|e| e.to_string()),
-        listed: target::config(&env, &dir).map(|c| accounts::list(&c, Vec::new())).map_err(|e| e.to_string()),
+        listed: target::config(&env, &dir)
+            .map(|c| accounts::list(&c, Default::default(), None))
+            .map_err(|e| e.to_string()),
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 use crate::model::{AccountSpec, FileSpec, FolderSpec, PortalState};
 use crate::respond::{self, bad_request, method_not_allowed, not_found};
 use crate::state::Shared;
-use crate::{faults, files, record};
+use crate::{faults, files, record, sandboxes};
 
 fn ok() -> Response {
     respond::json(200, &json!({"ok": true}))
@@ -132,6 +132,32 @@ pub fn handle(shared: &Shared, parts: &Parts, body: &Bytes) -> Response {
                     })
                     .ok_or_else(|| bad_request("state must be active, inactive or missing"))?;
                 shared.lock().portal_states.insert(hub, state);
+                ok()
+            }
+            ("GET", "/sandboxes") => respond::json(200, &json!({ "sandboxes": sandboxes::list(&shared.lock()) })),
+            ("POST", "/sandbox-limits") => {
+                let v = json_body()?;
+                let hub = hub_field(&v)?;
+                let count = |k: &str| match v.get(k) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(n) => n.as_u64().map(Some).ok_or_else(|| bad_request(&format!("{k} is a count"))),
+                };
+                let (standard, development) = (count("standard")?, count("development")?);
+                let mut st = shared.lock();
+                let limits = st.sandbox_limits.entry(hub).or_insert(sandboxes::DEFAULT_LIMITS);
+                limits.0 = standard.unwrap_or(limits.0);
+                limits.1 = development.unwrap_or(limits.1);
+                ok()
+            }
+            ("POST", "/sandbox-status") => {
+                // `{status}`: the status new sandboxes get; with `sandboxHubId`, that sandbox's.
+                let v = json_body()?;
+                let status = str_field(&v, "status")?;
+                let mut st = shared.lock();
+                match v.get("sandboxHubId").and_then(Value::as_u64) {
+                    Some(id) => _ = st.sandbox_status.insert(id, status),
+                    None => st.new_sandbox_status = status,
+                }
                 ok()
             }
             ("POST", "/page-size") => {

@@ -25,6 +25,7 @@ mod files;
 mod model;
 mod record;
 mod respond;
+mod sandboxes;
 mod secrets;
 mod server;
 mod state;
@@ -192,6 +193,21 @@ impl FakeHubSpot {
     /// Page size of the file listing (default [`DEFAULT_PAGE_SIZE`]).
     pub fn set_page_size(&self, size: usize) {
         self.shared.lock().page_size = size.max(1);
+    }
+
+    /// Every sandbox (`{sandboxHubId, parentHubId, name, type, status}`), as the admin API lists them.
+    pub fn sandboxes(&self) -> Vec<serde_json::Value> {
+        sandboxes::list(&self.shared.lock())
+    }
+
+    /// How many standard and development sandboxes `parent` may have (default 1 and 2).
+    pub fn set_sandbox_limits(&self, parent: u64, standard: u64, development: u64) {
+        self.shared.lock().sandbox_limits.insert(parent, (standard, development));
+    }
+
+    /// The status sandboxes are created with (default `PENDING`).
+    pub fn set_new_sandbox_status(&self, status: &str) {
+        self.shared.lock().new_sandbox_status = status.to_string();
     }
 
     /// Forgets everything (accounts, tokens, requests, faults, secrets, files, settings).

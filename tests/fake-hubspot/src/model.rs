@@ -45,7 +45,7 @@ impl Default for AccountSpec {
             hub_name: String::new(),
             account_type: "STANDARD".into(),
             user_id: 1,
-            scope_groups: vec!["cms.functions.read_write".into(), "files".into()],
+            scope_groups: vec!["cms.functions.read_write".into(), "files".into(), "sandboxes.write".into()],
             enabled_features: BTreeMap::new(),
             parent_hub_id: None,
             api_key: None,

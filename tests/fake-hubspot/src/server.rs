@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 use crate::model::{FaultKind, Recorded};
 use crate::respond::{self, bad_request, method_not_allowed, not_found};
 use crate::state::Shared;
-use crate::{admin, auth, faults, files, record, secrets};
+use crate::{admin, auth, faults, files, record, sandboxes, secrets};
 
 /// Uploads in tests are small; this only guards against runaway clients.
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -103,7 +103,7 @@ fn route(shared: &Shared, req: &Recorded) -> Response {
         files::FILES => get_only(files::list_files),
         files::FOLDERS => get_only(files::list_folders),
         _ if path.starts_with(files::CDN) => get_only(files::cdn),
-        _ => echo(req),
+        _ => sandboxes::handle(shared, hub_id, req).unwrap_or_else(|| echo(req)),
     }
 }
 
@@ -114,6 +114,7 @@ fn sandbox_self(shared: &Shared, hub_id: u64, _req: &Recorded) -> Response {
         return respond::error(404, "OBJECT_NOT_FOUND", &format!("Hub {hub_id} is not a sandbox"));
     };
     let kind = if a.spec.account_type == "STANDARD_SANDBOX" { "STANDARD" } else { "DEVELOPER" };
+    let status = st.sandbox_status.get(&hub_id).map_or("READY", String::as_str);
     respond::json(
         200,
         &json!({
@@ -121,7 +122,7 @@ fn sandbox_self(shared: &Shared, hub_id: u64, _req: &Recorded) -> Response {
             "parentHubId": parent,
             "name": a.spec.hub_name,
             "type": kind,
-            "status": "ACTIVE",
+            "status": status,
             "createdAt": "2024-01-01T00:00:00Z",
         }),
     )

@@ -86,6 +86,12 @@ pub struct Inner {
     pub files: Vec<File>,
     pub uploads: Vec<UploadedFile>,
     pub page_size: usize,
+    /// Per parent: how many (standard, development) sandboxes it may have.
+    pub sandbox_limits: HashMap<u64, (u64, u64)>,
+    /// Per sandbox: the status HubSpot reports (`PENDING` while it builds, then `READY`).
+    pub sandbox_status: HashMap<u64, String>,
+    /// The status a sandbox is created with.
+    pub new_sandbox_status: String,
 }
 
 impl Default for Inner {
@@ -110,6 +116,9 @@ impl Inner {
             files: Vec::new(),
             uploads: Vec::new(),
             page_size: DEFAULT_PAGE_SIZE,
+            sandbox_limits: HashMap::new(),
+            sandbox_status: HashMap::new(),
+            new_sandbox_status: "PENDING".into(),
         }
     }
 

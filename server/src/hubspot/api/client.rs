@@ -204,6 +204,7 @@ impl HubSpotClient {
         );
         b = match &req.body {
             Body::Empty => b,
+            Body::EmptyJson => b.header(reqwest::header::CONTENT_TYPE, "application/json"),
             Body::Json(v) => b.json(v),
             Body::Multipart(parts) => b.multipart(form(parts)?),
         };

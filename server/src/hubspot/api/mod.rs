@@ -8,6 +8,7 @@ pub mod files;
 mod http;
 pub mod origin;
 mod request;
+pub mod sandboxes;
 pub mod secrets;
 mod tokens;
 

@@ -49,6 +49,8 @@ pub struct FormPart {
 #[derive(Clone, Debug)]
 pub enum Body {
     Empty,
+    /// No body, labelled `Content-Type: application/json` (endpoints that expect the header).
+    EmptyJson,
     Json(Value),
     Multipart(Vec<FormPart>),
 }

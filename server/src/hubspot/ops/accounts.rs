@@ -33,6 +33,13 @@ pub struct AccountSummary {
     pub env: &'static str,
     pub account_type: Option<String>,
     pub is_default: bool,
+    pub parent_account_id: Option<i64>,
+    /// `auth.tokenInfo.expiresAt` as written (the cached token's expiry), never the token.
+    pub token_expires_at: Option<String>,
+    /// Among the accounts linked to the directory.
+    pub is_linked: bool,
+    /// The directory's `localDefaultAccount`.
+    pub is_local_default: bool,
 }
 
 #[derive(Serialize, Debug, PartialEq)]
@@ -41,12 +48,23 @@ pub struct AccountList {
     pub accounts: Vec<AccountSummary>,
     pub default_account: Option<i64>,
     pub linked: Vec<i64>,
+    pub local_default_account: Option<i64>,
+    /// The config file listed; `None` when the accounts come from environment variables.
+    pub config_path: Option<String>,
 }
 
-/// `hubspot.account.list`: every account, which one is the config's default, and the ids
-/// linked to the directory.
-pub fn list(config: &Config, linked: Vec<i64>) -> AccountList {
+/// What a directory's `.hs/settings.json` links: its account ids and its local default.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Links {
+    pub linked: Vec<i64>,
+    pub local_default: Option<i64>,
+}
+
+/// `hubspot.account.list`: every account, which one is the config's default, and what the
+/// directory links.
+pub fn list(config: &Config, links: Links, config_path: Option<&Path>) -> AccountList {
     let default = config.default();
+    let id_of = |a: &Account| a.usable_id();
     AccountList {
         accounts: config
             .accounts
@@ -58,10 +76,20 @@ pub fn list(config: &Config, linked: Vec<i64>) -> AccountList {
                 env: a.env.as_str(),
                 account_type: a.account_type.clone(),
                 is_default: default.is_some_and(|d| std::ptr::eq(d, a)),
+                parent_account_id: a.parent_account_id,
+                token_expires_at: a
+                    .auth
+                    .as_ref()
+                    .and_then(|x| x.token_info.as_ref())
+                    .and_then(|t| t.expires_at.clone()),
+                is_linked: id_of(a).is_some_and(|id| links.linked.contains(&id)),
+                is_local_default: id_of(a).is_some() && id_of(a) == links.local_default,
             })
             .collect(),
         default_account: default.and_then(|a| a.usable_id()),
-        linked,
+        linked: links.linked,
+        local_default_account: links.local_default,
+        config_path: config_path.map(|p| p.display().to_string()),
     }
 }
 
@@ -70,6 +98,27 @@ pub struct AuthArgs {
     pub name: Option<String>,
     pub env: HubEnv,
     pub make_default: Option<bool>,
+    /// Set when a sandbox was just created under it: recorded without asking HubSpot.
+    pub parent_account_id: Option<i64>,
+    /// Recorded when the exchange reports no account type.
+    pub account_type: Option<String>,
+    /// A name another account took meanwhile becomes `<name>_<id>` (as `hs sandbox create
+    /// --force` does) instead of an error: the account exists in HubSpot by then.
+    pub suffix_taken_name: bool,
+}
+
+impl AuthArgs {
+    pub fn new(personal_access_key: Secret, name: Option<String>, env: HubEnv, make_default: Option<bool>) -> Self {
+        AuthArgs {
+            personal_access_key,
+            name,
+            env,
+            make_default,
+            parent_account_id: None,
+            account_type: None,
+            suffix_taken_name: false,
+        }
+    }
 }
 
 #[derive(Serialize, Debug)]
@@ -91,10 +140,16 @@ pub async fn auth(client: &HubSpotClient, writer: &Writer, config_path: &Path, a
     }
     let before = ConfigFile::load_or_new(config_path)?;
     let timeout = std::time::Duration::from_millis(before.config.timeout_ms());
-    let token = client.exchange(&args.personal_access_key, args.env, None, timeout).await?;
+    let mut token = client.exchange(&args.personal_access_key, args.env, None, timeout).await?;
+    if token.account_type.is_none() {
+        token.account_type = args.account_type.clone();
+    }
     // Refused names fail before any further call; checked again below on the file as it is then.
     choose_name(&before, &args, &token)?;
-    let parent = parent_account(client, &token, args.env).await;
+    let parent = match args.parent_account_id {
+        Some(p) => Some(p),
+        None => parent_account(client, &token, args.env).await,
+    };
 
     let _locked = writer.lock([config_path]).await;
     let file = ConfigFile::load_or_new(config_path)?;
@@ -171,18 +226,20 @@ fn choose_name(file: &ConfigFile, args: &AuthArgs, token: &AccessToken) -> OpRes
             .or_else(|| token.hub_name.as_deref().map(kebab_case).filter(|n| !n.is_empty()))
             .unwrap_or_else(|| id.to_string()),
     };
+    let taken = |name: &str| {
+        file.config
+            .accounts
+            .iter()
+            .find(|a| a.account_id != Some(id) && a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+    };
+    let name = if args.suffix_taken_name && taken(&name).is_some() { format!("{name}_{id}") } else { name };
     if name.chars().any(char::is_whitespace) {
         return Err(OpError::invalid(format!(
             "The account name \"{name}\" contains whitespace, which the CLI rejects for every command; use e.g. \"{}\".",
             kebab_case(&name)
         )));
     }
-    if let Some(other) = file
-        .config
-        .accounts
-        .iter()
-        .find(|a| a.account_id != Some(id) && a.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&name)))
-    {
+    if let Some(other) = taken(&name) {
         return Err(OpError::invalid(format!(
             "The name \"{name}\" is already used by account {}; pass another `name`.",
             other.label()

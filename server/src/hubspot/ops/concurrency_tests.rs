@@ -19,7 +19,7 @@ fn pak(id: i64) -> String {
 }
 
 fn auth_args(id: i64) -> AuthArgs {
-    AuthArgs { personal_access_key: Secret::new(pak(id)), name: None, env: HubEnv::Prod, make_default: None }
+    AuthArgs::new(Secret::new(pak(id)), None, HubEnv::Prod, None)
 }
 
 fn ids(path: &Path) -> Vec<i64> {

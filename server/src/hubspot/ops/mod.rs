@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod sandboxes;
 
 #[cfg(test)]
 mod concurrency_tests;

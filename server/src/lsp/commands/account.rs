@@ -30,21 +30,16 @@ pub async fn auth(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
         return Err(accounts::needs_key(env, None));
     };
     let path = target::auth_config_path(&ctx.env)?;
-    let result = accounts::auth(
-        &ctx.api,
-        &ctx.writer,
-        &path,
-        accounts::AuthArgs { personal_access_key: key, name: a.name, env, make_default: a.make_default },
-    )
-    .await?;
+    let result =
+        accounts::auth(&ctx.api, &ctx.writer, &path, accounts::AuthArgs::new(key, a.name, env, a.make_default)).await?;
     to_value(result)
 }
 
 pub fn list(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let a: Where = args("hubspot.account.list", arg)?;
     let dir = ctx.directory(a.directory.as_deref())?;
-    let config = target::config(&ctx.env, &dir)?;
-    to_value(accounts::list(&config, target::linked_ids(&dir)))
+    let (config, path) = target::config_and_path(&ctx.env, &dir)?;
+    to_value(accounts::list(&config, target::links(&dir), path.as_deref()))
 }
 
 pub fn resolve(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {

@@ -9,6 +9,7 @@ mod context;
 mod edit;
 mod files;
 mod link;
+mod sandbox;
 mod secrets;
 
 use serde::de::DeserializeOwned;
@@ -45,6 +46,9 @@ const TABLE: &[(&str, Writes)] = &[
     ("hubspot.secrets.delete", Writes::Nothing),
     ("hubspot.files.upload", Writes::Nothing),
     ("hubspot.files.fetch", Writes::Nothing),
+    ("hubspot.sandbox.create", Writes::Files),
+    ("hubspot.sandbox.delete", Writes::Files),
+    ("hubspot.sandbox.usage", Writes::Nothing),
     ("hubspot.api.request", Writes::Nothing),
     // The client edits its own buffers, and their changes come back as didChange.
     (APPLY_EDIT, Writes::Nothing),
@@ -97,6 +101,9 @@ async fn run(server: &Server, params: ExecuteCommandParams) -> Result<Option<Val
         "hubspot.secrets.delete" => secrets::delete(&ctx, arg).await,
         "hubspot.files.upload" => files::upload(&ctx, arg).await,
         "hubspot.files.fetch" => files::fetch(&ctx, arg).await,
+        "hubspot.sandbox.create" => sandbox::create(&ctx, arg).await,
+        "hubspot.sandbox.delete" => sandbox::delete(&ctx, arg).await,
+        "hubspot.sandbox.usage" => sandbox::usage(&ctx, arg).await,
         "hubspot.api.request" => api::request(&ctx, arg).await,
         APPLY_EDIT => edit::apply(&server.client, arg).await,
         other => Err(OpError::invalid(format!(

@@ -27,7 +27,7 @@ pub async fn code_action(server: &Server, params: CodeActionParams) -> Result<Op
         (doc, world, s.caps.clone(), open)
     };
     // The analysis and the plans read other files from disk.
-    super::blocking(move || actions_for(&params, &doc, &world, &caps, &open)).await.map(Some)
+    super::blocking_cancellable(move |cancel| actions_for(&params, &doc, &world, &caps, &open, cancel)).await.map(Some)
 }
 
 fn actions_for(
@@ -36,6 +36,7 @@ fn actions_for(
     world: &World,
     caps: &ClientCaps,
     open: &HashMap<PathBuf, (i32, Arc<String>)>,
+    cancel: &super::Cancel,
 ) -> Vec<CodeActionOrCommand> {
     let uri = &params.text_document.uri;
     let at = |p: Position| line_col_to_offset(&doc.rope, from_proto::line_col(p));
@@ -60,6 +61,8 @@ fn actions_for(
     actions::for_diagnostics(&doc.file, world, range, &found)
         .iter()
         .filter(|a| wanted(a))
+        // Each fix is checked against the text it produces: stop once nobody waits for them.
+        .take_while(|_| !cancel.is_set())
         .filter_map(|a| {
             let fixed = resolved(a, &params.context.diagnostics, &found, &doc.rope, caps.diagnostic_tags);
             to_proto::code_action(&target, a, fixed, caps, &file_text)

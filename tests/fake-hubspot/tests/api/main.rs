@@ -4,6 +4,7 @@ mod auth;
 mod echo;
 mod faults;
 mod files;
+mod sandboxes;
 mod secrets;
 
 use fake_hubspot::{AccountSpec, FakeHubSpot};
