@@ -5,8 +5,9 @@
 // - serves the files by path, whatever their language id, as the server recognises them;
 // - offers every server command (README, Commands) in the palette, gathering its argument with
 //   input boxes and quick picks, and completes the arguments of commands that code actions
-//   run when they lack a secret the server cannot know (commands.ts, gatherers.ts);
-// - shows the account in force for the active file in the status bar (statusBar.ts).
+//   run when they lack a secret the server cannot know (commands.ts, gatherers.ts, sandbox.ts);
+// - shows the account in force for the active file in the status bar (statusBar.ts);
+// - shows the configured accounts in the HubSpot activity bar's Accounts view (tree/).
 //
 // This file is the activation: it creates the parts and wires the events between them.
 
@@ -16,6 +17,7 @@ import { initClient, onDidChangeRunning, restartClient, startClient, stopClient 
 import { SERVER_COMMANDS, initCommands, onDidRunCommand, runCommand } from './commands';
 import { globalConfigPath, isHubSpotFile } from './paths';
 import { createStatusBar, hideStatus, scheduleStatusRefresh } from './statusBar';
+import { registerAccountsView } from './tree/accountsView';
 
 export { SERVER_COMMANDS, keyNeeded, runCommand } from './commands';
 export { documentSelector, serverCommand } from './client';
@@ -65,6 +67,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   globalWatcher.onDidDelete(() => scheduleStatusRefresh());
   ctx.subscriptions.push(globalWatcher);
 
+  registerAccountsView(ctx);
   await startClient();
 }
 
