@@ -206,6 +206,24 @@ export async function accountsViewScenario(t) {
     await screenshot('accounts-view-after-delete');
   });
 
+  await check('palette: "HubSpot: Sandbox usage" picks among production accounts and reports both kinds', async () => {
+    await runPaletteCommand('HubSpot: Sandbox usage');
+    const rows = await waitFor('the account picker', async () => {
+      if (!(await quickInputVisible())) return false;
+      const r = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      return r.some((x) => x.includes('prod-portal')) ? r : false;
+    });
+    if (rows.some((r) => /my-sandbox|789012/.test(r))) throw new Error(`the picker offers sandboxes: ${JSON.stringify(rows)}`);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'prod-portal' }).first().click();
+    const n = await waitFor('the usage notification', async () => {
+      const all = await notifications();
+      const err = all.find((x) => /HubSpot: Sandbox usage failed/.test(x));
+      if (err) throw new Error(`the notification says: ${err}`);
+      return all.find((x) => /Sandboxes of prod-portal/.test(x)) || false;
+    });
+    if (!/standard \d+ of 1 used.*development \d+ of 2 used/.test(n)) throw new Error(`the notification says: ${n}`);
+  });
+
   await check('Accounts view: a .hs/settings.json changed on disk refreshes the view (sandbox becomes linked)', async () => {
     const settings = path.join(path.dirname(home), 'project/.hs/settings.json');
     const before = await treeRows(page);
