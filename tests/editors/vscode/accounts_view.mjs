@@ -206,6 +206,23 @@ export async function accountsViewScenario(t) {
     await screenshot('accounts-view-after-delete');
   });
 
+  await check('Accounts view: a sandbox named like a configured account is refused with the server\'s message, and nothing changes', async () => {
+    const configBefore = fs.readFileSync(path.join(home, '.hscli/config.yml'), 'utf8');
+    await contextMenu('prod-portal');
+    await chooseMenuItem('Create sandbox');
+    const stdRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Standard sandbox' }).first();
+    await waitFor('the sandbox type quick pick with its "Standard sandbox" row', async () => (await quickInputVisible()) && stdRow.isVisible());
+    await stdRow.click();
+    await waitFor('the sandbox name prompt', async () => /Sandbox name/.test(await page.locator('.quick-input-widget').innerText()));
+    await page.keyboard.type('My Sandbox', { delay: 5 });
+    await page.keyboard.press('Enter');
+    const n = await waitFor('the error notification', async () => (await notifications()).find((x) => /HubSpot: Create sandbox failed/.test(x)) || false);
+    if (!/my-sandbox/.test(n)) throw new Error(`the error does not name the clashing account: ${n}`);
+    const rows = await treeRows(page);
+    if (rows.filter((r) => r.text.split(',')[0].trim() === 'my-sandbox').length !== 1) throw new Error(`the view changed: ${JSON.stringify(rows)}`);
+    if (fs.readFileSync(path.join(home, '.hscli/config.yml'), 'utf8') !== configBefore) throw new Error('the config changed');
+  });
+
   await check('palette: "HubSpot: Sandbox usage" picks among production accounts and reports both kinds', async () => {
     await runPaletteCommand('HubSpot: Sandbox usage');
     const rows = await waitFor('the account picker', async () => {
