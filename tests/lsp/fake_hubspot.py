@@ -279,9 +279,11 @@ class FakeHubSpot:
         body: Any = None,
         retry_after_secs: int | None = None,
         millis: int | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         """Adds a fault. kind: `status` (status, optional JSON body), `rateLimit`
-        (retry_after_secs), `slow` (millis), `badJson`. times=0 means forever."""
+        (retry_after_secs), `slow` (millis), `badJson`, `raw` (status, headers, body text),
+        `endless`. times=0 means forever."""
         spec: dict[str, Any] = {"pathPrefix": path_prefix, "kind": kind, "times": times}
         if method is not None:
             spec["method"] = method
@@ -293,6 +295,8 @@ class FakeHubSpot:
             spec["retryAfterSecs"] = retry_after_secs
         if millis is not None:
             spec["millis"] = millis
+        if headers is not None:
+            spec["headers"] = headers
         self._admin("POST", "faults", spec)
 
     def faults(self) -> list[dict]:

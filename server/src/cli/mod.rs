@@ -74,7 +74,11 @@ fn serve() -> i32 {
         }
     };
     // LSP: exit status 1 when `exit` came without a `shutdown` before it.
-    if runtime.block_on(crate::lsp::serve()) {
+    let clean = runtime.block_on(crate::lsp::serve());
+    // The read of stdin blocks a thread until the client closes it, which some never do after
+    // `exit`: give other blocking work a moment, not that read forever.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    if clean {
         0
     } else {
         1

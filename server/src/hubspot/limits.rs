@@ -46,3 +46,10 @@ pub const MAX_REDIRECTS: usize = 5;
 /// reading the whole edited text again, so a selection over thousands of findings (a
 /// flow-style config on one line) would cost a read per finding; the first ones are offered.
 pub const MAX_FINDINGS_FIXED_PER_REQUEST: usize = 64;
+
+/// The largest LSP message read from the client (a whole file of `MAX_TEXT_FILE_BYTES` with
+/// every byte escaped fits); a larger one is skipped unread.
+pub const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
+
+/// The longest header line of an LSP message; the rest of a longer line is read as the next.
+pub const MAX_HEADER_LINE_BYTES: usize = 8 * 1024;

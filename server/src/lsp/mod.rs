@@ -8,6 +8,7 @@ pub mod handlers;
 pub mod publish;
 pub mod server;
 pub mod session;
+mod stdin_frames;
 pub mod to_proto;
 mod unknown_requests;
 pub mod watcher;
@@ -27,6 +28,7 @@ pub async fn serve() -> bool {
     let flag = shut_down.clone();
     let (service, socket) = LspService::new(move |client| server::Server::new(client, flag.clone()));
     let service = unknown_requests::Answered(service);
-    tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+    let stdin = stdin_frames::checked(tokio::io::stdin());
+    tower_lsp_server::Server::new(stdin, tokio::io::stdout(), socket).serve(service).await;
     shut_down.load(Ordering::SeqCst)
 }

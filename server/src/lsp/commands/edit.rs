@@ -12,8 +12,17 @@ use crate::hubspot::ops::{OpError, OpResult};
 pub const APPLY_EDIT: &str = "hubspot.edit.apply";
 
 pub async fn apply(client: &Client, arg: Value) -> OpResult<Value> {
-    let edit: WorkspaceEdit = serde_json::from_value(arg)
-        .map_err(|e| OpError::invalid(format!("{APPLY_EDIT} takes a WorkspaceEdit as its argument: {e}.")))?;
+    let takes = |why: String| OpError::invalid(format!("{APPLY_EDIT} takes a WorkspaceEdit as its argument: {why}."));
+    // WorkspaceEdit's fields are all optional: an object of anything else would pass as an
+    // empty edit and reach the editor.
+    const FIELDS: [&str; 3] = ["changes", "documentChanges", "changeAnnotations"];
+    match arg.as_object() {
+        Some(o)
+            if o.keys().all(|k| FIELDS.contains(&k.as_str()))
+                && o.contains_key("changes") != o.contains_key("documentChanges") => {}
+        _ => return Err(takes("an object with `changes` or `documentChanges` (one of them) and nothing else".into())),
+    }
+    let edit: WorkspaceEdit = serde_json::from_value(arg).map_err(|e| takes(e.to_string()))?;
     let answer = client
         .apply_edit(edit)
         .await
