@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { accountsViewScenario, prepareFixture } from './accounts_view.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..', '..');
@@ -119,6 +120,7 @@ const ws = path.join(tmp, 'ws'); // the workspace: home/ (HOME) and project/
 const home = path.join(ws, 'home');
 fs.cpSync(path.join(editorsTests, 'fixtures'), ws, { recursive: true });
 fs.chmodSync(path.join(home, '.hscli/config.yml'), 0o600);
+prepareFixture(home); // a sandbox with its parent, for the Accounts view
 const userData = path.join(tmp, 'code-server/data');
 const extDir = path.join(tmp, 'code-server/extensions');
 const xdg = path.join(tmp, 'xdg');
@@ -654,6 +656,11 @@ async function main() {
       if (err) throw new Error(`the notification says: ${err}`);
       return false;
     }, 15000);
+  });
+
+  // 5. The Accounts view (accounts_view.mjs).
+  await accountsViewScenario({
+    page, check, waitFor, screenshot, notifications, runPaletteCommand, closeWidgets, quickInputVisible, openFile, fakeAdmin, home, artifacts,
   });
 
   if (consoleErrors.length) log(`vscode: page errors (not failures): ${consoleErrors.slice(0, 5).join(' | ')}`);
