@@ -141,7 +141,8 @@ local function is_stopped(client)
   return client.is_stopped ~= nil and client:is_stopped()
 end
 
---- The running hubspot-ls client, started (detached from any buffer) when there is none.
+--- The running hubspot-ls client, started (detached from any buffer) when there is none, with
+--- what setup() was given, else the `vim.lsp.config` of 0.11+.
 function M.client()
   local own = M._client_id and vim.lsp.get_client_by_id(M._client_id)
   if own and not is_stopped(own) then
@@ -153,11 +154,12 @@ function M.client()
   end
   local new_api = vim.fn.has('nvim-0.11') == 1
   local cfg
-  if new_api and vim.lsp.config and vim.lsp.config[M.name] then
+  if not M._setup_opts and new_api and vim.lsp.config and vim.lsp.config[M.name] then
     cfg = vim.deepcopy(vim.lsp.config[M.name])
     cfg.name = M.name
   else
-    cfg = M.config()
+    local opts = M._setup_opts or {}
+    cfg = M.config({ init_options = opts.init_options, on_attach = opts.on_attach })
   end
   cfg.root_dir = vim.fn.getcwd()
   local id
@@ -209,6 +211,9 @@ function M.setup(opts)
   if opts.masked_secrets ~= nil then
     M.options.masked_secrets = opts.masked_secrets
   end
+  -- Kept for M.client(), which starts the server before any buffer is open (a command run
+  -- from an empty Neovim).
+  M._setup_opts = opts
   M.add_filetypes()
   M.create_user_commands()
   local group = vim.api.nvim_create_augroup('hubspot_ls', { clear = true })
