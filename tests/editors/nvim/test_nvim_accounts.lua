@@ -1,8 +1,10 @@
--- The editors/nvim plugin's sandbox commands and account picker in Debian's Neovim 0.7
--- headless, against the fake HubSpot (tests/fake-hubspot): :HubSpotSandboxCreate creates a
--- sandbox that the global config then holds under its parent; :HubSpotAccounts lists it under
--- that parent with its markers; its "Delete sandbox" action removes it from disk and the fake.
--- The vim.ui prompts are answered by stubs that record what they were offered.
+-- The editors/nvim plugin's account picker and sandbox commands, headless (Debian's Neovim 0.7,
+-- and a current one), against the fake HubSpot (tests/fake-hubspot) that the test starts and
+-- reaches the server only through the client's init_options. Each :HubSpotAccounts action is
+-- run to the end and checked where a user would notice it: the global config, the project's
+-- .hs/settings.json, the fake, the notifications. The prompts are answered by stubs that record
+-- what they were offered (accounts_support.lua). NVIM_CLIENT_SETUP=lsp_config configures the
+-- client with vim.lsp.config (0.11+) instead of require('hubspot_ls').setup().
 --
 -- Run: HOME=<tmp>/home TEST_ROOT=<tmp> HUBSPOT_LS=<binary> FAKE_HUBSPOT_BIN=<binary> \
 --      PLUGIN_DIR=editors/nvim nvim --headless -u NONE -c 'luafile tests/editors/nvim/test_nvim_accounts.lua'
@@ -15,6 +17,8 @@ local plugin_dir = assert(os.getenv('PLUGIN_DIR'), 'PLUGIN_DIR is not set')
 local here = debug.getinfo(1, 'S').source:sub(2):match('(.*)/') or '.'
 local H = dofile(here .. '/harness.lua')('nvim-accounts')
 local check, wait_for = H.check, H.wait_for
+local S = dofile(here .. '/accounts_support.lua')(H)
+local write, read, oneline, entry_named = S.write, S.read, S.oneline, S.entry_named
 
 local PROD_KEY = 'pat-na1-00000000-0000-0000-0000-000000000000'
 local OLD_KEY = 'pat-na1-33333333-3333-3333-3333-333333333333'
@@ -22,107 +26,9 @@ local SPARE_KEY = 'pat-na1-44444444-4444-4444-4444-444444444444'
 -- What "Add secret" types: it must reach the fake and appear nowhere else.
 local SECRET_VALUE = 'orbit-secret-value-7f3a9c'
 
-local function write(path, text)
-  vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p')
-  local f = assert(io.open(path, 'w'))
-  f:write(text)
-  f:close()
-end
-
-local function read(path)
-  local f = io.open(path, 'r')
-  if not f then
-    return ''
-  end
-  local text = f:read('*a')
-  f:close()
-  return text
-end
-
---- The list items of the config's `accounts`, each as the text of its lines.
-local function config_entries(text)
-  local entries, current = {}, nil
-  for line in (text .. '\n'):gmatch('(.-)\n') do
-    if line:match('^%s*%-%s') then
-      current = { line }
-      entries[#entries + 1] = current
-    elseif current and line:match('^%s') then
-      current[#current + 1] = line
-    else
-      current = nil
-    end
-  end
-  local out = {}
-  for _, e in ipairs(entries) do
-    out[#out + 1] = table.concat(e, '\n')
-  end
-  return out
-end
-
---- A failure's detail on one line (the PASS/FAIL lines are one per check).
-local function oneline(text)
-  return (tostring(text):gsub('%s*\n%s*', ' / '))
-end
-
-local function entry_named(text, name)
-  for _, e in ipairs(config_entries(text)) do
-    if e:match('name:%s*["\']?' .. vim.pesc(name) .. '["\']?%s*\n') or e:match('name:%s*["\']?' .. vim.pesc(name) .. '["\']?%s*$') then
-      return e
-    end
-  end
-  return nil
-end
-
 H.run(function()
-  -- The fake HubSpot on a free port; it exits with this Neovim (--parent-pid).
-  local fake_url
-  vim.fn.jobstart({ fake_bin, '--port', '0', '--parent-pid', tostring(vim.fn.getpid()) }, {
-    on_stdout = function(_, data)
-      for _, line in ipairs(data) do
-        fake_url = fake_url or line:match('listening on (http://%S+)')
-      end
-    end,
-  })
-  assert(wait_for('fake-hubspot to listen', function()
-    return fake_url ~= nil
-  end), 'fake-hubspot did not start')
-
-  --- One call of the fake's admin API (HTTP/1.0 over libuv: no chunked answers, closed at the end).
-  local function admin(method, path, body)
-    local host, port = fake_url:match('^http://([^:/]+):(%d+)')
-    local payload = body ~= nil and vim.fn.json_encode(body) or ''
-    local tcp = vim.loop.new_tcp()
-    local chunks, done, failure = {}, false, nil
-    tcp:connect(host, tonumber(port), function(err)
-      if err then
-        failure, done = err, true
-        return
-      end
-      tcp:write(string.format('%s %s HTTP/1.0\r\nHost: %s:%s\r\nContent-Type: application/json\r\n'
-        .. 'Content-Length: %d\r\nConnection: close\r\n\r\n%s', method, path, host, port, #payload, payload))
-      tcp:read_start(function(rerr, data)
-        if rerr then
-          failure = rerr
-        end
-        if data then
-          chunks[#chunks + 1] = data
-        else
-          tcp:close()
-          done = true
-        end
-      end)
-    end)
-    assert(wait_for('fake-hubspot to answer ' .. method .. ' ' .. path, function()
-      return done
-    end), 'no answer to ' .. method .. ' ' .. path)
-    assert(not failure, tostring(failure))
-    local raw = table.concat(chunks)
-    local status = tonumber(raw:match('^HTTP/%d%.%d (%d+)'))
-    local text = raw:match('\r\n\r\n(.*)$') or ''
-    assert(status and status < 300, method .. ' ' .. path .. ': ' .. raw:sub(1, 300))
-    return text ~= '' and vim.fn.json_decode(text) or nil
-  end
-
+  local fake_url = S.start_fake(fake_bin)
+  local admin = S.admin
   admin('POST', '/__fake/accounts', {
     { hubId = 123456, personalAccessKey = PROD_KEY, hubName = 'Prod Portal', accountType = 'STANDARD' },
     { hubId = 222222, personalAccessKey = OLD_KEY, hubName = 'Old Portal', accountType = 'STANDARD' },
@@ -158,7 +64,8 @@ H.run(function()
     '    accountType: STANDARD',
     '',
   }, '\n'))
-  vim.loop.fs_chmod(config_path, 384) -- 0600, as the CLI writes it
+  local uv = vim.uv or vim.loop
+  uv.fs_chmod(config_path, 384) -- 0600, as the CLI writes it
   local project = root .. '/accounts-project'
   local settings_path = project .. '/.hs/settings.json'
   write(settings_path, '{\n  "accounts": [123456],\n  "localDefaultAccount": 123456\n}\n')
@@ -203,60 +110,8 @@ H.run(function()
     return oneline(table.concat(notified, ' | '))
   end
 
-  -- Prompt stubs: `answers[prompt pattern]` (patterns that no two prompts share) picks an item (a function of the items and their
-  -- labels, returning the index; nil cancels) or gives the input's text. Each prompt is recorded.
-  local asked, answers = {}, {}
-  local function answer_for(prompt)
-    for pattern, a in pairs(answers) do
-      if tostring(prompt):find(pattern) then
-        return a
-      end
-    end
-    return nil
-  end
-  vim.ui.select = function(items, opts, on_choice)
-    local labels = {}
-    for i, item in ipairs(items) do
-      labels[i] = opts.format_item and opts.format_item(item) or tostring(item)
-    end
-    asked[#asked + 1] = { prompt = opts.prompt, labels = labels, items = items }
-    local a = answer_for(opts.prompt)
-    local i = type(a) == 'function' and a(items, labels) or nil
-    on_choice(i and items[i] or nil, i)
-  end
-  vim.ui.input = function(opts, on_confirm)
-    asked[#asked + 1] = { prompt = opts.prompt }
-    local a = answer_for(opts.prompt)
-    on_confirm(type(a) == 'string' and a or nil)
-  end
-  -- Secret values are read masked: recorded apart, so a check can tell which prompt read them.
-  local masked = {}
-  vim.fn.inputsecret = function(prompt)
-    masked[#masked + 1] = prompt
-    return SECRET_VALUE
-  end
-  local function prompt_of(pattern)
-    for _, p in ipairs(asked) do
-      if tostring(p.prompt):find(pattern) then
-        return p
-      end
-    end
-    return nil
-  end
-  local function index_of(pred)
-    return function(items, labels)
-      for i, item in ipairs(items) do
-        if pred(item, labels[i]) then
-          return i
-        end
-      end
-      return nil
-    end
-  end
-  local function asked_text()
-    return oneline(vim.inspect(asked))
-  end
-
+  local P = S.stub_prompts(SECRET_VALUE)
+  local prompt_of, index_of, asked_text = P.prompt_of, P.index_of, P.asked_text
   --- The fake's sandbox named `name` that is not deleted, or nil.
   local function live_sandbox(name)
     for _, s in ipairs((admin('GET', '/__fake/sandboxes') or {}).sandboxes or {}) do
@@ -295,8 +150,8 @@ H.run(function()
 
   -- :HubSpotSandboxCreate Orbit Dev Box: the name given (spaces and all), then the type and the
   -- parent among production accounts.
-  asked = {}
-  answers = {
+  P.asked = {}
+  P.answers = {
     ['Sandbox type'] = index_of(function(item)
       return item == 'standard'
     end),
@@ -332,8 +187,8 @@ H.run(function()
 
   --- :HubSpotAccounts, choosing `account` then the action labelled `action`; `more`: other answers.
   local function picker(account, action, more)
-    asked = {}
-    answers = vim.tbl_extend('force', {
+    P.asked = {}
+    P.answers = vim.tbl_extend('force', {
       ['^HubSpot accounts'] = index_of(function(item)
         return item.account.name == account
       end),
@@ -450,8 +305,8 @@ H.run(function()
     oneline(vim.inspect(live_sandbox('Picker Dev Box'))))
 
   -- :HubSpotSandboxDelete NAME, typed: no picker, the confirmation, then gone.
-  asked = {}
-  answers = {
+  P.asked = {}
+  P.answers = {
     ['^Delete the sandbox'] = index_of(function(item)
       return item == 'Yes'
     end),
@@ -461,13 +316,13 @@ H.run(function()
     return entry_named(read(config_path), 'orbit-dev-box') == nil
   end)
   check(':HubSpotSandboxDelete orbit-dev-box asks only for confirmation, then removes it from the config',
-    typed_gone and #asked == 1 and prompt_of('^Delete the sandbox orbit%-dev%-box') ~= nil, 'asked: ' .. asked_text())
+    typed_gone and #P.asked == 1 and prompt_of('^Delete the sandbox orbit%-dev%-box') ~= nil, 'asked: ' .. asked_text())
   check('... reported, and gone from the fake HubSpot', wait_for('the typed delete to be reported', function()
     return notified_with('HubSpot: deleted sandbox orbit-dev-box') ~= nil
   end) and live_sandbox('Orbit Dev Box') == nil, all_notified())
 
   -- Refusals reach the user with the server's own reason.
-  answers = {
+  P.answers = {
     ['Sandbox type'] = index_of(function(item)
       return item == 'standard'
     end),
@@ -543,8 +398,8 @@ H.run(function()
     and secrets.values.ORBIT_TOKEN == SECRET_VALUE and notified_with('HubSpot: added secret ORBIT_TOKEN', before) ~= nil,
     oneline(vim.inspect(secrets.names)) .. '; ' .. all_notified())
   check('... the value was read masked (inputsecret), once, the name with vim.ui.input',
-    #masked == 1 and masked[1]:find('ORBIT_TOKEN', 1, true) ~= nil and prompt_of('^Secret name') ~= nil,
-    vim.inspect(masked))
+    #P.masked == 1 and P.masked[1]:find('ORBIT_TOKEN', 1, true) ~= nil and prompt_of('^Secret name') ~= nil,
+    vim.inspect(P.masked))
   local messages = vim.fn.execute('messages')
   check('... and the value is in no notification and no message', not all_notified():find(SECRET_VALUE, 1, true)
     and not messages:find(SECRET_VALUE, 1, true), 'it shows')
