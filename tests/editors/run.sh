@@ -101,6 +101,8 @@ nvim_suite() {
   if [ "$home_kind" = fixtures ]; then
     cp -a "$ROOT/tests/editors/fixtures/." "$tmp/"
     chmod 600 "$tmp/home/.hscli/config.yml"
+    # Where the README's install steps clone the repository.
+    mkdir -p "$tmp/home/src" && ln -s "$ROOT" "$tmp/home/src/hubspot-ls"
   else
     mkdir -p "$tmp/home"
   fi
@@ -149,6 +151,13 @@ for suite in "${SUITES[@]}"; do
       nvim_suite nvim-accounts-current "$NVIM_CURRENT" test_nvim_accounts.lua empty NVIM_SUITE_SUFFIX=-current
       nvim_suite nvim-accounts-current-lsp-config "$NVIM_CURRENT" test_nvim_accounts.lua empty \
         NVIM_SUITE_SUFFIX=-current-lsp-config NVIM_CLIENT_SETUP=lsp_config
+      # The README's lazy.nvim spec as written: this repository at ~/src/hubspot-ls (a link in
+      # the test HOME), hubspot-ls on PATH as `cargo install` leaves it.
+      lazy_bin=$(mktemp -d)
+      ln -s "$(readlink -f "$HUBSPOT_LS")" "$lazy_bin/hubspot-ls"
+      nvim_suite nvim-lazy-spec "$NVIM_CURRENT" test_nvim_lazy_spec.lua fixtures \
+        HUBSPOT_LS_API_URL=http://127.0.0.1:9 REPO_ROOT="$ROOT" PATH="$lazy_bin:$PATH"
+      rm -rf "$lazy_bin"
     fi
     ;;
   helix)
