@@ -16,4 +16,5 @@ bash tests/install.sh
 cargo test
 tests/lsp/run.sh
 target/test-venv/bin/python -m pytest -q tests/hooks
-tests/editors/run.sh
+# The VS Code extension packaged as a user packages it: the release binary built and bundled.
+VSCODE_PACKAGE_RELEASE=1 tests/editors/run.sh

@@ -170,14 +170,29 @@ for suite in "${SUITES[@]}"; do
       fail_setup "vscode: node 24 / npm packages missing (tests/editors/install.sh)"
       continue
     fi
-    echo "=== vscode: packaging the extension with the server bundled (npm run package)"
     rm -f "$ROOT"/editors/vscode/hubspot-ls*.vsix
-    # The binary under test is bundled as a user's release build would be.
+    # VSCODE_PACKAGE_RELEASE=1 (the full test command): `npm run package` exactly as a user runs
+    # it, building the release binary it bundles. Otherwise the binary under test is bundled.
+    if [ "${VSCODE_PACKAGE_RELEASE:-0}" = 1 ]; then
+      echo "=== vscode: npm run package (cargo build --release, bundled)"
+      package_env=(env -u HUBSPOT_LS_BINARY)
+    else
+      echo "=== vscode: packaging the extension with $HUBSPOT_LS bundled (npm run package)"
+      package_env=(env HUBSPOT_LS_BINARY="$HUBSPOT_LS")
+    fi
     if ! (cd "$ROOT/editors/vscode" && npx tsc --noEmit -p . &&
-      HUBSPOT_LS_BINARY="$HUBSPOT_LS" npm run --silent package >"$ARTIFACTS/vsce.log" 2>&1); then
+      "${package_env[@]}" npm run --silent package >"$ARTIFACTS/vsce.log" 2>&1); then
       cat "$ARTIFACTS/vsce.log" 2>/dev/null | tail -20
       fail_setup "vscode: building the .vsix (typecheck, esbuild, bundling the server, vsce package)"
       continue
+    fi
+    if [ "${VSCODE_PACKAGE_RELEASE:-0}" = 1 ]; then
+      if grep -qE "package: bundled .*/release/hubspot-ls as server/hubspot-ls" "$ARTIFACTS/vsce.log"; then
+        echo "PASS vscode-package: npm run package built and bundled the release binary"
+        PASSED=$((PASSED + 1))
+      else
+        fail_setup "vscode-package: npm run package did not bundle a release build ($(grep 'package: bundled' "$ARTIFACTS/vsce.log"))"
+      fi
     fi
     vsix=$(ls "$ROOT"/editors/vscode/hubspot-ls-*.vsix | head -1)
     run_suite vscode timeout 600 node "$ROOT/tests/editors/vscode/test_vscode.mjs" \
