@@ -148,14 +148,6 @@ end
 -- ---------------------------------------------------------------------------------------------
 -- User commands
 
-local function split_args(s)
-  local out = {}
-  for w in (s or ''):gmatch('%S+') do
-    out[#out + 1] = w
-  end
-  return out
-end
-
 M.user_commands = {
   HubSpotAccountAuth = { 'hubspot.account.auth', nargs = 0 },
   HubSpotAccountList = { 'hubspot.account.list', nargs = 0 },
