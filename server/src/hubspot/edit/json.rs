@@ -260,10 +260,7 @@ mod tests {
     use crate::syntax::json::parse;
     use serde_json::json;
 
-    fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/")))
-            .unwrap()
-    }
+    use crate::hubspot::test_support::fixture;
 
     fn run(text: &str, f: impl FnOnce(&str, &Tree) -> Result<Vec<TextEdit>>) -> String {
         let out = apply(text, &f(text, &parse(text)).unwrap_or_else(|e| panic!("{e}")));
