@@ -3,7 +3,7 @@ exit codes, which files it finds with no PATH, and that it prints no credential.
 import json
 import subprocess
 
-from conftest import BIN, VALID, server_env
+from conftest import BIN, VALID, pos, server_env
 
 SECRET_PAK = "pat-na1-0c1d2e3f-4a5b-6c7d-8e9f-0123456789ab"
 
@@ -52,7 +52,7 @@ def test_json_output_is_lsp_shaped_with_utf16_columns(files):
     # The CLI reads an unknown authType and goes on: a warning, so no error exit.
     assert code == 0
     [enum] = [i for i in items if i["code"] == "enum"]
-    col = len('  - {name: "😀", accountId: 1, authType: '.encode("utf-16-le")) // 2
+    col = pos(text, "authType: ").character
     assert enum == {
         "path": str(cfg),
         "range": {"start": {"line": 2, "character": col}, "end": {"line": 2, "character": col + len("bogus")}},

@@ -1,5 +1,4 @@
 """Incremental edits, UTF-16 positions, and updates across files."""
-import asyncio
 
 from lsprotocol import types as T
 
