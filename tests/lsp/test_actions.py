@@ -354,6 +354,8 @@ HSACCOUNT = "proj/.hsaccount"
 NO_TOKEN = "accounts:\n  - name: prod\n    accountId: 123\n    authType: personalaccesskey\n    personalAccessKey: pak-123\n"
 STALE = "accounts:\n  - name: prod\n    accountId: 123\n    personalAccessKey: k\n    auth:\n      tokenInfo:\n        accessToken: tok\n        expiresAt: soon\n        refreshToken: r\n"
 NUMBERED = VALID.replace("defaultAccount: 123\n", "defaultAccount: 123\nhttpTimeout: 1000\n")
+OLD = "# old config\ndefaultPortal: dev # by name\ndefaultMode: draft\nportals:\n  - name: prod\n    portalId: 123 # production\n    authType: personalaccesskey\n    personalAccessKey: pak-123\n  - name: dev\n    portalId: 456\n    sandboxAccountType: DEVELOPER\n    authType: personalaccesskey\n    personalAccessKey: pak-456\n"
+BOTH = "defaultMode: draft\ndefaultCmsPublishMode: publish\naccounts:\n  - name: prod\n    accountId: 123\n    portalId: 123\n    accountType: STANDARD\n    sandboxAccountType: STANDARD\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo: {}\n"
 # (title, the file, its text, where to ask (the first occurrence of this text), the file after).
 # The settings and .hsaccount cases have VALID as the global config.
 EACH_FIX = [
@@ -371,6 +373,15 @@ EACH_FIX = [
     ("Set localDefaultAccount to sandbox (456)", SETTINGS, '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 777\n}', "777", '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 456\n}'),
     ('Replace "sandbox" with its id 456', HSACCOUNT, "sandbox\n", "sandbox", "456\n"),
     ("Set to sandbox (456)", HSACCOUNT, "999\n", "999", "456"),
+    # Legacy keys, one at a time (the whole file is converted in its own test above).
+    ("Replace defaultPortal with defaultAccount: 456", GLOBAL, OLD, "defaultPortal", OLD.replace("defaultPortal: dev", "defaultAccount: 456")),
+    ("Rename defaultMode to defaultCmsPublishMode", GLOBAL, OLD, "defaultMode", OLD.replace("defaultMode:", "defaultCmsPublishMode:")),
+    ("Rename portals to accounts", GLOBAL, OLD, "portals", OLD.replace("portals:", "accounts:").replace("portalId", "accountId").replace("pak-123\n", "pak-123\n    accountType: STANDARD\n").replace("sandboxAccountType: DEVELOPER", "accountType: DEVELOPMENT_SANDBOX")),
+    ("Rename portalId to accountId", GLOBAL, OLD, "portalId: 456", OLD.replace("portalId: 456", "accountId: 456")),
+    ("Replace sandboxAccountType with accountType: DEVELOPMENT_SANDBOX", GLOBAL, OLD, "sandboxAccountType", OLD.replace("sandboxAccountType: DEVELOPER", "accountType: DEVELOPMENT_SANDBOX")),
+    ("Remove defaultMode (defaultCmsPublishMode is already set)", GLOBAL, BOTH, "defaultMode", BOTH.replace("defaultMode: draft\n", "")),
+    ("Remove portalId (accountId is set)", GLOBAL, BOTH, "portalId", BOTH.replace("    portalId: 123\n", "")),
+    ("Remove sandboxAccountType (accountType is set)", GLOBAL, BOTH, "sandboxAccountType", BOTH.replace("    sandboxAccountType: STANDARD\n", "")),
 ]
 
 
@@ -403,3 +414,29 @@ async def test_authenticate_an_account_runs_the_auth_command(lsp, files):
     with pytest.raises(JsonRpcException, match="personal access key"):
         await perform(lsp, auth)
     assert path.read_text() == NO_TOKEN
+
+
+async def test_migrating_the_legacy_config_that_blocks_a_link(lsp, files):
+    """From a settings file that `hs account link` would refuse: the legacy config above it,
+    migrated into the global config."""
+    files.write_global()
+    legacy = files.write("proj/hubspot.config.yml", LEGACY)
+    settings = files.write("proj/sub/.hs/settings.json", '{"accounts": [123]}')
+    d, actions = await actions_on(lsp, settings, "legacy-config-blocks-link", language="json")
+    await perform(lsp, titled(actions, f"Migrate {legacy} to the global config"))
+    merged = VALID + "  - name: dev\n    accountId: 789\n    authType: personalaccesskey\n    personalAccessKey: pak-789\n    accountType: STANDARD\n"
+    assert files.global_config.read_text() == merged
+    assert not legacy.exists() and (files.project / "archived.hubspot.config.yml").read_text() == LEGACY
+    assert settings.read_text() == '{"accounts": [123]}'
+
+
+async def test_migrating_the_legacy_config_an_hsaccount_is_ignored_under(lsp, files):
+    """No global config: the legacy file is in force, so the CLI ignores `.hsaccount`; the
+    fix migrates that file, creating the global config (0600, so through the command)."""
+    legacy = files.write("proj/hubspot.config.yml", LEGACY)
+    hsaccount = files.write("proj/.hsaccount", "789")
+    d, actions = await actions_on(lsp, hsaccount, "hsaccount-ignored", language="plaintext")
+    await perform(lsp, titled(actions, f"Migrate {legacy} to the global config"))
+    assert files.global_config.read_text() == "# project\naccounts:\n  - name: dev\n    accountId: 789 # the dev portal\n    authType: personalaccesskey\n    personalAccessKey: pak-789\n    accountType: STANDARD\n"
+    assert stat.S_IMODE(files.global_config.stat().st_mode) == 0o600
+    assert not legacy.exists() and hsaccount.read_text() == "789"
