@@ -349,6 +349,8 @@ mod tests {
     fn exercise(text: &str) {
         let tree = parse(text);
         if !tree.errors.is_empty() {
+            // A broken file is never edited: the refusal is all there is to check.
+            assert!(matches!(set(text, &tree, "/a", &json!(1)), Err(EditError::Unparsable { .. })), "{text:?}");
             return;
         }
         let mut pointers =
