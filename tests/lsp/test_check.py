@@ -136,3 +136,14 @@ def test_a_fifo_or_a_device_is_an_io_error_not_a_hang(files):
     # With no PATH, neither counts as a file in force: nothing is read, nothing hangs.
     code, out, err = check(files)
     assert code == 0 and "no HubSpot CLI file to check" in err and out == "", out + err
+
+
+def test_both_env_config_variables_fail_the_check(files):
+    # The CLI refuses every command then; so does check, on the file it was given.
+    cfg = files.write_global(VALID)
+    env = {"USE_ENVIRONMENT_HUBSPOT_CONFIG": "true", "HUBSPOT_CONFIG_PATH": str(cfg)}
+    code, items = as_json(files, str(cfg), extra_env=env)
+    assert code == 1
+    assert [(i["code"], i["severity"], i["range"]["start"]["line"]) for i in items] == [("config-conflict", "error", 0)]
+    code, items = as_json(files, str(cfg), extra_env={"HUBSPOT_CONFIG_PATH": str(cfg)})
+    assert (code, items) == (0, [])
