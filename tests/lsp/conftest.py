@@ -4,6 +4,7 @@ capabilities real editors advertise (VS Code and Neovim 0.7).
 Every test gets its own HOME (so `~/.hscli/config.yml` is the test's) and its own server.
 """
 import asyncio
+import contextlib
 import os
 import pathlib
 import subprocess
@@ -90,11 +91,14 @@ def fake():
         yield f
 
 
-async def start_client(profile: str, files: Files, the_fake: "FakeHubSpot | None" = None):
-    """A server for `files` under `profile`'s capabilities, through `initialize`."""
+async def start_client(profile: str, files: Files, the_fake: "FakeHubSpot | None" = None, *, capabilities=None, env=None, init_options=None, stderr_to=None):
+    """The one way these tests start a server: for `files` under `profile`'s capabilities (or
+    `capabilities`), through `initialize`. `env` adds variables to the server's environment,
+    `init_options` is `initializationOptions`, `stderr_to` a file that gets the server's log."""
     if not pathlib.Path(BIN).exists():
         subprocess.run(["cargo", "build", "-p", "hubspot-ls"], cwd=ROOT, check=True)
-    config = ClientServerConfig(server_command=[BIN, "--stdio"], server_env=server_env(files, the_fake))
+    cmd = [BIN, "--stdio"] if stderr_to is None else ["sh", "-c", 'exec "$0" --stdio 2>"$1"', BIN, str(stderr_to)]
+    config = ClientServerConfig(server_command=cmd, server_env={**server_env(files, the_fake), **(env or {})})
     client = await config.start()
     client.profile = profile
 
@@ -105,20 +109,30 @@ async def start_client(profile: str, files: Files, the_fake: "FakeHubSpot | None
 
     await client.initialize_session(
         T.InitializeParams(
-            capabilities=client_capabilities(profile),
+            capabilities=capabilities or client_capabilities(profile),
             root_uri=files.project.as_uri(),
             workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")],
+            initialization_options=init_options,
         )
     )
     return client
 
 
+@contextlib.asynccontextmanager
+async def started(profile: str, files: Files, the_fake: "FakeHubSpot | None" = None, **kw):
+    """`start_client` for one test's body: the server is shut down however the body ends."""
+    client = await start_client(profile, files, the_fake, **kw)
+    try:
+        yield client
+    finally:
+        await client.shutdown_session()
+
+
 @pytest_asyncio.fixture(params=PROFILES)
 async def lsp(request, files):
     the_fake = request.getfixturevalue("fake") if "fake" in request.fixturenames else None
-    client = await start_client(request.param, files, the_fake)
-    yield client
-    await client.shutdown_session()
+    async with started(request.param, files, the_fake) as client:
+        yield client
 
 
 def progress_values(client) -> list:
@@ -160,29 +174,81 @@ def open_doc(client, path: pathlib.Path, text: str | None = None, language="yaml
     return uri
 
 
-async def diagnostics(client, uri: str, until=lambda ds: True, timeout: float = 10.0):
-    """Wait until diagnostics for `uri` have been published and satisfy `until`."""
-    deadline = asyncio.get_running_loop().time() + timeout
+# The one deadline of every wait for a state (seconds; HUBSPOT_LS_TEST_TIMEOUT on a slow machine).
+DEADLINE = float(os.environ.get("HUBSPOT_LS_TEST_TIMEOUT", "10"))
+
+
+async def wait_for(state, what: str, timeout: float | None = None):
+    """Polls `state()` until it returns something truthy, and returns that; fails after the
+    deadline, saying `what` was awaited."""
+    deadline = asyncio.get_running_loop().time() + (DEADLINE if timeout is None else timeout)
     while True:
-        ds = client.diagnostics.get(uri)
-        if ds is not None and until(ds):
-            return ds
+        got = state()
+        if got:
+            return got
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"no matching diagnostics for {uri}; last published: {ds!r}")
+            raise AssertionError(f"timed out waiting for {what}")
         await asyncio.sleep(0.02)
+
+
+async def diagnostics(client, uri: str, until=lambda ds: True, timeout: float | None = None):
+    """Wait until diagnostics for `uri` have been published and satisfy `until`."""
+    def matching():
+        ds = client.diagnostics.get(uri)
+        return (ds,) if ds is not None and until(ds) else None
+
+    try:
+        return (await wait_for(matching, f"diagnostics of {uri}", timeout))[0]
+    except AssertionError:
+        raise AssertionError(f"no matching diagnostics for {uri}; last published: {client.diagnostics.get(uri)!r}") from None
+
+
+_barriers = iter(range(1, 1 << 30))
+
+
+async def barrier(client, files: Files):
+    """Returns once every notification the server sent before now has arrived. The server
+    sends all its notifications down one queue, in order: a document opened now gets its
+    diagnostics after everything already queued (a `$/progress` `end` sent before a command's
+    response, say). For checks that something was never sent, instead of a pause."""
+    path = files.write(f"barrier/{next(_barriers)}/.hsaccount", "")
+    await diagnostics(client, open_doc(client, path, language="plaintext"))
 
 
 def by_code(ds, code):
     return [d for d in ds if d.code == code]
 
 
-def covered(text: str, rng: T.Range) -> str:
-    """The text an LSP range covers (UTF-16 columns)."""
+# UTF-16 positions, as LSP counts columns (Python's str indices are code points). The one
+# place the protocol tests convert.
+
+
+def index_of(text: str, pos: T.Position) -> int:
+    """A UTF-16 position as an index into `text`."""
     lines = text.splitlines(keepends=True)
+    line = lines[pos.line] if pos.line < len(lines) else ""
+    units = line.encode("utf-16-le")[: pos.character * 2]
+    return sum(len(l) for l in lines[: pos.line]) + len(units.decode("utf-16-le"))
 
-    def offset(pos):
-        line = lines[pos.line] if pos.line < len(lines) else ""
-        units = line.encode("utf-16-le")
-        return sum(len(l) for l in lines[: pos.line]) + len(units[: pos.character * 2].decode("utf-16-le"))
 
-    return text[offset(rng.start): offset(rng.end)]
+def position(text: str, index: int) -> T.Position:
+    """An index into `text` as a UTF-16 position."""
+    line = text.count("\n", 0, index)
+    start = text.rfind("\n", 0, index) + 1
+    return T.Position(line, len(text[start:index].encode("utf-16-le")) // 2)
+
+
+def pos(text: str, marker: str) -> T.Position:
+    """The position just after `marker`'s first occurrence."""
+    return position(text, text.index(marker) + len(marker))
+
+
+def span(text: str, marker: str) -> T.Range:
+    """The range of `marker`'s first occurrence."""
+    i = text.index(marker)
+    return T.Range(position(text, i), position(text, i + len(marker)))
+
+
+def covered(text: str, rng: T.Range) -> str:
+    """The text an LSP range covers."""
+    return text[index_of(text, rng.start): index_of(text, rng.end)]

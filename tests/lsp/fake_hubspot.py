@@ -222,6 +222,10 @@ class FakeHubSpot:
         """Lifetime of tokens issued from now on (default 3600; 0 = expired at once)."""
         self._admin("POST", "token-lifetime", {"seconds": seconds})
 
+    def advance_clock(self, seconds: float) -> None:
+        """Moves the fake's clock forward: tokens past their lifetime on it are expired."""
+        self._admin("POST", "advance-clock", {"seconds": seconds})
+
     def revoke_tokens(self) -> None:
         """Every access token issued so far stops working (401)."""
         self._admin("POST", "revoke")
@@ -429,6 +433,11 @@ def self_check(binary: str | None = None) -> None:
         assert fake.call("GET", "/x?portalId=123", token=tok).status == 401
         fake.set_token_lifetime(0)
         assert fake.call("GET", "/x?portalId=123", token=fake.token("pak-123", 123)).status == 401
+        fake.set_token_lifetime(60)
+        tok = fake.token("pak-123", 123)
+        assert fake.call("GET", "/x?portalId=123", token=tok).status == 200
+        fake.advance_clock(60)
+        assert fake.call("GET", "/x?portalId=123", token=tok).status == 401
         try:
             fake.set_portal_state(123, "bogus")
         except AdminError as err:

@@ -7,8 +7,8 @@ import pytest
 from lsprotocol import types as T
 from pygls.exceptions import JsonRpcException
 
-from conftest import BIN, ROOT, VALID, by_code, diagnostics, open_doc, server_env
-from pytest_lsp import ClientServerConfig, client_capabilities
+from conftest import ROOT, VALID, by_code, diagnostics, index_of, open_doc, span, started
+from pytest_lsp import client_capabilities
 
 HS_README = (ROOT / "server" / "src" / "hubspot" / "link" / "hs-folder-README.txt").read_text()
 
@@ -16,18 +16,9 @@ HS_README = (ROOT / "server" / "src" / "hubspot" / "link" / "hs-folder-README.tx
 # --- applying what the server returns, the way an editor does -----------------------------
 
 
-def offset(text: str, pos: T.Position) -> int:
-    """A UTF-16 position as an index into `text` (str indices are code points)."""
-    lines = text.splitlines(keepends=True)
-    before = sum(len(l) for l in lines[: pos.line])
-    line = lines[pos.line] if pos.line < len(lines) else ""
-    units = line.encode("utf-16-le")[: pos.character * 2]
-    return before + len(units.decode("utf-16-le"))
-
-
 def apply_text_edits(text: str, edits) -> str:
     # Edits never overlap; applying from the end keeps earlier offsets valid.
-    spans = sorted(((offset(text, e.range.start), offset(text, e.range.end), e.new_text) for e in edits), key=lambda s: (s[0], s[1]), reverse=True)
+    spans = sorted(((index_of(text, e.range.start), index_of(text, e.range.end), e.new_text) for e in edits), key=lambda s: (s[0], s[1]), reverse=True)
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text
@@ -320,40 +311,132 @@ async def test_legacy_config_merges_into_the_global_config(lsp, files):
 async def test_client_without_literal_support_gets_commands(files):
     caps = client_capabilities("neovim@v0.7.0")
     caps.text_document.code_action.code_action_literal_support = None
-    config = ClientServerConfig(server_command=[BIN, "--stdio"], server_env=server_env(files))
-    client = await config.start()
-    await client.initialize_session(
-        T.InitializeParams(capabilities=caps, root_uri=files.project.as_uri(), workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")])
-    )
+    async with started("neovim@v0.7.0", files, capabilities=caps) as client:
+        await without_literal_support(client, files)
 
+
+async def without_literal_support(client, files):
     @client.feature("workspace/applyEdit")
     def _apply(params: T.ApplyWorkspaceEditParams):
         apply_workspace_edit(params.edit)
         return T.ApplyWorkspaceEditResult(applied=True)
 
-    try:
-        # An edit of the document comes as a command that hands it back with workspace/applyEdit.
-        files.write_global()
-        text = '{\n  "accounts": [123, 999]\n}'
-        settings = files.write("proj/.hs/settings.json", text)
-        uri = open_doc(client, settings, language="json")
-        await diagnostics(client, uri, lambda ds: by_code(ds, "linked-account-unknown"))
-        actions = await actions_for(client, uri, WHOLE)
-        remove = next(a for a in actions if a.title == "Remove 999 from accounts")
-        assert isinstance(remove, T.Command) and remove.command == "hubspot.edit.apply"
-        await perform(client, remove)
-        assert settings.read_text() == '{\n  "accounts": [123]\n}'
-        settings.unlink()
-        settings.parent.rmdir()
+    # An edit of the document comes as a command that hands it back with workspace/applyEdit.
+    files.write_global()
+    text = '{\n  "accounts": [123, 999]\n}'
+    settings = files.write("proj/.hs/settings.json", text)
+    uri = open_doc(client, settings, language="json")
+    await diagnostics(client, uri, lambda ds: by_code(ds, "linked-account-unknown"))
+    actions = await actions_for(client, uri, WHOLE)
+    remove = next(a for a in actions if a.title == "Remove 999 from accounts")
+    assert isinstance(remove, T.Command) and remove.command == "hubspot.edit.apply"
+    await perform(client, remove)
+    assert settings.read_text() == '{\n  "accounts": [123]\n}'
+    settings.unlink()
+    settings.parent.rmdir()
 
-        path = hsaccount_project(files)
-        uri = open_doc(client, path, language="plaintext")
-        await diagnostics(client, uri, lambda ds: by_code(ds, "hsaccount-deprecated"))
-        actions = await actions_for(client, uri, WHOLE)
-        assert actions and all(isinstance(a, T.Command) for a in actions)
-        migrate = next(a for a in actions if a.title == "Migrate to .hs/settings.json")
-        assert migrate.command == "hubspot.override.migrate"
-        await perform(client, migrate)
-        assert snapshot(files.project) == EXPECTED_AFTER_MIGRATION
-    finally:
-        await client.shutdown_session()
+    path = hsaccount_project(files)
+    uri = open_doc(client, path, language="plaintext")
+    await diagnostics(client, uri, lambda ds: by_code(ds, "hsaccount-deprecated"))
+    actions = await actions_for(client, uri, WHOLE)
+    assert actions and all(isinstance(a, T.Command) for a in actions)
+    migrate = next(a for a in actions if a.title == "Migrate to .hs/settings.json")
+    assert migrate.command == "hubspot.override.migrate"
+    await perform(client, migrate)
+    assert snapshot(files.project) == EXPECTED_AFTER_MIGRATION
+
+
+# --- every other quick fix, applied as the client applies it --------------------------------
+
+GLOBAL = "home/.hscli/config.yml"
+SETTINGS = "proj/.hs/settings.json"
+HSACCOUNT = "proj/.hsaccount"
+NO_TOKEN = "accounts:\n  - name: prod\n    accountId: 123\n    authType: personalaccesskey\n    personalAccessKey: pak-123\n"
+STALE = "accounts:\n  - name: prod\n    accountId: 123\n    personalAccessKey: k\n    auth:\n      tokenInfo:\n        accessToken: tok\n        expiresAt: soon\n        refreshToken: r\n"
+NUMBERED = VALID.replace("defaultAccount: 123\n", "defaultAccount: 123\nhttpTimeout: 1000\n")
+OLD = "# old config\ndefaultPortal: dev # by name\ndefaultMode: draft\nportals:\n  - name: prod\n    portalId: 123 # production\n    authType: personalaccesskey\n    personalAccessKey: pak-123\n  - name: dev\n    portalId: 456\n    sandboxAccountType: DEVELOPER\n    authType: personalaccesskey\n    personalAccessKey: pak-456\n"
+BOTH = "defaultMode: draft\ndefaultCmsPublishMode: publish\naccounts:\n  - name: prod\n    accountId: 123\n    portalId: 123\n    accountType: STANDARD\n    sandboxAccountType: STANDARD\n    authType: personalaccesskey\n    personalAccessKey: k\n    auth:\n      tokenInfo: {}\n"
+# (title, the file, its text, where to ask (the first occurrence of this text), the file after).
+# The settings and .hsaccount cases have VALID as the global config.
+EACH_FIX = [
+    ("Set defaultAccount to prod (123)", GLOBAL, VALID.replace("defaultAccount: 123", "defaultAccount: 999"), "999", VALID),
+    ("Set httpTimeout to 3000", GLOBAL, NUMBERED, "1000", NUMBERED.replace("1000", "3000")),
+    ("Write the id as a number", GLOBAL, VALID.replace("accountId: 456", "accountId: '456'"), "'456'", VALID),
+    ("Write the name as text", GLOBAL, VALID.replace("name: prod", "name: 789"), "789", VALID.replace("name: prod", "name: '789'")),
+    ("Rename the key to defaultAccount", GLOBAL, VALID.replace("defaultAccount:", "defaultAcount:"), "defaultAcount", VALID),
+    ("Change to personalaccesskey", GLOBAL, VALID.replace("authType: personalaccesskey\n    accountType: STANDARD", "authType: PersonalAccessKey\n    accountType: STANDARD"), "PersonalAccessKey", VALID),
+    ("Add an empty auth.tokenInfo", GLOBAL, NO_TOKEN, "name: prod", NO_TOKEN + "    auth:\n      tokenInfo: {}\n"),
+    ("Remove the cached token (a new one is fetched on the next call)", GLOBAL, STALE, "soon", STALE.replace("        accessToken: tok\n        expiresAt: soon\n", "")),
+    ("Add authType: personalaccesskey", GLOBAL, STALE, "name: prod", STALE + "    authType: personalaccesskey\n"),
+    ("Remove the duplicate 123", SETTINGS, '{\n  "accounts": [456, 123, 123]\n}', ", 123]", '{\n  "accounts": [456, 123]\n}'),
+    ("Add 456 to accounts", SETTINGS, '{\n  "accounts": [123],\n  "localDefaultAccount": 456\n}', "456", '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 456\n}'),
+    ("Set localDefaultAccount to sandbox (456)", SETTINGS, '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 777\n}', "777", '{\n  "accounts": [123, 456],\n  "localDefaultAccount": 456\n}'),
+    ('Replace "sandbox" with its id 456', HSACCOUNT, "sandbox\n", "sandbox", "456\n"),
+    ("Set to sandbox (456)", HSACCOUNT, "999\n", "999", "456"),
+    # Legacy keys, one at a time (the whole file is converted in its own test above).
+    ("Replace defaultPortal with defaultAccount: 456", GLOBAL, OLD, "defaultPortal", OLD.replace("defaultPortal: dev", "defaultAccount: 456")),
+    ("Rename defaultMode to defaultCmsPublishMode", GLOBAL, OLD, "defaultMode", OLD.replace("defaultMode:", "defaultCmsPublishMode:")),
+    ("Rename portals to accounts", GLOBAL, OLD, "portals", OLD.replace("portals:", "accounts:").replace("portalId", "accountId").replace("pak-123\n", "pak-123\n    accountType: STANDARD\n").replace("sandboxAccountType: DEVELOPER", "accountType: DEVELOPMENT_SANDBOX")),
+    ("Rename portalId to accountId", GLOBAL, OLD, "portalId: 456", OLD.replace("portalId: 456", "accountId: 456")),
+    ("Replace sandboxAccountType with accountType: DEVELOPMENT_SANDBOX", GLOBAL, OLD, "sandboxAccountType", OLD.replace("sandboxAccountType: DEVELOPER", "accountType: DEVELOPMENT_SANDBOX")),
+    ("Remove defaultMode (defaultCmsPublishMode is already set)", GLOBAL, BOTH, "defaultMode", BOTH.replace("defaultMode: draft\n", "")),
+    ("Remove portalId (accountId is set)", GLOBAL, BOTH, "portalId", BOTH.replace("    portalId: 123\n", "")),
+    ("Remove sandboxAccountType (accountType is set)", GLOBAL, BOTH, "sandboxAccountType", BOTH.replace("    sandboxAccountType: STANDARD\n", "")),
+]
+
+
+@pytest.mark.parametrize("title, rel, text, marker, after", EACH_FIX, ids=[f[0] for f in EACH_FIX])
+async def test_each_fix_applied(lsp, files, title, rel, text, marker, after):
+    if rel == GLOBAL:
+        path = files.write_global(text)
+    else:
+        files.write_global(VALID)
+        path = files.write(rel, text)
+    language = {SETTINGS: "json", HSACCOUNT: "plaintext"}.get(rel, "yaml")
+    uri = open_doc(lsp, path, language=language)
+    rng = span(text, marker)
+    inside = lambda d: (d.range.start.line, d.range.start.character) <= (rng.end.line, rng.end.character) and (rng.start.line, rng.start.character) <= (d.range.end.line, d.range.end.character)
+    ds = [d for d in await diagnostics(lsp, uri, lambda ds: any(inside(d) for d in ds)) if inside(d)]
+    fix = titled(await actions_for(lsp, uri, rng, ds), title)
+    assert isinstance(fix, T.CodeAction) and fix.kind == T.CodeActionKind.QuickFix
+    await perform(lsp, fix)
+    assert path.read_text() == after
+
+
+async def test_authenticate_an_account_runs_the_auth_command(lsp, files):
+    """The action only names the account; the key is what the editor integration asks for, so a
+    bare client executing it hears where to get one, and nothing is written."""
+    path = files.write_global(NO_TOKEN)
+    uri = open_doc(lsp, path)
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, "token-info-missing"))
+    auth = titled(await actions_for(lsp, uri, span(NO_TOKEN, "name: prod"), by_code(ds, "token-info-missing")), "Authenticate prod…")
+    assert auth.command.command == "hubspot.account.auth" and list(auth.command.arguments) == [{"name": "prod"}]
+    with pytest.raises(JsonRpcException, match="personal access key"):
+        await perform(lsp, auth)
+    assert path.read_text() == NO_TOKEN
+
+
+async def test_migrating_the_legacy_config_that_blocks_a_link(lsp, files):
+    """From a settings file that `hs account link` would refuse: the legacy config above it,
+    migrated into the global config."""
+    files.write_global()
+    legacy = files.write("proj/hubspot.config.yml", LEGACY)
+    settings = files.write("proj/sub/.hs/settings.json", '{"accounts": [123]}')
+    d, actions = await actions_on(lsp, settings, "legacy-config-blocks-link", language="json")
+    await perform(lsp, titled(actions, f"Migrate {legacy} to the global config"))
+    merged = VALID + "  - name: dev\n    accountId: 789\n    authType: personalaccesskey\n    personalAccessKey: pak-789\n    accountType: STANDARD\n"
+    assert files.global_config.read_text() == merged
+    assert not legacy.exists() and (files.project / "archived.hubspot.config.yml").read_text() == LEGACY
+    assert settings.read_text() == '{"accounts": [123]}'
+
+
+async def test_migrating_the_legacy_config_an_hsaccount_is_ignored_under(lsp, files):
+    """No global config: the legacy file is in force, so the CLI ignores `.hsaccount`; the
+    fix migrates that file, creating the global config (0600, so through the command)."""
+    legacy = files.write("proj/hubspot.config.yml", LEGACY)
+    hsaccount = files.write("proj/.hsaccount", "789")
+    d, actions = await actions_on(lsp, hsaccount, "hsaccount-ignored", language="plaintext")
+    await perform(lsp, titled(actions, f"Migrate {legacy} to the global config"))
+    assert files.global_config.read_text() == "# project\naccounts:\n  - name: dev\n    accountId: 789 # the dev portal\n    authType: personalaccesskey\n    personalAccessKey: pak-789\n    accountType: STANDARD\n"
+    assert stat.S_IMODE(files.global_config.stat().st_mode) == 0o600
+    assert not legacy.exists() and hsaccount.read_text() == "789"

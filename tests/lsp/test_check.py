@@ -3,7 +3,7 @@ exit codes, which files it finds with no PATH, and that it prints no credential.
 import json
 import subprocess
 
-from conftest import BIN, VALID, server_env
+from conftest import BIN, VALID, pos, server_env
 
 SECRET_PAK = "pat-na1-0c1d2e3f-4a5b-6c7d-8e9f-0123456789ab"
 
@@ -52,7 +52,7 @@ def test_json_output_is_lsp_shaped_with_utf16_columns(files):
     # The CLI reads an unknown authType and goes on: a warning, so no error exit.
     assert code == 0
     [enum] = [i for i in items if i["code"] == "enum"]
-    col = len('  - {name: "😀", accountId: 1, authType: '.encode("utf-16-le")) // 2
+    col = pos(text, "authType: ").character
     assert enum == {
         "path": str(cfg),
         "range": {"start": {"line": 2, "character": col}, "end": {"line": 2, "character": col + len("bogus")}},
@@ -136,3 +136,14 @@ def test_a_fifo_or_a_device_is_an_io_error_not_a_hang(files):
     # With no PATH, neither counts as a file in force: nothing is read, nothing hangs.
     code, out, err = check(files)
     assert code == 0 and "no HubSpot CLI file to check" in err and out == "", out + err
+
+
+def test_both_env_config_variables_fail_the_check(files):
+    # The CLI refuses every command then; so does check, on the file it was given.
+    cfg = files.write_global(VALID)
+    env = {"USE_ENVIRONMENT_HUBSPOT_CONFIG": "true", "HUBSPOT_CONFIG_PATH": str(cfg)}
+    code, items = as_json(files, str(cfg), extra_env=env)
+    assert code == 1
+    assert [(i["code"], i["severity"], i["range"]["start"]["line"]) for i in items] == [("config-conflict", "error", 0)]
+    code, items = as_json(files, str(cfg), extra_env={"HUBSPOT_CONFIG_PATH": str(cfg)})
+    assert (code, items) == (0, [])

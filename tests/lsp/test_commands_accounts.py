@@ -115,10 +115,10 @@ async def test_auth_faults(lsp, files, fake, kind):
         assert got["accountId"] == 789
         assert len(calls(fake, EXCHANGE)) == 2  # waited as Retry-After said, then retried
         assert [a["accountId"] for a in config_yaml(files)["accounts"]] == [123, 456, 789]
-        return
-    await expect_fault_error(lsp, "hubspot.account.auth", arg, kind)
-    assert len(calls(fake, EXCHANGE)) == 1  # an exchange is never retried after an error
-    assert files.global_config.read_text() == CONFIG
+    else:
+        await expect_fault_error(lsp, "hubspot.account.auth", arg, kind)
+        assert len(calls(fake, EXCHANGE)) == 1  # an exchange is never retried after an error
+        assert files.global_config.read_text() == CONFIG
 
 
 # -- list / resolve ---------------------------------------------------------------------
@@ -300,7 +300,7 @@ def clean_setup(files, fake):
 
 
 async def test_clean_removes_inactive_and_missing_portals_and_keeps_the_rest(lsp, files, fake):
-    text = clean_setup(files, fake)
+    clean_setup(files, fake)
     got = await run(lsp, "hubspot.account.clean", {})
     assert sorted(got["removed"]) == [456, 789]
     # One forced exchange per non-QA account, each with its portalId; the QA one is not tried.

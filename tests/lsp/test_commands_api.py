@@ -10,14 +10,12 @@ import urllib.parse
 
 import pytest
 import yaml
-from lsprotocol import types as T
-from pytest_lsp import ClientServerConfig, client_capabilities
 
 from cmdkit import (
     CONFIG, EXCHANGE, FAULTS, PAK_PROD, SECRETS, add_fault, assert_authed, assert_exchange,
     assert_written_back, bearer, calls, non_exchange, run_fault_case, seed, without_token_info,
 )
-from conftest import BIN, FAILED, INVALID_PARAMS, fails, run, server_env
+from conftest import FAILED, INVALID_PARAMS, fails, run, server_env, started
 from fake_hubspot import body_json
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -113,10 +111,10 @@ async def test_faults(lsp, files, fake, kind):
         add_fault(fake, kind, CONTACTS, "GET")
         got = await run(lsp, "hubspot.api.request", arg)
         assert got["status"] == 200 and isinstance(got["body"], str) and got["body"].startswith("{")
-        return
-    got = await run_fault_case(lsp, fake, files, "hubspot.api.request", arg, CONTACTS, "GET", kind)
-    if kind in ("401", "429"):
-        assert got["status"] == 200 and got["body"]["path"] == CONTACTS
+    else:
+        got = await run_fault_case(lsp, fake, files, "hubspot.api.request", arg, CONTACTS, "GET", kind)
+        if kind in ("401", "429"):
+            assert got["status"] == 200 and got["body"]["path"] == CONTACTS
 
 
 # -- tokens -------------------------------------------------------------------------------
@@ -218,18 +216,10 @@ async def test_api_url_from_initialization_options(files, fake):
     seed(files, fake)
     env = server_env(files)
     assert env["HUBSPOT_LS_API_URL"] != fake.url
-    client = await ClientServerConfig(server_command=[BIN, "--stdio"], server_env=env).start()
-    try:
-        await client.initialize_session(T.InitializeParams(
-            capabilities=client_capabilities("visual-studio-code"),
-            root_uri=files.project.as_uri(),
-            initialization_options={"apiUrl": fake.url},
-        ))
+    async with started("visual-studio-code", files, init_options={"apiUrl": fake.url}) as client:
         got = await run(client, "hubspot.api.request", {"path": "/hello"})
         assert got["body"]["path"] == "/hello"
         assert [r["path"] for r in fake.requests()] == [EXCHANGE, "/hello"]
-    finally:
-        await client.shutdown_session()
 
 
 async def test_concurrent_refreshes_of_two_accounts_both_land_in_the_config(lsp, files, fake):
@@ -292,11 +282,7 @@ def env_mode():
 
 async def test_env_var_mode_calls_with_the_env_account_and_writes_nothing(files, fake, env_mode):
     seed(files, fake)
-    env = server_env(files, fake)
-    env.update(env_mode)
-    client = await ClientServerConfig(server_command=[BIN, "--stdio"], server_env=env).start()
-    try:
-        await client.initialize_session(T.InitializeParams(capabilities=client_capabilities("visual-studio-code"), root_uri=files.project.as_uri()))
+    async with started("visual-studio-code", files, fake, env=env_mode) as client:
         got = await run(client, "hubspot.secrets.list", {})
         assert got["secrets"] == []
         exchange, listing = fake.requests()
@@ -305,8 +291,6 @@ async def test_env_var_mode_calls_with_the_env_account_and_writes_nothing(files,
         assert files.global_config.read_text() == CONFIG  # env mode never writes tokens
         err = await fails(client, "hubspot.account.auth", {"personalAccessKey": PAK_PROD})
         assert "USE_ENVIRONMENT_HUBSPOT_CONFIG" in err.message
-    finally:
-        await client.shutdown_session()
 
 
 async def test_a_401_whose_refresh_is_refused_says_to_authenticate_again(lsp, files, fake):

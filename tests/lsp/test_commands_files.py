@@ -1,13 +1,12 @@
 """`hubspot.files.upload|fetch` against the fake File Manager: multipart parts,
 ignore rules, the local layout of a fetch, paging, `$/progress`, and every fault."""
-import asyncio
 
 import pytest
 from lsprotocol import types as T
-from pytest_lsp import ClientServerConfig, client_capabilities
+from pytest_lsp import client_capabilities
 
 from cmdkit import FAULTS, UPLOAD, assert_authed, calls, non_exchange, run_fault_case, seed
-from conftest import BIN, FAILED, INVALID_PARAMS, fails, progress_values, run, server_env, supports_progress
+from conftest import FAILED, INVALID_PARAMS, barrier, fails, progress_values, run, started, supports_progress, wait_for
 from fake_hubspot import body_bytes
 
 STAT = "/filemanager/api/v2/files/stat/"
@@ -210,17 +209,17 @@ def kinds(values):
     return [v.kind for v in values]
 
 
-async def ended(lsp, count: int):
+async def ended(lsp, files, count: int):
     """The progress of `count` commands, once each has ended. The `end` notification and the
-    command's response travel separately, so the response may arrive first; anything sent
-    after `end` would still show up within the short grace period below."""
-    for _ in range(250):
+    command's response travel separately, so the response may arrive first; the barrier
+    makes sure nothing sent after `end` is still on its way."""
+    def all_ended():
         reports = list(lsp.progress_reports.values())
-        if len(reports) == count and all("end" in kinds(v) for v in reports):
-            await asyncio.sleep(0.1)
-            return list(lsp.progress_reports.values())
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"progress did not end: {lsp.progress_reports!r}")
+        return len(reports) == count and all("end" in kinds(v) for v in reports)
+
+    await wait_for(all_ended, f"the progress of {count} command(s) to end: {lsp.progress_reports!r}")
+    await barrier(lsp, files)
+    return list(lsp.progress_reports.values())
 
 
 async def test_progress_for_upload_and_fetch_when_advertised(lsp, files, fake):
@@ -229,12 +228,12 @@ async def test_progress_for_upload_and_fetch_when_advertised(lsp, files, fake):
         files.write(f"proj/{rel}", rel)
     await run(lsp, "hubspot.files.upload", {"src": str(files.project / "site"), "dest": "d"})
     assert supports_progress(lsp)  # both profiles advertise window.workDoneProgress
-    [values] = await ended(lsp, 1)
+    [values] = await ended(lsp, files, 1)
     assert kinds(values)[0] == "begin" and kinds(values)[-1] == "end"
     assert "report" in kinds(values)
     assert "uploaded 2" in values[-1].message
     await run(lsp, "hubspot.files.fetch", {"src": "/d", "dest": str(files.project / "back")})
-    values = (await ended(lsp, 2))[1]  # a fresh token per command
+    values = (await ended(lsp, files, 2))[1]  # a fresh token per command
     assert kinds(values)[0] == "begin" and kinds(values)[-1] == "end"
     assert (files.project / "back" / "d" / "b.txt").read_text() == "site/b.txt"
 
@@ -243,7 +242,7 @@ async def test_no_progress_for_other_commands(lsp, files, fake):
     seed(files, fake)
     await run(lsp, "hubspot.secrets.list", {})
     await run(lsp, "hubspot.account.list", {})
-    await asyncio.sleep(0.3)
+    await barrier(lsp, files)
     assert progress_values(lsp) == []
 
 
@@ -251,13 +250,10 @@ async def test_no_progress_for_other_commands(lsp, files, fake):
 async def lsp_without_progress(files, fake):
     """Neovim 0.7's capabilities minus `window.workDoneProgress`: a client that did not
     advertise it must never see `window/workDoneProgress/create` or `$/progress`."""
-    config = ClientServerConfig(server_command=[BIN, "--stdio"], server_env=server_env(files, fake))
-    client = await config.start()
     caps = client_capabilities("neovim@v0.7.0")
     caps.window.work_done_progress = False
-    await client.initialize_session(T.InitializeParams(capabilities=caps, root_uri=files.project.as_uri()))
-    yield client
-    await client.shutdown_session()
+    async with started("neovim@v0.7.0", files, fake, capabilities=caps) as client:
+        yield client
 
 
 async def test_no_progress_when_not_advertised(lsp_without_progress, files, fake):
@@ -268,7 +264,7 @@ async def test_no_progress_when_not_advertised(lsp_without_progress, files, fake
     assert got["uploaded"] == ["d/a.txt"]
     got = await run(lsp, "hubspot.files.fetch", {"src": "/d", "dest": str(files.project / "back")})
     assert got["written"] == [str(files.project / "back" / "d" / "a.txt")]
-    await asyncio.sleep(0.3)  # notifications travel apart from responses: give late ones a chance
+    await barrier(lsp, files)  # notifications travel apart from responses: let late ones arrive
     assert lsp.progress_reports == {}  # no create request, no notification
 
 
@@ -280,7 +276,7 @@ async def test_progress_on_the_token_the_client_gave(lsp, files, fake):
     got = await lsp.workspace_execute_command_async(T.ExecuteCommandParams(
         command="hubspot.files.upload", arguments=[{"src": str(files.project / "one.txt"), "dest": "one.txt"}], work_done_token="client-token-1"))
     assert got["uploaded"] == ["one.txt"]
-    [values] = await ended(lsp, 1)
+    [values] = await ended(lsp, files, 1)
     assert list(lsp.progress_reports) == ["client-token-1"]
     assert kinds(values)[0] == "begin" and kinds(values)[-1] == "end"
 

@@ -5,11 +5,9 @@ import asyncio
 
 import pytest
 import yaml
-from lsprotocol import types as T
-from pytest_lsp import ClientServerConfig, client_capabilities
 
 from cmdkit import CONFIG, EXCHANGE, PAK_PROD, SECRETS, config_yaml, seed
-from conftest import BIN, INVALID_PARAMS, fails, run, server_env
+from conftest import INVALID_PARAMS, fails, run, started
 
 PAKS = {id: f"pat-na1-{id:08d}-aaaa-bbbb-cccc-00000000d{id % 1000:03d}" for id in (1001, 1002, 1003, 1004, 1005, 1006)}
 SECRET_VALUE = "Recognisable-Secret-Value-0xC0FFEE"
@@ -45,18 +43,8 @@ async def test_commands_sent_together_each_land_on_disk(lsp, files, fake):
 async def logged(files, fake):
     """A server logging at info level into a file: (client, log path)."""
     log = files.root / "server-stderr.log"
-    env = server_env(files, fake)
-    env["HUBSPOT_LS_LOG"] = "info"
-    cmd = ["sh", "-c", 'exec "$0" --stdio 2>"$1"', BIN, str(log)]
-    client = await ClientServerConfig(server_command=cmd, server_env=env).start()
-    client.profile = "visual-studio-code"
-    await client.initialize_session(T.InitializeParams(
-        capabilities=client_capabilities(client.profile),
-        root_uri=files.project.as_uri(),
-        workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")],
-    ))
-    yield client, log
-    await client.shutdown_session()
+    async with started("visual-studio-code", files, fake, env={"HUBSPOT_LS_LOG": "info"}, stderr_to=log) as client:
+        yield client, log
 
 
 async def test_an_error_echoing_the_key_or_the_secret_value_is_scrubbed_everywhere(logged, files, fake):

@@ -1,7 +1,6 @@
 """`hubspot.sandbox.create|delete|usage` against the fake: the requests in the CLI's order,
 the config on disk (comments kept, mode kept), the refusals made before anything is created,
 HubSpot's errors turned into what to do, and `$/progress`."""
-import asyncio
 import json
 import stat
 
@@ -10,7 +9,7 @@ import pytest
 from cmdkit import (
     CONFIG, PAK_PROD, account, assert_authed, assert_exchange, config_yaml, non_exchange, seed, without_token_info,
 )
-from conftest import FAILED, INVALID_PARAMS, fails, run
+from conftest import FAILED, INVALID_PARAMS, fails, run, wait_for
 from fake_hubspot import body_json
 
 USAGE = "/sandbox-hubs/v1/parent/123/usage"
@@ -126,11 +125,11 @@ async def test_a_failure_after_creation_says_the_sandbox_exists(lsp, files, fake
 async def test_progress_while_creating(lsp, files, fake):
     seed_parent(files, fake)
     await run(lsp, "hubspot.sandbox.create", {"name": "Watched", "type": "development"})
-    for _ in range(250):
+    def ended():
         values = [v for vs in lsp.progress_reports.values() for v in vs]
-        if values and values[-1].kind == "end":
-            break
-        await asyncio.sleep(0.02)
+        return values if values and values[-1].kind == "end" else None
+
+    values = await wait_for(ended, "the progress of sandbox.create to end")
     kinds = [v.kind for v in values]
     assert kinds[0] == "begin" and kinds[-1] == "end" and kinds.count("report") == 4, kinds
     assert "created watched" in values[-1].message

@@ -7,10 +7,9 @@ import yaml
 
 import pytest
 from lsprotocol import types as T
-from pytest_lsp import ClientServerConfig, client_capabilities
 
 from cmdkit import CONFIG, PAK_NEW, PAK_PROD, PAK_SANDBOX, bearer, seed
-from conftest import BIN, PROFILES, diagnostics, fails, open_doc, run, server_env
+from conftest import PROFILES, diagnostics, fails, open_doc, run, started
 from fake_hubspot import body_json
 
 API_KEY = "hapi-333-api-key-zz9-plural-z-alpha"
@@ -36,18 +35,8 @@ async def traced(request, files, fake):
     """A server at trace level whose stderr goes to a file: (client, log path)."""
     profile, log_filter = request.param
     log = files.root / "server-stderr.log"
-    env = server_env(files, fake)
-    env["HUBSPOT_LS_LOG"] = LOG_FILTERS[log_filter]
-    cmd = ["sh", "-c", f'exec "$0" --stdio 2>"$1"', BIN, str(log)]
-    client = await ClientServerConfig(server_command=cmd, server_env=env).start()
-    client.profile = profile
-    await client.initialize_session(T.InitializeParams(
-        capabilities=client_capabilities(profile),
-        root_uri=files.project.as_uri(),
-        workspace_folders=[T.WorkspaceFolder(uri=files.project.as_uri(), name="proj")],
-    ))
-    yield client, log
-    await client.shutdown_session()
+    async with started(profile, files, fake, env={"HUBSPOT_LS_LOG": LOG_FILTERS[log_filter]}, stderr_to=log) as client:
+        yield client, log
 
 
 def dump(x) -> str:

@@ -1,8 +1,9 @@
-"""Diagnostics as an editor shows them, for each kind of file."""
+"""Diagnostics as an editor shows them, for each kind of file: every code at least once."""
+import pytest
 from lsprotocol import types as T
 from pytest_lsp import client_capabilities
 
-from conftest import VALID, by_code, covered, diagnostics, open_doc
+from conftest import VALID, by_code, covered, diagnostics, open_doc, started
 
 
 async def test_global_config_findings_with_exact_ranges(lsp, files):
@@ -64,3 +65,54 @@ async def test_other_files_get_nothing(lsp, files):
     other = open_doc(lsp, files.write_global("accounts: [\n"))
     await diagnostics(lsp, other, lambda ds: len(ds) > 0)
     assert uri not in lsp.diagnostics
+
+
+GLOBAL = "home/.hscli/config.yml"
+E, W = T.DiagnosticSeverity.Error, T.DiagnosticSeverity.Warning
+ACCOUNT = "{name: a, accountId: 1, authType: apikey, apiKey: k}"
+
+# Every code not asserted elsewhere in this file: (code, the files, the file opened, the text the
+# finding covers, its severity). The rest of each code's cases are in server/src/analysis/tests/.
+EACH_CODE = [
+    ("required", {GLOBAL: "accounts:\n  - {name: a, accountId: 0, authType: apikey, apiKey: k}\n"}, GLOBAL, "0", E),
+    ("no-accounts", {GLOBAL: "httpTimeout: 30000\naccounts: []\n"}, GLOBAL, "accounts", E),
+    ("duplicate-account-name", {GLOBAL: f"accounts:\n  - {ACCOUNT}\n  - {{name: A, accountId: 2, authType: apikey, apiKey: k}}\n"}, GLOBAL, "A", E),
+    ("token-info-missing", {GLOBAL: "accounts:\n  - name: a\n    accountId: 1\n    authType: personalaccesskey\n    personalAccessKey: p\n"}, GLOBAL, "name", W),
+    ("expires-at-invalid", {GLOBAL: "accounts:\n  - name: a\n    accountId: 1\n    authType: personalaccesskey\n    personalAccessKey: p\n    auth:\n      tokenInfo:\n        accessToken: t\n        expiresAt: garbage\n"}, GLOBAL, "garbage", W),
+    ("parent-account-unknown", {GLOBAL: VALID.replace("parentAccountId: 123", "parentAccountId: 777")}, GLOBAL, "777", W),
+    ("portals-replace-accounts", {GLOBAL: f"accounts:\n  - {ACCOUNT}\nportals:\n  - {{name: o, portalId: 2, authType: apikey, apiKey: k}}\n"}, GLOBAL, "accounts", W),
+    ("local-default-unknown", {GLOBAL: VALID, "proj/.hs/settings.json": '{"accounts": [123], "localDefaultAccount": 999}'}, "proj/.hs/settings.json", "999", E),
+    ("duplicate-linked-account", {GLOBAL: VALID, "proj/.hs/settings.json": '{"accounts": [123, 456, 123]}'}, "proj/.hs/settings.json", "123", W),
+    ("legacy-config-blocks-link", {GLOBAL: VALID, "proj/hubspot.config.yml": VALID, "proj/sub/.hs/settings.json": '{"accounts": [123]}'}, "proj/sub/.hs/settings.json", '{"accounts": [123]}', W),
+    ("hsaccount-unknown-account", {GLOBAL: VALID, "proj/.hsaccount": " 999"}, "proj/.hsaccount", "999", E),
+    ("hsaccount-ignored", {"proj/hubspot.config.yml": VALID, "proj/.hsaccount": "123"}, "proj/.hsaccount", "123", W),
+    ("hsaccount-shadowed", {GLOBAL: VALID, "proj/.hs/settings.json": '{"accounts": [123], "localDefaultAccount": 123}', "proj/.hsaccount": "456"}, "proj/.hsaccount", "456", W),
+]
+
+
+@pytest.mark.parametrize("code, tree, opened, text, severity", EACH_CODE, ids=[c[0] for c in EACH_CODE])
+async def test_each_code(lsp, files, code, tree, opened, text, severity):
+    for rel, content in tree.items():
+        if rel == GLOBAL:
+            files.write_global(content)
+        else:
+            files.write(rel, content)
+    path = files.root / opened
+    language = "json" if opened.endswith(".json") else "plaintext" if opened.endswith(".hsaccount") else "yaml"
+    uri = open_doc(lsp, path, language=language)
+    ds = await diagnostics(lsp, uri, lambda ds: by_code(ds, code))
+    assert [(covered(tree[opened], d.range), d.severity) for d in by_code(ds, code)] == [(text, severity)], ds
+
+
+async def test_config_conflict_on_every_file(files):
+    """USE_ENVIRONMENT_HUBSPOT_CONFIG=true with HUBSPOT_CONFIG_PATH: the CLI refuses every command."""
+    cfg = files.write_global(VALID)
+    settings = files.write("proj/.hs/settings.json", '{"accounts": [123]}')
+    env = {"USE_ENVIRONMENT_HUBSPOT_CONFIG": "true", "HUBSPOT_CONFIG_PATH": str(cfg)}
+    async with started("visual-studio-code", files, env=env) as client:
+        for path, language in ((cfg, "yaml"), (settings, "json")):
+            uri = open_doc(client, path, language=language)
+            ds = await diagnostics(client, uri, lambda ds: by_code(ds, "config-conflict"))
+            [d] = by_code(ds, "config-conflict")
+            assert d.severity == E and covered(path.read_text(), d.range) == path.read_text().splitlines()[0]
+            assert "Unset one of them" in d.message

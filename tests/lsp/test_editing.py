@@ -1,15 +1,8 @@
 """Editing features as an editor requests them."""
 from lsprotocol import types as T
+from pytest_lsp import client_capabilities
 
-from conftest import VALID, covered, diagnostics, open_doc
-
-
-def pos(text: str, marker: str) -> T.Position:
-    """The position just after `marker`'s first occurrence (UTF-16 columns)."""
-    i = text.index(marker) + len(marker)
-    line = text.count("\n", 0, i)
-    col = i - (text.rfind("\n", 0, i) + 1)
-    return T.Position(line, len(text[i - col:i].encode("utf-16-le")) // 2)
+from conftest import VALID, covered, diagnostics, open_doc, pos
 
 
 async def complete(lsp, uri, p):
@@ -61,10 +54,15 @@ async def test_new_account_snippet_follows_snippet_support(lsp, files):
     uri = open_doc(lsp, files.write_global(text))
     items = await complete(lsp, uri, T.Position(len(VALID.splitlines()), 4))
     snippet = next(i for i in items if i.label == "New account")
-    caps = lsp.capabilities if hasattr(lsp, "capabilities") else None
-    if snippet.insert_text_format == T.InsertTextFormat.Snippet:
+    # What the client advertised decides, never what the server chose to send.
+    item_caps = client_capabilities(lsp.profile).text_document.completion.completion_item
+    supports = bool(item_caps and item_caps.snippet_support)
+    assert supports == (lsp.profile == "visual-studio-code"), "each profile takes one branch below"
+    if supports:
+        assert snippet.insert_text_format == T.InsertTextFormat.Snippet
         assert "${1:" in snippet.text_edit.new_text
     else:
+        assert snippet.insert_text_format in (None, T.InsertTextFormat.PlainText)
         assert "${" not in snippet.text_edit.new_text
     assert "personalAccessKey" in snippet.text_edit.new_text
 
@@ -94,14 +92,17 @@ async def test_definition_from_settings_to_the_global_config(lsp, files):
 
 
 async def test_references_from_an_account_entry(lsp, files):
-    cfg = files.write_global()
-    settings = files.write("proj/.hs/settings.json", '{"accounts": [456]}')
-    files.write("proj/sub/.hsaccount", "456")
+    text = VALID.replace("defaultAccount: 123", "defaultAccount: sandbox")
+    cfg = files.write_global(text)
+    settings = files.write("proj/.hs/settings.json", '{"accounts": [456, 123]}')
+    hsaccount = files.write("proj/sub/.hsaccount", "456")
+    files.write("proj/other/.hsaccount", "123")
     uri = open_doc(lsp, cfg)
-    refs = await lsp.text_document_references_async(T.ReferenceParams(text_document=T.TextDocumentIdentifier(uri), position=pos(VALID, "name: sandb"), context=T.ReferenceContext(include_declaration=False)))
-    uris = sorted(r.uri for r in refs)
-    assert settings.as_uri() in uris and (files.root / "proj/sub/.hsaccount").as_uri() in uris
-    assert cfg.as_uri() not in uris or any(covered(VALID, r.range) == "456" for r in refs if r.uri == cfg.as_uri())
+    refs = await lsp.text_document_references_async(T.ReferenceParams(text_document=T.TextDocumentIdentifier(uri), position=pos(text, "name: sandb"), context=T.ReferenceContext(include_declaration=False)))
+    texts = {cfg.as_uri(): text, settings.as_uri(): settings.read_text(), hsaccount.as_uri(): "456"}
+    # Every reference to 456, by name or id, in each file, and nothing that names 123.
+    got = sorted((r.uri, covered(texts[r.uri], r.range)) for r in refs)
+    assert got == sorted([(cfg.as_uri(), "sandbox"), (settings.as_uri(), "456"), (hsaccount.as_uri(), "456")])
 
 
 async def test_document_symbols_list_accounts(lsp, files):

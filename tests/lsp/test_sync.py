@@ -3,7 +3,7 @@ import asyncio
 
 from lsprotocol import types as T
 
-from conftest import VALID, by_code, covered, diagnostics, open_doc
+from conftest import DEADLINE, VALID, by_code, covered, diagnostics, open_doc
 
 
 def change(client, uri, version, start, end, text):
@@ -54,14 +54,18 @@ async def test_settings_rechecked_when_the_global_config_changes_on_disk(lsp, fi
     await diagnostics(lsp, settings, lambda ds: len(by_code(ds, "linked-account-unknown")) == 1)
     new = VALID + "  - {name: new, accountId: 999, authType: personalaccesskey, personalAccessKey: k, auth: {tokenInfo: {}}}\n"
     # The server's own watcher (Neovim profile) may not watch the folder yet: write again until
-    # the change is seen, within one deadline.
-    for attempt in range(10):
+    # the change is seen, within the one deadline.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + DEADLINE
+    attempt = 0
+    while True:
         cfg.write_text(new + "#" * attempt)
         if lsp.profile == "visual-studio-code":
             lsp.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(changes=[T.FileEvent(uri=cfg.as_uri(), type=T.FileChangeType.Changed)]))
         try:
-            await diagnostics(lsp, settings, lambda ds: not by_code(ds, "linked-account-unknown"), timeout=2.0)
-            return
-        except AssertionError:  # not yet
-            continue
-    raise AssertionError("the settings file was not re-checked after the global config changed on disk")
+            await diagnostics(lsp, settings, lambda ds: not by_code(ds, "linked-account-unknown"), timeout=0.5)
+            break
+        except AssertionError:  # not yet: write again
+            if loop.time() > deadline:
+                raise AssertionError("the settings file was not re-checked after the global config changed on disk") from None
+            attempt += 1

@@ -46,6 +46,7 @@ pub fn compute(file: &SourceFile, world: &World) -> Vec<Diagnostic> {
         (DocKind::HsAccount, _) => checks::hsaccount::check(file, world, &mut out),
         _ => {}
     }
+    checks::files::env_conflict(world, &file.text, &mut out);
     out.sort_by_key(|d| (d.range.start, d.range.end));
     out.dedup_by(|a, b| a.code == b.code && a.range == b.range);
     out

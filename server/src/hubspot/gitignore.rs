@@ -204,9 +204,7 @@ mod tests {
         let repo = Repo::new();
         repo.write(".gitignore", "node_modules\n");
         assert!(repo.run("sub").is_some());
-        let want =
-            fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/29-gitignore-after-link.txt"))
-                .unwrap();
+        let want = crate::hubspot::test_support::fixture("29-gitignore-after-link.txt");
         assert_eq!(fs::read_to_string(repo.p(".gitignore")).unwrap(), want);
     }
 

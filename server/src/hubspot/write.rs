@@ -219,6 +219,7 @@ mod tests {
         assert!(leftovers(dir.path()).is_empty());
     }
 
+    /// No temporary file can be made (as in a read-only folder, but for root too).
     #[test]
     fn a_file_as_parent_fails_cleanly() {
         let dir = tempfile::tempdir().unwrap();
@@ -226,29 +227,24 @@ mod tests {
         fs::write(&blocker, "x").unwrap();
         assert!(write_atomic(&Buffers::default(), &blocker.join("config.yml"), b"new", 0o600).is_err());
         assert_eq!(fs::read_to_string(&blocker).unwrap(), "x");
+        assert!(leftovers(dir.path()).is_empty());
     }
 
+    /// A write that fails after its temporary file was written (the target became a
+    /// directory meanwhile) removes that file and leaves the directory as it was. Unlike a
+    /// read-only folder, which root writes into anyway, this fails for every user.
     #[test]
-    fn read_only_directory_fails_and_keeps_the_original() {
+    fn a_failure_after_the_content_is_written_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
-        let ro = dir.path().join("ro");
-        fs::create_dir(&ro).unwrap();
-        let p = ro.join("config.yml");
-        fs::write(&p, "original").unwrap();
-        fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
-        // root ignores directory permissions; then the write legitimately succeeds and this
-        // test can only check that it did so cleanly.
-        let privileged = fs::File::create(ro.join(".probe")).map(|_| fs::remove_file(ro.join(".probe"))).is_ok();
-        let result = write_atomic(&Buffers::default(), &p, b"new", 0o600);
-        if privileged {
-            result.unwrap();
-            assert_eq!(fs::read_to_string(&p).unwrap(), "new");
-        } else {
-            assert!(result.is_err());
-            assert_eq!(fs::read_to_string(&p).unwrap(), "original");
-        }
-        assert!(leftovers(&ro).is_empty());
-        fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).unwrap();
+        let target = dir.path().join("a.txt");
+        let r = Replacement::begin(&target, 0o644).unwrap();
+        r.file().unwrap().write_all(b"new").unwrap();
+        assert_eq!(leftovers(dir.path()).len(), 1, "the content is in a temporary file");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("inside"), "keep").unwrap();
+        assert!(r.commit(&Buffers::default()).is_err());
+        assert_eq!(fs::read_to_string(target.join("inside")).unwrap(), "keep");
+        assert!(leftovers(dir.path()).is_empty());
     }
 
     #[test]

@@ -114,6 +114,17 @@ pub fn handle(shared: &Shared, parts: &Parts, body: &Bytes) -> Response {
                 shared.lock().token_lifetime = Duration::from_secs_f64(secs);
                 ok()
             }
+            ("POST", "/advance-clock") => {
+                let v = json_body()?;
+                let secs = v
+                    .get("seconds")
+                    .and_then(Value::as_f64)
+                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e12)
+                    .ok_or_else(|| bad_request("seconds (a non-negative number) is required"))?;
+                let mut st = shared.lock();
+                st.clock_ahead = st.clock_ahead.saturating_add(Duration::from_secs_f64(secs));
+                ok()
+            }
             ("POST", "/revoke") => {
                 shared.lock().tokens.clear();
                 ok()

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::model::{PortalState, Recorded};
 use crate::respond::{self, bad_request, error, unauthorized, NO_CREDENTIALS};
-use crate::state::{now_ms, Shared};
+use crate::state::Shared;
 
 /// `POST /localdevauth/v1/auth/refresh[?portalId=N]` with `{"encodedOAuthRefreshToken": PAK}`.
 pub fn exchange(shared: &Shared, req: &Recorded) -> Response {
@@ -137,7 +137,7 @@ pub fn authenticate(shared: &Shared, req: &Recorded) -> Result<u64, Response> {
         let Some(t) = st.tokens.get(token) else {
             return Err(unauthorized(NO_CREDENTIALS));
         };
-        let now = now_ms();
+        let now = st.now_ms();
         if t.expires_at_ms <= now {
             let ago = (now - t.expires_at_ms) / 1000;
             return Err(unauthorized(&format!("The OAuth token used to make this call expired {ago} second(s) ago.")));

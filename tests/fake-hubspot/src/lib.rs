@@ -153,6 +153,14 @@ impl FakeHubSpot {
         self.shared.lock().token_lifetime = lifetime;
     }
 
+    /// Moves the fake's clock forward by `by` (it starts at the wall clock): tokens whose
+    /// lifetime has passed on the moved clock are expired. Tests expire tokens this way
+    /// instead of sleeping past their lifetime.
+    pub fn advance_clock(&self, by: Duration) {
+        let mut st = self.shared.lock();
+        st.clock_ahead = st.clock_ahead.saturating_add(by);
+    }
+
     /// Invalidates every access token issued so far (API calls with them get 401); new
     /// exchanges still work.
     pub fn revoke_tokens(&self) {

@@ -77,6 +77,9 @@ pub struct Inner {
     pub portal_states: HashMap<u64, PortalState>,
     pub tokens: HashMap<String, Token>,
     pub token_lifetime: Duration,
+    /// How far the fake's clock runs ahead of the wall clock ([`Inner::now_ms`]): tests move
+    /// time forward to expire tokens instead of sleeping until they expire.
+    pub clock_ahead: Duration,
     pub counter: u64,
     pub requests: Vec<Recorded>,
     pub faults: Vec<Fault>,
@@ -108,6 +111,7 @@ impl Inner {
             portal_states: HashMap::new(),
             tokens: HashMap::new(),
             token_lifetime: Duration::from_secs(3600),
+            clock_ahead: Duration::ZERO,
             counter: 0,
             requests: Vec::new(),
             faults: Vec::new(),
@@ -125,6 +129,11 @@ impl Inner {
     /// Back to a fresh fake, keeping only the address.
     pub fn reset(&mut self) {
         *self = Inner::new(std::mem::take(&mut self.base_url));
+    }
+
+    /// The fake's time in Unix milliseconds: the wall clock plus [`Inner::clock_ahead`].
+    pub fn now_ms(&self) -> u64 {
+        now_ms().saturating_add(self.clock_ahead.as_millis() as u64)
     }
 
     pub fn next_id(&mut self) -> u64 {
@@ -151,7 +160,7 @@ impl Inner {
     pub fn issue_token(&mut self, hub_id: u64) -> (String, u64) {
         let n = self.next_id();
         let token = format!("fake-at-{hub_id}-{n}-{:016x}", fastrand::u64(..));
-        let expires = now_ms().saturating_add(self.token_lifetime.as_millis() as u64);
+        let expires = self.now_ms().saturating_add(self.token_lifetime.as_millis() as u64);
         self.tokens.insert(token.clone(), Token { hub_id, expires_at_ms: expires });
         (token, expires)
     }

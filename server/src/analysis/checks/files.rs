@@ -6,6 +6,7 @@ use ignore::gitignore::GitignoreBuilder;
 use serde_json::Value;
 
 use crate::analysis::diagnostic::{Code, Diagnostic};
+use crate::analysis::world::World;
 use crate::syntax::{TextRange, Tree};
 
 use super::accounts::list_items;
@@ -13,6 +14,19 @@ use super::accounts::list_items;
 /// The first line: where file-level findings go.
 pub fn first_line(text: &str) -> TextRange {
     TextRange::new(0, text.find(['\n', '\r']).unwrap_or(text.len()))
+}
+
+/// `config-conflict`: with `USE_ENVIRONMENT_HUBSPOT_CONFIG=true` and `HUBSPOT_CONFIG_PATH`
+/// both set the CLI refuses every command before reading any file (docs/hubspot-cli.md,
+/// *Where the config is*), so every HubSpot file the editor shows says so, once.
+pub fn env_conflict(world: &World, text: &str, out: &mut Vec<Diagnostic>) {
+    if world.env.use_env() && world.env.config_path.is_some() {
+        out.push(Diagnostic::error(
+            Code::ConfigConflict,
+            first_line(text),
+            "USE_ENVIRONMENT_HUBSPOT_CONFIG=true and HUBSPOT_CONFIG_PATH are both set: the CLI refuses every command (\"cannot both be set simultaneously\"). Unset one of them.",
+        ));
+    }
 }
 
 /// `config-permissions`: the global config holds credentials; the CLI creates it 0644.

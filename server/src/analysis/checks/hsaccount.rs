@@ -104,9 +104,8 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
         ),
         InForce::Missing { path } => Some(format!("the config file {} does not exist", path.display())),
         InForce::None => Some("no global config (~/.hscli/config.yml) exists".to_string()),
-        InForce::Conflict => Some(
-            "USE_ENVIRONMENT_HUBSPOT_CONFIG and HUBSPOT_CONFIG_PATH are both set, which the CLI refuses".to_string(),
-        ),
+        // `config-conflict` says why, for every file.
+        InForce::Conflict => None,
     };
     if let Some(why) = ignored_because {
         out.push(Diagnostic::warning(Code::HsaccountIgnored, range, format!("This file has no effect: {why}.")));

@@ -21,7 +21,8 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
             Code::LegacyConfigIgnored,
             format!("The CLI ignores this file because {} exists. Merge it into that config (`hs config migrate`, or the Migrate action) and delete it.", used.path.display()),
         ),
-        InForce::Environment | InForce::Conflict => (
+        InForce::Conflict => return, // `config-conflict` says why
+        InForce::Environment => (
             Code::LegacyConfigIgnored,
             "The CLI ignores this file: USE_ENVIRONMENT_HUBSPOT_CONFIG=true takes the account from environment variables.".to_string(),
         ),

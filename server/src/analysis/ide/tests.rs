@@ -163,3 +163,26 @@ fn completion_in_hsaccount_after_a_wide_space_offers_the_accounts() {
     assert!(items.iter().all(|i| i.replace.slice(text) == "pr"), "the token after the space is replaced");
     assert!(!items.is_empty());
 }
+
+#[test]
+fn a_new_account_entry_is_a_snippet_only_for_a_client_that_takes_snippets() {
+    let s = Setup::new();
+    let text = "accounts:\n  - name: a\n    accountId: 1\n  - ";
+    let file = s.file(&s.global, text);
+    let world = s.world(&[]);
+    let entry = |snippets| {
+        let items = completion::complete(&file, None, &world, text.len(), &completion::Options { snippets });
+        items.into_iter().find(|i| i.label == "New account").expect("a New account entry")
+    };
+    let snippet = entry(true);
+    assert!(snippet.is_snippet);
+    assert!(snippet.insert_text.starts_with("name: ${1:account-name}\n    accountId: ${2:"), "{}", snippet.insert_text);
+    let plain = entry(false);
+    assert!(!plain.is_snippet);
+    assert!(!plain.insert_text.contains('$'), "{}", plain.insert_text);
+    assert!(
+        plain.insert_text.ends_with("    auth:\n      tokenInfo: {}"),
+        "indented for its line: {}",
+        plain.insert_text
+    );
+}

@@ -135,3 +135,36 @@ fn a_key_pasted_where_an_account_belongs_is_never_quoted_whole() {
     let ds = home.check_text(&hsaccount, "prdo\n");
     assert!(ds.iter().any(|d| d.message.contains("not `prdo`")), "{ds:?}");
 }
+
+#[test]
+fn both_env_config_variables_set_is_a_conflict_on_every_file() {
+    let mut home = Home::new();
+    let global = home.write_global(VALID);
+    let home_dir = home.path("home");
+    let vars = |k: &str| match k {
+        "USE_ENVIRONMENT_HUBSPOT_CONFIG" => Some("true".into()),
+        "HUBSPOT_CONFIG_PATH" => Some(global.clone().into_os_string()),
+        "HOME" => Some(home_dir.clone().into_os_string()),
+        _ => None,
+    };
+    let root = home.dir.path().to_path_buf();
+    home.env = Env::from_vars(vars, &root, None);
+    let settings = home.write("proj/.hs/settings.json", "{\"accounts\": [123]}");
+    let hsaccount = home.write("proj/sub/.hsaccount", "123");
+    let legacy = home.write("proj/hubspot.config.yml", VALID);
+    for p in [&global, &settings, &hsaccount, &legacy] {
+        let ds = home.check(p);
+        let text = std::fs::read_to_string(p).unwrap();
+        let first = text.lines().next().unwrap();
+        assert_eq!(found(&ds, Code::ConfigConflict, &text), vec![(Severity::Error, first)], "{p:?}: {ds:?}");
+        // The one reason, not repeated as "ignored" by the checks of each kind.
+        assert!(
+            found(&ds, Code::HsaccountIgnored, &text).is_empty()
+                && found(&ds, Code::LegacyConfigIgnored, &text).is_empty(),
+            "{ds:?}"
+        );
+    }
+    // One of the two alone is no conflict.
+    home.env = Env::from_vars(|k| if k == "USE_ENVIRONMENT_HUBSPOT_CONFIG" { None } else { vars(k) }, &root, None);
+    assert!(found(&home.check(&global), Code::ConfigConflict, VALID).is_empty());
+}

@@ -146,17 +146,20 @@ fn rate_limits_wait_and_retry_with_a_bound() {
     let s = Setup::new();
     let rt = rt();
     let path = s.config("");
+    // The waits are noted instead of slept: what is checked is the wait asked for, not the clock.
+    let (client, waits) = HubSpotClient::noting_waits(Origins::new(Some(s.fake.url())));
     s.fake.fault(Fault::new("/cms/v3/functions/secrets", FaultKind::RateLimit { retry_after_secs: 1 }).times(1));
-    let t0 = std::time::Instant::now();
-    rt.block_on(secrets::list(&s.client, &s.caller(&path))).unwrap();
-    assert!(t0.elapsed() >= Duration::from_millis(900), "waited as Retry-After said");
+    rt.block_on(secrets::list(&client, &s.caller(&path))).unwrap();
+    assert_eq!(*waits.lock().unwrap(), [Duration::from_secs(1)], "waited as Retry-After said");
     assert_eq!(s.fake.requests().iter().filter(|r| r.path == "/cms/v3/functions/secrets").count(), 2);
     // Forever rate-limited: gives up after 3 retries.
     s.fake.clear_requests();
+    waits.lock().unwrap().clear();
     s.fake.fault(Fault::new("/cms/v3/functions/secrets", FaultKind::RateLimit { retry_after_secs: 0 }));
-    let err = rt.block_on(secrets::list(&s.client, &s.caller(&path))).unwrap_err();
+    let err = rt.block_on(secrets::list(&client, &s.caller(&path))).unwrap_err();
     assert_eq!(err.status(), Some(429));
     assert_eq!(s.fake.requests().iter().filter(|r| r.path == "/cms/v3/functions/secrets").count(), 4);
+    assert_eq!(waits.lock().unwrap().len(), 3);
 }
 
 #[test]
@@ -171,11 +174,20 @@ fn server_errors_timeouts_and_bad_json_are_clear() {
     s.fake.fault(Fault::new("/cms/v3/functions/secrets", FaultKind::BadJson).times(1));
     let m = rt.block_on(secrets::list(&s.client, &caller)).unwrap_err().to_string();
     assert!(m.contains("cannot read") && m.contains("invalid JSON"), "{m}");
-    s.fake.fault(Fault::new("/cms/v3/functions/secrets", FaultKind::Slow { millis: 3500 }).times(1));
-    let t0 = std::time::Instant::now();
-    let m = rt.block_on(secrets::list(&s.client, &caller)).unwrap_err().to_string();
+    // The timeout runs on a paused clock, which jumps to the next timer whenever the runtime
+    // is idle: a fake that never answers times the call out at the config's httpTimeout
+    // exactly, whatever the machine's load. The calls above (on a real clock) cached the token,
+    // so the only wait here is the call itself.
+    s.fake.fault(Fault::new("/cms/v3/functions/secrets", FaultKind::Slow { millis: 600_000 }).times(1));
+    let paused = tokio::runtime::Builder::new_current_thread().enable_all().start_paused(true).build().unwrap();
+    let (m, waited) = paused.block_on(async {
+        let t0 = tokio::time::Instant::now();
+        let m = secrets::list(&s.client, &caller).await.unwrap_err().to_string();
+        (m, t0.elapsed())
+    });
     assert!(m.contains("timed out") && m.contains("httpTimeout"), "{m}");
-    assert!(t0.elapsed() < Duration::from_millis(3400), "the config's httpTimeout (3000 ms) applied");
+    let ms = waited.as_millis();
+    assert!((3000..3010).contains(&ms), "timed out after {ms} ms on the paused clock; httpTimeout is 3000");
 }
 
 #[test]

@@ -260,10 +260,7 @@ mod tests {
     use crate::syntax::json::parse;
     use serde_json::json;
 
-    fn fixture(name: &str) -> String {
-        std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/")))
-            .unwrap()
-    }
+    use crate::hubspot::test_support::fixture;
 
     fn run(text: &str, f: impl FnOnce(&str, &Tree) -> Result<Vec<TextEdit>>) -> String {
         let out = apply(text, &f(text, &parse(text)).unwrap_or_else(|e| panic!("{e}")));
@@ -352,6 +349,8 @@ mod tests {
     fn exercise(text: &str) {
         let tree = parse(text);
         if !tree.errors.is_empty() {
+            // A broken file is never edited: the refusal is all there is to check.
+            assert!(matches!(set(text, &tree, "/a", &json!(1)), Err(EditError::Unparsable { .. })), "{text:?}");
             return;
         }
         let mut pointers =

@@ -11,9 +11,7 @@ fn config(ids: &[i64]) -> Config {
     Config::from_value(&json!({ "accounts": accounts }))
 }
 
-fn fixture(name: &str) -> String {
-    fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
-}
+use crate::hubspot::test_support::fixture;
 
 fn write(p: &Path, text: &str) {
     fs::create_dir_all(p.parent().unwrap()).unwrap();

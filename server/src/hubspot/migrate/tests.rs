@@ -4,9 +4,7 @@ use super::*;
 use crate::hubspot::edit::apply;
 use crate::syntax::yaml::parse;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
-}
+use crate::hubspot::test_support::fixture;
 
 fn paths() -> (PathBuf, PathBuf) {
     (PathBuf::from("/p/hubspot.config.yml"), PathBuf::from("/home/u/.hscli/config.yml"))
@@ -223,7 +221,7 @@ fn normalisation_matches_spec_1_5() {
 
 #[test]
 fn every_fixture_pair_migrates_or_fails_cleanly() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/");
+    let dir = crate::hubspot::test_support::SPEC_FIXTURES;
     let ymls: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok())

@@ -5,9 +5,7 @@ use crate::hubspot::edit::apply;
 // Edits see a date as the text it is written as.
 use crate::syntax::yaml::parse_for_edits as parse;
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!("{}{name}", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/"))).unwrap()
-}
+use crate::hubspot::test_support::fixture;
 
 /// Run an edit and check the whole resulting file, byte for byte, and that it reads back.
 fn run(text: &str, f: impl FnOnce(&str, &Tree) -> Result<Vec<TextEdit>>) -> String {
