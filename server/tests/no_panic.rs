@@ -259,6 +259,10 @@ fn run_kind(kind: &str) {
                 edit_sequence(&mut rng, &home, &path, doc_kind, text.clone());
             }
         }));
+        // The long run reports as it goes, so a run cut short still says how far it got.
+        if case > 0 && case % 500_000 == 0 {
+            println!("{kind}: {case} inputs so far, no panic");
+        }
         if outcome.is_err() {
             let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../target/fuzz-failure-{kind}.txt"));
             let _ = std::fs::write(&out, &text);

@@ -8,4 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 export HUBSPOT_LS_FUZZ_CASES=${1:-10000000}
 export HUBSPOT_LS_FUZZ_SEED=${2:-24301}
-exec cargo test --release -p hubspot-ls --test no_panic -- --nocapture --test-threads 2
+# One thread per kind: the four advance together, and a run cut short reports each kind's count.
+exec cargo test --release -p hubspot-ls --test no_panic -- --nocapture --test-threads 4
