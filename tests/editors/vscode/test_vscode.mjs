@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { accountsActionsScenario, TREE_KEY } from './accounts_actions.mjs';
 import { accountsViewScenario, prepareFixture } from './accounts_view.mjs';
 import { PALETTE_KEY, paletteScenario, prepareWorkspace } from './palette_commands.mjs';
 
@@ -173,8 +174,9 @@ await fakeAdmin('POST', '/__fake/accounts', [
   { hubId: 123456, personalAccessKey: 'pat-na1-00000000-0000-0000-0000-000000000000', hubName: 'Prod Portal', accountType: 'STANDARD' },
   { hubId: 789012, personalAccessKey: 'pat-na1-11111111-1111-1111-1111-111111111111', hubName: 'Sandbox', accountType: 'DEVELOPMENT_SANDBOX' },
   { hubId: 555555, personalAccessKey: NEW_PORTAL_KEY, hubName: 'New Portal', accountType: 'STANDARD' },
-  // Authenticated later from the palette.
+  // Authenticated later from the palette and from the Accounts view's title bar.
   { hubId: 666666, personalAccessKey: PALETTE_KEY, hubName: 'Palette Portal', accountType: 'STANDARD' },
+  { hubId: 777777, personalAccessKey: TREE_KEY, hubName: 'Tree Portal', accountType: 'STANDARD' },
 ]);
 
 // code-server is a remote window: machine-scoped settings (hubspot.apiUrl is
@@ -669,8 +671,9 @@ async function main() {
   };
   await accountsViewScenario(helpers);
 
-  // 6. Every palette command (palette_commands.mjs).
+  // 6. Every palette command (palette_commands.mjs), then the view's other actions (accounts_actions.mjs).
   await paletteScenario(helpers);
+  await accountsActionsScenario(helpers);
 
   if (consoleErrors.length) log(`vscode: page errors (not failures): ${consoleErrors.slice(0, 5).join(' | ')}`);
 }
