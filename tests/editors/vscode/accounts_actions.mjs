@@ -160,9 +160,8 @@ export async function accountsActionsScenario(t) {
     // A server command after it: had the removal been sent, it would be written by the time
     // this answer is shown.
     await clearNotifications();
-    await contextMenu('tree-portal');
-    await chooseMenuItem('Show info');
-    await notification(/HubSpot: tree-portal \(777777\)/);
+    await runPalette('HubSpot: Show the account in force here');
+    await notification(/HubSpot: Account in force:/);
     if (config() !== before) throw new Error('the config changed though the removal was declined');
     if (!rowNamed(await treeRows(), 'tree-portal')) throw new Error('tree-portal left the view');
   });
@@ -180,6 +179,11 @@ export async function accountsActionsScenario(t) {
   // The server reads an open file's buffer: no editor may hold the global config from here on.
   await runPalette('View: Close All Editors');
   await waitFor('no editor open', async () => (await page.locator('.tabs-container .tab').count()) === 0);
+  // The view lists again for the workspace's folder: that refresh must be over before the
+  // checks below, or it would show their changes in Refresh's place.
+  await waitFor('the view to list for the workspace folder', async () =>
+    (await page.locator('#workbench\\.parts\\.sidebar').innerText()).includes(`Links of ${path.basename(ws)}`),
+  );
 
   await check('Accounts view: "Refresh" shows a config edited on disk behind the extension\'s back', async () => {
     await showView();
