@@ -195,7 +195,7 @@ for suite in "${SUITES[@]}"; do
       fi
     fi
     vsix=$(ls "$ROOT"/editors/vscode/hubspot-ls-*.vsix | head -1)
-    run_suite vscode timeout 600 node "$ROOT/tests/editors/vscode/test_vscode.mjs" \
+    run_suite vscode timeout 1200 node "$ROOT/tests/editors/vscode/test_vscode.mjs" \
       --vsix "$vsix" --fake "$FAKE_HUBSPOT_BIN" --artifacts "$ARTIFACTS"
     ;;
   *)

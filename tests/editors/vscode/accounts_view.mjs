@@ -31,7 +31,7 @@ async function treeRows(page) {
 }
 
 /** The row whose label (the text before the first comma) is `name`. */
-function rowNamed(rows, name) {
+export function rowNamed(rows, name) {
   return rows.find((r) => r.text.split(',')[0].trim() === name);
 }
 
@@ -50,8 +50,9 @@ function configEntry(home, name) {
   return m ? m[0] : undefined;
 }
 
-export async function accountsViewScenario(t) {
-  const { page, check, waitFor, screenshot, notifications, runPaletteCommand, closeWidgets, quickInputVisible, openFile, fakeAdmin, home, artifacts } = t;
+/** The view's row helpers: a row by its label, its context menu, a menu entry, waiting for rows. */
+export function makeTree(t) {
+  const { page, waitFor, closeWidgets } = t;
 
   const rowLocator = (name) =>
     page.locator(ROWS).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
@@ -113,6 +114,13 @@ export async function accountsViewScenario(t) {
       throw new Error(`${e.message.split('; last seen')[0]}; the view shows: ${JSON.stringify(last.map((r) => `${'  '.repeat(Math.max(0, r.level - 1))}${r.text}`))}`);
     }
   }
+
+  return { rowLocator, contextMenu, chooseMenuItem, widenSideBar, waitRows, treeRows: () => treeRows(page) };
+}
+
+export async function accountsViewScenario(t) {
+  const { page, check, waitFor, screenshot, notifications, runPaletteCommand, closeWidgets, quickInputVisible, openFile, fakeAdmin, home, artifacts } = t;
+  const { contextMenu, chooseMenuItem, widenSideBar, waitRows } = makeTree(t);
 
   await check('Accounts view: the HubSpot activity bar view lists the accounts, a sandbox under its parent, with the default and linked markers', async () => {
     // The folder the view is about is the active file's: the linked project.

@@ -19,7 +19,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { accountsActionsScenario, TREE_KEY } from './accounts_actions.mjs';
 import { accountsViewScenario, prepareFixture } from './accounts_view.mjs';
+import { PALETTE_KEY, paletteScenario, prepareWorkspace } from './palette_commands.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..', '..');
@@ -121,6 +123,7 @@ const home = path.join(ws, 'home');
 fs.cpSync(path.join(editorsTests, 'fixtures'), ws, { recursive: true });
 fs.chmodSync(path.join(home, '.hscli/config.yml'), 0o600);
 prepareFixture(home); // a sandbox with its parent, for the Accounts view
+prepareWorkspace(ws); // folders to upload, fetch into and link (palette and view scenarios)
 const userData = path.join(tmp, 'code-server/data');
 const extDir = path.join(tmp, 'code-server/extensions');
 const xdg = path.join(tmp, 'xdg');
@@ -171,6 +174,9 @@ await fakeAdmin('POST', '/__fake/accounts', [
   { hubId: 123456, personalAccessKey: 'pat-na1-00000000-0000-0000-0000-000000000000', hubName: 'Prod Portal', accountType: 'STANDARD' },
   { hubId: 789012, personalAccessKey: 'pat-na1-11111111-1111-1111-1111-111111111111', hubName: 'Sandbox', accountType: 'DEVELOPMENT_SANDBOX' },
   { hubId: 555555, personalAccessKey: NEW_PORTAL_KEY, hubName: 'New Portal', accountType: 'STANDARD' },
+  // Authenticated later from the palette and from the Accounts view's title bar.
+  { hubId: 666666, personalAccessKey: PALETTE_KEY, hubName: 'Palette Portal', accountType: 'STANDARD' },
+  { hubId: 777777, personalAccessKey: TREE_KEY, hubName: 'Tree Portal', accountType: 'STANDARD' },
 ]);
 
 // code-server is a remote window: machine-scoped settings (hubspot.apiUrl is
@@ -665,9 +671,15 @@ async function main() {
   });
 
   // 5. The Accounts view (accounts_view.mjs).
-  await accountsViewScenario({
+  const helpers = {
     page, check, waitFor, screenshot, notifications, runPaletteCommand, closeWidgets, quickInputVisible, openFile, fakeAdmin, home, artifacts,
-  });
+    ws, editorText, expectProblem, serverBinary: bundled, T,
+  };
+  await accountsViewScenario(helpers);
+
+  // 6. Every palette command (palette_commands.mjs), then the view's other actions (accounts_actions.mjs).
+  await paletteScenario(helpers);
+  await accountsActionsScenario(helpers);
 
   if (consoleErrors.length) log(`vscode: page errors (not failures): ${consoleErrors.slice(0, 5).join(' | ')}`);
 }
