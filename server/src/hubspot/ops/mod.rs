@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod error;
+mod listing;
 pub mod sandboxes;
 
 #[cfg(test)]
