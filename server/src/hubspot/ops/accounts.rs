@@ -194,7 +194,7 @@ fn id_key(f: &ConfigFile) -> &'static str {
     }
 }
 
-fn default_key(f: &ConfigFile) -> &'static str {
+pub(super) fn default_key(f: &ConfigFile) -> &'static str {
     match f.config.shape {
         Shape::Legacy => "/defaultPortal",
         Shape::Current => "/defaultAccount",
@@ -202,7 +202,7 @@ fn default_key(f: &ConfigFile) -> &'static str {
 }
 
 /// The legacy shape names its default by account name.
-fn default_value(f: &ConfigFile, id: i64, name: &str) -> Value {
+pub(super) fn default_value(f: &ConfigFile, id: i64, name: &str) -> Value {
     match f.config.shape {
         Shape::Legacy => json!(name),
         Shape::Current => json!(id),

@@ -6,7 +6,6 @@
 use std::path::Path;
 
 use serde::Serialize;
-use serde_json::json;
 
 use super::accounts::{self, AuthArgs};
 use super::error::{OpError, OpResult};
@@ -177,10 +176,8 @@ pub async fn delete(
     }
     if was_default {
         if let Some(p) = f.config.by_id(parent_id).cloned() {
-            let key = if f.tree.get("/defaultPortal").is_some() { "/defaultPortal" } else { "/defaultAccount" };
-            let value =
-                if key == "/defaultPortal" { json!(p.name.clone().unwrap_or_default()) } else { json!(parent_id) };
-            f = f.with_edits(&f.set(key, &value)?)?;
+            let value = accounts::default_value(&f, parent_id, p.name.as_deref().unwrap_or_default());
+            f = f.with_edits(&f.set(accounts::default_key(&f), &value)?)?;
         }
     }
     f.write(&writer.buffers)?;
