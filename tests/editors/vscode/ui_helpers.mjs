@@ -88,7 +88,9 @@ export function makeUi(t) {
     await closeWidgets();
     await page.keyboard.press('F1');
     await waitFor('the command palette', () => quickInputVisible());
-    await page.keyboard.type(title, { delay: 2 });
+    // Set as one value, not typed key by key: on a loaded machine keys typed before the input
+    // has focus are lost, and the palette then matches nothing.
+    await page.locator('.quick-input-widget .quick-input-box input').first().fill(`>${title}`);
     await pickRow(title, `the palette entry "${title}"`);
   }
 
