@@ -106,21 +106,13 @@ pub fn handle(shared: &Shared, parts: &Parts, body: &Bytes) -> Response {
             }
             ("POST", "/token-lifetime") => {
                 let v = json_body()?;
-                let secs = v
-                    .get("seconds")
-                    .and_then(Value::as_f64)
-                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e12)
-                    .ok_or_else(|| bad_request("seconds (a non-negative number) is required"))?;
+                let secs = seconds_field(&v)?;
                 shared.lock().token_lifetime = Duration::from_secs_f64(secs);
                 ok()
             }
             ("POST", "/advance-clock") => {
                 let v = json_body()?;
-                let secs = v
-                    .get("seconds")
-                    .and_then(Value::as_f64)
-                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e12)
-                    .ok_or_else(|| bad_request("seconds (a non-negative number) is required"))?;
+                let secs = seconds_field(&v)?;
                 let mut st = shared.lock();
                 st.clock_ahead = st.clock_ahead.saturating_add(Duration::from_secs_f64(secs));
                 ok()
@@ -274,6 +266,14 @@ pub fn set_secret(shared: &Shared, hub: u64, key: String, secret: String) {
 
 fn hub_field(v: &Value) -> Result<u64, Response> {
     v.get("hubId").and_then(Value::as_u64).ok_or_else(|| bad_request("hubId (a number) is required"))
+}
+
+/// `seconds`: a non-negative, finite number of seconds that a `Duration` can hold.
+fn seconds_field(v: &Value) -> Result<f64, Response> {
+    v.get("seconds")
+        .and_then(Value::as_f64)
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s < 1e12)
+        .ok_or_else(|| bad_request("seconds (a non-negative number) is required"))
 }
 
 fn str_field(v: &Value, key: &str) -> Result<String, Response> {
