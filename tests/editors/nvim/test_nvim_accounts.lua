@@ -151,14 +151,18 @@ H.run(function()
   -- :HubSpotSandboxCreate Orbit Dev Box: the name given (spaces and all), then the type and the
   -- parent among production accounts.
   P.asked = {}
-  P.answers = {
-    ['Sandbox type'] = index_of(function(item)
-      return item == 'standard'
-    end),
-    ['Parent account'] = index_of(function(item)
-      return type(item) == 'table' and item.name == 'prod-portal'
-    end),
-  }
+  -- A standard sandbox under prod-portal: the answers to the type and parent prompts.
+  local function standard_under_prod()
+    return {
+      ['Sandbox type'] = index_of(function(item)
+        return item == 'standard'
+      end),
+      ['Parent account'] = index_of(function(item)
+        return type(item) == 'table' and item.name == 'prod-portal'
+      end),
+    }
+  end
+  P.answers = standard_under_prod()
   vim.cmd('HubSpotSandboxCreate Orbit Dev Box')
   local created = wait_for('the outcome of :HubSpotSandboxCreate', function()
     return notified_with('HubSpot: created sandbox') or notified_with('HubSpot: Create sandbox')
@@ -322,14 +326,7 @@ H.run(function()
   end) and live_sandbox('Orbit Dev Box') == nil, all_notified())
 
   -- Refusals reach the user with the server's own reason.
-  P.answers = {
-    ['Sandbox type'] = index_of(function(item)
-      return item == 'standard'
-    end),
-    ['Parent account'] = index_of(function(item)
-      return type(item) == 'table' and item.name == 'prod-portal'
-    end),
-  }
+  P.answers = standard_under_prod()
   before = #notified
   vim.cmd('HubSpotSandboxCreate Prod Portal')
   local refused
