@@ -18,11 +18,19 @@ pub struct Server {
     api: Arc<OnceLock<Arc<HubSpotClient>>>,
     /// Set by `shutdown`: an `exit` without it ends the process with status 1.
     shut_down: Arc<AtomicBool>,
+    /// Held while diagnostics are checked for staleness and sent, so they arrive in order.
+    pub publish_order: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Server {
     pub fn new(client: Client, shut_down: Arc<AtomicBool>) -> Server {
-        Server { client, session: Arc::new(Mutex::new(Session::default())), api: Arc::default(), shut_down }
+        Server {
+            client,
+            session: Arc::new(Mutex::new(Session::default())),
+            api: Arc::default(),
+            shut_down,
+            publish_order: Arc::default(),
+        }
     }
 
     /// Another handle on the same server, for tasks spawned off the request path.
@@ -32,6 +40,7 @@ impl Server {
             session: self.session.clone(),
             api: self.api.clone(),
             shut_down: self.shut_down.clone(),
+            publish_order: self.publish_order.clone(),
         }
     }
 

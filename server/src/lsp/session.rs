@@ -32,6 +32,7 @@ pub struct Session {
     pub disk: Arc<DiskCache>,
     /// One lock per file, shared by every command that writes one.
     pub locks: Arc<FileLocks>,
+    pub tickets: super::publish::Tickets,
 }
 
 impl Session {

@@ -40,8 +40,7 @@ pub async fn did_close(server: &Server, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     let closed = server.session().documents.close(&uri).is_some();
     if closed {
-        // Clear what we published: a closed file's problems belong to `check`, not the editor.
-        server.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+        publish::clear(server, uri).await;
         publish::refresh_all(server).await;
     }
 }
