@@ -62,23 +62,28 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // With --parent-pid, the parent is checked once before the address is printed: a parent
+    // that has read the address knows the fake saw it alive. Comparing against a pid given
+    // by the parent has no start-up race: a parent that is already gone is noticed here.
+    let orphaned = || parent_pid.is_some_and(|pid| !parent_is(pid));
+    if orphaned() {
+        std::process::exit(0);
+    }
     let mut out = std::io::stdout();
     let _ = writeln!(out, "listening on {}", fake.url());
     let _ = out.flush();
     // The server runs on the handle's thread; this one only keeps the process alive until
     // it is killed, or (with --parent-pid) until it is re-parented, i.e. that parent died.
-    // Comparing against a pid given by the parent has no start-up race: a parent that is
-    // already gone is noticed on the first check.
+    if parent_pid.is_none() {
+        loop {
+            std::thread::park();
+        }
+    }
     loop {
-        match parent_pid {
-            Some(pid) => {
-                if !parent_is(pid) {
-                    drop(fake);
-                    std::process::exit(0);
-                }
-                std::thread::sleep(std::time::Duration::from_millis(250));
-            }
-            None => std::thread::park(),
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        if orphaned() {
+            drop(fake);
+            std::process::exit(0);
         }
     }
 }

@@ -51,14 +51,18 @@ fn other_paths_echo_and_every_request_is_recorded() {
 fn wait_for_request_sees_requests_made_in_the_background() {
     let fake = fake();
     let url = fake.url();
+    let (waiting, waiting_rx) = std::sync::mpsc::channel();
     let bg = std::thread::spawn(move || {
-        std::thread::sleep(std::time::Duration::from_millis(100));
+        waiting_rx.recv().unwrap();
         client()
             .post(format!("{url}/localdevauth/v1/auth/refresh"))
             .json(&json!({"encodedOAuthRefreshToken": PAK}))
             .send()
             .unwrap();
     });
+    // Started as the wait starts: the request arrives during the wait (or just before it,
+    // which the wait must see as well).
+    waiting.send(()).unwrap();
     let got = fake.wait_for_request(|r| r.path.starts_with("/localdevauth"), std::time::Duration::from_secs(10));
     assert_eq!(got.map(|r| r.method), Some("POST".to_string()));
     bg.join().unwrap();
