@@ -115,7 +115,7 @@ export async function accountsActionsScenario(t) {
     await contextMenu('prod-portal');
     await chooseMenuItem('Upload a folder');
     await pickRow('Folder of the active file');
-    await answer(/Destination in the Design Manager/, 'tree-upload', { replace: true });
+    await answer(/Destination in the Design Manager/, 'tree-upload');
     await notification(new RegExp(`HubSpot: Uploaded ${siteFiles.size} file\\(s\\) to tree-upload\\.`));
     const got = uploadsUnder((await fakeAdmin('GET', '/__fake/uploads')).uploads, 123456, 'tree-upload');
     if (!sameFiles(got)) throw new Error(`HubSpot got ${JSON.stringify([...got.keys()])}, site/ has ${JSON.stringify([...siteFiles.keys()])}`);
@@ -132,7 +132,7 @@ export async function accountsActionsScenario(t) {
     await row.click({ button: 'right' });
     await waitFor('the explorer context menu', async () => (await page.locator('.context-view .monaco-menu .action-item').count()) > 0);
     await chooseMenuItem('Upload to HubSpot');
-    await answer(/Destination in the Design Manager/, 'explorer-upload', { replace: true });
+    await answer(/Destination in the Design Manager/, 'explorer-upload');
     await notification(new RegExp(`HubSpot: Uploaded ${siteFiles.size} file\\(s\\) to explorer-upload\\.`));
     const got = uploadsUnder((await fakeAdmin('GET', '/__fake/uploads')).uploads, inForce, 'explorer-upload');
     if (!sameFiles(got)) throw new Error(`HubSpot (hub ${inForce}) got ${JSON.stringify([...got.keys()])}`);

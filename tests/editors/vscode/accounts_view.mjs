@@ -6,6 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { fillQuickInput } from './ui_helpers.mjs';
 
 const ROWS = '.customview-tree .monaco-list-row';
 const SANDBOX_NAME = 'Orbit Dev Box';
@@ -173,7 +174,7 @@ export async function accountsViewScenario(t) {
     await waitFor('the sandbox type quick pick with its "Development sandbox" row', async () => (await quickInputVisible()) && devRow.isVisible());
     await devRow.click();
     await waitFor('the sandbox name prompt', async () => /Sandbox name/.test(await page.locator('.quick-input-widget').innerText()));
-    await page.keyboard.type(SANDBOX_NAME, { delay: 5 });
+    await fillQuickInput(page, waitFor, SANDBOX_NAME, 'the sandbox name prompt');
     await page.keyboard.press('Enter');
     await waitFor('the Created notification', async () => {
       const all = await notifications();
@@ -222,7 +223,7 @@ export async function accountsViewScenario(t) {
     await waitFor('the sandbox type quick pick with its "Standard sandbox" row', async () => (await quickInputVisible()) && stdRow.isVisible());
     await stdRow.click();
     await waitFor('the sandbox name prompt', async () => /Sandbox name/.test(await page.locator('.quick-input-widget').innerText()));
-    await page.keyboard.type('My Sandbox', { delay: 5 });
+    await fillQuickInput(page, waitFor, 'My Sandbox', 'the sandbox name prompt');
     await page.keyboard.press('Enter');
     const n = await waitFor('the error notification', async () => (await notifications()).find((x) => /HubSpot: Create sandbox failed/.test(x)) || false);
     if (!/my-sandbox/.test(n)) throw new Error(`the error does not name the clashing account: ${n}`);

@@ -7,7 +7,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { filesUnder, makeUi, serverPids, uploadsUnder } from './ui_helpers.mjs';
+import { filesUnder, fillQuickInput, makeUi, serverPids, uploadsUnder } from './ui_helpers.mjs';
 
 export const PALETTE_KEY = 'pat-na1-66666666-6666-6666-6666-666666666666';
 const SCOPES = ['cms.functions.read_write', 'files', 'sandboxes.write'];
@@ -121,7 +121,7 @@ export async function paletteScenario(t) {
     await clearNotifications();
     await runPalette('HubSpot: Upload to the Design Manager');
     await pickRow(/The active file$/);
-    await answer(/Destination in the Design Manager/, 'palette/index.html', { replace: true });
+    await answer(/Destination in the Design Manager/, 'palette/index.html');
     await pickRow('prod-portal');
     await notification(/HubSpot: Uploaded 1 file\(s\) to palette\/index\.html\./);
     const got = uploadsUnder((await fakeAdmin('GET', '/__fake/uploads')).uploads, 123456, 'palette');
@@ -284,16 +284,18 @@ export async function paletteScenario(t) {
 }
 
 /**
- * Answers code-server's own folder dialog (a quick input, "simple file dialog"): types the
+ * Answers code-server's own folder dialog (a quick input, "simple file dialog"): sets the
  * folder's path, waits for its listing, and accepts it.
  */
 async function chooseFolderInDialog(t, ui, dir) {
   const { page, waitFor, quickInputVisible } = t;
   const input = page.locator('.quick-input-widget .quick-input-box input').first();
-  await waitFor('the folder dialog', async () => (await quickInputVisible()) && (await input.inputValue()).startsWith('/'));
-  await input.selectText();
-  await page.keyboard.type(`${dir}/`, { delay: 2 });
-  await waitFor('the dialog to hold the path', async () => (await input.inputValue()) === `${dir}/`);
+  // Ready once it shows its start folder and lists it (before that it may still set its value).
+  await waitFor('the folder dialog with its start folder listed', async () => {
+    const value = (await quickInputVisible()) ? await input.inputValue() : '';
+    return value.length > 1 && value.startsWith('/') && (await ui.quickRows()).length > 0;
+  });
+  await fillQuickInput(page, waitFor, `${dir}/`, 'the folder dialog');
   // Enter on a path opens the next folder along it; Enter with the path's folder shown
   // accepts it, and the next prompt replaces the dialog.
   const listing = async () => (await ui.quickRows()).map((r) => r.label).join('/');

@@ -22,6 +22,7 @@ import { chromium } from 'playwright-core';
 import { accountsActionsScenario, TREE_KEY } from './accounts_actions.mjs';
 import { accountsViewScenario, prepareFixture } from './accounts_view.mjs';
 import { PALETTE_KEY, paletteScenario, prepareWorkspace } from './palette_commands.mjs';
+import { fillQuickInput } from './ui_helpers.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..', '..');
@@ -278,7 +279,7 @@ async function openFile(rel, query = rel) {
     await closeWidgets();
     await page.keyboard.press(`${mod}+KeyP`);
     await waitFor('the Quick Open box', () => quickInputVisible());
-    await page.keyboard.type(query, { delay: 10 });
+    await fillQuickInput(page, waitFor, query, 'the Quick Open box');
     let row;
     try {
       // The file's row: its name as label, its folder as description.
@@ -326,7 +327,7 @@ async function gotoLine(line, col) {
   await focusEditor();
   await page.keyboard.press(`${mod}+KeyG`);
   await waitFor('the Go to Line box', () => quickInputVisible());
-  await page.keyboard.type(`${line}:${col}`, { delay: 10 });
+  await fillQuickInput(page, waitFor, `:${line}:${col}`, 'the Go to Line box');
   await page.keyboard.press('Enter');
   await waitFor(`the cursor at ${line}:${col}`, async () => {
     const txt = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText();
@@ -413,20 +414,12 @@ async function notifications() {
   );
 }
 
-async function clearNotifications() {
-  await page.keyboard.press(`${mod}+Shift+P`).catch(() => {});
-  await waitFor('the command palette', () => quickInputVisible(), 5000).catch(() => {});
-  await page.keyboard.type('Notifications: Clear All Notifications', { delay: 5 });
-  await waitFor('the Clear All Notifications command', async () => (await page.locator('.quick-input-list .monaco-list-row').count()) > 0, 5000).catch(() => {});
-  await page.keyboard.press('Enter');
-}
-
 /** Runs a palette command by its title, waiting for the row before Enter. */
 async function runPaletteCommand(titleText) {
   await closeWidgets();
   await page.keyboard.press('F1');
   await waitFor('the command palette', () => quickInputVisible());
-  await page.keyboard.type(titleText, { delay: 5 });
+  await fillQuickInput(page, waitFor, `>${titleText}`, 'the command palette');
   await waitFor(`the palette row "${titleText}"`, async () => {
     const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts();
     return rows.some((r) => r.includes(titleText)) ? rows : false;
@@ -640,11 +633,11 @@ async function main() {
     const input = page.locator('.quick-input-widget .quick-input-box input').first();
     await waitFor('the "Secret name" prompt', async () => /Secret name/.test(await widgetText()), 10000);
     if ((await input.getAttribute('type')) === 'password') throw new Error('the secret name is masked');
-    await page.keyboard.type('MY_TOKEN', { delay: 5 });
+    await fillQuickInput(page, waitFor, 'MY_TOKEN', 'the "Secret name" prompt');
     await page.keyboard.press('Enter');
     await waitFor('the "Value of MY_TOKEN" prompt', async () => /Value of MY_TOKEN/.test(await widgetText()), 10000);
     if ((await input.getAttribute('type')) !== 'password') throw new Error('the secret value is not masked');
-    await page.keyboard.type('s3cr3t-value-123', { delay: 5 });
+    await fillQuickInput(page, waitFor, 's3cr3t-value-123', 'the secret value prompt');
     await screenshot('secret-value-masked');
     await page.keyboard.press('Enter');
     const n = await waitFor('a notification about the secret', async () => {
@@ -700,7 +693,7 @@ async function authActionScenario() {
     const input = page.locator('.quick-input-widget .quick-input-box input').first();
     await waitFor('a masked key input', async () => (await quickInputVisible()) && (await input.getAttribute('type')) === 'password', 10000);
     await screenshot('auth-key');
-    await page.keyboard.type(NEW_PORTAL_KEY, { delay: 2 });
+    await fillQuickInput(page, waitFor, NEW_PORTAL_KEY, 'the key prompt');
     await page.keyboard.press('Enter');
     const n = await waitFor('the Authenticated notification', async () => {
       const all = await notifications();

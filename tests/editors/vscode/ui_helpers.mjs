@@ -7,6 +7,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ROWS = '.quick-input-list .monaco-list-row';
+const QUICK_INPUT = '.quick-input-widget .quick-input-box input';
+
+/**
+ * Sets the quick input's text to `value` as one edit and waits until it holds exactly that.
+ * Keys typed one by one are lost while the input is still taking focus on a loaded machine, and
+ * a widget that rewrites its own value meanwhile (the folder dialog filling in its start folder)
+ * is given the value again. `what` names the input in a failure (never the value: it may be a key).
+ */
+export async function fillQuickInput(page, waitFor, value, what = 'the quick input') {
+  const input = page.locator(QUICK_INPUT).first();
+  await waitFor(`${what} to hold the text set`, async () => {
+    if ((await input.inputValue()) !== value) await input.fill(value);
+    return (await input.inputValue()) === value;
+  });
+}
 
 export function makeUi(t) {
   const { page, waitFor, notifications, quickInputVisible, closeWidgets, T } = t;
@@ -88,26 +103,19 @@ export function makeUi(t) {
     await closeWidgets();
     await page.keyboard.press('F1');
     await waitFor('the command palette', () => quickInputVisible());
-    // Set as one value, not typed key by key: on a loaded machine keys typed before the input
-    // has focus are lost, and the palette then matches nothing.
-    await page.locator('.quick-input-widget .quick-input-box input').first().fill(`>${title}`);
+    await fillQuickInput(page, waitFor, `>${title}`, 'the command palette');
     await pickRow(title, `the palette entry "${title}"`);
   }
 
-  /** Waits for an input box whose text mentions `prompt`; checks its masking; types `value` and Enter. */
-  async function answer(prompt, value, { masked = false, replace = false } = {}) {
+  /** Waits for an input box whose text mentions `prompt`; checks its masking; sets `value` and presses Enter. */
+  async function answer(prompt, value, { masked = false } = {}) {
     const input = page.locator('.quick-input-widget .quick-input-box input').first();
     await waitFor(`the prompt ${prompt}`, async () => (await quickInputVisible()) && prompt.test(await quickTitle()));
     const type = await input.getAttribute('type');
     if (masked && type !== 'password') throw new Error(`the prompt ${prompt} is not masked (type=${type})`);
     if (!masked && type === 'password') throw new Error(`the prompt ${prompt} is masked`);
-    if (replace) {
-      await input.selectText();
-      await page.keyboard.press('Delete');
-      await waitFor(`the prompt ${prompt} to be empty`, async () => (await input.inputValue()) === '');
-    }
-    await page.keyboard.type(value, { delay: 2 });
-    await waitFor(`the prompt to hold what was typed`, async () => (await input.inputValue()).endsWith(value));
+    // A prompt's default value is selected when it opens, so the answer replaces it either way.
+    await fillQuickInput(page, waitFor, value, `the prompt ${prompt}`);
     await page.keyboard.press('Enter');
   }
 
