@@ -9,6 +9,7 @@ pub mod tree;
 pub mod yaml;
 mod yaml_merge;
 mod yaml_scalar;
+mod yaml_text;
 
 /// How deep collections may nest. Real configs nest five or six levels; past this a file is
 /// refused with a `syntax` finding, so no tree (and no walk or drop of one) gets deep enough

@@ -6,7 +6,6 @@
 //! plain scalars resolve by the 1.2 core schema (`yes` is a string), keys become strings,
 //! aliases expand, a duplicated key is an error, and a second document is an error.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use saphyr::ScalarStyle;
@@ -15,6 +14,11 @@ use serde_json::{Map, Value};
 
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
+pub use super::yaml_scalar::dates_as_text;
+use super::yaml_scalar::{key_string, scalar_value};
+use super::yaml_text::{
+    dash_before, line_of, quoted_extent, skip_properties, tab_after_colon, tab_after_dash, CharToByte,
+};
 use super::MAX_NESTING;
 
 /// How many times a syntax error may be stepped over by blanking its line.
@@ -33,7 +37,7 @@ pub fn parse(text: &str) -> Tree {
             None => {
                 let mut tree = Tree::new(outcome.value, outcome.root, errors);
                 tree.errors.extend(outcome.semantic_errors);
-                tree.complete = tree.errors.is_empty() && !blanked_any(&blanked);
+                tree.complete = tree.errors.is_empty() && blanked.is_empty();
                 return tree;
             }
             // js-yaml takes a tab after `key:` as the separator, saphyr wants a space: the
@@ -69,93 +73,12 @@ pub fn parse(text: &str) -> Tree {
     }
 }
 
-fn blanked_any(blanked: &HashSet<usize>) -> bool {
-    !blanked.is_empty()
-}
-
-/// Where the tab is when saphyr's error at `at` is about a `:` followed by a tab (which
-/// js-yaml accepts as the separator).
-fn tab_after_colon(text: &str, at: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    (at.saturating_sub(2)..b.len().min(at + 2)).find(|&i| i > 0 && b[i] == b'\t' && b[i - 1] == b':')
-}
-
 /// [`parse`], with dates as the text they are written as: edits change text, and a date is
 /// one scalar to them (see [`dates_as_text`]).
 pub fn parse_for_edits(text: &str) -> Tree {
     let mut tree = parse(text);
     dates_as_text(&mut tree.value);
     tree
-}
-
-/// Turns each date (`{"$date": "2024-01-01"}`, see `yaml_scalar`) back into its text.
-pub fn dates_as_text(v: &mut Value) {
-    match v {
-        Value::Object(m) if m.len() == 1 && m.get(super::yaml_scalar::DATE_KEY).is_some_and(Value::is_string) => {
-            *v = m.remove(super::yaml_scalar::DATE_KEY).unwrap_or_default();
-        }
-        Value::Object(m) => m.values_mut().for_each(dates_as_text),
-        Value::Array(a) => a.iter_mut().for_each(dates_as_text),
-        _ => {}
-    }
-}
-
-/// Byte range of the line holding `offset`, without its line break.
-fn line_of(text: &str, offset: usize) -> std::ops::Range<usize> {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let end = text[offset..].find(['\n', '\r']).map_or(text.len(), |i| offset + i);
-    start..end
-}
-
-/// Maps saphyr's char indices to byte offsets. Events arrive almost in order, so a cursor
-/// that walks forward (and, rarely, back) is cheaper than a table for the whole text.
-struct CharToByte<'t> {
-    text: &'t str,
-    ascii: bool,
-    char_idx: usize,
-    byte_idx: usize,
-}
-
-impl<'t> CharToByte<'t> {
-    fn new(text: &'t str) -> Self {
-        CharToByte { text, ascii: text.is_ascii(), char_idx: 0, byte_idx: 0 }
-    }
-
-    fn byte(&mut self, char_index: usize) -> usize {
-        if self.ascii {
-            return char_index.min(self.text.len());
-        }
-        if char_index < self.char_idx / 2 {
-            self.char_idx = 0;
-            self.byte_idx = 0;
-        }
-        while self.char_idx < char_index {
-            match self.text[self.byte_idx..].chars().next() {
-                Some(c) => {
-                    self.byte_idx += c.len_utf8();
-                    self.char_idx += 1;
-                }
-                None => break,
-            }
-        }
-        while self.char_idx > char_index {
-            match self.text[..self.byte_idx].chars().next_back() {
-                Some(c) => {
-                    self.byte_idx -= c.len_utf8();
-                    self.char_idx -= 1;
-                }
-                None => break,
-            }
-        }
-        self.byte_idx
-    }
-
-    fn range(&mut self, span: Span) -> TextRange {
-        let start = self.byte(span.start.index());
-        let end = self.byte(span.end.index());
-        TextRange::new(start, end)
-    }
 }
 
 enum Frame {
@@ -472,73 +395,6 @@ impl<'t> Builder<'t> {
             }
         }
     }
-}
-
-/// The parser's span of a quoted scalar can run past the closing quote (over trailing
-/// blanks and a comment); end it at the closing quote.
-fn quoted_extent(text: &str, range: TextRange) -> TextRange {
-    let start = range.start as usize;
-    let bytes = text.as_bytes();
-    let Some(&quote) = bytes.get(start).filter(|b| **b == b'"' || **b == b'\'') else { return range };
-    let mut i = start + 1;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quote == b'"' => i += 2,
-            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
-            b if b == quote => return TextRange::new(start, i + 1),
-            _ => i += 1,
-        }
-    }
-    range
-}
-
-/// A collection's span starts at its anchor or tag (`&x {...}`); the node itself starts after.
-fn skip_properties(text: &str, mut start: usize) -> usize {
-    while let Some(rest) = text.get(start..) {
-        if !(rest.starts_with('&') || rest.starts_with('!')) {
-            break;
-        }
-        let token = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
-        let after = &rest[token..];
-        let ws = after.len() - after.trim_start_matches([' ', '\t', '\n', '\r']).len();
-        start += token + ws;
-    }
-    start
-}
-
-/// For a block sequence item, where its `-` is (so deleting the entry removes the dash too).
-fn dash_before(text: &str, start: usize) -> usize {
-    let before = &text[..start.min(text.len())];
-    let trimmed = before.trim_end_matches([' ', '\t']);
-    if trimmed.ends_with('-') {
-        trimmed.len() - 1
-    } else {
-        start
-    }
-}
-
-/// js-yaml turns every key into a string.
-fn key_string(value: Value, source: &str) -> String {
-    match value {
-        Value::String(s) => s,
-        Value::Null => "null".into(),
-        Value::Object(_) | Value::Array(_) => source.to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// The value of a scalar as js-yaml reads it.
-fn scalar_value(raw: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
-    let core = tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.as_str());
-    // Any other tag (`!custom 5`) is read as if it were not there.
-    super::yaml_scalar::resolve(raw, style == ScalarStyle::Plain, core)
-}
-
-/// Between the `-` before `start` and `start` there is a tab (`-\tname: a`).
-fn tab_after_dash(text: &str, start: usize) -> bool {
-    let before = &text[..start.min(text.len())];
-    let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
-    before.trim_end_matches([' ', '\t']).ends_with('-') && before[before.len() - gap..].contains('\t')
 }
 
 #[cfg(test)]

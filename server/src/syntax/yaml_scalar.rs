@@ -7,10 +7,25 @@
 //! matches, as no name or id equals a JavaScript Date), NaN is null (falsy, as NaN is), and
 //! an infinity keeps its text.
 
+use std::borrow::Cow;
+
+use saphyr::ScalarStyle;
 use serde_json::{json, Number, Value};
 
 /// The marker of a date in a tree: `{"$date": "2024-01-01"}`.
 pub const DATE_KEY: &str = "$date";
+
+/// Turns each date (`{"$date": "2024-01-01"}`, see `yaml_scalar`) back into its text.
+pub fn dates_as_text(v: &mut Value) {
+    match v {
+        Value::Object(m) if m.len() == 1 && m.get(DATE_KEY).is_some_and(Value::is_string) => {
+            *v = m.remove(DATE_KEY).unwrap_or_default();
+        }
+        Value::Object(m) => m.values_mut().for_each(dates_as_text),
+        Value::Array(a) => a.iter_mut().for_each(dates_as_text),
+        _ => {}
+    }
+}
 
 /// A plain scalar without a tag, or with one of the core tags (`!!int '5'` is the number 5).
 pub fn resolve(raw: &str, plain: bool, core_tag: Option<&str>) -> Value {
@@ -185,6 +200,23 @@ pub fn is_timestamp(raw: &str) -> bool {
     let Some(n) = take_1_2(zone) else { return false };
     let zone = &zone[n..];
     zone.is_empty() || (zone.len() == 3 && two(zone))
+}
+
+/// js-yaml turns every key into a string.
+pub fn key_string(value: Value, source: &str) -> String {
+    match value {
+        Value::String(s) => s,
+        Value::Null => "null".into(),
+        Value::Object(_) | Value::Array(_) => source.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The value of a scalar as js-yaml reads it.
+pub fn scalar_value(raw: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
+    let core = tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.as_str());
+    // Any other tag (`!custom 5`) is read as if it were not there.
+    resolve(raw, style == ScalarStyle::Plain, core)
 }
 
 #[cfg(test)]

@@ -402,4 +402,6 @@ fn comments_above(text: &str, mut at: usize, col: usize) -> usize {
 }
 
 #[cfg(test)]
+mod editor_tests;
+#[cfg(test)]
 mod tests;
