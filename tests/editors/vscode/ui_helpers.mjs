@@ -95,7 +95,13 @@ export function makeUi(t) {
     const rows = await quickRows();
     const extra = rows.filter((r) => r.checked === 'true' && !labels.includes(r.label));
     if (extra.length) throw new Error(`rows checked that were not asked for: ${JSON.stringify(extra.map((r) => r.label))}`);
+    // Gone (or replaced by the next picker) before anything else is picked: a row of the same
+    // label in this list would otherwise be clicked as the next picker reuses its row elements.
+    // Its count of checked rows ("2 Selected") tells it from a single-select picker.
+    const count = page.locator('.quick-input-widget .quick-input-count').first();
+    await waitFor('the multi-select picker\'s count of checked rows', () => count.isVisible());
     await page.keyboard.press('Enter');
+    await waitFor('the multi-select picker to close', async () => !(await quickInputVisible()) || !(await count.isVisible()));
   }
 
   /** Runs the palette entry titled exactly `title` (not the first fuzzy or recently used match). */
