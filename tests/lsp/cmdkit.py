@@ -41,6 +41,8 @@ accounts:
     parentAccountId: 123
 # end of accounts
 """
+# The sandbox's entry in CONFIG, as removing it takes it out.
+SANDBOX_ENTRY = CONFIG[CONFIG.index("  - name: sandbox"):CONFIG.index("# end of accounts")]
 
 
 def seed(files, fake, text: str = CONFIG):
