@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from cmdkit import (
-    CONFIG, PAK_PROD, account, assert_authed, assert_exchange, config_yaml, non_exchange, seed, without_token_info,
+    CONFIG, PAK_PROD, PAK_SANDBOX, account, assert_authed, assert_exchange, config_yaml, non_exchange, seed, without_token_info,
 )
 from conftest import FAILED, INVALID_PARAMS, fails, run, wait_for
 from fake_hubspot import body_json
@@ -155,7 +155,8 @@ async def test_delete_as_the_parent_then_remove_the_entry(lsp, files, fake):
     assert_authed(req, 123)
     assert fake.sandboxes() == []
     text = files.global_config.read_text()
-    assert "456" not in text and "# end of accounts" in text and "# keep drafts" in text
+    assert "name: sandbox" not in text and "accountId: 456" not in text and PAK_SANDBOX not in text
+    assert "# end of accounts" in text and "# keep drafts" in text
     assert [a["accountId"] for a in config_yaml(files)["accounts"]] == [123]
 
 
