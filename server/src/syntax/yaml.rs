@@ -241,11 +241,12 @@ impl<'t> Builder<'t> {
                 if matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted) {
                     range = quoted_extent(self.text, range);
                 }
-                let v = scalar_value(&value, style, tag.as_ref());
+                let merge_key = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
+                let v = scalar_value(value, style, tag.as_ref());
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
                 }
-                self.last_merge_key = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
+                self.last_merge_key = merge_key;
                 self.attach(v, range, Vec::new());
                 self.last_merge_key = false;
             }
@@ -354,7 +355,7 @@ impl<'t> Builder<'t> {
                             self.semantic_errors.push(SyntaxError { range: key_range, message });
                         }
                     }
-                    Some(PendingKey { key, range: key_range, .. }) if merged.remove(&key) => {
+                    Some(PendingKey { key, range: key_range, .. }) if !merged.is_empty() && merged.remove(&key) => {
                         let entry = key_range.cover(range);
                         let node = SpanNode::with_children(
                             Spans { key: Some(key_range), value: range, entry },
