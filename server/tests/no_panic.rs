@@ -219,8 +219,8 @@ fn edit_sequence(rng: &mut Rng, home: &Home, path: &Path, kind: DocKind, text: S
             }
             _ => Change::Range { start, end, text: rng.pick(FRAGMENTS).to_string() },
         };
-        let doc = store.change(&uri, version, vec![change]).expect("an open document");
-        let file = doc.file.clone();
+        store.change(&uri, version, vec![change]).expect("an open document");
+        let file = store.get(&uri).expect("an open document").file.clone();
         exercise(rng, &file, &home.world(&[&file]));
     }
 }

@@ -20,13 +20,14 @@ pub async fn did_open(server: &Server, params: DidOpenTextDocumentParams) {
 
 pub async fn did_change(server: &Server, params: DidChangeTextDocumentParams) {
     let uri = params.text_document.uri;
-    let changed = {
+    let superseded = {
         let mut s = server.session();
         let changes = params.content_changes.into_iter().map(from_proto::change).collect();
-        s.documents.change(&uri, params.text_document.version, changes).is_some()
+        s.documents.change(&uri, params.text_document.version, changes)
     };
-    if changed {
+    if let Some(previous_parse) = superseded {
         publish::refresh_after_change(server, &uri).await;
+        drop(previous_parse);
     }
 }
 
