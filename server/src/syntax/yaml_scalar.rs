@@ -28,15 +28,11 @@ pub fn dates_as_text(v: &mut Value) {
 }
 
 /// A plain scalar without a tag, or with one of the core tags (`!!int '5'` is the number 5).
-pub fn resolve(raw: Cow<'_, str>, plain: bool, core_tag: Option<&str>) -> Value {
-    typed(&raw, plain, core_tag).unwrap_or_else(|| Value::String(raw.into_owned()))
-}
-
-/// What `resolve` reads other than a string.
-fn typed(raw: &str, plain: bool, core_tag: Option<&str>) -> Option<Value> {
+pub fn resolve(raw: &str, plain: bool, core_tag: Option<&str>) -> Value {
+    let text = || Value::String(raw.to_string());
     let kind = match core_tag {
         Some(tag) => tag,
-        None if !plain => return None,
+        None if !plain => return text(),
         None => "",
     };
     let try_null = matches!(kind, "" | "null");
@@ -45,33 +41,33 @@ fn typed(raw: &str, plain: bool, core_tag: Option<&str>) -> Option<Value> {
     let try_float = matches!(kind, "" | "float");
     let try_date = matches!(kind, "" | "timestamp");
     if try_null && (matches!(raw, "~" | "null" | "Null" | "NULL") || (plain && raw.is_empty())) {
-        return Some(Value::Null);
+        return Value::Null;
     }
     if try_bool {
         match raw {
-            "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
-            "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+            "true" | "True" | "TRUE" => return Value::Bool(true),
+            "false" | "False" | "FALSE" => return Value::Bool(false),
             _ => {}
         }
     }
     if try_int {
         if let Some(n) = int(raw) {
-            return Some(number(n));
+            return number(n);
         }
     }
     if try_float {
         if let Some(f) = float(raw) {
             return match f {
-                f if f.is_nan() => Some(Value::Null),
-                f if f.is_infinite() => None,
-                f => Some(number(f)),
+                f if f.is_nan() => Value::Null,
+                f if f.is_infinite() => text(),
+                f => number(f),
             };
         }
     }
     if try_date && is_timestamp(raw) {
-        return Some(json!({ DATE_KEY: raw }));
+        return json!({ DATE_KEY: raw });
     }
-    None
+    text()
 }
 
 /// A JavaScript number as JSON: an integer when it is one and exact, else a float.
@@ -217,7 +213,7 @@ pub fn key_string(value: Value, source: &str) -> String {
 }
 
 /// The value of a scalar as js-yaml reads it.
-pub fn scalar_value(raw: Cow<'_, str>, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
+pub fn scalar_value(raw: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
     let core = tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.as_str());
     // Any other tag (`!custom 5`) is read as if it were not there.
     resolve(raw, style == ScalarStyle::Plain, core)
@@ -229,7 +225,7 @@ mod tests {
     use serde_json::json;
 
     fn plain(raw: &str) -> Value {
-        resolve(raw.into(), true, None)
+        resolve(raw, true, None)
     }
 
     #[test]
@@ -265,9 +261,9 @@ mod tests {
         assert_eq!(plain(""), Value::Null);
         assert_eq!(plain("TRUE"), json!(true));
         assert_eq!(plain("yes"), json!("yes"));
-        assert_eq!(resolve("5".into(), false, None), json!("5"));
-        assert_eq!(resolve("5".into(), false, Some("int")), json!(5));
-        assert_eq!(resolve("5".into(), true, Some("str")), json!("5"));
+        assert_eq!(resolve("5", false, None), json!("5"));
+        assert_eq!(resolve("5", false, Some("int")), json!(5));
+        assert_eq!(resolve("5", true, Some("str")), json!("5"));
         assert_eq!(plain(".nan"), Value::Null);
     }
 
