@@ -1,6 +1,7 @@
 """The command line itself: help that describes every option and format with examples,
 `--version`, shell completions, `--stdio` accepted anywhere, and what `check` says when it
 finds nothing to check or is pointed at a file that does not exist."""
+import os
 import re
 import shutil
 import subprocess
@@ -87,3 +88,12 @@ def test_hubspot_config_path_naming_no_file_is_a_usage_failure(files):
     code, _, err = check(files, extra_env={"HUBSPOT_CONFIG_PATH": str(missing)})
     assert code == 2
     assert "HUBSPOT_CONFIG_PATH" in err and str(missing) in err and "does not exist" in err
+
+
+def test_a_global_config_that_is_not_a_regular_file_fails_the_check(files):
+    # The CLI takes any entry at ~/.hscli/config.yml as its config and then fails (a
+    # directory) or hangs (a FIFO) reading it: CI must not pass with "nothing to check".
+    os.mkfifo(files.global_config)
+    code, out, err = check(files)
+    assert code == 2 and out == ""
+    assert f"{files.global_config}: not a regular file" in err

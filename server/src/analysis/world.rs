@@ -64,8 +64,11 @@ pub enum InForce {
     Environment,
     /// A config file: `~/.hscli/config.yml`, a `HUBSPOT_CONFIG_PATH`, or a legacy file.
     File { kind: ConfigKind, file: Arc<SourceFile> },
-    /// `HUBSPOT_CONFIG_PATH` names a missing file (or the file in force cannot be read).
+    /// `HUBSPOT_CONFIG_PATH` names a missing file.
     Missing { path: PathBuf },
+    /// The file in force exists but cannot be read (a directory, a FIFO, no permission): every
+    /// CLI command fails on it.
+    Unreadable { path: PathBuf },
     /// No config anywhere.
     None,
     /// Both `USE_ENVIRONMENT_HUBSPOT_CONFIG=true` and `HUBSPOT_CONFIG_PATH`.
@@ -108,12 +111,9 @@ impl World {
             ConfigLocation::Missing { path } => InForce::Missing { path },
             ConfigLocation::File { kind, path } => {
                 let doc = if kind == ConfigKind::Legacy { DocKind::LegacyConfig } else { DocKind::GlobalConfig };
-                match (self.source(&path, doc), kind) {
-                    (Some(file), _) => InForce::File { kind, file },
-                    // Found but unreadable: the CLI fails reading it, which is `Missing` to
-                    // the checks; a legacy file that vanished leaves nothing in force.
-                    (None, ConfigKind::Legacy) => InForce::None,
-                    (None, _) => InForce::Missing { path },
+                match self.source(&path, doc) {
+                    Some(file) => InForce::File { kind, file },
+                    None => InForce::Unreadable { path },
                 }
             }
         }
@@ -143,16 +143,12 @@ impl World {
     pub fn exists(&self, path: &Path) -> bool {
         self.overlay.contains_key(path) || path.exists()
     }
-
-    pub fn is_file(&self, path: &Path) -> bool {
-        self.overlay.contains_key(path) || path.is_file()
-    }
 }
 
 /// Discovery sees open buffers before the disk, like everything else in analysis.
 impl Files for World {
-    fn is_file(&self, path: &Path) -> bool {
-        World::is_file(self, path)
+    fn exists(&self, path: &Path) -> bool {
+        World::exists(self, path)
     }
 
     fn read(&self, path: &Path) -> Option<String> {

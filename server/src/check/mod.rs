@@ -187,7 +187,7 @@ fn collect(paths: &[PathBuf], inputs: &Inputs) -> Result<Vec<Arc<SourceFile>>, C
 /// every `hubspot.config.yml`/`.yaml` up the tree.
 fn files_in_force(cwd: &Path, env: &Env) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    if let Some(g) = env.config_file().filter(|g| g.is_file()) {
+    if let Some(g) = env.config_file().filter(|g| g.exists()) {
         out.push(g);
     }
     out.extend(find_up(cwd, SETTINGS_FILE, &Disk));
@@ -195,7 +195,7 @@ fn files_in_force(cwd: &Path, env: &Env) -> Vec<PathBuf> {
     for dir in cwd.ancestors() {
         for name in LEGACY_FILES {
             let p = dir.join(name);
-            if p.is_file() {
+            if p.exists() {
                 out.push(p);
             }
         }

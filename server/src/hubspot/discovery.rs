@@ -23,10 +23,11 @@ pub const SETTINGS_FILE: &str = ".hs/settings.json";
 /// The per-directory default account override (the nearest one walking up applies).
 pub const HSACCOUNT_FILE: &str = ".hsaccount";
 
-/// What discovery needs to know about files. `read` is `None` for a file that is missing
-/// or cannot be read; callers that must tell the two apart ask `is_file` first.
+/// What discovery needs to know about files. `exists` is the CLI's test (`fs.existsSync`:
+/// any entry, links followed), so a directory or FIFO at a config path is found and then
+/// fails to read, as it does for the CLI. `read` is `None` for a missing or unreadable file.
 pub trait Files {
-    fn is_file(&self, path: &Path) -> bool;
+    fn exists(&self, path: &Path) -> bool;
     fn read(&self, path: &Path) -> Option<String>;
 }
 
@@ -35,8 +36,8 @@ pub trait Files {
 pub struct Disk;
 
 impl Files for Disk {
-    fn is_file(&self, path: &Path) -> bool {
-        path.is_file()
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
     }
 
     fn read(&self, path: &Path) -> Option<String> {
@@ -204,7 +205,7 @@ pub fn locate(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> ConfigLoc
         (true, Some(_)) => ConfigLocation::Conflict,
         (true, None) => ConfigLocation::Environment,
         (false, Some(path)) => {
-            if !files.is_file(path) {
+            if !files.exists(path) {
                 return ConfigLocation::Missing { path: path.clone() };
             }
             let kind = if env.config_path_names_global { ConfigKind::Global } else { ConfigKind::Custom };
@@ -220,7 +221,7 @@ pub fn locate(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> ConfigLoc
 /// for a path when it resolves the default account (docs/hubspot-cli.md,
 /// *Environment-variable mode*).
 pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &(impl Files + ?Sized)) -> Option<(ConfigKind, PathBuf)> {
-    if let Some(global) = env.global_path().filter(|g| files.is_file(g)) {
+    if let Some(global) = env.global_path().filter(|g| files.exists(g)) {
         return Some((ConfigKind::Global, global));
     }
     legacy_above(dir, files).map(|p| (ConfigKind::Legacy, p))
@@ -229,13 +230,13 @@ pub fn file_ignoring_env_mode(env: &Env, dir: &Path, files: &(impl Files + ?Size
 /// The nearest `hubspot.config.yml`, then `.yaml`, walking up from `dir` (`.yml` first in
 /// each directory; the nearest directory wins).
 pub fn legacy_above(dir: &Path, files: &(impl Files + ?Sized)) -> Option<PathBuf> {
-    dir.ancestors().find_map(|d| LEGACY_FILES.iter().map(|n| d.join(n)).find(|p| files.is_file(p)))
+    dir.ancestors().find_map(|d| LEGACY_FILES.iter().map(|n| d.join(n)).find(|p| files.exists(p)))
 }
 
 /// The nearest `rel` (e.g. [`SETTINGS_FILE`], [`HSACCOUNT_FILE`]) walking up from `dir`
 /// (the CLI's `findup`: the nearest one wins).
 pub fn find_up(dir: &Path, rel: &str, files: &(impl Files + ?Sized)) -> Option<PathBuf> {
-    dir.ancestors().map(|d| d.join(rel)).find(|p| files.is_file(p))
+    dir.ancestors().map(|d| d.join(rel)).find(|p| files.exists(p))
 }
 
 /// Paths compare after making them lexically clean. Symlinks are not resolved, because
@@ -385,7 +386,19 @@ mod tests {
         assert_eq!(found, dir.path().join("hubspot.config.yaml"));
         assert_eq!(Disk.read(&found).as_deref(), Some("accounts: []\n"));
         assert_eq!(Disk.read(&sub), None);
-        assert!(!Disk.is_file(&sub));
+    }
+
+    #[test]
+    fn a_directory_at_a_config_path_is_found_as_the_cli_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let global = dir.path().join(".hscli/config.yml");
+        std::fs::create_dir_all(&global).unwrap();
+        std::fs::create_dir_all(dir.path().join("p/hubspot.config.yml")).unwrap();
+        let env = Env { home: Some(dir.path().to_path_buf()), ..Env::default() };
+        let found = locate(&env, &dir.path().join("p"), &Disk);
+        assert_eq!(found, ConfigLocation::File { kind: ConfigKind::Global, path: global.clone() });
+        assert_eq!(Disk.read(&global), None);
+        assert_eq!(legacy_above(&dir.path().join("p"), &Disk), Some(dir.path().join("p/hubspot.config.yml")));
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl MemFiles {
 }
 
 impl Files for MemFiles {
-    fn is_file(&self, path: &Path) -> bool {
+    fn exists(&self, path: &Path) -> bool {
         self.0.contains_key(&clean(path))
     }
 

@@ -30,6 +30,10 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
             Code::LegacyConfigIgnored,
             format!("The CLI ignores this file: HUBSPOT_CONFIG_PATH points at {} (which does not exist).", path.display()),
         ),
+        InForce::Unreadable { path } => (
+            Code::LegacyConfigIgnored,
+            format!("The CLI ignores this file: it finds {} first, which cannot be read as a file, and every command fails on it.", path.display()),
+        ),
         InForce::None => return, // we are in force by definition, unless the file vanished
     };
     out.push(Diagnostic::warning(code, range, msg));

@@ -168,3 +168,22 @@ fn both_env_config_variables_set_is_a_conflict_on_every_file() {
     home.env = Env::from_vars(|k| if k == "USE_ENVIRONMENT_HUBSPOT_CONFIG" { None } else { vars(k) }, &root, None);
     assert!(found(&home.check(&global), Code::ConfigConflict, VALID).is_empty());
 }
+
+/// The CLI takes any entry at the global path as its config (`fs.existsSync`) and then fails
+/// reading a directory there: every file that depends on it says so, instead of "no config".
+#[test]
+fn a_global_config_that_is_a_directory_is_in_force_and_unreadable() {
+    let home = Home::new();
+    std::fs::create_dir_all(home.global()).unwrap();
+    let text = "{\"accounts\": [123]}";
+    let p = home.write("proj/.hs/settings.json", text);
+    let ds = home.check(&p);
+    let unknown: Vec<_> = ds.iter().filter(|d| d.code == Code::LinkedAccountUnknown).collect();
+    assert_eq!(unknown.len(), 1, "{ds:?}");
+    assert!(unknown[0].message.contains("exists but cannot be read"), "{}", unknown[0].message);
+    let legacy = home.write("proj/hubspot.config.yml", VALID);
+    let ds = home.check(&legacy);
+    let ignored: Vec<_> = ds.iter().filter(|d| d.code == Code::LegacyConfigIgnored).collect();
+    assert_eq!(ignored.len(), 1, "{ds:?}");
+    assert!(ignored[0].message.contains("cannot be read"), "{}", ignored[0].message);
+}
