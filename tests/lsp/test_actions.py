@@ -146,14 +146,19 @@ async def test_settings_json_fixes(lsp, files):
     assert path.read_text() == '{\n  "accounts": [123],\n  "localDefaultAccount": 456\n}'
 
 
-async def test_whole_legacy_file_to_the_current_format(lsp, files):
+@pytest.mark.parametrize("kind", [T.CodeActionKind.QuickFix, T.CodeActionKind.RefactorRewrite])
+async def test_whole_legacy_file_to_the_current_format(lsp, files, kind):
     legacy = "# project\ndefaultPortal: prod\nportals:\n  - name: prod\n    portalId: 123 # main\n    authType: personalaccesskey\n    personalAccessKey: pak-123\n"
     path = files.write("proj/hubspot.config.yml", legacy)
     uri = open_doc(lsp, path)
     ds = await diagnostics(lsp, uri, lambda ds: len(by_code(ds, "deprecated")) == 3)
-    d = by_code(ds, "deprecated")[0]
-    actions = await actions_for(lsp, uri, d.range, [d], only=[T.CodeActionKind.QuickFix])
-    assert all(a.kind == T.CodeActionKind.QuickFix for a in actions)
+    if kind == T.CodeActionKind.QuickFix:
+        d = by_code(ds, "deprecated")[0]
+        actions = await actions_for(lsp, uri, d.range, [d], only=[kind])
+    else:
+        # The rewrite is offered anywhere in the file, on the comment line too, with no finding there.
+        actions = await actions_for(lsp, uri, T.Range(T.Position(0, 3), T.Position(0, 3)), only=[kind])
+    assert actions and all(a.kind == kind for a in actions)
     whole = titled(actions, "Convert the whole file to the current format")
     assert len(whole.diagnostics) == 3
     await perform(lsp, whole)
@@ -273,10 +278,18 @@ async def test_link_source_action(lsp, files):
 LEGACY = "# project\nportals:\n  - name: dev\n    portalId: 789 # the dev portal\n    authType: personalaccesskey\n    personalAccessKey: pak-789\n"
 
 
-async def test_legacy_config_migration_creates_the_global_config(lsp, files):
+@pytest.mark.parametrize("kind", [T.CodeActionKind.QuickFix, T.CodeActionKind.Source])
+async def test_legacy_config_migration_creates_the_global_config(lsp, files, kind):
     path = files.write("proj/hubspot.config.yml", LEGACY)
-    d, actions = await actions_on(lsp, path, "legacy-config")
-    fix = next(a for a in actions if a.title == "Migrate to the global config" and a.kind == T.CodeActionKind.QuickFix)
+    if kind == T.CodeActionKind.QuickFix:
+        d, actions = await actions_on(lsp, path, "legacy-config", only=[kind])
+    else:
+        # Offered as a source action from anywhere in the file, as the .hsaccount migration is.
+        uri = open_doc(lsp, path)
+        await diagnostics(lsp, uri, lambda ds: by_code(ds, "legacy-config"))
+        actions = await actions_for(lsp, uri, T.Range(T.Position(0, 0), T.Position(0, 0)), only=[kind])
+    assert actions and all(a.kind == kind for a in actions)
+    fix = titled(actions, "Migrate to the global config")
     # A new global config must be 0600, which no workspace edit can say: the command, everywhere.
     assert not fix.edit and fix.command.command == "hubspot.config.migrate"
     assert list(fix.command.arguments) == [{"path": str(path)}]
