@@ -119,6 +119,7 @@ pub fn build(var: impl Fn(&str) -> Option<String>) -> Result<Config, EnvConfigEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hubspot::test_support::fixture;
 
     /// `KEY=value` lines, `#` comments skipped: the format of the `.env` fixture in `tests/fixtures/spec/`.
     fn dotenv(text: &str) -> Vec<(String, String)> {
@@ -136,7 +137,7 @@ mod tests {
 
     #[test]
     fn fixture_11_env_mode() {
-        let vars = dotenv(include_str!("../../tests/fixtures/spec/11-env-mode.env"));
+        let vars = dotenv(&fixture("11-env-mode.env"));
         let c = build(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())).unwrap();
         // {accounts:[{authType: personalaccesskey, accountId: 222, personalAccessKey: pak, env: qa,
         //  name: "222", auth:{tokenInfo:{}}}], defaultAccount: 222, httpTimeout: 5000,

@@ -137,7 +137,7 @@ pub fn parse_config(text: &str) -> Result<Config, Unparsable> {
 mod tests {
     use super::*;
     use crate::hubspot::discovery::ConfigKind;
-    use crate::hubspot::test_support::{env_of, MemFiles};
+    use crate::hubspot::test_support::{env_of, fixture, MemFiles};
 
     fn env(vars: &[(&str, &str)]) -> Env {
         env_of(vars, "/")
@@ -145,8 +145,7 @@ mod tests {
 
     #[test]
     fn reads_the_file_in_force() {
-        let fs = MemFiles::default()
-            .with("/h/.hscli/config.yml", include_str!("../../tests/fixtures/spec/01-global-after-first-auth.yml"));
+        let fs = MemFiles::default().with("/h/.hscli/config.yml", &fixture("01-global-after-first-auth.yml"));
         let loaded = load_config(&env(&[("HOME", "/h")]), Path::new("/p"), &fs).unwrap();
         assert_eq!(
             loaded.location,

@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::hubspot::settings::CAUSE_INVALID_ID;
-use crate::hubspot::test_support::{env_of, MemFiles};
+use crate::hubspot::test_support::{env_of, fixture, MemFiles};
 
 const GLOBAL: &str = "/h/.hscli/config.yml";
 const ACCOUNTS: &str = "defaultAccount: 123\naccounts:\n  - {name: first, accountId: 123, authType: personalaccesskey, personalAccessKey: pak-1}\n  - {name: second, accountId: 456, authType: personalaccesskey}\n  - {name: third, accountId: 12345678, authType: personalaccesskey}\n  - {name: quoted, accountId: '789'}\n";
@@ -30,10 +30,10 @@ fn some(p: &str) -> Option<String> {
 fn settings_beat_hsaccount_beat_default() {
     let fs = MemFiles::default()
         .with(GLOBAL, ACCOUNTS)
-        .with("/p/.hs/settings.json", include_str!("../../tests/fixtures/spec/12-settings-linked.json"))
-        .with("/p/.hsaccount", include_str!("../../tests/fixtures/spec/15-hsaccount-valid.hsaccount"))
-        .with("/q/.hsaccount", include_str!("../../tests/fixtures/spec/15-hsaccount-valid.hsaccount"))
-        .with("/r/.hs/settings.json", include_str!("../../tests/fixtures/spec/13-settings-after-unlink-all.json"));
+        .with("/p/.hs/settings.json", &fixture("12-settings-linked.json"))
+        .with("/p/.hsaccount", &fixture("15-hsaccount-valid.hsaccount"))
+        .with("/q/.hsaccount", &fixture("15-hsaccount-valid.hsaccount"))
+        .with("/r/.hs/settings.json", &fixture("13-settings-after-unlink-all.json"));
     assert_eq!(chose(at(&fs, "/p/sub")), (456, Source::Settings, some("/p/.hs/settings.json")));
     assert_eq!(chose(at(&fs, "/q")), (12345678, Source::HsAccount, some("/q/.hsaccount")));
     // A settings file without a local default does not constrain the default.
@@ -64,7 +64,7 @@ fn local_default_by_name_and_missing_accounts_list() {
 fn settings_errors() {
     let fs = MemFiles::default()
         .with(GLOBAL, ACCOUNTS)
-        .with("/i/.hs/settings.json", include_str!("../../tests/fixtures/spec/14-settings-invalid-default.json"))
+        .with("/i/.hs/settings.json", &fixture("14-settings-invalid-default.json"))
         .with("/j/.hs/settings.json", "{\"accounts\": [123],")
         .with("/k/.hs/settings.json", "null");
     let e = at(&fs, "/i").unwrap_err();
@@ -91,7 +91,7 @@ fn settings_errors() {
 fn hsaccount_errors_break_resolution() {
     let fs = MemFiles::default()
         .with(GLOBAL, ACCOUNTS)
-        .with("/a/.hsaccount", include_str!("../../tests/fixtures/spec/16-hsaccount-invalid-name.hsaccount"))
+        .with("/a/.hsaccount", &fixture("16-hsaccount-invalid-name.hsaccount"))
         .with("/b/.hsaccount", "999")
         .with("/c/.hsaccount", "789");
     let e = at(&fs, "/a/deeper").unwrap_err();
@@ -171,8 +171,7 @@ fn env_mode() {
 
 #[test]
 fn default_account_by_name_and_unusable_ones() {
-    let fs = MemFiles::default()
-        .with(GLOBAL, include_str!("../../tests/fixtures/spec/08-edge-string-account-id-and-default-by-name.yml"));
+    let fs = MemFiles::default().with(GLOBAL, &fixture("08-edge-string-account-id-and-default-by-name.yml"));
     assert_eq!(chose(at(&fs, "/p")), (456, Source::Default, some(GLOBAL)));
     let fs =
         MemFiles::default().with(GLOBAL, "defaultAccount: first\naccounts:\n  - {name: first, accountId: '123'}\n");
@@ -192,8 +191,8 @@ fn default_account_by_name_and_unusable_ones() {
 fn linked_accounts_of_a_directory() {
     let fs = MemFiles::default()
         .with(GLOBAL, ACCOUNTS)
-        .with("/p/.hs/settings.json", include_str!("../../tests/fixtures/spec/12-settings-linked.json"))
-        .with("/r/.hs/settings.json", include_str!("../../tests/fixtures/spec/13-settings-after-unlink-all.json"));
+        .with("/p/.hs/settings.json", &fixture("12-settings-linked.json"))
+        .with("/r/.hs/settings.json", &fixture("13-settings-after-unlink-all.json"));
     let config = load_config(&env(&[]), Path::new("/p"), &fs).unwrap().config;
     let ids = |dir: &str| {
         linked_or_all_accounts(&config, Path::new(dir), &fs)

@@ -152,6 +152,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::hubspot::test_support::fixture;
 
     fn settings(text: &str) -> Settings {
         Settings::parse(text).unwrap().unwrap()
@@ -167,18 +168,18 @@ mod tests {
 
     #[test]
     fn fixtures_12_13_14_26() {
-        let linked = settings(include_str!("../../tests/fixtures/spec/12-settings-linked.json"));
+        let linked = settings(&fixture("12-settings-linked.json"));
         assert_eq!(linked.linked_ids(), Ok(vec![123, 456]));
         assert_eq!(linked.local_default(), Some(&json!(456)));
         assert_eq!(linked.is_linked(), Ok(true));
 
-        let unlinked = settings(include_str!("../../tests/fixtures/spec/13-settings-after-unlink-all.json"));
+        let unlinked = settings(&fixture("13-settings-after-unlink-all.json"));
         assert_eq!((unlinked.is_linked(), unlinked.local_default()), (Ok(false), None));
 
-        let invalid = settings(include_str!("../../tests/fixtures/spec/14-settings-invalid-default.json"));
+        let invalid = settings(&fixture("14-settings-invalid-default.json"));
         assert_eq!(invalid.local_default(), Some(&json!(999)));
 
-        let missing = settings(include_str!("../../tests/fixtures/spec/26-settings-missing-accounts.json"));
+        let missing = settings(&fixture("26-settings-missing-accounts.json"));
         assert_eq!(missing.local_default(), Some(&json!(222)));
         assert_eq!(missing.is_linked(), Err(NoAccountsList));
         assert_eq!(missing.linked_accounts(&Config::empty()).map(|a| a.len()), Err(NoAccountsList));
@@ -214,14 +215,8 @@ mod tests {
 
     #[test]
     fn hsaccount_fixtures_and_parse_int() {
-        assert_eq!(
-            HsAccount::parse(include_str!("../../tests/fixtures/spec/15-hsaccount-valid.hsaccount")),
-            Ok(HsAccount { id: 12345678 })
-        );
-        assert_eq!(
-            HsAccount::parse(include_str!("../../tests/fixtures/spec/16-hsaccount-invalid-name.hsaccount")),
-            Err(HsAccountError::InvalidId)
-        );
+        assert_eq!(HsAccount::parse(&fixture("15-hsaccount-valid.hsaccount")), Ok(HsAccount { id: 12345678 }));
+        assert_eq!(HsAccount::parse(&fixture("16-hsaccount-invalid-name.hsaccount")), Err(HsAccountError::InvalidId));
         assert_eq!(HsAccount::parse("  222abc\n"), Ok(HsAccount { id: 222 }));
         assert_eq!(HsAccount::parse(" 333\n"), Ok(HsAccount { id: 333 }));
         assert_eq!(HsAccount::parse(""), Err(HsAccountError::InvalidId));
