@@ -117,6 +117,12 @@ def assert_written_back(files, original: str, account_id: int, token: str):
 
 FAULTS = ["401", "404", "429", "500", "slow", "badjson"]
 
+# How long the fake holds a "slow" answer: far beyond the server's httpTimeout (3000 ms), so
+# "timed out" is the only outcome even when a loaded machine stalls the server's timer. The
+# fake holds it without holding up other requests or its own shutdown, and drops it once the
+# timed-out client hangs up.
+SLOW_MILLIS = 600_000
+
 
 def add_fault(fake, kind: str, prefix: str, method: str | None, times: int = 1):
     if kind == "401":
@@ -128,7 +134,7 @@ def add_fault(fake, kind: str, prefix: str, method: str | None, times: int = 1):
     elif kind == "500":
         fake.fault(prefix, "status", status=500, method=method, times=times)
     elif kind == "slow":
-        fake.fault(prefix, "slow", millis=3500, method=method, times=times)
+        fake.fault(prefix, "slow", millis=SLOW_MILLIS, method=method, times=times)
     elif kind == "badjson":
         fake.fault(prefix, "badJson", method=method, times=times)
     else:

@@ -148,9 +148,14 @@ def supports_progress(client) -> bool:
 
 
 async def run(client, command: str, arg: dict | None = None):
-    """`workspace/executeCommand` with one argument object; returns the result."""
+    """`workspace/executeCommand` with one argument object; returns the result. A command may
+    wait on HubSpot (a retry takes up to 10 s), so it has the process deadline, not a hang."""
     args = [arg] if arg is not None else []
-    return await client.workspace_execute_command_async(T.ExecuteCommandParams(command=command, arguments=args))
+    request = client.workspace_execute_command_async(T.ExecuteCommandParams(command=command, arguments=args))
+    try:
+        return await asyncio.wait_for(request, PROCESS_DEADLINE)
+    except TimeoutError:
+        raise AssertionError(f"{command} did not answer within {PROCESS_DEADLINE:.0f} s") from None
 
 
 async def fails(client, command: str, arg: dict | None = None) -> JsonRpcException:
@@ -176,6 +181,8 @@ def open_doc(client, path: pathlib.Path, text: str | None = None, language="yaml
 
 # The one deadline of every wait for a state (seconds; HUBSPOT_LS_TEST_TIMEOUT on a slow machine).
 DEADLINE = float(os.environ.get("HUBSPOT_LS_TEST_TIMEOUT", "10"))
+# The same deadline stretched for a whole process to start, run or exit.
+PROCESS_DEADLINE = 6 * DEADLINE
 
 
 async def wait_for(state, what: str, timeout: float | None = None):

@@ -30,6 +30,8 @@ import urllib.request
 from typing import Any, Iterable
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+# The protocol tests' one deadline (seconds), which every wait below derives from.
+DEADLINE = float(os.environ.get("HUBSPOT_LS_TEST_TIMEOUT", "10"))
 
 
 class AdminError(RuntimeError):
@@ -97,7 +99,7 @@ class Response:
 class FakeHubSpot:
     """A running `fake-hubspot` process and its admin API (`/__fake/...`)."""
 
-    def __init__(self, binary: str | os.PathLike | None = None, port: int = 0, startup_timeout: float = 60.0):
+    def __init__(self, binary: str | os.PathLike | None = None, port: int = 0, startup_timeout: float = 6 * DEADLINE):
         explicit = binary is not None
         self.binary = pathlib.Path(binary) if explicit else default_binary()
         if not self.binary.exists():
@@ -140,7 +142,7 @@ class FakeHubSpot:
         if self._proc.poll() is None:
             self._proc.terminate()
             try:
-                self._proc.wait(timeout=5)
+                self._proc.wait(timeout=DEADLINE)
             except subprocess.TimeoutExpired:
                 self._proc.kill()
                 self._proc.wait()
@@ -169,7 +171,7 @@ class FakeHubSpot:
         json_body: Any = None,
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
-        timeout: float = 30.0,
+        timeout: float = 3 * DEADLINE,
     ) -> Response:
         """Any request to the fake (API or admin); never raises on an HTTP error status."""
         hdrs = dict(headers or {})
@@ -258,7 +260,7 @@ class FakeHubSpot:
         filename, contentType, body, bodyEncoding}] | None}`. See `body_bytes`/`body_json`."""
         return self._admin("GET", "requests")["requests"]
 
-    def wait_for_request(self, path_prefix: str, method: str | None = None, timeout: float = 10.0) -> dict | None:
+    def wait_for_request(self, path_prefix: str, method: str | None = None, timeout: float = DEADLINE) -> dict | None:
         """Polls until a recorded request matches; returns it, or None after `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while True:

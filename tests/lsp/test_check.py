@@ -3,7 +3,7 @@ exit codes, which files it finds with no PATH, and that it prints no credential.
 import json
 import subprocess
 
-from conftest import BIN, VALID, pos, server_env
+from conftest import BIN, PROCESS_DEADLINE, VALID, pos, server_env
 
 SECRET_PAK = "pat-na1-0c1d2e3f-4a5b-6c7d-8e9f-0123456789ab"
 
@@ -11,7 +11,7 @@ SECRET_PAK = "pat-na1-0c1d2e3f-4a5b-6c7d-8e9f-0123456789ab"
 def check(files, *args, cwd=None, extra_env=None):
     env = server_env(files)
     env.update(extra_env or {})
-    proc = subprocess.run([BIN, "check", *args], cwd=cwd or files.project, env=env, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([BIN, "check", *args], cwd=cwd or files.project, env=env, capture_output=True, text=True, timeout=PROCESS_DEADLINE)
     return proc.returncode, proc.stdout, proc.stderr
 
 

@@ -3,17 +3,16 @@
 finds nothing to check or is pointed at a file that does not exist."""
 import os
 import re
-import shutil
 import subprocess
 
-from conftest import BIN, VALID, server_env
+from conftest import BIN, PROCESS_DEADLINE, VALID, server_env
 from test_check import check
 
 
 def run(files, *args, extra_env=None):
     env = server_env(files)
     env.update(extra_env or {})
-    p = subprocess.run([BIN, *args], cwd=files.project, env=env, capture_output=True, text=True, timeout=60)
+    p = subprocess.run([BIN, *args], cwd=files.project, env=env, capture_output=True, text=True, timeout=PROCESS_DEADLINE)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -40,11 +39,11 @@ def test_check_help_describes_every_option_and_format(files):
 
 
 def test_completions_for_each_shell(files):
-    for shell, syntax_check in (("bash", ["bash", "-n"]), ("zsh", None), ("fish", None)):
+    for shell in ("bash", "zsh", "fish"):
         code, out, _ = run(files, "completions", shell)
         assert code == 0 and "check" in out and "format" in out and "sarif" in out, f"{shell}:\n{out[:500]}"
-        if syntax_check and shutil.which(syntax_check[0]):
-            subprocess.run([*syntax_check], input=out, text=True, check=True)
+        if shell == "bash":  # the shell the tests run in; a script it cannot parse fails here
+            subprocess.run(["bash", "-n"], input=out, text=True, check=True)
     code, _, err = run(files, "completions", "tcsh")
     assert code == 2 and "bash" in err
 

@@ -8,7 +8,7 @@ import yaml
 import pytest
 from lsprotocol import types as T
 
-from cmdkit import CONFIG, PAK_NEW, PAK_PROD, PAK_SANDBOX, bearer, seed
+from cmdkit import CONFIG, PAK_NEW, PAK_PROD, PAK_SANDBOX, SLOW_MILLIS, bearer, seed
 from conftest import PROFILES, diagnostics, fails, open_doc, run, started
 from fake_hubspot import body_json
 
@@ -84,7 +84,7 @@ async def test_no_credential_reaches_logs_results_errors_diagnostics_or_hovers(t
     assert got["status"] == 200
     fake.fault("/crm/v3/objects/deals", "status", status=401, times=1)
     await bad("hubspot.api.request", {"path": "/crm/v3/objects/deals", "account": "legacy-key"})
-    fake.fault("/crm/v3/objects/tickets", "slow", millis=3500, times=1)
+    fake.fault("/crm/v3/objects/tickets", "slow", millis=SLOW_MILLIS, times=1)
     await bad("hubspot.api.request", {"path": "/crm/v3/objects/tickets", "account": 333})
     await ok("hubspot.api.request", {"path": "/crm/v3/objects/contacts", "data": {"x": 1}})
     # a sandbox: its new key and token go to the config only, through a failed and a good delete

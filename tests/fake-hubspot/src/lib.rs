@@ -39,6 +39,23 @@ pub use state::DEFAULT_PAGE_SIZE;
 
 use state::Shared;
 
+/// The one deadline of every wait for a state in the tests that drive the fake (an HTTP
+/// client's timeout, a wait for a request): `HUBSPOT_LS_TEST_TIMEOUT` seconds, 10 unless
+/// set, the variable and default of `DEADLINE` in `tests/lsp/conftest.py`. Raise it on a
+/// slow machine instead of editing a test.
+pub fn deadline() -> Duration {
+    const VAR: &str = "HUBSPOT_LS_TEST_TIMEOUT";
+    match std::env::var(VAR) {
+        Err(_) => Duration::from_secs(10),
+        Ok(v) => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(|s| Duration::try_from_secs_f64(s).ok())
+            .unwrap_or_else(|| panic!("{VAR}={v:?} is not a number of seconds")),
+    }
+}
+
 pub struct FakeHubSpot {
     shared: Shared,
     url: String,

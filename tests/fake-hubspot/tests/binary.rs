@@ -35,7 +35,7 @@ fn start(args: &[&str]) -> Bin {
 }
 
 fn client() -> Client {
-    Client::builder().timeout(Duration::from_secs(20)).build().unwrap()
+    Client::builder().timeout(fake_hubspot::deadline()).build().unwrap()
 }
 
 impl Bin {
@@ -300,7 +300,7 @@ fn exits_with_its_parent() {
             .map(|st| !st.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
             .unwrap_or(false)
     };
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let deadline = std::time::Instant::now() + fake_hubspot::deadline();
     while alive() && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }

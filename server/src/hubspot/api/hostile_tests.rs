@@ -5,9 +5,8 @@
 //! nothing waits or grows without bound, no credential travels or shows.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use fake_hubspot::{AccountSpec, FakeHubSpot, Fault, FaultKind, FileSpec};
+use fake_hubspot::{deadline, AccountSpec, FakeHubSpot, Fault, FaultKind, FileSpec};
 use serde_json::json;
 
 use super::client::{Caller, HubSpotClient};
@@ -94,7 +93,7 @@ fn absurd_token_lifetimes_are_clamped_on_exchange_and_oauth_refresh() {
     for millis in [i64::MAX.to_string(), "8000000000000000".into()] {
         let raw = FaultKind::Raw { status: 200, headers: vec![], body: answer(&millis) };
         s.fake.fault(Fault::new(EXCHANGE, raw).times(1));
-        let token = rt.block_on(client.exchange(&Secret::new(PAK), HubEnv::Prod, Some(123), Duration::from_secs(5)));
+        let token = rt.block_on(client.exchange(&Secret::new(PAK), HubEnv::Prod, Some(123), deadline()));
         assert!(token.unwrap().expires_at <= at_most, "expiresAtMillis {millis}");
     }
     s.fake.add_account(AccountSpec::new(555, "").with_oauth("client-id", "client-secret-xyz", "refresh-1"));
@@ -160,7 +159,7 @@ fn an_error_body_echoing_the_key_or_the_secret_value_is_scrubbed() {
     assert!(message.contains("key pat-na1-…a1b2") && message.contains("secret …hown"), "{message}");
     // The key exchange's own error, and the access token sent along.
     s.fake.fault(Fault::new(EXCHANGE, FaultKind::Status(401, echo)).times(1));
-    let err = rt.block_on(client.exchange(&Secret::new(PAK), HubEnv::Prod, None, Duration::from_secs(5))).unwrap_err();
+    let err = rt.block_on(client.exchange(&Secret::new(PAK), HubEnv::Prod, None, deadline())).unwrap_err();
     assert!(!format!("{err} {:?}", err.body()).contains(PAK), "{err}");
     let caller = s.pak_caller();
     let token = rt.block_on(client.access_token(&caller, None)).unwrap();
@@ -201,7 +200,7 @@ fn a_key_exchange_naming_no_account_is_refused() {
     for hub_id in [-1, 0] {
         let body = format!(r#"{{"hubId": {hub_id}, "userId": 1, "oauthAccessToken": "at-x", "expiresAtMillis": 1}}"#);
         s.fake.fault(Fault::new(EXCHANGE, FaultKind::Raw { status: 200, headers: vec![], body }).times(1));
-        let err = rt.block_on(client.exchange(&Secret::new(PAK), HubEnv::Prod, None, Duration::from_secs(5)));
+        let err = rt.block_on(client.exchange(&Secret::new(PAK), HubEnv::Prod, None, deadline()));
         let err = err.unwrap_err().to_string();
         assert!(err.contains(&format!("hubId {hub_id} is not an account id")), "{err}");
     }

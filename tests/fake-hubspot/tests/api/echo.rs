@@ -63,7 +63,7 @@ fn wait_for_request_sees_requests_made_in_the_background() {
     // Started as the wait starts: the request arrives during the wait (or just before it,
     // which the wait must see as well).
     waiting.send(()).unwrap();
-    let got = fake.wait_for_request(|r| r.path.starts_with("/localdevauth"), std::time::Duration::from_secs(10));
+    let got = fake.wait_for_request(|r| r.path.starts_with("/localdevauth"), fake_hubspot::deadline());
     assert_eq!(got.map(|r| r.method), Some("POST".to_string()));
     bg.join().unwrap();
     assert!(fake.wait_for_request(|r| r.path == "/never", std::time::Duration::from_millis(50)).is_none());

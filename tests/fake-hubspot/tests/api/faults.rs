@@ -76,7 +76,7 @@ fn slow_fault_delays_then_handles_normally() {
     let url = fake.url();
     let stuck =
         std::thread::spawn(move || client().get(format!("{url}/stuck?portalId={HUB}")).bearer_auth(t).send().is_err());
-    assert!(fake.wait_for_request(|r| r.path == "/stuck", Duration::from_secs(20)).is_some());
+    assert!(fake.wait_for_request(|r| r.path == "/stuck", fake_hubspot::deadline()).is_some());
     let t = token(&fake);
     assert_eq!(get(&fake, &t, "/fast").status(), 200);
     assert!(!stuck.is_finished(), "the slow request is still waiting");

@@ -15,7 +15,7 @@ pub const HUB: u64 = 123;
 pub const PAK: &str = "pak-na1-test-123";
 
 pub fn client() -> Client {
-    Client::builder().timeout(std::time::Duration::from_secs(20)).build().expect("client")
+    Client::builder().timeout(fake_hubspot::deadline()).build().expect("client")
 }
 
 /// A fake with one standard account (`HUB`, `PAK`).
@@ -100,7 +100,7 @@ fn garbage_on_the_socket_does_not_hurt_the_server() {
         b"GET /x HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
     ] {
         let mut s = std::net::TcpStream::connect(&addr).unwrap();
-        s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        s.set_read_timeout(Some(fake_hubspot::deadline())).unwrap();
         let _ = s.write_all(junk);
         let mut buf = Vec::new();
         let _ = s.read_to_end(&mut buf);
