@@ -21,12 +21,16 @@ use hubspot_ls::hubspot::edit::{apply_ops, FileOp};
 use hubspot_ls::hubspot::migrate::{migrate, MigrateOutcome};
 use serde_json::{json, Value};
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// A spec fixture, else one of this test's own inputs in `tests/oracle-cases/`.
 fn fixture(name: &str) -> PathBuf {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/spec").join(name);
+    let shared = fixtures::fixture_path(name);
     if shared.exists() {
         return shared;
     }

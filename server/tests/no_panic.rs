@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use hubspot_ls::analysis::ide::{completion, hover, navigation, symbols};
 use hubspot_ls::analysis::world::{DiskCache, Env};
@@ -17,6 +17,9 @@ use hubspot_ls::analysis::{actions, diagnostics, DocKind, SourceFile, World};
 use hubspot_ls::lsp::documents::{Change, DocumentStore};
 use hubspot_ls::syntax::position::LineCol;
 use hubspot_ls::syntax::TextRange;
+
+#[path = "common/fixtures.rs"]
+mod fixtures;
 
 /// xorshift64*: seeded, so a failure can be replayed.
 struct Rng(u64);
@@ -100,16 +103,22 @@ const FRAGMENTS: &[&str] = &[
     "%",
 ];
 
-const SEEDS: &[(&str, &str)] = &[
-    ("config", include_str!("fixtures/spec/02-global-all-auth-types.yml")),
-    ("config", include_str!("fixtures/spec/03-legacy-hubspot.config.yml")),
-    ("config", include_str!("fixtures/spec/21-portals-and-accounts-both.yml")),
-    ("config", include_str!("fixtures/spec/10-edge-token-expiry.yml")),
-    ("settings", include_str!("fixtures/spec/12-settings-linked.json")),
-    ("settings", include_str!("fixtures/spec/14-settings-invalid-default.json")),
-    ("hsaccount", include_str!("fixtures/spec/15-hsaccount-valid.hsaccount")),
-    ("hsaccount", include_str!("fixtures/spec/16-hsaccount-invalid-name.hsaccount")),
-];
+/// The fixture texts the inputs are made from, by file kind.
+static SEEDS: LazyLock<Vec<(&str, String)>> = LazyLock::new(|| {
+    [
+        ("config", "02-global-all-auth-types.yml"),
+        ("config", "03-legacy-hubspot.config.yml"),
+        ("config", "21-portals-and-accounts-both.yml"),
+        ("config", "10-edge-token-expiry.yml"),
+        ("settings", "12-settings-linked.json"),
+        ("settings", "14-settings-invalid-default.json"),
+        ("hsaccount", "15-hsaccount-valid.hsaccount"),
+        ("hsaccount", "16-hsaccount-invalid-name.hsaccount"),
+    ]
+    .into_iter()
+    .map(|(kind, name)| (kind, fixtures::fixture(name)))
+    .collect()
+});
 
 /// A structured or a byte-level variant of one of `seeds`.
 fn input(rng: &mut Rng, seeds: &[&str]) -> String {
@@ -163,7 +172,7 @@ impl Home {
         let home = dir.path().join("home");
         std::fs::create_dir_all(home.join(".hscli")).unwrap();
         let global = home.join(".hscli/config.yml");
-        std::fs::write(&global, SEEDS[0].1).unwrap();
+        std::fs::write(&global, &SEEDS[0].1).unwrap();
         let env = Env { home: Some(home), ..Env::default() };
         let project = dir.path().join("proj");
         Home {
@@ -214,7 +223,7 @@ fn edit_sequence(rng: &mut Rng, home: &Home, path: &Path, kind: DocKind, text: S
             if (start.line, start.character) <= (end.line, end.character) { (start, end) } else { (end, start) };
         let change = match rng.below(8) {
             0 => {
-                let seed = SEEDS[rng.below(SEEDS.len())].1;
+                let seed = SEEDS[rng.below(SEEDS.len())].1.as_str();
                 Change::Full(input(rng, &[seed]))
             }
             _ => Change::Range { start, end, text: rng.pick(FRAGMENTS).to_string() },
@@ -231,18 +240,21 @@ fn cases() -> u64 {
 
 fn run_kind(kind: &str) {
     let home = Home::new();
-    let seeds: Vec<&str> = SEEDS.iter().filter(|(k, _)| *k == kind).map(|(_, t)| *t).collect();
+    let seeds: Vec<&str> = SEEDS.iter().filter(|(k, _)| *k == kind).map(|(_, t)| t.as_str()).collect();
     let (path, doc_kind) = match kind {
         "config" => (home.global.clone(), DocKind::GlobalConfig),
         "legacy" => (home.global.with_file_name("hubspot.config.yml"), DocKind::LegacyConfig),
         "settings" => (home.settings.clone(), DocKind::Settings),
         _ => (home.hsaccount.clone(), DocKind::HsAccount),
     };
-    let seeds =
-        if seeds.is_empty() { SEEDS.iter().filter(|(k, _)| *k == "config").map(|(_, t)| *t).collect() } else { seeds };
+    let seeds = if seeds.is_empty() {
+        SEEDS.iter().filter(|(k, _)| *k == "config").map(|(_, t)| t.as_str()).collect()
+    } else {
+        seeds
+    };
     let seed = std::env::var("HUBSPOT_LS_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed);
     let mut rng = Rng(seed ^ kind.len() as u64 ^ 0x9e37_79b9_7f4a_7c15);
-    let global = SourceFile::parse(home.global.clone(), DocKind::GlobalConfig, SEEDS[0].1);
+    let global = SourceFile::parse(home.global.clone(), DocKind::GlobalConfig, &SEEDS[0].1);
     let n = cases();
     for case in 0..n {
         let text = input(&mut rng, &seeds);

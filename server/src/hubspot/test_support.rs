@@ -7,14 +7,10 @@ use std::path::{Path, PathBuf};
 
 use super::discovery::{clean, Env, Files};
 
-/// `server/tests/fixtures/spec/`: files as the CLI reads and writes them.
-pub const SPEC_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/spec/");
+#[path = "../../tests/common/fixtures.rs"]
+mod fixtures;
 
-/// The text of the file `name` in [`SPEC_FIXTURES`]: the one loader of the Rust tests.
-pub fn fixture(name: &str) -> String {
-    let path = format!("{SPEC_FIXTURES}{name}");
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"))
-}
+pub use fixtures::{fixture, SPEC_FIXTURES};
 
 /// Files by path; `None` content is a file that exists but cannot be read. Paths are
 /// compared after [`clean`], as on a disk without symlinks.
