@@ -5,15 +5,8 @@ import os
 import re
 import subprocess
 
-from conftest import BIN, PROCESS_DEADLINE, VALID, server_env
-from test_check import check
-
-
-def run(files, *args, extra_env=None):
-    env = server_env(files)
-    env.update(extra_env or {})
-    p = subprocess.run([BIN, *args], cwd=files.project, env=env, capture_output=True, text=True, timeout=PROCESS_DEADLINE)
-    return p.returncode, p.stdout, p.stderr
+from conftest import VALID
+from test_check import check, run
 
 
 def test_version_is_name_and_semver(files):
