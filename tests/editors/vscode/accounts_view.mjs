@@ -6,7 +6,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { fillQuickInput } from './ui_helpers.mjs';
+import { fillQuickInput, makeUi } from './ui_helpers.mjs';
 
 const ROWS = '.customview-tree .monaco-list-row';
 const SANDBOX_NAME = 'Orbit Dev Box';
@@ -122,6 +122,7 @@ export function makeTree(t) {
 export async function accountsViewScenario(t) {
   const { page, check, waitFor, screenshot, notifications, runPaletteCommand, closeWidgets, quickInputVisible, openFile, fakeAdmin, home, artifacts } = t;
   const { contextMenu, chooseMenuItem, widenSideBar, waitRows } = makeTree(t);
+  const { clearNotifications, notification } = makeUi(t);
 
   await check('Accounts view: the HubSpot activity bar view lists the accounts, a sandbox under its parent, with the default and linked markers', async () => {
     // The folder the view is about is the active file's: the linked project.
@@ -154,7 +155,7 @@ export async function accountsViewScenario(t) {
     if (!linkedNew || !/\blinked\b/.test(linkedNew.text)) throw new Error(`555555, linked to project, is not marked linked: ${JSON.stringify(linkedNew)}`);
   });
 
-  await check('Accounts view: each row offers only its actions (create sandbox on production, delete sandbox on a sandbox)', async () => {
+  await check('Accounts view: each row offers only its actions (create sandbox and sandbox usage on production, delete sandbox on a sandbox)', async () => {
     const prodMenu = await contextMenu('prod-portal');
     await closeWidgets();
     const sandboxMenu = await contextMenu('my-sandbox');
@@ -162,9 +163,11 @@ export async function accountsViewScenario(t) {
     const problems = [];
     if (!prodMenu.some((l) => l.startsWith('Create sandbox'))) problems.push(`prod-portal lacks Create sandbox: ${prodMenu}`);
     if (prodMenu.some((l) => l.startsWith('Delete sandbox'))) problems.push('prod-portal offers Delete sandbox');
+    if (!prodMenu.includes('Sandbox usage')) problems.push(`prod-portal lacks Sandbox usage: ${prodMenu}`);
     if (prodMenu.includes('Use as default')) problems.push('prod-portal, the default, offers Use as default');
     if (!sandboxMenu.some((l) => l.startsWith('Delete sandbox'))) problems.push(`my-sandbox lacks Delete sandbox: ${sandboxMenu}`);
     if (sandboxMenu.some((l) => l.startsWith('Create sandbox'))) problems.push('my-sandbox offers Create sandbox');
+    if (sandboxMenu.includes('Sandbox usage')) problems.push('my-sandbox offers Sandbox usage');
     if (!sandboxMenu.includes('Use as default')) problems.push('my-sandbox lacks Use as default');
     if (problems.length) throw new Error(problems.join('; '));
   });
@@ -249,6 +252,16 @@ export async function accountsViewScenario(t) {
       return all.find((x) => /Sandboxes of prod-portal/.test(x)) || false;
     });
     if (!/standard \d+ of 1 used.*development \d+ of 2 used/.test(n)) throw new Error(`the notification says: ${n}`);
+  });
+
+  await check('Accounts view: "Sandbox usage" on prod-portal reports both kinds without asking for the account', async () => {
+    await clearNotifications();
+    await contextMenu('prod-portal');
+    await chooseMenuItem('Sandbox usage');
+    // The view passes the row's id (unambiguous, unlike a name), and the notification names it so.
+    const n = await notification(/Sandboxes of 123456:/, 'the usage notification');
+    if (!/standard \d+ of 1 used.*development \d+ of 2 used/.test(n)) throw new Error(`the notification says: ${n}`);
+    if (await quickInputVisible()) throw new Error(`a picker is open: ${await page.locator('.quick-input-widget').innerText()}`);
   });
 
   await check('Accounts view: a .hs/settings.json changed on disk refreshes the view (sandbox becomes linked)', async () => {

@@ -39,6 +39,10 @@ const keep = process.argv.includes('--keep');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const codeServer = path.join(editorsTests, 'node_modules/.bin/code-server');
 const T = Number(process.env.VSCODE_TEST_TIMEOUT_MS || 20000); // per UI wait
+// The longer deadlines of one-off steps, derived from T so that a larger T lengthens them too
+// (each at least its old fixed value): the fake HubSpot's start, the extension's install.
+const FAKE_START_MS = Math.max(T, 30000);
+const INSTALL_MS = Math.max(6 * T, 120000);
 
 fs.mkdirSync(artifacts, { recursive: true });
 // This run's screenshots and logs only.
@@ -152,7 +156,7 @@ if (!fakeBin || !fs.existsSync(fakeBin)) throw new Error(`--fake <fake-hubspot b
 const fake = spawn(fakeBin, ['--port', '0', '--parent-pid', String(process.pid)], { stdio: ['ignore', 'pipe', 'inherit'] });
 const fakeUrl = await new Promise((resolve, reject) => {
   let buf = '';
-  const timer = setTimeout(() => reject(new Error('fake-hubspot did not start within 30 s')), 30000);
+  const timer = setTimeout(() => reject(new Error(`fake-hubspot did not start within ${FAKE_START_MS} ms`)), FAKE_START_MS);
   fake.stdout.on('data', (d) => {
     buf += d;
     const m = buf.match(/listening on (http:\/\/\S+)/);
@@ -291,14 +295,16 @@ async function openFile(rel, query = rel) {
           if (t.includes(base) && t.includes(parent)) return rows.nth(i);
         }
         return false;
-      }, 8000);
+      });
     } catch (e) {
       // The first search of a fresh window can come back empty: type the query again.
       if (attempt >= 3) throw e;
       continue;
     }
     try {
-      await row.click({ timeout: 3000 });
+      // Bounded by T like every wait: a row that stays unclickable (re-rendered, covered) falls
+      // through to the Enter / search-again retry below once T has passed.
+      await row.click({ timeout: T });
     } catch (e) {
       // The list re-rendered under the pointer: Enter on the focused row if it is the file,
       // else search again.
@@ -332,7 +338,7 @@ async function gotoLine(line, col) {
   await waitFor(`the cursor at ${line}:${col}`, async () => {
     const txt = await page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+/ }).first().innerText();
     return txt.includes(`Ln ${line}, Col ${col}`) ? txt : false;
-  }, 5000);
+  });
 }
 
 async function openProblems() {
@@ -443,7 +449,7 @@ async function main() {
   const installOut = execFileSync(codeServer, ['--extensions-dir', extDir, '--user-data-dir', userData, '--install-extension', vsix], {
     env,
     encoding: 'utf8',
-    timeout: 120000,
+    timeout: INSTALL_MS,
   });
   if (!/successfully installed|already installed/i.test(installOut)) throw new Error(`extension install said: ${installOut}`);
   const installed = fs.readdirSync(extDir).filter((d) => d.startsWith('hubspot-ls.hubspot-ls'));
@@ -479,6 +485,7 @@ async function main() {
   browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
+    timeout: Math.max(T, 30000), // Playwright's own default launch deadline is a fixed 30 s
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -487,6 +494,11 @@ async function main() {
   });
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   page = await context.newPage();
+  // Every Playwright action, locator read and screenshot without a timeout of its own (clicks,
+  // hovers, innerText, here and in the scenario files) waits on T (at least Playwright's own
+  // 30 s), not on a fixed default; the workbench's first load as long as the first-start waits below.
+  page.setDefaultTimeout(Math.max(T, 30000));
+  page.setDefaultNavigationTimeout(Math.max(T, 60000));
   const consoleErrors = [];
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
@@ -526,7 +538,7 @@ async function main() {
     const after = await waitFor('the editor to read `name: my-sandbox`', async () => {
       const t = await editorText();
       return t.includes('name: my-sandbox') && !t.includes('my sandbox') ? t : false;
-    }, 10000);
+    });
     // Only the name changed: every other line is as it was (compared as sorted lines: Monaco
     // may reuse line elements out of order).
     const lines = (t) => t.split('\n').sort().join('\n');
@@ -536,11 +548,11 @@ async function main() {
     await waitFor('name-whitespace to leave the Problems panel', async () => {
       const r = await problemRows();
       return !r.some((x) => x.includes('name-whitespace')) && r.some((x) => x.includes('unknown-key'));
-    }, 10000);
+    });
     // Saved, as a user would: the commands below write this file on disk, and an unsaved
     // buffer (whose text the server uses) would hide their change.
     await page.keyboard.press(`${mod}+S`);
-    await waitFor('config.yml saved', () => fs.readFileSync(path.join(home, '.hscli/config.yml'), 'utf8').includes('name: my-sandbox'), 10000);
+    await waitFor('config.yml saved', () => fs.readFileSync(path.join(home, '.hscli/config.yml'), 'utf8').includes('name: my-sandbox'));
   });
 
   // 2. settings.json: an unknown linked id, then completion of account ids.
@@ -592,11 +604,11 @@ async function main() {
     await waitFor('the editor to read 123456', async () => {
       const text = await editorText();
       return text.includes('123456') ? text : false;
-    }, 10000);
+    });
     await waitFor('hsaccount-invalid to leave the Problems panel', async () => {
       const rows = await problemRows();
       return !rows.some((r) => r.includes('hsaccount-invalid'));
-    }, 10000);
+    });
   });
 
   // 4. The extension's own UI.
@@ -616,7 +628,7 @@ async function main() {
     await waitFor('a password input box', async () => {
       const type = await page.locator('.quick-input-widget .quick-input-box input').first().getAttribute('type');
       return type === 'password';
-    }, 10000);
+    });
     await page.keyboard.press('Escape');
   });
   await check('palette: "HubSpot: Add secret" asks the name in plain text, then the value masked', async () => {
@@ -626,16 +638,16 @@ async function main() {
     await waitFor('the account picker or the name prompt', async () => {
       const t = await widgetText();
       return (await quickInputVisible()) && (/account in force/i.test(t) || /Secret name/.test(t));
-    }, 10000);
+    });
     if (/account in force/i.test(await widgetText())) {
       await page.keyboard.press('Enter');
     }
     const input = page.locator('.quick-input-widget .quick-input-box input').first();
-    await waitFor('the "Secret name" prompt', async () => /Secret name/.test(await widgetText()), 10000);
+    await waitFor('the "Secret name" prompt', async () => /Secret name/.test(await widgetText()));
     if ((await input.getAttribute('type')) === 'password') throw new Error('the secret name is masked');
     await fillQuickInput(page, waitFor, 'MY_TOKEN', 'the "Secret name" prompt');
     await page.keyboard.press('Enter');
-    await waitFor('the "Value of MY_TOKEN" prompt', async () => /Value of MY_TOKEN/.test(await widgetText()), 10000);
+    await waitFor('the "Value of MY_TOKEN" prompt', async () => /Value of MY_TOKEN/.test(await widgetText()));
     if ((await input.getAttribute('type')) !== 'password') throw new Error('the secret value is not masked');
     await fillQuickInput(page, waitFor, 's3cr3t-value-123', 'the secret value prompt');
     await screenshot('secret-value-masked');
@@ -643,7 +655,7 @@ async function main() {
     const n = await waitFor('a notification about the secret', async () => {
       const all = await notifications();
       return all.find((t) => /HubSpot: (Added secret|Add secret failed)/.test(t)) || false;
-    }, 10000);
+    });
     const everything = (await notifications()).join(' ') + (await page.locator('body').innerText());
     if (everything.includes('s3cr3t-value-123')) throw new Error('the secret value is visible on screen');
     if (!/Added secret MY_TOKEN/.test(n)) throw new Error(`the notification says: ${n}`);
@@ -660,7 +672,7 @@ async function main() {
       const err = n.find((t) => /HubSpot/.test(t) && /failed|not found|error/i.test(t));
       if (err) throw new Error(`the notification says: ${err}`);
       return false;
-    }, 15000);
+    });
   });
 
   // 5. The Accounts view (accounts_view.mjs).
@@ -691,7 +703,7 @@ async function authActionScenario() {
     const rows = await openQuickFixMenu();
     await chooseQuickFix(rows, (r) => /^Authenticate/.test(r), 'titled Authenticate…');
     const input = page.locator('.quick-input-widget .quick-input-box input').first();
-    await waitFor('a masked key input', async () => (await quickInputVisible()) && (await input.getAttribute('type')) === 'password', 10000);
+    await waitFor('a masked key input', async () => (await quickInputVisible()) && (await input.getAttribute('type')) === 'password');
     await screenshot('auth-key');
     await fillQuickInput(page, waitFor, NEW_PORTAL_KEY, 'the key prompt');
     await page.keyboard.press('Enter');
@@ -700,11 +712,11 @@ async function authActionScenario() {
       const err = all.find((t) => /HubSpot: .*failed/i.test(t));
       if (err) throw new Error(`the notification says: ${err}`);
       return all.find((t) => /HubSpot: Authenticated/.test(t)) || false;
-    }, 15000);
+    });
     await waitFor('linked-account-unknown for 555555 to leave the Problems panel', async () => {
       const r = await problemRows();
       return !r.some((x) => x.includes('555555') && x.includes('linked-account-unknown'));
-    }, 15000);
+    });
     const config = fs.readFileSync(path.join(home, '.hscli/config.yml'), 'utf8');
     if (!/accountId: 555555/.test(config)) throw new Error('the account is not in the global config');
     const screen = (await notifications()).join(' ') + (await page.locator('body').innerText());
@@ -743,8 +755,8 @@ try {
   fake.kill();
   stopCodeServer();
   if (cs) {
-    const gone = await waitFor('code-server to stop', () => cs.exitCode !== null || cs.signalCode !== null, 5000, 100).catch(() => false);
-    if (!gone) log("vscode: code-server did not stop on SIGTERM within 5 s; killing its process group");
+    const gone = await waitFor('code-server to stop', () => cs.exitCode !== null || cs.signalCode !== null, T, 100).catch(() => false);
+    if (!gone) log(`vscode: code-server did not stop on SIGTERM within ${T} ms; killing its process group`);
     killCodeServerHard(); // whatever of the group is left (extension host, language server)
   }
   if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
