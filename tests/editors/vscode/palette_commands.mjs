@@ -296,8 +296,18 @@ async function chooseFolderInDialog(t, ui, dir) {
     return value.length > 1 && value.startsWith('/') && (await ui.quickRows()).length > 0;
   });
   await fillQuickInput(page, waitFor, `${dir}/`, 'the folder dialog');
-  // Its own button accepts the path in the input, once. (Enter also opens folders along the
-  // path, and an Enter too many answers the next prompt.)
-  await page.locator('.quick-input-widget .monaco-button', { hasText: /^Fetch here$/ }).first().click();
-  await waitFor(`the folder dialog to accept ${dir}`, async () => !(await quickInputVisible()) || (await input.inputValue()) !== `${dir}/`);
+  // Its own button accepts the path in the input (Enter also opens folders along the path, and
+  // an Enter too many answers the next prompt). A click that comes before the dialog has opened
+  // the typed folder only opens it, and the dialog stays: click again, now and then, until it
+  // closes. (It ignores a click while an accept is under way, so none is taken twice.)
+  const button = page.locator('.quick-input-widget .monaco-button', { hasText: /^Fetch here$/ }).first();
+  let clickedAt = 0;
+  await waitFor(`the folder dialog to accept ${dir}`, async () => {
+    if (!(await quickInputVisible()) || (await input.inputValue()) !== `${dir}/`) return true;
+    if (Date.now() - clickedAt > 2000 && (await button.isVisible())) {
+      clickedAt = Date.now();
+      await button.click();
+    }
+    return false;
+  });
 }
