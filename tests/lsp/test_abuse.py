@@ -210,6 +210,14 @@ async def test_a_fifo_or_junk_bytes_as_the_global_config_do_not_hang_the_server(
     assert hover is not None and "accounts" in hover.contents.value, hover
 
 
+async def test_a_folder_at_the_global_config_path_is_named_by_commands(lsp, files):
+    # The CLI takes any entry at the path as its config (an existence test), then fails reading it.
+    files.global_config.mkdir(parents=True)
+    err = await fails(lsp, "hubspot.account.list", {})
+    assert err.code == FAILED
+    assert f"{files.global_config}: it exists but cannot be read as a file (a folder" in err.message, err.message
+
+
 async def test_hostile_account_names_come_back_intact_and_harmless(lsp, files):
     names = ["\u202egnp.exe", "a" * 10_000, "zero\u200bwidth", "emoji-😀-👩‍👩‍👧", "<script>alert(1)</script>"]
     accounts = "".join(f"  - name: {json.dumps(n, ensure_ascii=False)}\n    accountId: {i + 1}\n    authType: personalaccesskey\n    personalAccessKey: x\n"

@@ -83,6 +83,19 @@ impl InForce {
         }
     }
 
+    /// For a config file in force that gives no accounts (missing, or not readable as a file),
+    /// why, as a clause of a finding's message.
+    pub fn unusable_file(&self) -> Option<String> {
+        match self {
+            InForce::Missing { path } => Some(format!("the config file {} does not exist", path.display())),
+            InForce::Unreadable { path } => Some(format!(
+                "the config file {} exists but cannot be read as a file, and every CLI command fails on it",
+                path.display()
+            )),
+            _ => None,
+        }
+    }
+
     /// `.hsaccount` is only honoured when the config in force is the global path.
     pub fn honours_hsaccount(&self) -> bool {
         matches!(self, InForce::File { kind: ConfigKind::Global, .. })

@@ -68,7 +68,11 @@ impl fmt::Display for ConfigError {
                 "No config file found at {}. (HUBSPOT_CONFIG_PATH or configPath names it.) Create it with `hs account auth`, or fix the path.",
                 path.display()
             ),
-            ConfigError::Unreadable { path } => write!(f, "No config file found at {}: it exists but cannot be read. Check its permissions.", path.display()),
+            ConfigError::Unreadable { path } => write!(
+                f,
+                "No config file found at {}: it exists but cannot be read as a file (a folder, a FIFO, or a file you may not read), and every `hs` command fails on it. Move it aside, or fix its permissions.",
+                path.display()
+            ),
             ConfigError::Unparsable { path, why } => {
                 write!(f, "An error occurred while reading your HubSpot config file: No config file found at {}. ", path.display())?;
                 match why {
@@ -166,6 +170,8 @@ mod tests {
             load_config(&env(&[("HUBSPOT_CONFIG_PATH", "/bad.yml")]), Path::new("/q"), &fs),
             Err(ConfigError::Unreadable { path: "/bad.yml".into() })
         );
+        let unreadable = ConfigError::Unreadable { path: "/bad.yml".into() }.to_string();
+        assert!(unreadable.contains("/bad.yml: it exists but cannot be read as a file (a folder"), "{unreadable}");
         let conflict = env(&[("HUBSPOT_CONFIG_PATH", "/bad.yml"), ("USE_ENVIRONMENT_HUBSPOT_CONFIG", "true")]);
         assert_eq!(load_config(&conflict, Path::new("/q"), &fs), Err(ConfigError::Conflict));
         let broken = load_config(&env(&[]), Path::new("/p"), &fs).unwrap_err();

@@ -102,8 +102,7 @@ pub fn check(file: &SourceFile, world: &World, out: &mut Vec<Diagnostic>) {
         InForce::Environment => Some(
             "USE_ENVIRONMENT_HUBSPOT_CONFIG=true takes the account from environment variables, and there is no global config".to_string(),
         ),
-        InForce::Missing { path } => Some(format!("the config file {} does not exist", path.display())),
-        InForce::Unreadable { path } => Some(format!("the config file {} exists but cannot be read as a file, and every CLI command fails on it", path.display())),
+        InForce::Missing { .. } | InForce::Unreadable { .. } => in_force.unusable_file(),
         InForce::None => Some("no global config (~/.hscli/config.yml) exists".to_string()),
         // `config-conflict` says why, for every file.
         InForce::Conflict => None,

@@ -45,11 +45,7 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
     let global: Option<()> = (entries_of.is_some() || env_config.is_some()).then_some(());
     let no_global = match &in_force {
         InForce::File { .. } | InForce::Environment | InForce::Conflict => None,
-        InForce::Missing { path } => Some(format!("the config file {} does not exist", path.display())),
-        InForce::Unreadable { path } => Some(format!(
-            "the config file {} exists but cannot be read as a file, and every CLI command fails on it",
-            path.display()
-        )),
+        InForce::Missing { .. } | InForce::Unreadable { .. } => in_force.unusable_file(),
         InForce::None => Some("no global config (~/.hscli/config.yml) exists; run `hs account auth`".to_string()),
     };
 
