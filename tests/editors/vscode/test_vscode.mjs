@@ -268,16 +268,16 @@ async function openFile(rel, query = rel) {
   const base = path.basename(rel);
   const parent = path.basename(path.dirname(rel));
   // Already open: its tab (Quick Open's list keeps re-rendering rows of open, modified files).
+  // Labels read in one pass: a row read one by one can vanish between count and read, and a
+  // read of a vanished one waits out the whole deadline.
   const tabs = page.locator('.tabs-container .tab');
-  const nTabs = await tabs.count();
+  const labels = await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.innerText));
+  const tab = labels.findIndex((label) => label.split(/[,\n]/)[0].trim() === base);
   let viaTab = false;
-  for (let i = 0; i < nTabs && !viaTab; i++) {
-    const label = (await tabs.nth(i).getAttribute('aria-label')) || (await tabs.nth(i).innerText());
-    if (label.split(/[,\n]/)[0].trim() === base) {
-      await closeWidgets();
-      await tabs.nth(i).click();
-      viaTab = true;
-    }
+  if (tab >= 0) {
+    await closeWidgets();
+    await tabs.nth(tab).click();
+    viaTab = true;
   }
   for (let attempt = 1; !viaTab; attempt++) {
     await closeWidgets();
@@ -286,16 +286,10 @@ async function openFile(rel, query = rel) {
     await fillQuickInput(page, waitFor, query, 'the Quick Open box');
     let row;
     try {
-      // The file's row: its name as label, its folder as description.
-      row = await waitFor(`a Quick Open row for ${rel}`, async () => {
-        const rows = page.locator('.quick-input-list .monaco-list-row');
-        const n = await rows.count();
-        for (let i = 0; i < n; i++) {
-          const t = await rows.nth(i).innerText();
-          if (t.includes(base) && t.includes(parent)) return rows.nth(i);
-        }
-        return false;
-      });
+      // The file's row: its name as label, its folder as description. A locator found afresh
+      // at each use, since the list keeps re-rendering (rows of open, modified files).
+      const match = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: base }).filter({ hasText: parent });
+      row = await waitFor(`a Quick Open row for ${rel}`, async () => ((await match.count()) > 0 ? match.first() : false));
     } catch (e) {
       // The first search of a fresh window can come back empty: type the query again.
       if (attempt >= 3) throw e;
