@@ -220,6 +220,18 @@ async def test_use_sets_default_account_in_place(lsp, files, fake):
     assert fake.requests() == []
 
 
+async def test_use_replaces_a_default_portal_that_would_override_it(lsp, files, fake):
+    """The CLI lets a `defaultPortal` naming an account override `defaultAccount`: `use` must
+    not leave one behind, or the next command still runs against the old account."""
+    text = CONFIG.replace("defaultAccount: 123 # the real one\n", "defaultPortal: prod\n")
+    seed(files, fake, text)
+    await run(lsp, "hubspot.account.use", {"account": "sandbox"})
+    expected = text.replace("defaultPortal: prod\n", "").replace("# end of accounts", "defaultAccount: 456\n# end of accounts")
+    assert files.global_config.read_text() == expected
+    got = await run(lsp, "hubspot.account.resolve", {})
+    assert (got["accountId"], got["source"]) == (456, "default")
+
+
 async def test_use_in_a_linked_directory_sets_local_default(lsp, files, fake):
     seed(files, fake)
     settings = files.write("proj/.hs/settings.json", '{\n  "accounts": [\n    123,\n    456\n  ],\n  "localDefaultAccount": 123\n}')

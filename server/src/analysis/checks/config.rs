@@ -131,10 +131,11 @@ fn top_level(tree: &Tree, accounts: &[Account], out: &mut Vec<Diagnostic>) {
         }
     }
     if root.contains_key("defaultPortal") {
-        out.push(
-            Diagnostic::warning(Code::Deprecated, key("defaultPortal"), "`defaultPortal` is the legacy form of `defaultAccount` (it holds an account name; `defaultAccount` holds the id).")
-                .with_tag(Tag::Deprecated),
-        );
+        let mut msg = String::from("`defaultPortal` is the legacy form of `defaultAccount` (it holds an account name; `defaultAccount` holds the id).");
+        if let Some((portal, account)) = overridden_default(root, accounts) {
+            msg.push_str(&format!(" It wins on read: the default account is {portal}, not `defaultAccount`'s {account}. Remove one of them."));
+        }
+        out.push(Diagnostic::warning(Code::Deprecated, key("defaultPortal"), msg).with_tag(Tag::Deprecated));
     }
     if let Some(mode) = root.get("defaultMode") {
         let mut msg = String::from("`defaultMode` is the legacy name of `defaultCmsPublishMode`.");
@@ -154,6 +155,26 @@ fn top_level(tree: &Tree, accounts: &[Account], out: &mut Vec<Diagnostic>) {
         }
     }
     default_account(tree, accounts, out);
+}
+
+/// When `defaultPortal` and `defaultAccount` both find an account, and not the same one: the
+/// labels of the two (the CLI takes `defaultPortal`'s).
+fn overridden_default(root: &serde_json::Map<String, Value>, accounts: &[Account]) -> Option<(String, String)> {
+    let find = |key: &str| {
+        let v = root.get(key).filter(|v| truthy(v))?;
+        model::find_by_identifier(accounts, v, Account::int_id, Account::name)
+    };
+    let (portal, account) = (find("defaultPortal")?, find("defaultAccount")?);
+    (!std::ptr::eq(portal, account)).then(|| (label(portal), label(account)))
+}
+
+fn label(a: &Account) -> String {
+    match (a.name(), a.int_id()) {
+        (Some(name), Some(id)) => format!("{name} ({id})"),
+        (Some(name), None) => name.to_string(),
+        (None, Some(id)) => id.to_string(),
+        (None, None) => "an account without name or id".into(),
+    }
 }
 
 fn default_account(tree: &Tree, accounts: &[Account], out: &mut Vec<Diagnostic>) {

@@ -124,6 +124,20 @@ fn default_account_must_resolve_by_id_or_name() {
 }
 
 #[test]
+fn a_default_portal_that_overrides_default_account_says_which_account_is_used() {
+    let (ds, _) = check(&VALID.replace("defaultAccount: 123", "defaultPortal: sandbox\ndefaultAccount: 123"));
+    let [d] = &ds.iter().filter(|d| d.code == Code::Deprecated).collect::<Vec<_>>()[..] else { panic!("{ds:?}") };
+    assert!(
+        d.message.ends_with("It wins on read: the default account is sandbox (456), not `defaultAccount`'s prod (123). Remove one of them."),
+        "{}",
+        d.message
+    );
+    // Both naming the same account: nothing is overridden.
+    let (ds, _) = check(&VALID.replace("defaultAccount: 123", "defaultPortal: prod\ndefaultAccount: 123"));
+    assert!(ds.iter().filter(|d| d.code == Code::Deprecated).all(|d| !d.message.contains("wins on read")), "{ds:?}");
+}
+
+#[test]
 fn http_timeout_below_the_minimum() {
     let (ds, t) = check(&format!("httpTimeout: 2999\n{VALID}"));
     assert_eq!(found(&ds, Code::HttpTimeoutLow, &t), vec![(Severity::Warning, "2999")]);

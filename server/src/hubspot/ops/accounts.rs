@@ -266,15 +266,23 @@ pub async fn info(client: &HubSpotClient, caller: &Caller) -> OpResult<AccountIn
     })
 }
 
-/// Sets the config's default account (`defaultAccount`, or `defaultPortal` in the legacy shape).
-/// The caller holds the file's lock since it read `file`.
+/// Sets the config's default account (`defaultAccount`, or `defaultPortal` in the legacy shape)
+/// and drops the other key: the CLI lets a `defaultPortal` that names an account override
+/// `defaultAccount`, and writes back only the key of the file's shape. The caller holds the
+/// file's lock since it read `file`.
 pub fn set_default(buffers: &Buffers, file: &ConfigFile, account: &Account) -> OpResult<()> {
     let id = account.account_id.ok_or_else(|| {
         OpError::invalid(format!("Account {} has no numeric accountId to make the default.", account.label()))
     })?;
     let name = account.name.clone().unwrap_or_default();
-    let edits = file.set(default_key(file), &default_value(file, id, &name))?;
-    file.save(buffers, &edits)?;
+    let key = default_key(file);
+    let mut f = file.with_edits(&file.set(key, &default_value(file, id, &name))?)?;
+    for other in ["/defaultAccount", "/defaultPortal"].into_iter().filter(|k| *k != key) {
+        if f.tree.get(other).is_some() {
+            f = f.with_edits(&f.remove(other)?)?;
+        }
+    }
+    f.write(buffers)?;
     Ok(())
 }
 
