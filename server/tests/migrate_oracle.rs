@@ -209,6 +209,13 @@ fn merge_into_a_commented_global_with_flags_and_a_falsy_timeout() {
 }
 
 #[test]
+fn merge_into_a_global_with_legacy_keys() {
+    // The global's `defaultPortal` becomes its `defaultAccount` first: the legacy one conflicts.
+    let ours = check("own-legacy-everything.yml", Some("own-global-default-portal.yml"), |_| {});
+    assert!(ours.config.get("defaultPortal").is_none(), "{}", ours.config);
+}
+
+#[test]
 fn merge_skips_a_repeated_legacy_id() {
     // Deliberate: the CLI appends both accounts with id 5; we keep the first and skip the second.
     check("own-legacy-duplicate-ids.yml", Some("17-merge-before-global.yml"), |o| {

@@ -252,10 +252,16 @@ fn find_inferred<'a>(accounts: &'a [Value], ident: &Value) -> Option<&'a Value> 
     accounts.iter().find(|a| a.get("name").and_then(Value::as_str) == Some(text.as_str()))
 }
 
-/// The legacy text turned into the global config's shape by edits (comments kept), checked
-/// against the normalisation of the same data.
+/// The legacy text turned into the global config's shape by edits (comments kept).
 fn migrated_text(legacy_text: &str) -> std::result::Result<String, EditError> {
     let mut ed = YamlEditor::new(legacy_text)?;
+    normalize_in_place(&mut ed)?;
+    Ok(ed.text().to_string())
+}
+
+/// [`normalize_parsed_config`] as edits of the text (comments kept), checked against the
+/// normalisation of the same data. The CLI normalises both files of a merge on read.
+fn normalize_in_place(ed: &mut YamlEditor) -> std::result::Result<(), EditError> {
     let raw = ed.value().clone();
     let want = normalize_parsed_config(&raw).map_err(|message| EditError::Unparsable { message })?;
     let map = raw.as_object().cloned().unwrap_or_default();
@@ -327,7 +333,7 @@ fn migrated_text(legacy_text: &str) -> std::result::Result<String, EditError> {
             why: "the edited file would not hold what the CLI's migration writes".into(),
         });
     }
-    Ok(ed.text().to_string())
+    Ok(())
 }
 
 #[cfg(test)]

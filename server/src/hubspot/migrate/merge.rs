@@ -56,6 +56,9 @@ pub fn merge_into(global_text: &str, legacy: &Value) -> std::result::Result<Merg
         Value::Object(_) | Value::Null => {}
         _ => return Err(MergeError::Global("it does not hold a YAML mapping".into())),
     }
+    // The CLI reads the global config normalised too: a `defaultPortal` there becomes its
+    // `defaultAccount` before the legacy values are merged in.
+    super::normalize_in_place(&mut ed)?;
     let get = |ed: &YamlEditor, k: &str| ed.value().get(k).cloned();
     for p in FILLED_WHEN_FALSY {
         let cur = get(&ed, p);
