@@ -125,6 +125,32 @@ def test_no_credential_is_printed(files):
     assert SECRET_PAK not in json.dumps(items) and "CNtoken" not in json.dumps(items)
 
 
+def test_a_key_pasted_elsewhere_written_over_lines_or_aliased_is_never_printed(files):
+    # The account's key pasted as `defaultAccount` and `parentAccountId` (findings quote those
+    # values), a key folded over two lines, and one reached through an alias.
+    folded = "pat-na1-f01dedf0-1111-2222-3333-\n      0000000fd456"
+    anchored = "pat-na1-a1a1a1a1-4444-5555-6666-777777777777"
+    text = (
+        VALID.replace("defaultAccount: 123", f"defaultAccount: {SECRET_PAK}")
+        .replace("    personalAccessKey: pak-123\n", f"    personalAccessKey: {SECRET_PAK}\n")
+        .replace("    parentAccountId: 123\n", f"    parentAccountId: {SECRET_PAK}\n")
+        .replace("    personalAccessKey: pak-456\n", f'    personalAccessKey: "{folded}"\n')
+    ) + f"x: &k {anchored}\nother:\n  personalAccessKey: *k\n"
+    cfg = files.write_global(text)
+    outputs = []
+    for fmt in ("human", "json", "github", "sarif"):
+        code, out, err = check(files, "--format", fmt, str(cfg))
+        assert code == 1, out + err
+        outputs.append(out + err)
+    code, out, err = check(files, "--fix", "--diff", str(cfg))
+    outputs.append(out + err)
+    printed = "\n".join(outputs)
+    assert "default-account-unknown" in printed and "parent-account-unknown" in printed and "unknown-key" in printed
+    for fragment in ("0123456789ab", "f01dedf0", "0000000fd456", "a1a1a1a1", "777777777777"):
+        assert fragment not in printed, fragment
+    assert '`defaultAccount` is "pat-na1-…89ab"' in printed, "quoted redacted, as the contract allows"
+
+
 def test_a_fifo_or_a_device_is_an_io_error_not_a_hang(files):
     # Named like HubSpot files, but a FIFO (reading would wait for a writer) and a link to
     # /dev/zero (reading would never end): exit 2 at once, saying why.

@@ -142,6 +142,19 @@ async def test_no_credential_reaches_logs_results_errors_diagnostics_or_hovers(t
     assert leaks == [], leaks
 
 
+async def test_a_key_pasted_where_an_account_belongs_is_quoted_redacted_in_diagnostics(lsp, files, fake):
+    # `defaultAccount` and `parentAccountId` findings quote the value they could not resolve.
+    seed(files, fake)
+    text = CONFIG.replace("defaultAccount: 123", f"defaultAccount: {PAK_PROD}").replace(
+        "parentAccountId: 123", f"parentAccountId: {PAK_SANDBOX}"
+    )
+    uri = open_doc(lsp, files.global_config, text)
+    ds = await diagnostics(lsp, uri, lambda ds: {d.code for d in ds} >= {"default-account-unknown", "parent-account-unknown"})
+    told = "\n".join(d.message for d in ds)
+    assert PAK_PROD[8:] not in told and PAK_SANDBOX[8:] not in told, told
+    assert f'"{PAK_PROD[:8]}…{PAK_PROD[-4:]}"' in told, told
+
+
 async def _noop():
     return None
 

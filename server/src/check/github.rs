@@ -10,7 +10,7 @@ use super::render::{each, shown, Spot};
 use super::Report;
 
 pub(super) fn write(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std::io::Result<()> {
-    for (r, rope, mask) in each(reports) {
+    for (r, rope) in each(reports) {
         let file = shown(&r.file.path, cwd);
         for d in &r.diagnostics {
             let spot = Spot::of(&rope, d);
@@ -28,7 +28,7 @@ pub(super) fn write(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std:
                 spot.end_line + 1,
                 spot.end_column + 1,
                 property(&format!("hubspot-ls({})", d.code.as_str())),
-                data(&mask.message(d)),
+                data(&d.message),
             )?;
         }
     }

@@ -1,93 +1,52 @@
 //! Keeps credentials out of what `check` prints, in every format and in `--diff`.
 
 use crate::analysis::SourceFile;
-use crate::syntax::tree::last_segment;
+use crate::hubspot::credentials::{names_credential, words, Credentials, MIN_CREDENTIAL};
+use crate::syntax::TextRange;
 
-/// Keeps credentials out of what `check` prints (CI logs are read by many): the quoted source
-/// line of a finding on a key's line, or a message that quotes its value, would otherwise show
-/// a personal access key or token. Each character of one becomes `*`, so carets still line up.
-/// Found through the tree at the places printed, not by collecting every key of the file.
+/// Keeps credentials out of the source lines `check` prints (CI logs are read by many): a
+/// finding's quoted line, or a diff's, would otherwise show a personal access key or token.
+/// Each character of one becomes `*`, so carets still line up. (Findings' messages never
+/// quote one: the analysis redacts them.)
 pub(super) struct Mask<'a> {
-    file: &'a SourceFile,
-}
-
-/// A key that names a credential (`personalAccessKey`, `accessToken`, misspellings such as
-/// `personalAcessKey`), by what it contains.
-fn names_credential(key: &str) -> bool {
-    let k = key.as_bytes();
-    [&b"key"[..], b"token", b"secret", b"password"]
-        .iter()
-        .any(|w| k.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
-}
-
-/// Shorter values are left alone: they are not credentials, and masking every `qa` on a line
-/// would hide more than it saves.
-const MIN_MASKED: usize = 6;
-
-/// What separates a value from what is around it on a line.
-fn is_delimiter(c: char) -> bool {
-    c.is_whitespace() || matches!(c, ',' | '{' | '}' | '[' | ']' | '"' | '\'' | '#')
-}
-
-fn stars(s: &str) -> String {
-    "*".repeat(s.chars().count())
+    credentials: Credentials<'a>,
 }
 
 impl<'a> Mask<'a> {
     pub(super) fn new(file: &'a SourceFile) -> Mask<'a> {
-        Mask { file }
+        let credentials = file.tree.as_deref().map(Credentials::of).unwrap_or_default();
+        Mask { credentials }
     }
 
-    /// The credential whose value starts at byte `at` (or right after its opening quote).
-    fn credential_at(&self, at: usize) -> Option<&'a str> {
-        let tree = self.file.tree.as_deref()?;
-        let (pointer, spans) = tree.pointers_at(at).into_iter().next()?;
-        let start = spans.value.start as usize;
-        if !(start == at || start + 1 == at) || !names_credential(&last_segment(&pointer)) {
-            return None;
-        }
-        tree.get(&pointer)?.as_str().filter(|v| v.chars().count() >= MIN_MASKED)
-    }
-
-    /// A finding's message, should it quote the credential it is about.
-    pub(super) fn message(&self, d: &crate::analysis::Diagnostic) -> String {
-        match self.credential_at(d.range.start as usize).or_else(|| self.credential_at(d.range.start as usize + 1)) {
-            Some(v) if d.message.contains(v) => d.message.replace(v, &stars(v)),
-            _ => d.message.clone(),
-        }
-    }
-
-    /// The source line starting at byte `line_start`: each credential value on it, and
+    /// The source line starting at byte `line_start`: every part of it inside a credential's
+    /// value (which may span lines), each word that is one of the file's credentials or looks
+    /// like a personal access key (an anchor's text, a key pasted under another name), and
     /// whatever follows `key:` when the key names a credential (a line the parser could not
     /// read has no value in the tree).
     pub(super) fn line(&self, line: &str, line_start: usize) -> String {
-        let mut out = String::with_capacity(line.len());
-        let mut i = 0;
-        while i < line.len() {
-            let word_end = line[i..].find(is_delimiter).map_or(line.len(), |n| i + n);
-            if word_end == i {
-                let c = line[i..].chars().next().map_or(1, char::len_utf8);
-                out.push_str(&line[i..i + c]);
-                i += c;
-                continue;
-            }
-            match self.credential_at(line_start + i).filter(|v| line[i..].starts_with(v)) {
-                Some(v) => {
-                    out.push_str(&stars(v));
-                    i += v.len();
-                }
-                None => {
-                    out.push_str(&line[i..word_end]);
-                    i = word_end;
-                }
+        let line_range = TextRange::new(line_start, line_start + line.len());
+        let mut hidden = vec![false; line.len()];
+        for r in self.credentials.ranges.iter().filter(|r| r.start < line_range.end && r.end > line_range.start) {
+            let from = (r.start as usize).saturating_sub(line_start);
+            let to = (r.end as usize - line_start).min(line.len());
+            hidden[from..to].iter_mut().for_each(|h| *h = true);
+        }
+        for (at, word) in words(line) {
+            let core = word.trim_end_matches(['.', ':', '!', '?']);
+            if self.credentials.is_credential(core) {
+                hidden[at..at + core.len()].iter_mut().for_each(|h| *h = true);
             }
         }
+        let out: String = line
+            .char_indices()
+            .map(|(i, c)| if hidden[i] && !c.is_whitespace() && c != '"' && c != '\'' { '*' } else { c })
+            .collect();
         let body = out.trim_start_matches([' ', '-']);
         let Some(colon) = body.find(':') else { return out };
         let key = body[..colon].trim_matches(['"', '\'', ' ']);
         let value_at = out.len() - body.len() + colon + 1;
         let value = &out[value_at..];
-        if !names_credential(key) || value.trim().chars().count() < MIN_MASKED {
+        if !names_credential(key) || value.trim().chars().count() < MIN_CREDENTIAL {
             return out;
         }
         let lead = value.len() - value.trim_start().len();

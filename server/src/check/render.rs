@@ -59,9 +59,9 @@ impl Spot {
     }
 }
 
-/// Each report with its file's text as a rope, the mask for it, and what it is shown as.
-pub(super) fn each<'a>(reports: &'a [Report]) -> impl Iterator<Item = (&'a Report, Rope, Mask<'a>)> {
-    reports.iter().map(|r| (r, Rope::from_str(&r.file.text), Mask::new(&r.file)))
+/// Each report with its file's text as a rope.
+pub(super) fn each(reports: &[Report]) -> impl Iterator<Item = (&Report, Rope)> {
+    reports.iter().map(|r| (r, Rope::from_str(&r.file.text)))
 }
 
 /// A path as the user gave or sees it: relative to the current directory when inside it.
@@ -71,7 +71,7 @@ pub(super) fn shown(path: &Path, cwd: &Path) -> String {
 
 fn json_out(reports: &[Report], out: &mut dyn Write) -> std::io::Result<()> {
     let mut items = Vec::new();
-    for (r, rope, mask) in each(reports) {
+    for (r, rope) in each(reports) {
         for d in &r.diagnostics {
             let spot = Spot::of(&rope, d);
             items.push(json!({
@@ -82,7 +82,7 @@ fn json_out(reports: &[Report], out: &mut dyn Write) -> std::io::Result<()> {
                 },
                 "severity": d.severity.as_str(),
                 "code": d.code.as_str(),
-                "message": mask.message(d),
+                "message": d.message,
             }));
         }
     }
@@ -95,7 +95,8 @@ fn human(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std::io::Result
         return Ok(()); // what was searched is said on stderr instead
     }
     let (mut errors, mut warnings) = (0, 0);
-    for (r, rope, mask) in each(reports) {
+    for (r, rope) in each(reports) {
+        let mask = Mask::new(&r.file);
         for d in &r.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
@@ -118,7 +119,7 @@ fn human(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std::io::Result
                 spot.column + 1,
                 d.severity.as_str(),
                 d.code.as_str(),
-                mask.message(d)
+                d.message
             )?;
             writeln!(out, "  {}", line_text)?;
             let pad: String = line_text.chars().take(spot.column).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();

@@ -17,7 +17,7 @@ pub(super) fn write(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std:
     let rules: Vec<Value> =
         Code::ALL.iter().map(|c| json!({"id": c.as_str(), "shortDescription": {"text": summary(*c)}})).collect();
     let mut results = Vec::new();
-    for (r, rope, mask) in each(reports) {
+    for (r, rope) in each(reports) {
         let uri = uri(&r.file.path, cwd);
         for d in &r.diagnostics {
             let spot = Spot::of(&rope, d);
@@ -33,7 +33,7 @@ pub(super) fn write(reports: &[Report], cwd: &Path, out: &mut dyn Write) -> std:
                     Severity::Warning => "warning",
                     Severity::Information | Severity::Hint => "note",
                 },
-                "message": {"text": mask.message(d)},
+                "message": {"text": d.message},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": artifact,
                     "region": {

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod buffers;
+pub mod credentials;
 pub mod discovery;
 pub mod edit;
 pub mod env_config;
