@@ -83,7 +83,11 @@ impl<'t> Credentials<'t> {
     fn add(&mut self, value: &'t str) {
         let value = value.trim();
         // Non-ASCII text may hold a delimiter too (a no-break space): searched for whole.
-        if value.bytes().any(|b| SPLITS_WORDS[b as usize]) {
+        // In blocks without an early exit, which the compiler can vectorise (tests/bench's
+        // 2,000-account change row: every token is scanned).
+        let splits =
+            value.as_bytes().chunks(64).any(|block| block.iter().fold(false, |s, &b| s | SPLITS_WORDS[b as usize]));
+        if splits {
             self.spaced.push(value);
         } else {
             self.words.push(value);
@@ -92,9 +96,8 @@ impl<'t> Credentials<'t> {
 
     fn walk(&mut self, node: Node<'t>) {
         match node.value() {
-            Value::Object(map) => {
-                for (key, value) in map {
-                    let child = node.child(key);
+            Value::Object(_) => {
+                for (key, value, child) in node.entries() {
                     match value {
                         Value::String(s) if names_credential(key) && long_enough(s) => {
                             self.add(s);

@@ -269,6 +269,18 @@ impl<'t> Node<'t> {
         Some(Node { spans, value })
     }
 
+    /// A mapping's entries in order, each with its node when it has spans (not when the
+    /// mapping came from an alias).
+    pub fn entries(&self) -> impl Iterator<Item = (&'t str, &'t Value, Option<Node<'t>>)> + 't {
+        let children = &self.spans.children;
+        self.value
+            .as_object()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, (k, value))| (k.as_str(), value, children.get(i).map(|spans| Node { spans, value })))
+    }
+
     /// Item `i` of a sequence.
     pub fn item(&self, i: usize) -> Option<Node<'t>> {
         let value = self.value.as_array()?.get(i)?;
