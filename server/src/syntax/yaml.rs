@@ -9,13 +9,13 @@
 use std::collections::{HashMap, HashSet};
 
 use saphyr::ScalarStyle;
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, Span, Tag};
 use serde_json::{Map, Value};
 
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
 pub use super::yaml_scalar::dates_as_text;
-use super::yaml_scalar::{key_string, scalar_value};
+use super::yaml_scalar::{core_tag, key_string, may_be_unprintable, scalar_value, unprintable, NodeKind};
 use super::yaml_text::{
     dash_before, line_of, quoted_extent, skip_properties, tab_after_colon, tab_after_dash, CharToByte,
 };
@@ -130,6 +130,8 @@ struct Builder<'t> {
     alias_overflow: bool,
     /// Whether the last scalar read was a plain `<<`: a merge key when it is a key.
     last_merge_key: bool,
+    /// Whether the text has a byte that may start a character js-yaml refuses in a scalar.
+    may_be_unprintable: bool,
 }
 
 const ALIAS_BUDGET: usize = 100_000;
@@ -166,6 +168,7 @@ impl<'t> Builder<'t> {
             expanded: 0,
             alias_overflow: false,
             last_merge_key: false,
+            may_be_unprintable: may_be_unprintable(text),
         }
     }
 
@@ -241,9 +244,24 @@ impl<'t> Builder<'t> {
                 if matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted) {
                     range = quoted_extent(self.text, range);
                 }
+                let quoted = matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted);
+                if self.may_be_unprintable {
+                    if let Some((at, c, reason)) = unprintable(range.slice(self.text), quoted) {
+                        let at = range.start as usize + at;
+                        self.refused(
+                            TextRange::new(at, at + c.len_utf8()),
+                            format!("A control character (U+{:04X}) in this value", c as u32),
+                            reason,
+                            "Remove it (or write it as an escape in double quotes).",
+                        );
+                    }
+                }
                 // Copied, not moved: the scanner's string has room for 128 more bytes, and a
                 // tree of 2,000 accounts holding that room per scalar would be 10 MiB larger.
-                let v = scalar_value(&value, style, tag.as_ref());
+                let v = scalar_value(&value, style, tag.as_ref()).unwrap_or_else(|reason| {
+                    self.refused(range, "A tag the CLI does not read here".into(), &reason, "Remove the tag.");
+                    Value::String(value.to_string())
+                });
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
                 }
@@ -280,8 +298,8 @@ impl<'t> Builder<'t> {
                 });
                 return false;
             }
-            Event::MappingStart(anchor, _) => {
-                let start = skip_properties(self.text, self.pos.range(span).start as usize);
+            Event::MappingStart(anchor, tag) => {
+                let start = self.collection_start(span, tag.as_deref(), NodeKind::Mapping);
                 if matches!(self.stack.last(), Some(Frame::Seq { .. })) && tab_after_dash(self.text, start) {
                     self.semantic_errors.push(SyntaxError {
                         range: TextRange::new(start, line_of(self.text, start).end),
@@ -298,8 +316,8 @@ impl<'t> Builder<'t> {
                     merged: HashSet::new(),
                 });
             }
-            Event::SequenceStart(anchor, _) => {
-                let start = skip_properties(self.text, self.pos.range(span).start as usize);
+            Event::SequenceStart(anchor, tag) => {
+                let start = self.collection_start(span, tag.as_deref(), NodeKind::Sequence);
                 self.stack.push(Frame::Seq { items: Vec::new(), children: Vec::new(), start, end: start, anchor });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -309,6 +327,25 @@ impl<'t> Builder<'t> {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
         true
+    }
+
+    /// Where a collection's content starts (after its anchor and tag), its tag checked.
+    fn collection_start(&mut self, span: Span, tag: Option<&Tag>, kind: NodeKind) -> usize {
+        let at = self.pos.range(span).start as usize;
+        let start = skip_properties(self.text, at);
+        if let Some(Err(reason)) = tag.map(|t| core_tag(t, kind)) {
+            let range = TextRange::new(at, start.max(at + 1).min(self.text.len()));
+            self.refused(range, "A tag the CLI does not read here".into(), &reason, "Remove the tag.");
+        }
+        start
+    }
+
+    /// Something the CLI's YAML reader refuses the file for, in its own words.
+    fn refused(&mut self, range: TextRange, what: String, reason: &str, fix: &str) {
+        self.semantic_errors.push(SyntaxError {
+            range,
+            message: format!("{what}: the CLI's YAML reader (js-yaml) refuses the file (\"{reason}\"). {fix}"),
+        });
     }
 
     fn close_container(&mut self, end: Option<usize>) {

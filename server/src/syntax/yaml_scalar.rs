@@ -212,11 +212,77 @@ pub fn key_string(value: Value, source: &str) -> String {
     }
 }
 
-/// The value of a scalar as js-yaml reads it.
-pub fn scalar_value(raw: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Value {
-    let core = tag.filter(|t| t.is_yaml_core_schema()).map(|t| t.suffix.as_str());
-    // Any other tag (`!custom 5`) is read as if it were not there.
-    resolve(raw, style == ScalarStyle::Plain, core)
+/// The kinds of node a tag may sit on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Scalar,
+    Sequence,
+    Mapping,
+}
+
+/// The type js-yaml's default schema gives a node tagged `tag` (`str`, `int`, `map`, ...), or
+/// the reason it refuses the file: a tag it does not know for that kind of node, a local tag
+/// (`!secret`) among them.
+pub fn core_tag(tag: &saphyr::Tag, kind: NodeKind) -> Result<String, String> {
+    let full = format!("{}{}", tag.handle, tag.suffix);
+    if full == "!" {
+        // The non-specific tag: a scalar stays text, a collection is what it is.
+        return Ok(match kind {
+            NodeKind::Scalar => "str",
+            NodeKind::Sequence => "seq",
+            NodeKind::Mapping => "map",
+        }
+        .into());
+    }
+    let known: &[&str] = match kind {
+        NodeKind::Scalar => &["str", "null", "bool", "int", "float", "timestamp", "merge", "binary"],
+        NodeKind::Sequence => &["seq", "omap", "pairs"],
+        NodeKind::Mapping => &["map", "set"],
+    };
+    match full.strip_prefix("tag:yaml.org,2002:") {
+        Some(name) if known.contains(&name) => Ok(name.to_string()),
+        _ => Err(format!("unknown tag !<{full}>")),
+    }
+}
+
+/// The value of a scalar as js-yaml reads it, or the reason it refuses the file.
+pub fn scalar_value(raw: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Result<Value, String> {
+    let core = tag.map(|t| core_tag(t, NodeKind::Scalar)).transpose()?;
+    let value = resolve(raw, style == ScalarStyle::Plain, core.as_deref());
+    // A core type that does not take the text (`!!int x`) is an error, not a string.
+    match core.as_deref() {
+        Some(name @ ("null" | "bool" | "int" | "float" | "timestamp")) if value.is_string() => {
+            Err(format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"))
+        }
+        _ => Ok(value),
+    }
+}
+
+/// Whether `text` has a byte that may start a character [`unprintable`] looks for (a control
+/// character, DEL, the lead byte of a C1 control or of U+FFFE/U+FFFF): a text without any is
+/// not searched, as nearly none has one. Blocks without an early exit, so the compiler can
+/// test many bytes at once (a byte-by-byte scan cost 1% of tests/bench's change rows).
+pub fn may_be_unprintable(text: &str) -> bool {
+    let flag =
+        |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
+    text.as_bytes().chunks(64).any(|block| block.iter().fold(false, |seen, &b| seen | flag(b)))
+}
+
+/// The first character js-yaml refuses in a scalar's text, with the reason it gives: control
+/// characters anywhere (tab and line breaks aside), and in plain and block scalars also DEL,
+/// most C1 controls and U+FFFE/U+FFFF. Escapes (`"\x1b"`) and comments are not checked.
+pub fn unprintable(text: &str, quoted: bool) -> Option<(usize, char, &'static str)> {
+    text.char_indices().find_map(|(i, c)| {
+        let control = c < ' ' && !matches!(c, '\t' | '\n' | '\r');
+        let refused = if quoted {
+            control
+        } else {
+            control || matches!(c, '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+        };
+        let reason =
+            if quoted { "expected valid JSON character" } else { "the stream contains non-printable characters" };
+        refused.then_some((i, c, reason))
+    })
 }
 
 #[cfg(test)]

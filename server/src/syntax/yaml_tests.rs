@@ -121,3 +121,69 @@ fn second_document_is_an_error() {
     assert_eq!(t.errors.len(), 1);
     assert_eq!(t.value, json!({"a": 1}));
 }
+
+/// What js-yaml (the CLI's reader) says of each text: `None` when it reads it.
+fn refusal(text: &str) -> Option<String> {
+    let t = parse(text);
+    t.errors.first().map(|e| format!("{} @{}", e.message, e.range.slice(text).escape_debug()))
+}
+
+#[test]
+fn control_characters_are_refused_where_js_yaml_refuses_them() {
+    for (text, refused) in [
+        ("a: x\x1by\n", Some("non-printable characters")),
+        ("x\x1by: 1\n", Some("non-printable characters")),
+        ("a: |\n  x\x1by\n", Some("non-printable characters")),
+        ("a: \"x\x1by\"\n", Some("expected valid JSON character")),
+        ("a: 'x\x07y'\n", Some("expected valid JSON character")),
+        ("a: x\u{7f}y\n", Some("non-printable characters")),
+        ("a: x\u{90}y\n", Some("non-printable characters")),
+        ("a: x\u{fffe}y\n", Some("non-printable characters")),
+        // Accepted: quoted DEL and C1, NEL, escapes, comments, tabs.
+        ("a: \"x\u{7f}\u{90}\u{fffe}y\"\n", None),
+        ("a: x\u{85}y\n", None),
+        ("a: \"x\\x1by\"\n", None),
+        ("a: 1 # x\x1by\u{fffe}\n", None),
+        ("a: x\ty\n", None),
+    ] {
+        let got = refusal(text);
+        match refused {
+            Some(reason) => {
+                let got = got.unwrap_or_else(|| panic!("{text:?} read"));
+                assert!(got.contains(reason) && got.contains("refuses the file"), "{text:?}: {got}");
+            }
+            None => assert_eq!(got, None, "{text:?}"),
+        }
+    }
+    let t = parse("a: x\x1by\n");
+    assert_eq!(t.errors[0].range.slice("a: x\x1by\n"), "\x1b", "on the character itself");
+    assert!(t.errors[0].message.starts_with("A control character (U+001B) in this value"));
+}
+
+#[test]
+fn tags_are_read_as_js_yaml_reads_them() {
+    for (text, want) in [
+        ("a: !!str 5\n", json!({"a": "5"})),
+        ("a: !<tag:yaml.org,2002:str> 5\n", json!({"a": "5"})),
+        ("a: ! 5\n", json!({"a": "5"})),
+        ("a: !!int '7'\n", json!({"a": 7})),
+        ("a: !!map {b: 1}\n", json!({"a": {"b": 1}})),
+        ("a: !!set {x}\n", json!({"a": {"x": null}})),
+        ("%TAG !e! tag:yaml.org,2002:\n---\na: !e!str 1\n", json!({"a": "1"})),
+    ] {
+        let t = parse(text);
+        assert!(t.errors.is_empty(), "{text:?}: {:?}", t.errors);
+        assert_eq!(t.value, want, "{text:?}");
+    }
+    for (text, reason) in [
+        ("name: !secret a\n", "unknown tag !<!secret>"),
+        ("a: !!foo 5\n", "unknown tag !<tag:yaml.org,2002:foo>"),
+        ("a: !!seq {b: 1}\n", "unknown tag !<tag:yaml.org,2002:seq>"),
+        ("a: !!str {b: 1}\n", "unknown tag !<tag:yaml.org,2002:str>"),
+        ("a: !foo [1]\n", "unknown tag !<!foo>"),
+        ("a: !!int x\n", "cannot resolve a node with !<tag:yaml.org,2002:int> explicit tag"),
+    ] {
+        let got = refusal(text).unwrap_or_else(|| panic!("{text:?} read"));
+        assert!(got.contains(&format!("(\"{reason}\")")), "{text:?}: {got}");
+    }
+}

@@ -143,6 +143,13 @@ fn hand_written() -> Vec<(&'static str, String)> {
         ("tagged int name", "accounts:\n  - {name: !!int '5', accountId: 5, authType: apikey, apiKey: k}\n".into()),
         ("key null", "~: 1\naccounts:\n  - {name: a, accountId: 1, authType: apikey, apiKey: k}\n".into()),
         ("key number", "5: 1\naccounts:\n  - {name: a, accountId: 1, authType: apikey, apiKey: k}\n".into()),
+        ("control character in a key", "accounts:\n  - {name: a, accountId: 1, authType: apikey, apiKey: k\u{1b}}\n".into()),
+        ("control character quoted", "accounts:\n  - {name: \"a\u{7}\", accountId: 1, authType: apikey, apiKey: k}\n".into()),
+        ("DEL quoted", "accounts:\n  - {name: \"a\u{7f}\", accountId: 1, authType: apikey, apiKey: k}\n".into()),
+        ("escape in a comment", "# \u{1b}[0m\naccounts:\n  - {name: a, accountId: 1, authType: apikey, apiKey: k}\n".into()),
+        ("local tag", "accounts:\n  - {name: !secret a, accountId: 1, authType: apikey, apiKey: k}\n".into()),
+        ("verbatim str tag", "accounts:\n  - {name: !<tag:yaml.org,2002:str> 5, accountId: 5, authType: apikey, apiKey: k}\n".into()),
+        ("int tag on text", "accounts:\n  - {name: a, accountId: !!int x, authType: apikey, apiKey: k}\n".into()),
     ]
 }
 
