@@ -9,16 +9,14 @@
 use std::collections::{HashMap, HashSet};
 
 use saphyr::ScalarStyle;
-use saphyr_parser::{Event, Parser, Span, Tag};
+use saphyr_parser::{Event, Parser, Span};
 use serde_json::{Map, Value};
 
 use super::range::TextRange;
 use super::tree::{SpanNode, Spans, SyntaxError, Tree};
 pub use super::yaml_scalar::dates_as_text;
-use super::yaml_scalar::{core_tag, key_string, may_be_unprintable, scalar_value, unprintable, NodeKind};
-use super::yaml_text::{
-    dash_before, line_of, quoted_extent, skip_properties, tab_after_colon, tab_after_dash, CharToByte,
-};
+use super::yaml_scalar::{key_string, may_be_unprintable, scalar_value, NodeKind};
+use super::yaml_text::{dash_before, line_of, quoted_extent, tab_after_colon, tab_after_dash, CharToByte};
 use super::MAX_NESTING;
 
 /// How many times a syntax error may be stepped over by blanking its line.
@@ -244,17 +242,8 @@ impl<'t> Builder<'t> {
                 if matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted) {
                     range = quoted_extent(self.text, range);
                 }
-                let quoted = matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted);
                 if self.may_be_unprintable {
-                    if let Some((at, c, reason)) = unprintable(range.slice(self.text), quoted) {
-                        let at = range.start as usize + at;
-                        self.refused(
-                            TextRange::new(at, at + c.len_utf8()),
-                            format!("A control character (U+{:04X}) in this value", c as u32),
-                            reason,
-                            "Remove it (or write it as an escape in double quotes).",
-                        );
-                    }
+                    self.check_printable(range, matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted));
                 }
                 // Copied, not moved: the scanner's string has room for 128 more bytes, and a
                 // tree of 2,000 accounts holding that room per scalar would be 10 MiB larger.
@@ -327,25 +316,6 @@ impl<'t> Builder<'t> {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
         true
-    }
-
-    /// Where a collection's content starts (after its anchor and tag), its tag checked.
-    fn collection_start(&mut self, span: Span, tag: Option<&Tag>, kind: NodeKind) -> usize {
-        let at = self.pos.range(span).start as usize;
-        let start = skip_properties(self.text, at);
-        if let Some(Err(reason)) = tag.map(|t| core_tag(t, kind)) {
-            let range = TextRange::new(at, start.max(at + 1).min(self.text.len()));
-            self.refused(range, "A tag the CLI does not read here".into(), &reason, "Remove the tag.");
-        }
-        start
-    }
-
-    /// Something the CLI's YAML reader refuses the file for, in its own words.
-    fn refused(&mut self, range: TextRange, what: String, reason: &str, fix: &str) {
-        self.semantic_errors.push(SyntaxError {
-            range,
-            message: format!("{what}: the CLI's YAML reader (js-yaml) refuses the file (\"{reason}\"). {fix}"),
-        });
     }
 
     fn close_container(&mut self, end: Option<usize>) {
@@ -435,6 +405,9 @@ impl<'t> Builder<'t> {
         }
     }
 }
+
+#[path = "yaml_refusals.rs"]
+mod refusals;
 
 #[cfg(test)]
 #[path = "yaml_tests.rs"]
