@@ -35,7 +35,12 @@ pub(crate) fn after_line_break(text: &str, end: usize) -> usize {
 
 /// Column (in bytes, which is characters for the ASCII indentation YAML allows) of `at`.
 pub(crate) fn column(text: &str, at: usize) -> usize {
-    at.min(text.len()) - line_start(text, at)
+    let mut start = line_start(text, at);
+    // A byte order mark opens the first line (Notepad writes one) but is not indentation.
+    if start == 0 && text.starts_with('\u{feff}') {
+        start = '\u{feff}'.len_utf8();
+    }
+    at.min(text.len()).saturating_sub(start)
 }
 
 /// `\r\n` if the file uses it (CRLF files stay CRLF), else `\n`.

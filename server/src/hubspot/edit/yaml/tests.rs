@@ -45,6 +45,14 @@ fn replace_scalar_keeps_comment_and_quotes_like_js_yaml() {
 }
 
 #[test]
+fn a_byte_order_mark_is_not_indentation() {
+    // Notepad saves one; a new top-level key lines up with the first one, not one column in.
+    let text = "\u{feff}accounts:\n  - name: a\n";
+    set_ok(text, "/defaultAccount", json!(2), "\u{feff}accounts:\n  - name: a\ndefaultAccount: 2\n");
+    set_ok("\u{feff}a: 1\nb: {c: 1}\n", "/b/d", json!(2), "\u{feff}a: 1\nb: {c: 1, d: 2}\n");
+}
+
+#[test]
 fn unchanged_value_means_no_edits() {
     let text = "a: 1\n";
     assert!(set(text, &parse(text), "/a", &json!(1)).unwrap().is_empty());
