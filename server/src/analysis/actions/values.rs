@@ -30,7 +30,13 @@ pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
         Code::Type if key == "name" && cx.file.kind.is_config() => {
             // An unquoted number as a name crashes `validateConfig`.
             let Value::Number(n) = value else { return };
-            if let Some(effect) = cx.set(&pointer, &Value::from(n.to_string())) {
+            // As written (`0x1F`, `1e3`, `12.50`), not the number js-yaml made of it.
+            let written = tree
+                .value_range(&pointer)
+                .map(|r| r.slice(&cx.file.text).trim())
+                .filter(|t| !t.is_empty() && !t.starts_with(['!', '&', '*', '"', '\'']) && !t.contains(['\n', '#']));
+            let name = written.map_or_else(|| n.to_string(), str::to_string);
+            if let Some(effect) = cx.set(&pointer, &Value::from(name)) {
                 out.push(Action::fix("Write the name as text", d, effect).preferred());
             }
         }

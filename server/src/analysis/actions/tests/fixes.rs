@@ -74,6 +74,13 @@ fn http_timeout_and_quoted_ids_and_numeric_names() {
     let text = CONFIG.replace("name: prod", "name: 789");
     let acts = actions_at(&home, &p, &text, "789");
     assert_eq!(applied(&acts, "Write the name as text", &text), CONFIG.replace("name: prod", "name: '789'"));
+    // The name as the user typed it, not the number it reads as.
+    for typed in ["0x1F", "1e3", "12.50", "0o17"] {
+        let text = CONFIG.replace("name: prod", &format!("name: {typed}"));
+        let acts = actions_at(&home, &p, &text, typed);
+        let want = CONFIG.replace("name: prod", &format!("name: '{typed}'"));
+        assert_eq!(applied(&acts, "Write the name as text", &text), want, "{typed}");
+    }
 }
 
 #[test]
