@@ -320,7 +320,7 @@ pub fn parse_int_js(s: &str) -> Option<i64> {
 
 /// `StrWhiteSpaceChar`: Unicode spaces and line terminators plus the BOM, but not U+0085,
 /// which Rust counts as whitespace and JavaScript does not.
-fn is_js_whitespace(c: char) -> bool {
+pub fn is_js_whitespace(c: char) -> bool {
     c == '\u{feff}' || (c.is_whitespace() && c != '\u{85}')
 }
 

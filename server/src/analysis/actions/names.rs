@@ -5,27 +5,10 @@ use serde_json::Value;
 
 use super::{Action, Ctx};
 use crate::analysis::checks::accounts::entries;
+use crate::analysis::checks::config::dashed;
 use crate::analysis::Diagnostic;
 use crate::hubspot::edit::Editor;
 use crate::syntax::tree::parent_pointer;
-
-/// `my  sandbox` -> `my-sandbox`: what `hs account rename` users write.
-pub(super) fn dashed(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_space = false;
-    for c in name.chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                out.push('-');
-            }
-            in_space = true;
-        } else {
-            out.push(c);
-            in_space = false;
-        }
-    }
-    out
-}
 
 pub(super) fn fixes(cx: &Ctx, d: &Diagnostic, out: &mut Vec<Action>) {
     let (Some(tree), Some(pointer)) = (cx.tree(), cx.pointer_of(d.range)) else { return };

@@ -308,6 +308,25 @@ fn parent(a: &Account, all: &Index<'_>, out: &mut Vec<Diagnostic>) {
     ));
 }
 
+/// The name with each whitespace run replaced by `-` (`my  sandbox` -> `my-sandbox`): what
+/// `hs account rename` users write, and what the quick fix renames to.
+pub(crate) fn dashed(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut in_space = false;
+    for c in name.chars() {
+        if model::is_js_whitespace(c) {
+            if !in_space {
+                out.push('-');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
 /// The checks of one account that look at it alone; `node` is where the account is,
 /// `complete` whether the tree holding it is.
 fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnostic>) {
@@ -316,8 +335,9 @@ fn account(e: &Entry<'_>, node: Node<'_>, complete: bool, out: &mut Vec<Diagnost
     let value_range = |k: &str| node.value_range(&[k]);
 
     if let Some(name) = e.name() {
-        if name.chars().any(char::is_whitespace) {
-            let fixed: String = name.split_whitespace().collect::<Vec<_>>().join("-");
+        // The CLI tests `/\s+/`: JavaScript's whitespace, which is not quite Rust's.
+        if name.chars().any(model::is_js_whitespace) {
+            let fixed = dashed(name);
             out.push(Diagnostic::error(
                 Code::NameWhitespace,
                 value_range("name"),

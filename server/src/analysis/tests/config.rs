@@ -107,6 +107,14 @@ fn whitespace_in_names() {
     let (ds, t) = check(&VALID.replace("name: prod", "name: my prod"));
     assert_eq!(found(&ds, Code::NameWhitespace, &t), vec![(Severity::Error, "my prod")]);
     assert!(ds.iter().any(|d| d.message.contains("my-prod")));
+    // The message names what the fix writes (leading and trailing runs become `-` too).
+    let (ds, _) = check(&VALID.replace("name: prod", "name: \" - a\""));
+    assert!(ds.iter().any(|d| d.message.ends_with("Use `---a`.")), "{ds:?}");
+    // JavaScript's `\s`: a no-break space and U+FEFF count, NEL (U+0085) does not.
+    for (name, counts) in [("a\\u00a0b", true), ("a\\ufeffb", true), ("a\\u0085b", false)] {
+        let (ds, _) = check(&VALID.replace("name: prod", &format!("name: \"{name}\"")));
+        assert_eq!(ds.iter().any(|d| d.code == Code::NameWhitespace), counts, "{name}: {ds:?}");
+    }
 }
 
 #[test]
