@@ -7,6 +7,7 @@ use crate::analysis::checks::dates::parse_date;
 use crate::analysis::document::{DocKind, SourceFile};
 use crate::analysis::schema::{doc_at, SchemaKind};
 use crate::analysis::world::World;
+use crate::hubspot::credentials::Credentials;
 use crate::syntax::TextRange;
 
 use super::accounts::{account_source, lookup, reference_at, AccountInfo};
@@ -22,7 +23,11 @@ pub fn hover(file: &SourceFile, world: &World, offset: usize, now: DateTime<Utc>
         let (src, tree) = account_source(file, world)?;
         let contents = match lookup(&src, &tree, &r.value) {
             Some(a) => account_markdown(&a, now),
-            None => format!("No account `{}` in {}.", r.value, src.path.display()),
+            // The value may be a key pasted where an account belongs: shown redacted.
+            None => {
+                let credentials = file.tree.as_deref().map(Credentials::of).unwrap_or_default();
+                format!("No account `{}` in {}.", credentials.scrub(&r.value.to_string()), src.path.display())
+            }
         };
         return Some(Hover { contents, range: r.range });
     }

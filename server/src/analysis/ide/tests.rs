@@ -107,6 +107,11 @@ fn hover_shows_an_account_and_each_token_state_never_a_credential() {
     // A key: its documentation.
     let key = hover::hover(&file, &world, at(text, "localDefaultAccount", 0, 2), before).expect("key docs");
     assert!(key.contents.starts_with("**localDefaultAccount**"), "{}", key.contents);
+    // A personal access key pasted as the local default: named, never shown.
+    let text = r#"{"accounts": [123], "localDefaultAccount": "pat-na1-11111111-2222-3333-4444-55555555a1b2"}"#;
+    let file = s.file(&path, text);
+    let h = hover::hover(&file, &world, at(text, "pat-na1", 0, 3), before).expect("a hover").contents;
+    assert!(h.contains("No account `\"pat-na1-…a1b2\"`") && !h.contains("55555555"), "{h}");
 }
 
 #[test]
