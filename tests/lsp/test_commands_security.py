@@ -155,6 +155,13 @@ async def test_a_key_pasted_where_an_account_belongs_is_quoted_redacted_in_diagn
     assert f'"{PAK_PROD[:8]}…{PAK_PROD[-4:]}"' in told, told
 
 
+async def test_a_key_given_as_the_account_is_echoed_redacted(lsp, files, fake):
+    seed(files, fake)
+    err = await fails(lsp, "hubspot.account.use", {"account": PAK_NEW})
+    assert PAK_NEW[8:] not in err.message, err.message
+    assert f"{PAK_NEW[:8]}…{PAK_NEW[-4:]}" in err.message, err.message
+
+
 async def _noop():
     return None
 

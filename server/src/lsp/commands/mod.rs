@@ -12,12 +12,15 @@ mod link;
 mod sandbox;
 mod secrets;
 
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::ExecuteCommandParams;
 
+use crate::hubspot::credentials::Credentials;
 use crate::hubspot::ops::{OpError, OpErrorKind, OpResult};
 
 use super::server::Server;
@@ -117,7 +120,11 @@ async fn run(server: &Server, params: ExecuteCommandParams) -> Result<Option<Val
     }
     match out {
         Ok(v) => Ok(Some(v)),
-        Err(e) => {
+        Err(mut e) => {
+            // A key given where an account belongs (`{"account": "pat-…"}`) is echoed redacted.
+            if let Cow::Owned(m) = Credentials::default().scrub(&e.message) {
+                e.message = m;
+            }
             tracing::info!(command = name, "command failed: {}", e.message);
             Err(rpc_error(e))
         }
