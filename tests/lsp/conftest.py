@@ -15,7 +15,7 @@ from lsprotocol import types as T
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import ClientServerConfig, client_capabilities
 
-from fake_hubspot import FakeHubSpot
+from fake_hubspot import DEADLINE, FakeHubSpot
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = os.environ.get("HUBSPOT_LS_BIN") or str(ROOT / "target" / "debug" / "hubspot-ls")
@@ -179,9 +179,8 @@ def open_doc(client, path: pathlib.Path, text: str | None = None, language="yaml
     return uri
 
 
-# The one deadline of every wait for a state (seconds; HUBSPOT_LS_TEST_TIMEOUT on a slow machine).
-DEADLINE = float(os.environ.get("HUBSPOT_LS_TEST_TIMEOUT", "10"))
-# The same deadline stretched for a whole process to start, run or exit.
+# The one deadline of every wait for a state (seconds; HUBSPOT_LS_TEST_TIMEOUT on a slow machine),
+# read once, in fake_hubspot.py. The same deadline stretched for a whole process to start, run or exit.
 PROCESS_DEADLINE = 6 * DEADLINE
 
 
