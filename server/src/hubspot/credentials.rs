@@ -72,9 +72,7 @@ pub struct Credentials<'t> {
 impl<'t> Credentials<'t> {
     pub fn of(tree: &'t Tree) -> Credentials<'t> {
         let mut found = Credentials::default();
-        if let Some(root) = tree.root() {
-            found.walk(root);
-        }
+        found.walk(&tree.value, tree.root());
         found.words.sort_unstable();
         found.words.dedup();
         found
@@ -94,47 +92,28 @@ impl<'t> Credentials<'t> {
         }
     }
 
-    fn walk(&mut self, node: Node<'t>) {
-        match node.value() {
-            Value::Object(_) => {
-                for (key, value, child) in node.entries() {
-                    match value {
+    /// `value`, with its node when it has spans (not below an alias, whose strings still count).
+    fn walk(&mut self, value: &'t Value, node: Option<Node<'t>>) {
+        match value {
+            Value::Object(map) => {
+                // A node's entries come in the mapping's order.
+                let mut children = node.into_iter().flat_map(|n| n.entries()).map(|(_, _, child)| child);
+                for (key, v) in map {
+                    let child = children.next().flatten();
+                    match v {
                         Value::String(s) if names_credential(key) && long_enough(s) => {
                             self.add(s);
                             self.ranges.extend(child.map(|c| c.spans().value));
                         }
-                        _ => self.descend(child, value),
+                        _ => self.walk(v, child),
                     }
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.descend(node.item(i), item);
+                    self.walk(item, node.and_then(|n| n.item(i)));
                 }
             }
-            _ => {}
-        }
-    }
-
-    /// Below a value read through an alias there are no spans, but its strings still count.
-    fn descend(&mut self, child: Option<Node<'t>>, value: &'t Value) {
-        match child {
-            Some(c) => self.walk(c),
-            None => self.values(value),
-        }
-    }
-
-    fn values(&mut self, value: &'t Value) {
-        match value {
-            Value::Object(map) => {
-                for (key, v) in map {
-                    match v {
-                        Value::String(s) if names_credential(key) && long_enough(s) => self.add(s),
-                        _ => self.values(v),
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|v| self.values(v)),
             _ => {}
         }
     }
