@@ -1,7 +1,7 @@
 //! Keeps credentials out of what `check` prints, in every format and in `--diff`.
 
 use crate::analysis::SourceFile;
-use crate::hubspot::credentials::{names_credential, words, Credentials, MIN_CREDENTIAL};
+use crate::hubspot::credentials::{names_credential, Credentials, MIN_CREDENTIAL};
 use crate::syntax::TextRange;
 
 /// Keeps credentials out of the source lines `check` prints (CI logs are read by many): a
@@ -31,11 +31,8 @@ impl<'a> Mask<'a> {
             let to = (r.end as usize - line_start).min(line.len());
             hidden[from..to].iter_mut().for_each(|h| *h = true);
         }
-        for (at, word) in words(line) {
-            let core = word.trim_end_matches(['.', ':', '!', '?']);
-            if self.credentials.is_credential(core) {
-                hidden[at..at + core.len()].iter_mut().for_each(|h| *h = true);
-            }
+        for (at, core) in self.credentials.found_in(line) {
+            hidden[at..at + core.len()].iter_mut().for_each(|h| *h = true);
         }
         let out: String = line
             .char_indices()

@@ -123,18 +123,23 @@ impl<'t> Credentials<'t> {
         long_enough(word) && (self.words.binary_search(&word).is_ok() || looks_like_key(word))
     }
 
+    /// The words of `text` that are credentials (a sentence's closing punctuation left out),
+    /// with their byte offsets.
+    pub fn found_in<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (usize, &'a str)> + 'a {
+        words(text)
+            .map(|(at, word)| (at, word.trim_end_matches(['.', ':', '!', '?'])))
+            .filter(|(_, core)| self.is_credential(core))
+    }
+
     /// `text` with each credential in it redacted (`pat-na1-…a1b2`).
     pub fn scrub<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out: Option<String> = None;
         let mut at = 0;
-        for (start, word) in words(text) {
-            let core = word.trim_end_matches(['.', ':', '!', '?']);
-            if self.is_credential(core) {
-                let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
-                o.push_str(&text[at..start]);
-                o.push_str(&redact(core));
-                at = start + core.len();
-            }
+        for (start, core) in self.found_in(text) {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(&text[at..start]);
+            o.push_str(&redact(core));
+            at = start + core.len();
         }
         let mut text = match out {
             Some(mut o) => {
@@ -153,7 +158,7 @@ impl<'t> Credentials<'t> {
 }
 
 /// The words of `text` with their byte offsets.
-pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split(is_delimiter)
         .scan(0, |at, w| {
             let start = *at;
