@@ -30,7 +30,7 @@ pub mod settings;
 pub mod store;
 pub mod target;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 pub mod upload_ignore;
 pub mod write;
 pub mod writer;

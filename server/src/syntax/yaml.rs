@@ -242,6 +242,10 @@ impl<'t> Builder<'t> {
                 if matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted) {
                     range = quoted_extent(self.text, range);
                 }
+                // A missing value (`{a}`, `{a, b}`): saphyr's span is the token after it.
+                if style == ScalarStyle::Plain && value.is_empty() && tag.is_none() {
+                    range = TextRange::new(range.start as usize, range.start as usize);
+                }
                 if self.may_be_unprintable {
                     self.check_printable(range, matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted));
                 }

@@ -23,6 +23,18 @@ fn spans_cover_keys_values_and_entries() {
 }
 
 #[test]
+fn a_missing_value_has_an_empty_span() {
+    let text = "{a, b}\n";
+    let t = parse(text);
+    assert_eq!(t.value, json!({"a": null, "b": null}));
+    for p in ["/a", "/b"] {
+        let s = t.spans(p).unwrap();
+        assert!(s.value.is_empty(), "{p}: {:?}", s.value.slice(text));
+        assert_eq!(s.entry.slice(text), &p[1..]);
+    }
+}
+
+#[test]
 fn multibyte_text_gets_byte_ranges() {
     let text = "# héllo 😀\nname: \"é😀\"\nid: 5\n";
     let t = parse(text);

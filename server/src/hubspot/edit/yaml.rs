@@ -121,9 +121,17 @@ impl YamlEditor {
         self.node(pointer).is_some_and(|s| matches!(s.value.slice(&self.text).as_bytes().first(), Some(b'{' | b'[')))
     }
 
-    /// Whether the node at `pointer` sits inside a flow collection (so it must be flow too).
+    /// Whether the node at `pointer` sits inside a flow collection (so it must be flow too),
+    /// maybe through a braceless one (`[a: ]`).
     fn in_flow(&self, pointer: &str) -> bool {
-        !pointer.is_empty() && self.is_flow(parent_pointer(pointer))
+        let mut p = pointer;
+        while !p.is_empty() {
+            p = parent_pointer(p);
+            if self.is_flow(p) {
+                return true;
+            }
+        }
+        false
     }
 
     /// Write a value into a document that has none (empty, or only comments).
@@ -214,6 +222,13 @@ impl Editor for YamlEditor {
         let old_nonempty_flow = old_is_flow && !self.tree.get(pointer).is_some_and(is_empty_collection);
         let inline = is_inline(value);
         if self.in_flow(pointer) || (old_nonempty_flow && !inline) {
+            // A flow entry without a value (`{a}`, `{a: }`) gets one after its colon, or a colon.
+            if let (Some(key), true) = (s.key, s.value.is_empty()) {
+                return self.commit(vec![match after_colon(&self.text, key.end as usize) {
+                    Some(at) => TextEdit::insert(at, format!(" {}", flow(value))),
+                    None => TextEdit::insert(key.end as usize, format!(": {}", flow(value))),
+                }]);
+            }
             return self.commit(vec![TextEdit::replace(s.value, flow(value))]);
         }
         if pointer.is_empty() && s.value.is_empty() {
@@ -316,6 +331,14 @@ impl Editor for YamlEditor {
         };
         let s = self.spans_of(map_pointer)?;
         let last = map.keys().next_back().map(|k| self.spans_of(&child_pointer(map_pointer, k))).transpose()?;
+        // The last entry ends after its colon and blanks when it has no value (`{a: }`).
+        let flow_end =
+            |l: &Spans| match (l.key.and_then(|k| after_colon(&self.text, k.end as usize)), l.value.is_empty()) {
+                (Some(colon), true) => {
+                    colon + self.text[colon..].len() - self.text[colon..].trim_start_matches([' ', '\t']).len()
+                }
+                _ => l.entry.end as usize,
+            };
         if self.is_flow(map_pointer) {
             let Some(last) = last else {
                 let mut m = Map::new();
@@ -323,7 +346,14 @@ impl Editor for YamlEditor {
                 return self.replace_step(map_pointer, &Value::Object(m));
             };
             let entry = format!(", {}: {}", yaml_string(key, true), flow(value));
-            return self.commit(vec![TextEdit::insert(last.entry.end as usize, entry)]);
+            return self.commit(vec![TextEdit::insert(flow_end(&last), entry)]);
+        }
+        if self.in_flow(map_pointer) {
+            // A braceless pair in a flow list (`[a: 1]`) holds one entry: braces make room.
+            let Some(last) = last else { return Err(EditError::NotFound { pointer: map_pointer.into() }) };
+            let entry = format!(", {}: {}}}", yaml_string(key, true), flow(value));
+            return self
+                .commit(vec![TextEdit::insert(s.value.start as usize, "{"), TextEdit::insert(flow_end(&last), entry)]);
         }
         let Some(last) = last else {
             // A block mapping always has a key; an empty one is `{}` (flow) or null.

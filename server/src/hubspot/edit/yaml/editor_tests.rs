@@ -221,13 +221,21 @@ fn odd_documents_survive_every_edit() {
         "a:\n  # only a comment\nb: 1\n",
         // `-` as a key: setting `/-` sets that key, it does not append.
         "-:",
+        // Flow entries without a value, or without a `:`: their value is null.
+        "{0}",
+        "{a, b: 1}",
+        "{a: , b}",
+        "[a: ]",
+        "{a: }",
+        "[a: , b: 1]",
+        "x: [{a}]",
     ] {
         exercise(text);
     }
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200), ..Default::default() })]
+    #![proptest_config(crate::hubspot::test_support::proptest_config(200))]
     #[test]
     fn random_yaml_never_panics(text in "[a-c:#\\-\\[\\]{}, '\"\n\r\t0-9|>&*é]{0,60}") {
         exercise(&text);
@@ -282,7 +290,7 @@ fn structured_doc() -> impl proptest::strategy::Strategy<Value = String> {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200), ..Default::default() })]
+    #![proptest_config(crate::hubspot::test_support::proptest_config(200))]
     #[test]
     fn random_structured_yaml_edits_succeed_and_read_back(text in structured_doc()) {
         exercise(&text);
@@ -319,4 +327,15 @@ fn oauth_token_refresh_as_fixture_25_says() {
         .replace("refreshToken: refresh-xyz\n        accessToken: oauth-access\n        expiresAt: Tue Jan 07 2025 10:00:00 GMT+0000", "refreshToken: new-rt\n        accessToken: oauth-at\n        expiresAt: Tue Nov 24 2026 17:37:01 GMT+0000");
     assert_eq!(ed.text(), want);
     assert_eq!(apply(&text, &ed.edits()), want);
+}
+
+#[test]
+fn flow_entries_without_a_value_get_one() {
+    set_ok("{0}", "/0", json!(1), "{0: 1}");
+    set_ok("{a, b}", "/a", json!([1]), "{a: [1], b}");
+    set_ok("{a: }", "/k", json!(1), "{a: , k: 1}");
+    set_ok("x: {a}\n", "/x/a", json!("v"), "x: {a: v}\n");
+    // A braceless pair in a flow list holds one entry: a second one needs braces.
+    set_ok("[a: ]", "/0/k", json!(1), "[{a: , k: 1}]");
+    set_ok("[a: 1]", "/0", json!({"k": 2}), "[{k: 2}]");
 }
