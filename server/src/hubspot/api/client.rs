@@ -181,7 +181,11 @@ impl HubSpotClient {
 
     async fn send(&self, caller: &Caller, req: &ApiRequest, credential: &Credential) -> Result<Head, ApiError> {
         let origin = self.origins.api(caller.account.env, caller.use_localhost);
-        let mut url = build_url(&origin, &req.path).map_err(|detail| ApiError::Local { message: detail })?;
+        let mut url = match &req.url {
+            Some(absolute) => url::Url::parse(absolute).map_err(|e| format!("\"{absolute}\" is not a valid URL: {e}")),
+            None => build_url(&origin, &req.path),
+        }
+        .map_err(|detail| ApiError::Local { message: detail })?;
         {
             let mut q = url.query_pairs_mut();
             for (k, v) in &req.query {
@@ -290,12 +294,9 @@ pub(super) fn missing_credential(a: &Account) -> String {
     }
 }
 
+/// `path` on `origin`, whatever it holds: `http://x` here is a path, never another host.
 pub(super) fn build_url(origin: &str, path: &str) -> Result<url::Url, String> {
-    let full = if path.starts_with("http://") || path.starts_with("https://") {
-        path.to_string()
-    } else {
-        format!("{origin}/{}", path.strip_prefix('/').unwrap_or(path))
-    };
+    let full = format!("{origin}/{}", path.strip_prefix('/').unwrap_or(path));
     url::Url::parse(&full).map_err(|e| format!("\"{path}\" is not a valid API path: {e}"))
 }
 

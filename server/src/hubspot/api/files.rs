@@ -238,7 +238,7 @@ async fn download(
         return Ok(());
     }
     let url = file.url.clone().ok_or_else(|| bad("the file has no download URL".into()))?;
-    let mut req = ApiRequest::new(Method::GET, url, format!("download \"{full_name}\""));
+    let mut req = ApiRequest::of_url(Method::GET, url, format!("download \"{full_name}\""));
     req.binary = true;
     let cannot_write =
         |e: std::io::Error| ApiError::Local { message: format!("Cannot write {}: {e}.", target.display()) };

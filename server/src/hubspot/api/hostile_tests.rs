@@ -143,6 +143,24 @@ fn a_redirect_to_another_origin_carries_neither_the_key_nor_a_secret_value() {
 }
 
 #[test]
+fn a_path_that_reads_like_a_url_stays_on_the_api_origin() {
+    let s = Setup::new();
+    let elsewhere = FakeHubSpot::start();
+    let rt = rt();
+    let other = elsewhere.url();
+    let authority = other.trim_start_matches("http://");
+    for path in
+        [format!("/{other}/steal"), format!("{other}/steal"), format!(" {other}/steal"), format!("//{authority}/steal")]
+    {
+        let req = super::ApiRequest::new(reqwest::Method::GET, path.trim(), "GET");
+        // The account's own origin answers (the fake echoes a path it does not know).
+        let echoed = rt.block_on(s.client().call(&s.pak_caller(), &req)).unwrap().json().unwrap();
+        assert!(echoed["path"].as_str().is_some_and(|p| p.ends_with("/steal")), "{path}: {echoed}");
+    }
+    assert_eq!(elsewhere.requests(), [], "the other host saw nothing at all");
+}
+
+#[test]
 fn an_error_body_echoing_the_key_or_the_secret_value_is_scrubbed() {
     let s = Setup::new();
     let rt = rt();

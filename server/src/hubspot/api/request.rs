@@ -59,8 +59,12 @@ pub enum Body {
 pub struct ApiRequest {
     pub method: Method,
     /// Relative to the API origin, without a leading slash (one is stripped), possibly with
-    /// its own query string; or an absolute `http(s)://` URL (File Manager download URLs).
+    /// its own query string; a path even when it reads like a URL (`/http://x`), as the CLI's
+    /// HTTP client joins it onto the origin.
     pub path: String,
+    /// An absolute `http(s)://` URL instead of `path`: a File Manager download URL, named by
+    /// HubSpot's answer, never by what a user typed.
+    pub url: Option<String>,
     pub query: Vec<(String, String)>,
     pub body: Body,
     /// For messages: `list secrets`, `upload "docs/a.txt"`.
@@ -77,12 +81,18 @@ impl ApiRequest {
         ApiRequest {
             method,
             path: path.into(),
+            url: None,
             query: Vec::new(),
             body: Body::Empty,
             what: what.into(),
             binary: false,
             sensitive: Vec::new(),
         }
+    }
+
+    /// A request of an absolute URL from HubSpot's own answer (a file's download URL).
+    pub fn of_url(method: Method, url: impl Into<String>, what: impl Into<String>) -> ApiRequest {
+        ApiRequest { url: Some(url.into()), ..ApiRequest::new(method, "", what) }
     }
 
     pub fn query(mut self, k: &str, v: impl Into<String>) -> ApiRequest {

@@ -47,7 +47,7 @@ pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
             }
         },
     };
-    if path.starts_with("http://") || path.starts_with("https://") {
+    if path.trim().starts_with("http://") || path.trim().starts_with("https://") {
         return Err(OpError::invalid(
             "`path` is a path on the account's API origin (e.g. /crm/v3/objects/contacts), not a URL.",
         ));
