@@ -9,13 +9,14 @@ import json
 import urllib.parse
 
 import pytest
+from lsprotocol import types as T
 import yaml
 
 from cmdkit import (
-    CONFIG, EXCHANGE, FAULTS, PAK_PROD, SECRETS, add_fault, assert_authed, assert_exchange,
+    CONFIG, EXCHANGE, FAULTS, PAK_PROD, SECRETS, SLOW_MILLIS, add_fault, assert_authed, assert_exchange,
     assert_written_back, bearer, calls, non_exchange, run_fault_case, seed, without_token_info,
 )
-from conftest import FAILED, INVALID_PARAMS, fails, run, server_env, started
+from conftest import FAILED, INVALID_PARAMS, barrier, fails, open_doc, run, server_env, started, wait_for
 from fake_hubspot import body_json
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -199,6 +200,24 @@ async def test_concurrent_commands_share_one_exchange(lsp, files, fake):
     assert [g["secrets"] for g in got[:4]] == [["A"]] * 4
     assert len(calls(fake, EXCHANGE)) == 1
     assert len({bearer(r) for r in non_exchange(fake)}) == 1
+
+
+async def test_commands_waiting_on_hubspot_never_hold_up_edits_and_hovers(lsp, files, fake):
+    """As many commands as may run, all waiting on a HubSpot that does not answer: the editor
+    still gets its hovers and diagnostics, and one command more is refused, not queued."""
+    config = seed(files, fake, CONFIG.replace("httpTimeout: 3000", f"httpTimeout: {SLOW_MILLIS}"))
+    fake.fault(SECRETS, "slow", millis=SLOW_MILLIS, times=0)
+    running = [asyncio.create_task(run(lsp, "hubspot.secrets.list", {})) for _ in range(8)]
+    await wait_for(lambda: len(calls(fake, SECRETS)) == 8, "8 commands waiting on HubSpot")
+    err = await fails(lsp, "hubspot.secrets.list", {})
+    assert err.code == FAILED and "already running 8 commands" in err.message, err.message
+    uri = open_doc(lsp, config)
+    hover = await lsp.text_document_hover_async(T.HoverParams(T.TextDocumentIdentifier(uri), T.Position(1, 17)))
+    assert hover is not None and "prod" in str(hover.contents)
+    await barrier(lsp, files)  # a document opened now still gets its diagnostics
+    assert not any(t.done() for t in running)
+    for t in running:
+        t.cancel()
 
 
 async def test_rate_limits_are_retried_a_bounded_number_of_times(lsp, files, fake):

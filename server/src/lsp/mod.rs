@@ -29,6 +29,9 @@ pub async fn serve() -> bool {
     let (service, socket) = LspService::new(move |client| server::Server::new(client, flag.clone()));
     let service = unknown_requests::Answered(service);
     let stdin = stdin_frames::checked(tokio::io::stdin());
-    tower_lsp_server::Server::new(stdin, tokio::io::stdout(), socket).serve(service).await;
+    // Every message, edits included, waits for one of these slots; running commands hold at
+    // most `MAX_RUNNING` of them.
+    let slots = commands::MAX_RUNNING + 8;
+    tower_lsp_server::Server::new(stdin, tokio::io::stdout(), socket).concurrency_level(slots).serve(service).await;
     shut_down.load(Ordering::SeqCst)
 }

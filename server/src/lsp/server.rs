@@ -20,6 +20,8 @@ pub struct Server {
     shut_down: Arc<AtomicBool>,
     /// Held while diagnostics are checked for staleness and sent, so they arrive in order.
     pub publish_order: Arc<tokio::sync::Mutex<()>>,
+    /// One permit per command running (see `commands::MAX_RUNNING`).
+    pub running_commands: Arc<tokio::sync::Semaphore>,
 }
 
 impl Server {
@@ -30,6 +32,7 @@ impl Server {
             api: Arc::default(),
             shut_down,
             publish_order: Arc::default(),
+            running_commands: Arc::new(tokio::sync::Semaphore::new(super::commands::MAX_RUNNING)),
         }
     }
 
@@ -41,6 +44,7 @@ impl Server {
             api: self.api.clone(),
             shut_down: self.shut_down.clone(),
             publish_order: self.publish_order.clone(),
+            running_commands: self.running_commands.clone(),
         }
     }
 

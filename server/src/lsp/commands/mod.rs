@@ -68,11 +68,27 @@ pub fn names() -> Vec<String> {
     TABLE.iter().map(|(n, _)| n.to_string()).collect()
 }
 
+/// Commands that may run at once. Each holds one of the transport's slots until it answers
+/// (`lsp::serve` leaves more for everything else), so one more is refused, not queued: queued,
+/// it would take a slot that an edit or a hover needs while HubSpot is slow.
+pub const MAX_RUNNING: usize = 8;
+
 pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Option<Value>> {
+    let Ok(permit) = server.running_commands.clone().try_acquire_owned() else {
+        return Err(rpc_error(OpError::failed(format!(
+            "hubspot-ls is already running {MAX_RUNNING} commands; run this one when one of them has finished."
+        ))));
+    };
     // Commands read and write files as they go: on a task of their own, so that the disk never
     // holds up the task that reads messages and answers every other request.
     let handle = server.handle();
-    tokio::spawn(async move { run(&handle, params).await }).await.unwrap_or_else(|e| {
+    tokio::spawn(async move {
+        let out = run(&handle, params).await;
+        drop(permit);
+        out
+    })
+    .await
+    .unwrap_or_else(|e| {
         tracing::error!("a command failed: {e}");
         Err(Error::internal_error())
     })
