@@ -8,7 +8,7 @@ import yaml
 import pytest
 from lsprotocol import types as T
 
-from cmdkit import CONFIG, PAK_NEW, PAK_PROD, PAK_SANDBOX, SLOW_MILLIS, bearer, seed
+from cmdkit import CONFIG, EXCHANGE, PAK_NEW, PAK_PROD, PAK_SANDBOX, SLOW_MILLIS, bearer, seed
 from conftest import PROFILES, diagnostics, fails, open_doc, run, started
 from fake_hubspot import body_json
 
@@ -160,6 +160,25 @@ async def test_a_key_given_as_the_account_is_echoed_redacted(lsp, files, fake):
     err = await fails(lsp, "hubspot.account.use", {"account": PAK_NEW})
     assert PAK_NEW[8:] not in err.message, err.message
     assert f"{PAK_NEW[:8]}…{PAK_NEW[-4:]}" in err.message, err.message
+
+
+async def test_a_token_obtained_during_the_call_is_scrubbed_from_what_hubspot_echoes(lsp, files, fake):
+    seed(files, fake)  # tokenInfo is empty: the call exchanges the key first
+    token = "CHOSEN-ACCESS-TOKEN-0123456789abcdef"
+    fake.fault(EXCHANGE, "raw", status=200, times=1,
+               body=json.dumps({"hubId": 123, "userId": 1, "oauthAccessToken": token, "expiresAtMillis": 4102444800000}))
+    fake.fault("/echo", "raw", status=200, times=1, headers={"content-type": "application/json"},
+               body=json.dumps({"seen": f"Bearer {token}"}))
+    got = await run(lsp, "hubspot.api.request", {"path": "/echo"})
+    assert token not in json.dumps(got) and got["body"]["seen"].startswith("Bearer "), got
+
+
+async def test_another_accounts_key_echoed_in_an_error_body_is_redacted(lsp, files, fake):
+    seed(files, fake)
+    fake.fault(EXCHANGE, "raw", status=400, times=1, body=f"bad key {PAK_NEW} (prod key {PAK_PROD})")
+    err = await fails(lsp, "hubspot.account.auth", {"personalAccessKey": PAK_NEW})
+    told = err.message + json.dumps(err.data)
+    assert PAK_NEW[8:] not in told and PAK_PROD[8:] not in told, told
 
 
 async def _noop():

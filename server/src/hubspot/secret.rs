@@ -72,26 +72,28 @@ const MIN_SCRUBBED_SUBSTRING: usize = 8;
 /// back (`hs api` on an `apikey` account whose URL carries `hapikey=`, an error body echoing
 /// a secret's value): no credential may reach a command result, an error or a log.
 pub fn scrub_json(value: &mut serde_json::Value, secrets: &[Secret]) {
-    use serde_json::Value;
     let secrets: Vec<&Secret> = secrets.iter().filter(|s| !s.is_empty()).collect();
     if secrets.is_empty() {
         return;
     }
-    fn walk(v: &mut Value, secrets: &[&Secret]) {
-        match v {
-            Value::String(s) => *s = scrub_str(s, secrets),
-            Value::Array(items) => items.iter_mut().for_each(|i| walk(i, secrets)),
-            Value::Object(map) => {
-                let entries = std::mem::take(map);
-                for (k, mut item) in entries {
-                    walk(&mut item, secrets);
-                    map.insert(scrub_str(&k, secrets), item);
-                }
+    map_strings(value, &|s| scrub_str(s, &secrets));
+}
+
+/// Every string of `value`, keys included, through `f`.
+pub fn map_strings(value: &mut serde_json::Value, f: &impl Fn(&str) -> String) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => *s = f(s),
+        Value::Array(items) => items.iter_mut().for_each(|i| map_strings(i, f)),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (k, mut item) in entries {
+                map_strings(&mut item, f);
+                map.insert(f(&k), item);
             }
-            _ => {}
         }
+        _ => {}
     }
-    walk(value, &secrets);
 }
 
 /// `text` with each of `secrets` redacted: the whole text when it is one of them, else every

@@ -168,6 +168,10 @@ pub fn fresh_config_token(account: &Account, now: DateTime<Utc>) -> Option<Secre
 pub struct TokenCache {
     tokens: Mutex<HashMap<CacheKey, (Secret, DateTime<Utc>)>>,
     locks: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Refreshed tokens the config could not take yet (it had unsaved changes in the editor,
+    /// say), with the refresh token the config held then: an OAuth2 refresh rotates it, and
+    /// the old one no longer works.
+    unsaved: Mutex<HashMap<CacheKey, (Option<Secret>, StoredToken)>>,
 }
 
 /// One cache slot per account id, env and credential: a re-authenticated account (new PAK)
@@ -200,12 +204,43 @@ impl TokenCache {
         (is_fresh(*expires, now) && Some(token) != rejected).then(|| token.clone())
     }
 
+    /// The cached token, fresh or not.
+    pub fn held(&self, key: &CacheKey) -> Option<Secret> {
+        self.tokens.lock().unwrap_or_else(|p| p.into_inner()).get(key).map(|(t, _)| t.clone())
+    }
+
     pub fn put(&self, key: CacheKey, token: Secret, expires: DateTime<Utc>) {
         self.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (token, expires));
     }
 
     pub fn forget(&self, key: &CacheKey) {
         self.tokens.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+
+    /// The refresh token to send: the one the config holds, unless a refresh rotated it and
+    /// the config could not take the new one yet.
+    pub fn refresh_token(&self, key: &CacheKey, in_config: Secret) -> Secret {
+        let unsaved = self.unsaved.lock().unwrap_or_else(|p| p.into_inner());
+        match unsaved.get(key) {
+            Some((Some(from), t)) if *from == in_config => t.refresh_token.clone().unwrap_or(in_config),
+            _ => in_config,
+        }
+    }
+
+    /// A refreshed token the config did not take, kept until it does.
+    pub fn keep_unsaved(&self, key: CacheKey, in_config: Option<Secret>, token: StoredToken) {
+        self.unsaved.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (in_config, token));
+    }
+
+    pub fn unsaved(&self, key: &CacheKey) -> Option<StoredToken> {
+        self.unsaved.lock().unwrap_or_else(|p| p.into_inner()).get(key).map(|(_, t)| t.clone())
+    }
+
+    pub fn saved(&self, key: &CacheKey, token: &StoredToken) {
+        let mut unsaved = self.unsaved.lock().unwrap_or_else(|p| p.into_inner());
+        if unsaved.get(key).is_some_and(|(_, t)| t == token) {
+            unsaved.remove(key);
+        }
     }
 
     /// The lock that serialises refreshes of one account.

@@ -59,7 +59,7 @@ pub fn account_credentials(a: &Account) -> Vec<Secret> {
 pub struct HubSpotClient {
     pub(super) http: reqwest::Client,
     pub origins: Origins,
-    tokens: TokenCache,
+    pub(super) tokens: TokenCache,
     waits: Waits,
     /// [`MAX_DOWNLOAD_BYTES`], lower in tests.
     download_limit: u64,
@@ -237,7 +237,8 @@ impl HubSpotClient {
         let a = &caller.account;
         let key = CacheKey::of(a);
         let now = Utc::now();
-        if let Some(t) = key.as_ref().and_then(|k| self.tokens.get(k, rejected, now)) {
+        if let Some((k, t)) = key.as_ref().and_then(|k| Some((k, self.tokens.get(k, rejected, now)?))) {
+            self.save_unsaved(caller, k).await;
             return Ok(t);
         }
         if let Some(t) = auth::fresh_config_token(a, now).filter(|t| Some(t) != rejected) {
@@ -264,11 +265,39 @@ impl HubSpotClient {
             }
         };
         let expires = auth::parse_expiry(&stored.expires_at).unwrap_or_else(Utc::now);
-        self.tokens.put(key, stored.access_token.clone(), expires);
+        self.tokens.put(key.clone(), stored.access_token.clone(), expires);
         if let Err(e) = caller.store.save(a, &stored).await {
-            tracing::warn!(account = a.account_id, "could not write the refreshed token back to the config: {e}");
+            tracing::warn!(
+                account = a.account_id,
+                "could not write the refreshed token back to the config (tried again on the next call): {e}"
+            );
+            let in_config = a.token_info().and_then(|t| t.refresh_token.clone());
+            self.tokens.keep_unsaved(key, in_config, stored.clone());
+        } else {
+            self.tokens.saved(&key, &stored);
         }
         Ok(stored.access_token)
+    }
+
+    /// The tokens this client holds for `account` beyond what its config entry has: one
+    /// obtained during a call, which the answer may echo.
+    pub fn held_credentials(&self, account: &Account) -> Vec<Secret> {
+        let Some(key) = CacheKey::of(account) else { return Vec::new() };
+        let unsaved = self.tokens.unsaved(&key);
+        let rotated = unsaved.and_then(|t| t.refresh_token);
+        self.tokens.held(&key).into_iter().chain(rotated).collect()
+    }
+
+    /// Writes a refreshed token the config could not take before, now that it may.
+    async fn save_unsaved(&self, caller: &Caller, key: &CacheKey) {
+        let Some(token) = self.tokens.unsaved(key) else { return };
+        match caller.store.save(&caller.account, &token).await {
+            Ok(()) => self.tokens.saved(key, &token),
+            Err(e) => tracing::debug!(
+                account = caller.account.account_id,
+                "the refreshed token still cannot be written back: {e}"
+            ),
+        }
     }
 }
 

@@ -302,3 +302,34 @@ fn an_upload_answer_that_does_not_parse_is_not_counted_as_uploaded() {
     assert!(err.contains("upload \"docs/hello.txt\"") && err.contains("cannot read"), "{err}");
     assert!(s.fake.uploaded().is_empty());
 }
+
+#[test]
+fn a_rotated_refresh_token_the_config_cannot_take_yet_is_kept_and_written_later() {
+    let s = Setup::new();
+    let rt = rt();
+    s.fake.add_account(AccountSpec::new(555, "").with_oauth("client-id", "client-secret-xyz", "refresh-1"));
+    let path = s.dir.path().join("config.yml");
+    let text = "accounts:\n  - name: oa\n    accountId: 555\n    authType: oauth2\n    auth:\n      clientId: client-id\n      clientSecret: client-secret-xyz\n      tokenInfo:\n        refreshToken: refresh-1\n";
+    std::fs::write(&path, text).unwrap();
+    // The config is open in the editor with changes not saved: the write-back is refused.
+    let writer = Writer::default();
+    writer.buffers.holds(&path, Arc::new(format!("{text}# typing\n")));
+    let file = ConfigFile::load(&path).unwrap();
+    let caller = Caller::new(
+        file.config.accounts[0].clone(),
+        &file.config,
+        Arc::new(FileTokenStore::new(path.clone(), writer.clone())),
+    );
+    let first = rt.block_on(s.client.access_token(&caller, None)).unwrap();
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert_ne!(s.fake.oauth_refresh_token(555).as_deref(), Some("refresh-1"), "the fake rotated it");
+    // HubSpot rejects that access token: the next refresh must send the rotated refresh token.
+    let second = rt.block_on(s.client.access_token(&caller, Some(&first))).unwrap();
+    assert_ne!(second, first);
+    // Once the editor has nothing unsaved, the next call writes the newest tokens.
+    writer.buffers.closed(&path);
+    assert_eq!(rt.block_on(s.client.access_token(&caller, None)).unwrap(), second);
+    let written = ConfigFile::load(&path).unwrap().config.accounts[0].token_info().unwrap().clone();
+    assert_eq!(written.refresh_token.map(|r| r.expose().to_string()), s.fake.oauth_refresh_token(555));
+    assert_eq!(written.access_token, Some(second));
+}

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use super::auth::{self, AccessToken, ExchangeBody, OAuthBody, StoredToken};
+use super::auth::{self, AccessToken, CacheKey, ExchangeBody, OAuthBody, StoredToken};
 use super::client::{build_url, Caller, HubSpotClient};
 use super::error::{ApiError, RequestContext};
 use super::http::{retry_after, transport_error, Head};
@@ -73,6 +73,10 @@ impl HubSpotClient {
             auth.and_then(|x| x.token_info.as_ref()).and_then(|t| t.refresh_token.clone()),
         ) else {
             return Err(ApiError::Auth { account: a.label(), message: "an oauth2 account needs auth.clientId, auth.clientSecret and auth.tokenInfo.refreshToken; authenticate it again.".into() });
+        };
+        let refresh = match CacheKey::of(a) {
+            Some(key) => self.tokens.refresh_token(&key, refresh),
+            None => refresh,
         };
         let sent = [secret.clone(), refresh.clone()];
         self.refresh_oauth_unscrubbed(caller, &client_id, &secret, refresh).await.map_err(|e| e.scrub(&sent))

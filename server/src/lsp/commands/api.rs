@@ -64,6 +64,7 @@ pub async fn request(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     match ctx.api.call(&t.caller, &req).await {
         Ok(resp) => {
             let mut out = json!({ "status": resp.status, "body": resp.body_value() });
+            let known = [known, ctx.api.held_credentials(&t.caller.account)].concat();
             scrub_json(&mut out, &known);
             Ok(out)
         }

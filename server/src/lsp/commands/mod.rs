@@ -22,6 +22,7 @@ use tower_lsp_server::ls_types::ExecuteCommandParams;
 
 use crate::hubspot::credentials::Credentials;
 use crate::hubspot::ops::{OpError, OpErrorKind, OpResult};
+use crate::hubspot::secret::map_strings;
 
 use super::server::Server;
 pub use context::CommandCtx;
@@ -134,12 +135,20 @@ async fn run(server: &Server, params: ExecuteCommandParams) -> Result<Option<Val
         server.session().disk.clear();
         super::publish::refresh_all(server).await;
     }
+    // A key-shaped word never goes back: one given where an account belongs
+    // (`{"account": "pat-…"}`), or another account's key that HubSpot echoed.
+    let redact_keys = |v: &mut Value| map_strings(v, &|s| Credentials::default().scrub(s).into_owned());
     match out {
-        Ok(v) => Ok(Some(v)),
+        Ok(mut v) => {
+            redact_keys(&mut v);
+            Ok(Some(v))
+        }
         Err(mut e) => {
-            // A key given where an account belongs (`{"account": "pat-…"}`) is echoed redacted.
             if let Cow::Owned(m) = Credentials::default().scrub(&e.message) {
                 e.message = m;
+            }
+            if let Some(d) = e.data.as_mut() {
+                redact_keys(d);
             }
             tracing::info!(command = name, "command failed: {}", e.message);
             Err(rpc_error(e))
