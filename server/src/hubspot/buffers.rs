@@ -66,11 +66,13 @@ impl Buffers {
     /// what we wrote over the saved text the editor still shows). A file that is not on disk
     /// (deleted while open, say) has nothing there to lose and may be written.
     pub fn check_saved(&self, path: &Path, resolved: Option<&Path>) -> io::Result<Saved<'_>> {
-        let held: Vec<(PathBuf, Arc<String>, Option<u64>)> = {
-            let open = self.open();
-            let keys = [Some(path), resolved].into_iter().flatten().map(clean);
-            keys.filter_map(|k| open.get(&k).map(|h| (k, h.text.clone(), h.written))).collect()
-        };
+        let all: Vec<(PathBuf, Arc<String>, Option<u64>)> =
+            self.open().iter().map(|(k, h)| (k.clone(), h.text.clone(), h.written)).collect();
+        let named: Vec<PathBuf> = [Some(path), resolved].into_iter().flatten().map(clean).collect();
+        // The editor may have the file open under another path (through a linked directory).
+        let target = std::fs::canonicalize(resolved.unwrap_or(path)).ok();
+        let same_file = |k: &Path| target.is_some() && std::fs::canonicalize(k).ok() == target;
+        let held: Vec<_> = all.into_iter().filter(|(k, ..)| named.contains(k) || same_file(k)).collect();
         let none = Saved { buffers: self, texts: Vec::new() };
         if held.is_empty() {
             return Ok(none);
@@ -81,7 +83,10 @@ impl Buffers {
             Err(e) => return Err(e),
         };
         let on_disk = digest(&disk);
-        if held.iter().any(|(_, text, written)| text.as_bytes() != disk && *written != Some(on_disk)) {
+        // Editors show a file without its byte order mark.
+        let unmarked = |b: &[u8]| b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b).to_vec();
+        let disk_text = unmarked(&disk);
+        if held.iter().any(|(_, text, written)| unmarked(text.as_bytes()) != disk_text && *written != Some(on_disk)) {
             return Err(io::Error::other(
                 "it has changes in the editor that are not saved; save or revert them there, then run this again (writing it now would lose them)",
             ));
@@ -179,6 +184,31 @@ mod tests {
         saved.wrote(b"a: 5\n");
         assert!(b.check_saved(&path, None).is_err(), "the user's edit came after the check");
         b.closed(&path);
+    }
+
+    #[test]
+    fn a_file_open_through_a_linked_directory_is_the_same_file() {
+        // `~/.hscli` linked to a dotfiles folder (GNU stow), the editor on the real path.
+        let b = Buffers::default();
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles/.hscli");
+        std::fs::create_dir_all(&real).unwrap();
+        std::fs::write(real.join("config.yml"), "a: 1\n").unwrap();
+        std::os::unix::fs::symlink(&real, dir.path().join(".hscli")).unwrap();
+        b.holds(&real.join("config.yml"), Arc::new("a: 2 # typed\n".into()));
+        assert!(b.check_saved(&dir.path().join(".hscli/config.yml"), None).is_err());
+    }
+
+    #[test]
+    fn a_byte_order_mark_the_editor_does_not_show_is_no_change() {
+        let b = Buffers::default();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.yml");
+        std::fs::write(&path, "\u{feff}a: 1\n").unwrap();
+        b.holds(&path, Arc::new("a: 1\n".into()));
+        assert!(b.check_saved(&path, None).is_ok());
+        b.holds(&path, Arc::new("a: 2\n".into()));
+        assert!(b.check_saved(&path, None).is_err());
     }
 
     #[test]
