@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from cmdkit import CONFIG, EXCHANGE, FAULTS, PAK_NEW, SANDBOX_ENTRY, add_fault, calls, config_yaml, seed
-from conftest import run
+from conftest import open_doc, run
 
 
 THIRD = f"""  - name: gone
@@ -72,6 +72,15 @@ async def test_clean_deletes_an_hsaccount_that_named_a_removed_account(lsp, file
     hsaccount = files.write("proj/.hsaccount", "456")
     await run(lsp, "hubspot.account.clean", {"directory": str(files.project)})
     assert not hsaccount.exists()
+
+
+async def test_clean_keeps_an_hsaccount_with_changes_in_the_editor(lsp, files, fake):
+    clean_setup(files, fake)
+    hsaccount = files.write("proj/.hsaccount", "456")
+    open_doc(lsp, hsaccount, "123", language="plaintext")  # typed, not saved
+    got = await run(lsp, "hubspot.account.clean", {"directory": str(files.project)})
+    assert 456 in got["removed"]
+    assert hsaccount.read_text() == "456"
 
 
 @pytest.mark.parametrize("kind", FAULTS)

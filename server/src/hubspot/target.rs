@@ -19,7 +19,7 @@ use super::precedence::{self, InForceAccount, ResolveError, Source};
 use super::settings::HsAccount;
 use super::store::{ConfigFile, FileTokenStore};
 use super::write::write_atomic;
-use super::writer::{Fingerprint, Writer};
+use super::writer::{Fingerprint, Snapshot, Writer};
 
 /// An account ready for API calls, and the config file it came from (none in env mode).
 pub struct Target {
@@ -192,14 +192,23 @@ pub fn use_account(writer: &Writer, file: &ConfigFile, account: &Account, dir: &
 
 /// After `clean` removed accounts: the nearest `.hsaccount` goes too, but only when it named
 /// one of them (the CLI deletes it whichever account it names).
-pub fn drop_stale_hsaccount(dir: &Path, removed: &[i64]) -> Option<PathBuf> {
+/// Not while the editor holds unsaved changes to it.
+pub async fn drop_stale_hsaccount(writer: &Writer, dir: &Path, removed: &[i64]) -> Option<PathBuf> {
     let path = find_up(dir, HSACCOUNT_FILE, &Disk)?;
+    let _locked = writer.lock([&path]).await;
+    let read = Snapshot::take([&path]).ok()?;
     let text = std::fs::read_to_string(&path).ok()?;
     let id = HsAccount::parse(&text).ok()?.id;
-    if removed.contains(&id) && std::fs::remove_file(&path).is_ok() {
-        return Some(path);
+    if !removed.contains(&id) {
+        return None;
     }
-    None
+    match edit::apply_ops(&writer.buffers, &[edit::FileOp::Delete { path: path.clone() }], &read) {
+        Ok(()) => Some(path),
+        Err(e) => {
+            tracing::info!("kept {}: {e}", path.display());
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -99,7 +99,7 @@ pub async fn clean(ctx: &CommandCtx, arg: Value) -> OpResult<Value> {
     let path = target::config_path(&ctx.env, &dir)?;
     let result = accounts::clean(&ctx.api, &ctx.writer, &path, a.dry_run).await?;
     if !a.dry_run && !result.removed.is_empty() {
-        target::drop_stale_hsaccount(&dir, &result.removed);
+        target::drop_stale_hsaccount(&ctx.writer, &dir, &result.removed).await;
     }
     to_value(result)
 }
