@@ -9,7 +9,7 @@ import pytest
 from cmdkit import (
     CONFIG, PAK_PROD, PAK_SANDBOX, account, assert_authed, assert_exchange, config_yaml, non_exchange, seed, without_token_info,
 )
-from conftest import FAILED, INVALID_PARAMS, fails, run, wait_for
+from conftest import FAILED, INVALID_PARAMS, fails, open_doc, run, wait_for
 from fake_hubspot import body_json
 
 USAGE = "/sandbox-hubs/v1/parent/123/usage"
@@ -120,6 +120,19 @@ async def test_a_failure_after_creation_says_the_sandbox_exists(lsp, files, fake
     assert "created in HubSpot" in err.message and str(made["sandboxHubId"]) in err.message
     assert f"personal-access-key/{made['sandboxHubId']}" in err.message
     assert without_token_info(files.global_config.read_text()) == without_token_info(CONFIG)
+
+
+async def test_a_config_with_unsaved_changes_is_refused_before_hubspot_is_asked(lsp, files, fake):
+    """Creating or deleting a sandbox that the config could not record afterwards: refused
+    before anything changes in HubSpot, which cannot be undone."""
+    config = seed_parent(files, fake)
+    open_doc(lsp, config, CONFIG + "# typed, not saved\n")
+    for command, arg in [("hubspot.sandbox.create", {"name": "Box One", "type": "development", "account": "prod"}),
+                         ("hubspot.sandbox.delete", {"account": "sandbox"})]:
+        err = await fails(lsp, command, arg)
+        assert err.code == FAILED and "not saved" in err.message and "Nothing was done in HubSpot" in err.message, err.message
+    assert [m for m, _ in summary(fake) if m != "GET"] == []
+    assert files.global_config.read_text() == CONFIG
 
 
 async def test_progress_while_creating(lsp, files, fake):

@@ -70,6 +70,7 @@ pub async fn create(
     let name = args.name.trim();
     let local_name = config_name(name);
     check_free_name(&ConfigFile::load(config_path)?.config, &local_name, config_path)?;
+    config_writable(writer, config_path)?;
     let step = |done, message: String| progress(Progress { done, total: Some(4), message });
     let kind = args.kind;
 
@@ -159,6 +160,7 @@ pub async fn delete(
     let (Some(id), Some(parent_id)) = (sandbox.account_id, parent.account.account_id) else {
         return Err(OpError::invalid("The sandbox and its parent need numeric account ids."));
     };
+    config_writable(writer, config_path)?;
     let deleted = api::delete(client, parent, id).await.map_err(|e| match e.status() {
         Some(401) => OpError::failed(format!(
             "HubSpot refused the key of the parent account {}, which deletes its sandboxes: authenticate it again with a current key from {} (hubspot.account.auth).",
@@ -169,6 +171,33 @@ pub async fn delete(
     })?;
 
     let _locked = writer.lock([config_path]).await;
+    let removed = remove_deleted(writer, config_path, id, parent_id).map_err(|e| {
+        OpError::failed(format!(
+            "The sandbox {} was deleted in HubSpot, but is still in {}: {} Remove its entry there.",
+            sandbox.label(),
+            config_path.display(),
+            e.message
+        ))
+    })?;
+    tracing::info!(sandbox = id, parent = parent_id, in_hubspot = deleted, "deleted sandbox");
+    Ok(DeleteResult {
+        account_id: id,
+        parent_account_id: parent_id,
+        deleted_in_hubspot: deleted,
+        default_account: removed.config.default().and_then(|a| a.account_id),
+    })
+}
+
+/// Before anything is done in HubSpot: the config must be able to take the outcome.
+fn config_writable(writer: &Writer, path: &Path) -> OpResult<()> {
+    drop(writer.buffers.check_saved(path, None).map_err(|e| {
+        OpError::failed(format!("{} cannot be changed: {e}. Nothing was done in HubSpot.", path.display()))
+    })?);
+    Ok(())
+}
+
+/// The deleted sandbox's entry out of the config; a default that named it moves to the parent.
+fn remove_deleted(writer: &Writer, config_path: &Path, id: i64, parent_id: i64) -> OpResult<ConfigFile> {
     let mut f = ConfigFile::load(config_path)?;
     let was_default = f.config.default().and_then(|a| a.account_id) == Some(id);
     if let Some(entry) = f.config.by_id(id).cloned() {
@@ -181,13 +210,7 @@ pub async fn delete(
         }
     }
     f.write(&writer.buffers)?;
-    tracing::info!(sandbox = id, parent = parent_id, in_hubspot = deleted, "deleted sandbox");
-    Ok(DeleteResult {
-        account_id: id,
-        parent_account_id: parent_id,
-        deleted_in_hubspot: deleted,
-        default_account: f.config.default().and_then(|a| a.account_id),
-    })
+    Ok(f)
 }
 
 /// Sandboxes hang off production accounts: `accountType` STANDARD, or none (the CLI's rule).
