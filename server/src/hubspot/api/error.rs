@@ -107,11 +107,17 @@ impl ApiError {
         if let Some(errs) = body.get("errors").and_then(Value::as_array) {
             parts.extend(errs.iter().filter_map(|e| e.get("message").and_then(Value::as_str)).map(String::from));
         }
-        if parts.is_empty() {
+        let says = if parts.is_empty() {
             body.as_str().map(|s| s.trim()).filter(|s| !s.is_empty() && s.len() < 300).map(String::from)
         } else {
             Some(parts.join(" "))
-        }
+        };
+        // A message is shown in a notification and logged: HubSpot's words are cut short there
+        // (the whole body stays in the error's data).
+        says.map(|s| match s.char_indices().nth(MAX_QUOTED_CHARS) {
+            Some((at, _)) => format!("{}…", &s[..at]),
+            None => s,
+        })
     }
 
     fn what_to_do(&self) -> Option<String> {
@@ -134,6 +140,9 @@ impl ApiError {
         })
     }
 }
+
+/// The most of HubSpot's own words an error message quotes.
+const MAX_QUOTED_CHARS: usize = 500;
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -211,6 +220,14 @@ mod tests {
         assert!(m.contains("hubspot.account.auth") && m.contains("personal-access-key/123"), "{m}");
         let e = ApiError::Status { ctx: ctx(), status: 503, body: json!("upstream"), hint: None };
         assert!(e.to_string().contains("server error (503). HubSpot said: upstream."));
+    }
+
+    #[test]
+    fn a_long_message_from_hubspot_is_cut_short() {
+        let long = "é".repeat(5_000_000);
+        let e = ApiError::Status { ctx: ctx(), status: 500, body: json!({"message": long}), hint: None };
+        let m = e.to_string();
+        assert!(m.len() < 2_000 && m.contains(&format!("{}….", "é".repeat(MAX_QUOTED_CHARS))), "{}", m.len());
     }
 
     #[test]
