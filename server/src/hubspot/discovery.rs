@@ -309,7 +309,7 @@ mod tests {
     }
 
     #[test]
-    fn spec_1_1_order() {
+    fn where_the_config_is_in_the_clis_order() {
         let dir = Path::new("/p/a/b");
         let home = [("HOME", "/h")];
         let global = "/h/.hscli/config.yml";

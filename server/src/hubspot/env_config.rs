@@ -159,7 +159,7 @@ mod tests {
     }
 
     #[test]
-    fn spec_11_3_examples() {
+    fn environment_variable_examples() {
         let pak = ("HUBSPOT_PERSONAL_ACCESS_KEY", "k");
         let c = build_from(&[
             ("HUBSPOT_ACCOUNT_ID", "12x"),

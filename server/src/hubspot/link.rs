@@ -17,6 +17,7 @@ use super::edit::Editor;
 use super::edit::FileOp;
 use super::gitignore::{check_and_add_hs_folder_to_gitignore, find_up};
 use super::model::{parse_int_js, Config};
+use super::settings::as_integer;
 
 /// `.hs/README.txt`, written with the first `.hs` folder (LDL `config/hsSettings.js`).
 pub const HS_README: &str = include_str!("link/hs-folder-README.txt");
@@ -368,9 +369,9 @@ fn read_settings(path: &Path) -> Result<(JsonEditor, Vec<i64>, Option<i64>)> {
         .value()
         .get("accounts")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_i64).collect())
+        .map(|a| a.iter().filter_map(as_integer).collect())
         .unwrap_or_default();
-    let default = ed.value().get("localDefaultAccount").and_then(Value::as_i64);
+    let default = ed.value().get("localDefaultAccount").and_then(as_integer);
     Ok((ed, linked, default))
 }
 
@@ -382,11 +383,11 @@ fn write_settings(ed: &mut JsonEditor, path: &Path, accounts: &[i64], default: O
         Some(Value::Array(items)) => {
             // Remove from the end so indices stay valid; keep entries that are not ids we drop.
             for (i, v) in items.iter().enumerate().rev() {
-                if v.as_i64().is_some_and(|id| !accounts.contains(&id)) {
+                if as_integer(v).is_some_and(|id| !accounts.contains(&id)) {
                     ed.remove(&format!("/accounts/{i}")).map_err(bad)?;
                 }
             }
-            let present: Vec<i64> = items.iter().filter_map(Value::as_i64).collect();
+            let present: Vec<i64> = items.iter().filter_map(as_integer).collect();
             for id in accounts.iter().filter(|id| !present.contains(id)) {
                 ed.append("/accounts", &Value::from(*id)).map_err(bad)?;
             }
@@ -394,7 +395,10 @@ fn write_settings(ed: &mut JsonEditor, path: &Path, accounts: &[i64], default: O
         _ => ed.set("/accounts", &Value::from(accounts.to_vec())).map_err(bad)?,
     }
     match default {
-        Some(d) => ed.set("/localDefaultAccount", &Value::from(d)).map_err(bad)?,
+        Some(d) if ed.value().get("localDefaultAccount").and_then(as_integer) != Some(d) => {
+            ed.set("/localDefaultAccount", &Value::from(d)).map_err(bad)?
+        }
+        Some(_) => {}
         None if ed.value().get("localDefaultAccount").is_some() => ed.remove("/localDefaultAccount").map_err(bad)?,
         None => {}
     }

@@ -91,7 +91,8 @@ fn same_value(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn as_integer(v: &Value) -> Option<i64> {
+/// A whole number as `JSON.parse` reads it: `456.0` and `4.56e2` are 456 too.
+pub fn as_integer(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
 }
 

@@ -145,7 +145,7 @@ pub fn links(dir: &Path) -> accounts::Links {
     match precedence::read_settings(dir, &Disk) {
         Ok(Some((_, s))) => accounts::Links {
             linked: s.linked_ids().unwrap_or_default(),
-            local_default: s.local_default().and_then(serde_json::Value::as_i64),
+            local_default: s.local_default().and_then(super::settings::as_integer),
         },
         _ => accounts::Links::default(),
     }

@@ -9,6 +9,7 @@ use crate::analysis::document::SourceFile;
 use crate::analysis::world::{InForce, World};
 use crate::hubspot::model::truthy;
 use crate::hubspot::secret::quotable;
+use crate::hubspot::settings::as_integer;
 use crate::syntax::Tree;
 
 use super::accounts::{entries, find};
@@ -63,7 +64,7 @@ pub fn check(file: &SourceFile, tree: &Tree, world: &World, out: &mut Vec<Diagno
         for (i, item) in items.iter().enumerate() {
             let pointer = format!("/accounts/{i}");
             let range = tree.value_range(&pointer).unwrap_or_default();
-            let Some(id) = item.as_i64() else { continue }; // wrong types are the schema's
+            let Some(id) = as_integer(item) else { continue }; // wrong types are the schema's
             linked.push(id);
             if !seen.insert(id) {
                 out.push(Diagnostic::warning(

@@ -30,6 +30,9 @@ fn settings_against_the_global_config() {
     // A name is resolved, as the CLI does.
     let text = "{\"accounts\": [456], \"localDefaultAccount\": \"sandbox\"}";
     assert!(home.check_text(&p, text).is_empty(), "{:?}", home.check_text(&p, text));
+    // Whole numbers written as decimals are those numbers to JSON.parse.
+    let text = "{\"accounts\": [456.0, 1.23e2], \"localDefaultAccount\": 4.56e2}";
+    assert!(home.check_text(&p, text).is_empty(), "{:?}", home.check_text(&p, text));
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn read(p: &Path) -> String {
 }
 
 #[test]
-fn spec_2_4_observed_run() {
+fn link_from_a_subfolder_as_the_cli_does() {
     // <repo>/sub, <repo>/.hsaccount = 555, root .gitignore `node_modules\n`.
     let t = tempfile::tempdir().unwrap();
     let repo = t.path();
@@ -136,7 +136,7 @@ fn hsaccount_for_an_account_not_linked_is_left_alone() {
 }
 
 #[test]
-fn unlink_as_spec_2_6_observed() {
+fn unlink_as_the_cli_does() {
     let t = tempfile::tempdir().unwrap();
     let settings = t.path().join(".hs/settings.json");
     write(&settings, "{\n  \"accounts\": [\n    987654,\n    555\n  ],\n  \"localDefaultAccount\": 555\n}");
@@ -191,4 +191,23 @@ fn accounts_resolve_by_id_or_name() {
     assert_eq!(resolve_account(&cfg, &json!(99)), Err(LinkError::UnknownAccount { id: 99 }));
     let err = resolve_account(&cfg, &json!("nobody")).unwrap_err();
     assert!(err.to_string().contains("`nobody`"), "{err}");
+}
+
+#[test]
+fn ids_written_as_decimals_are_the_whole_numbers_the_cli_reads() {
+    // JSON.parse reads 456.0 and 1.23e2 as 456 and 123.
+    let t = tempfile::tempdir().unwrap();
+    let settings = t.path().join(".hs/settings.json");
+    let text = "{\"accounts\": [456.0, 1.23e2], \"localDefaultAccount\": 4.56e2}";
+    write(&settings, text);
+    let plan = link(&config(&[123, 456]), t.path(), &[123], None).unwrap();
+    assert_eq!(
+        (plan.outcome.accounts.as_slice(), plan.outcome.local_default_account),
+        ([456, 123].as_slice(), Some(456))
+    );
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
+    assert_eq!(read(&settings), text, "123 is linked already, 456 the default");
+    let plan = unlink(t.path(), &[456]).unwrap();
+    apply_ops(&Default::default(), &plan.ops, &Default::default()).unwrap();
+    assert_eq!(read(&settings), "{\"accounts\": [1.23e2], \"localDefaultAccount\": 123}");
 }

@@ -208,7 +208,7 @@ fn merge_into_an_empty_global_file() {
 }
 
 #[test]
-fn normalisation_matches_spec_1_5() {
+fn normalisation_matches_the_clis_read_time_rewrite() {
     let v = normalize_parsed_config(&parse(&fixture("03-legacy-hubspot.config.yml")).value).unwrap();
     assert_eq!(v, parse(&fixture("04-legacy-after-migrate.yml")).value);
     assert_eq!(normalize_parsed_config(&json!(null)).unwrap(), json!({"accounts": []}));
