@@ -54,10 +54,10 @@ impl ExchangeBody {
         self.hub_id
     }
 
-    /// `None` when `hubId` is not an account id (zero or negative): nothing could be written
-    /// or called for it.
+    /// `None` when `hubId` is not an account id (zero, negative, or past 2^53, where the CLI's
+    /// numbers are no longer exact): nothing could be written or called for it.
     pub(crate) fn into_token(self) -> Option<AccessToken> {
-        if self.hub_id <= 0 {
+        if self.hub_id <= 0 || self.hub_id > (1 << 53) {
             return None;
         }
         let now = Utc::now();

@@ -215,7 +215,7 @@ fn a_key_exchange_naming_no_account_is_refused() {
     let s = Setup::new();
     let rt = rt();
     let client = s.client();
-    for hub_id in [-1, 0] {
+    for hub_id in [-1, 0, i64::MAX] {
         let body = format!(r#"{{"hubId": {hub_id}, "userId": 1, "oauthAccessToken": "at-x", "expiresAtMillis": 1}}"#);
         s.fake.fault(Fault::new(EXCHANGE, FaultKind::Raw { status: 200, headers: vec![], body }).times(1));
         let err = rt.block_on(client.exchange(&Secret::new(PAK), HubEnv::Prod, None, deadline()));
