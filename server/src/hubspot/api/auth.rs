@@ -125,12 +125,15 @@ pub trait TokenStore: Send + Sync {
     fn save<'a>(&'a self, account: &'a Account, token: &'a StoredToken) -> BoxFuture<'a, Result<(), String>>;
 }
 
-/// Env-var mode and callers that must not write (`hubspot.account.info`).
+/// Env-var mode and callers that must not write (`hubspot.account.info`). Never "saved": the
+/// client then keeps a rotated refresh token in memory, the only place it is.
 pub struct NoStore;
 
 impl TokenStore for NoStore {
     fn save<'a>(&'a self, _: &'a Account, _: &'a StoredToken) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(async { Ok(()) })
+        Box::pin(async {
+            Err("tokens are not written here (environment-variable mode, or a call that only reads)".into())
+        })
     }
 }
 

@@ -333,3 +333,17 @@ fn a_rotated_refresh_token_the_config_cannot_take_yet_is_kept_and_written_later(
     assert_eq!(written.refresh_token.map(|r| r.expose().to_string()), s.fake.oauth_refresh_token(555));
     assert_eq!(written.access_token, Some(second));
 }
+
+#[test]
+fn a_caller_that_never_writes_still_sends_the_rotated_refresh_token() {
+    // Environment-variable mode: the refresh token lives only in memory after a rotation.
+    let s = Setup::new();
+    let rt = rt();
+    s.fake.add_account(AccountSpec::new(555, "").with_oauth("client-id", "client-secret-xyz", "refresh-1"));
+    let cfg = Config::from_value(&json!({"accounts": [{"name": "oa", "accountId": 555, "authType": "oauth2",
+        "auth": {"clientId": "client-id", "clientSecret": "client-secret-xyz", "tokenInfo": {"refreshToken": "refresh-1"}}}]}));
+    let caller = Caller::new(cfg.accounts[0].clone(), &cfg, Arc::new(NoStore));
+    let first = rt.block_on(s.client.access_token(&caller, None)).unwrap();
+    let second = rt.block_on(s.client.access_token(&caller, Some(&first))).unwrap();
+    assert_ne!(first, second);
+}
