@@ -14,18 +14,24 @@ const BUILT_IN: &[&str] = &[
     ".*",
     "*.log",
     "*.swp",
+    ".env",
+    "Icon\r",
+    "__MACOSX",
+    "~",
     "*~",
     "Thumbs.db",
+    "ehthumbs.db",
     "Desktop.ini",
-    "__MACOSX",
     "@eaDir",
     "package-lock.json",
 ];
 
+/// The built-in patterns and the `.hsignore` lines in one rule set, as the CLI adds them to
+/// one `ignore()` instance: a later `!pattern` re-includes what a built-in excluded. Case is
+/// ignored, as `ignore()` does by default (`HubSpot.config.yml` is not uploaded either).
 pub struct IgnoreRules {
-    built_in: Gitignore,
-    /// The nearest `.hsignore`, rooted at its own directory.
-    hsignore: Option<Gitignore>,
+    rules: Gitignore,
+    /// The nearest `.hsignore`; its directory is where patterns are matched from.
     pub hsignore_path: Option<PathBuf>,
 }
 
@@ -33,28 +39,24 @@ impl IgnoreRules {
     /// Rules for uploading from `start` (a file or folder).
     pub fn for_upload(start: &Path) -> IgnoreRules {
         let root = if start.is_dir() { start } else { start.parent().unwrap_or(start) };
-        let mut b = GitignoreBuilder::new(root);
+        let hsignore_path = root.ancestors().map(|d| d.join(".hsignore")).find(|p| p.is_file());
+        let base = hsignore_path.as_ref().and_then(|p| p.parent()).unwrap_or(root);
+        let mut b = GitignoreBuilder::new(base);
+        let _ = b.case_insensitive(true);
         for p in BUILT_IN {
             let _ = b.add_line(None, p);
         }
-        let built_in = b.build().unwrap_or_else(|_| Gitignore::empty());
-        let hsignore_path = root.ancestors().map(|d| d.join(".hsignore")).find(|p| p.is_file());
-        let hsignore = hsignore_path.as_ref().and_then(|p| {
-            let mut b = GitignoreBuilder::new(p.parent()?);
+        if let Some(p) = &hsignore_path {
             b.add(p);
-            b.build().ok()
-        });
-        IgnoreRules { built_in, hsignore, hsignore_path }
+        }
+        let rules = b.build().unwrap_or_else(|_| Gitignore::empty());
+        IgnoreRules { rules, hsignore_path }
     }
 
     /// Whether `path` (under the upload root) is ignored, by itself or through a parent.
-    /// (`matched_path_or_any_parents` panics on a path outside its root, hence the guards.)
+    /// (`matched_path_or_any_parents` panics on a path outside its root, hence the guard.)
     pub fn is_ignored(&self, path: &Path, is_dir: bool) -> bool {
-        (path.starts_with(self.built_in.path()) && self.built_in.matched_path_or_any_parents(path, is_dir).is_ignore())
-            || self
-                .hsignore
-                .as_ref()
-                .is_some_and(|g| path.starts_with(g.path()) && g.matched_path_or_any_parents(path, is_dir).is_ignore())
+        path.starts_with(self.rules.path()) && self.rules.matched_path_or_any_parents(path, is_dir).is_ignore()
     }
 }
 
@@ -83,5 +85,21 @@ mod tests {
         assert!(!ig("css/main.css", false));
         assert!(!ig("index.html", false));
         assert_eq!(r.hsignore_path.as_deref(), Some(dir.path().join(".hsignore").as_path()));
+    }
+
+    #[test]
+    fn case_is_ignored_and_hsignore_can_re_include_what_a_built_in_excludes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(dir.path().join(".hsignore"), "SECRET.TXT\n!.well-known\n!keep.log\n").unwrap();
+        let r = IgnoreRules::for_upload(&root);
+        let ig = |rel: &str, is_dir: bool| r.is_ignored(&root.join(rel), is_dir);
+        for ignored in ["HubSpot.config.yml", "Node_Modules/x.js", "Thumbs.DB", "README.LOG", "secret.txt", "ehthumbs.db"] {
+            assert!(ig(ignored, false), "{ignored}");
+        }
+        assert!(!ig(".well-known/a.txt", false));
+        assert!(!ig("keep.log", false));
+        assert!(ig("other.log", false));
     }
 }
