@@ -95,7 +95,9 @@ mod tests {
         std::fs::write(dir.path().join(".hsignore"), "SECRET.TXT\n!.well-known\n!keep.log\n").unwrap();
         let r = IgnoreRules::for_upload(&root);
         let ig = |rel: &str, is_dir: bool| r.is_ignored(&root.join(rel), is_dir);
-        for ignored in ["HubSpot.config.yml", "Node_Modules/x.js", "Thumbs.DB", "README.LOG", "secret.txt", "ehthumbs.db"] {
+        for ignored in
+            ["HubSpot.config.yml", "Node_Modules/x.js", "Thumbs.DB", "README.LOG", "secret.txt", "ehthumbs.db"]
+        {
             assert!(ig(ignored, false), "{ignored}");
         }
         assert!(!ig(".well-known/a.txt", false));

@@ -172,6 +172,9 @@ async fn fetch_folder(
         enter_dir(local)?;
     }
     let mut offset = 0usize;
+    // A folder holds each name once: a page of names already seen is HubSpot repeating itself
+    // (a `total_count` never reached), which would otherwise never end.
+    let mut seen = std::collections::HashSet::new();
     loop {
         let mut req = ApiRequest::new(Method::GET, "filemanager/api/v2/files/", what.clone())
             .query("hidden", "0")
@@ -183,8 +186,16 @@ async fn fetch_folder(
         let page = client.call_json(caller, &req).await?;
         let objects = page.get("objects").and_then(Value::as_array).ok_or_else(|| bad("no `objects` list".into()))?;
         let total = page.get("total_count").and_then(Value::as_u64).unwrap_or(0) as usize;
-        for f in objects {
-            let file: RemoteFile = serde_json::from_value(f.clone()).map_err(|e| bad(format!("file: {e}")))?;
+        let files: Vec<RemoteFile> = objects
+            .iter()
+            .map(|f| serde_json::from_value(f.clone()).map_err(|e| bad(format!("file: {e}"))))
+            .collect::<Result<_, _>>()?;
+        let before = seen.len();
+        seen.extend(files.iter().map(|f| (f.name.clone(), f.extension.clone())));
+        if !files.is_empty() && seen.len() == before {
+            return Err(bad(format!("the files at offset {offset} were listed before; stopping")));
+        }
+        for file in files {
             download(client, caller, &file, local, opts, out).await?;
             progress(Progress {
                 done: out.written.len() + out.skipped.len(),

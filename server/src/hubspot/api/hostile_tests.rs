@@ -211,6 +211,28 @@ fn an_endless_body_is_cut_off_at_the_limit() {
 }
 
 #[test]
+fn a_listing_that_repeats_itself_ends() {
+    // `total_count` is never reached: the same page comes back at every offset.
+    let s = Setup::new();
+    let rt = rt();
+    let raw = |body: &str| FaultKind::Raw { status: 200, headers: vec![], body: body.into() };
+    s.fake
+        .fault(Fault::new("/filemanager/api/v2/files/stat/", raw(r#"{"folder": {"id": 7, "name": "docs"}}"#)).times(1));
+    let page = format!(
+        r#"{{"objects": [{{"name": "same", "extension": "txt", "url": "{}/__cdn/x"}}], "total_count": 1000000000000000}}"#,
+        s.fake.url()
+    );
+    s.fake.fault(Fault::new("/filemanager/api/v2/files/", raw(&page)));
+    s.fake.fault(Fault::new("/__cdn/x", raw("content")));
+    let out = s.dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let opts = files::FetchOptions { overwrite: false, include_archived: false, buffers: Default::default() };
+    let err = rt.block_on(files::fetch(&s.client(), &s.pak_caller(), "/docs", &out, &opts, &|_| {}));
+    let err = err.err().expect("an error, not an endless loop").to_string();
+    assert!(err.contains("listed before"), "{err}");
+}
+
+#[test]
 fn a_key_exchange_naming_no_account_is_refused() {
     let s = Setup::new();
     let rt = rt();
