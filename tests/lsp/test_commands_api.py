@@ -16,7 +16,7 @@ from cmdkit import (
     CONFIG, EXCHANGE, FAULTS, PAK_PROD, SECRETS, SLOW_MILLIS, add_fault, assert_authed, assert_exchange,
     assert_written_back, bearer, calls, non_exchange, run_fault_case, seed, without_token_info,
 )
-from conftest import FAILED, INVALID_PARAMS, barrier, fails, open_doc, run, server_env, started, wait_for
+from conftest import DEADLINE, FAILED, INVALID_PARAMS, barrier, fails, open_doc, run, server_env, started, wait_for
 from fake_hubspot import body_json
 
 CONTACTS = "/crm/v3/objects/contacts"
@@ -218,6 +218,33 @@ async def test_commands_waiting_on_hubspot_never_hold_up_edits_and_hovers(lsp, f
     assert not any(t.done() for t in running)
     for t in running:
         t.cancel()
+
+
+async def test_a_cancelled_command_stops(lsp, files, fake):
+    """`$/cancelRequest` stops the command, not just its answer: eight cancelled commands that
+    were waiting on HubSpot leave room for new ones."""
+    seed(files, fake, CONFIG.replace("httpTimeout: 3000", f"httpTimeout: {SLOW_MILLIS}"))
+    fake.fault(SECRETS, "slow", millis=SLOW_MILLIS, times=0)
+    ids = [f"cancel-{i}" for i in range(8)]
+    for i in ids:
+        lsp.protocol.send_request("workspace/executeCommand", T.ExecuteCommandParams("hubspot.secrets.list", [{}]), msg_id=i)
+    await wait_for(lambda: len(calls(fake, SECRETS)) == 8, "8 commands waiting on HubSpot")
+    for i in ids:
+        lsp.protocol.notify("$/cancelRequest", T.CancelParams(id=i))
+    fake.clear_faults()
+
+    async def accepted():
+        try:
+            return await run(lsp, "hubspot.account.list", {})
+        except Exception as e:  # still refused: the cancelled commands hold their places
+            assert "already running" in str(e), e
+            return None
+
+    deadline = asyncio.get_running_loop().time() + DEADLINE
+    while (got := await accepted()) is None:
+        assert asyncio.get_running_loop().time() < deadline, "the cancelled commands never stopped"
+        await barrier(lsp, files)
+    assert got["accounts"]
 
 
 async def test_rate_limits_are_retried_a_bounded_number_of_times(lsp, files, fake):

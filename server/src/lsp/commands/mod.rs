@@ -83,16 +83,27 @@ pub async fn execute(server: &Server, params: ExecuteCommandParams) -> Result<Op
     // Commands read and write files as they go: on a task of their own, so that the disk never
     // holds up the task that reads messages and answers every other request.
     let handle = server.handle();
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         let out = run(&handle, params).await;
         drop(permit);
         out
-    })
-    .await
-    .unwrap_or_else(|e| {
+    });
+    // A cancelled request (`$/cancelRequest`) drops this future: the command stops at its next
+    // await instead of going on unseen. (Each file write is synchronous, so it is done whole
+    // or not at all.)
+    let _stop_if_cancelled = AbortOnDrop(task.abort_handle());
+    task.await.unwrap_or_else(|e| {
         tracing::error!("a command failed: {e}");
         Err(Error::internal_error())
     })
+}
+
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn run(server: &Server, params: ExecuteCommandParams) -> Result<Option<Value>> {
