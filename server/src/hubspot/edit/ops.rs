@@ -74,14 +74,15 @@ pub const DEFAULT_NEW_FILE_MODE: u32 = 0o644;
 /// current content: callers hold the files' locks from before the plan reads them until this
 /// returns ([`crate::hubspot::writer`]).
 pub fn apply_ops(buffers: &Buffers, ops: &[FileOp], read: &Snapshot) -> io::Result<()> {
-    let named = |op: &FileOp, e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", op.path().display()));
+    let at = |p: &Path, e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", p.display()));
+    let named = |op: &FileOp, e: io::Error| at(op.path(), e);
     let mut edited = Vec::with_capacity(ops.len());
     for op in ops {
         // Nothing is written while any file of the plan has unsaved changes in the editor.
         for p in touched(op) {
-            read.check(p).map_err(|e| named(op, e))?;
+            read.check(p).map_err(|e| at(p, e))?;
             // (Checked again, and noted as written, by each write.)
-            drop(buffers.check_saved(p, None).map_err(|e| named(op, e))?);
+            drop(buffers.check_saved(p, None).map_err(|e| at(p, e))?);
         }
         edited.push(match op {
             FileOp::Edit { path, edits } => {
@@ -100,7 +101,7 @@ pub fn apply_ops(buffers: &Buffers, ops: &[FileOp], read: &Snapshot) -> io::Resu
     for (op, new_text) in ops.iter().zip(edited) {
         // A file an earlier step wrote is expected to differ from the snapshot.
         for p in touched(op).into_iter().filter(|p| !done.contains(p)) {
-            read.check(p).map_err(|e| named(op, e))?;
+            read.check(p).map_err(|e| at(p, e))?;
         }
         apply_op(buffers, op, new_text).map_err(|e| named(op, e))?;
         done.extend(touched(op));
@@ -193,6 +194,14 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("missing.yml"), "{err}");
+        // A rename refused for its source names the source, not where it was going.
+        let from = dir.path().join("hubspot.config.yml");
+        std::fs::write(&from, "a: 1\n").unwrap();
+        let buffers = Buffers::default();
+        buffers.holds(&from, std::sync::Arc::new("a: 2\n".into()));
+        let to = dir.path().join("archived.hubspot.config.yml");
+        let err = apply_ops(&buffers, &[FileOp::Rename { from, to }], &Snapshot::default()).unwrap_err().to_string();
+        assert!(err.contains("/hubspot.config.yml: ") && !err.contains("archived"), "{err}");
     }
 
     #[test]
