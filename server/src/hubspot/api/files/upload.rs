@@ -94,8 +94,7 @@ fn plan(src: &Path, dest: &str) -> Result<Vec<(PathBuf, String)>, ApiError> {
             .into_iter()
             .filter_map(|f| {
                 let rel = f.strip_prefix(src).ok()?.to_string_lossy().replace('\\', "/");
-                let remote = if dest.is_empty() { rel } else { format!("{dest}/{rel}") };
-                Some((f, remote))
+                Some((f, joined(dest, &rel)))
             })
             .collect()
     } else {
@@ -118,6 +117,22 @@ fn plan(src: &Path, dest: &str) -> Result<Vec<(PathBuf, String)>, ApiError> {
         }
     }
     Ok(plan)
+}
+
+/// `dest` and `rel` joined and normalised as the CLI's `path.join` does for a folder's files:
+/// `a/../b` is `b`, `./s` is `s`, `a//b` is `a/b`.
+fn joined(dest: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dest.split('/').chain(rel.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
 }
 
 /// A regular file's bytes, checked again on the open handle (the path may have been replaced
@@ -268,6 +283,21 @@ mod tests {
         let req = upload_request(Path::new("/x/hello.txt"), "hello.txt", vec![]);
         let Body::Multipart(parts) = &req.body else { panic!("multipart") };
         assert_eq!(parts[3].bytes, b"/");
+    }
+
+    #[test]
+    fn a_folders_files_land_where_the_clis_path_join_puts_them() {
+        for (dest, remote) in [
+            ("a/../b", "b/f.txt"),
+            ("./s", "s/f.txt"),
+            ("a//b", "a/b/f.txt"),
+            ("a/./b", "a/b/f.txt"),
+            (".", "f.txt"),
+            ("", "f.txt"),
+        ] {
+            assert_eq!(joined(dest, "f.txt"), remote, "{dest}");
+        }
+        assert_eq!(joined("../x", "d/f.txt"), "../x/d/f.txt");
     }
 
     #[cfg(unix)]
