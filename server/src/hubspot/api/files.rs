@@ -188,8 +188,9 @@ async fn fetch_folder(
         let total = page.get("total_count").and_then(Value::as_u64).unwrap_or(0) as usize;
         let files: Vec<RemoteFile> = objects
             .iter()
-            .map(|f| serde_json::from_value(f.clone()).map_err(|e| bad(format!("file: {e}"))))
-            .collect::<Result<_, _>>()?;
+            .map(|f| serde_json::from_value(f.clone()))
+            .collect::<Result<_, _>>()
+            .map_err(|e| bad(format!("file: {e}")))?;
         let before = seen.len();
         seen.extend(files.iter().map(|f| (f.name.clone(), f.extension.clone())));
         if !files.is_empty() && seen.len() == before {
