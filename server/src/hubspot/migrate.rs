@@ -183,6 +183,13 @@ pub fn normalize_parsed_config(raw: &Value) -> std::result::Result<Value, String
         let Some(Value::Array(portals)) = c.get("portals").cloned() else {
             return Err("`portals` is not a list".into());
         };
+        // Each entry's `portalId` is read: a TypeError on an empty one (`-` alone).
+        if let Some(i) = portals.iter().position(Value::is_null) {
+            return Err(format!(
+                "entry {} of `portals` is empty, which the CLI crashes on (TypeError); remove it or fill it in",
+                i + 1
+            ));
+        }
         let accounts = portals.into_iter().map(normalize_portal).collect();
         c.insert("accounts".into(), Value::Array(accounts));
         c.shift_remove("portals");

@@ -217,6 +217,8 @@ fn normalisation_matches_the_clis_read_time_rewrite() {
         json!({"accounts": []})
     );
     assert!(normalize_parsed_config(&json!([1])).is_err());
+    let empty_entry = normalize_parsed_config(&json!({"portals": [{"portalId": 1}, null]})).unwrap_err();
+    assert!(empty_entry.contains("entry 2 of `portals` is empty"), "{empty_entry}");
 }
 
 #[test]
