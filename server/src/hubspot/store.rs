@@ -15,6 +15,7 @@ use super::api::auth::{StoredToken, TokenStore};
 use super::buffers::Buffers;
 use super::edit::{self, TextEdit};
 use super::model::{Account, Config};
+use super::secret::Secret;
 use super::write::write_atomic;
 use super::writer::{Fingerprint, Writer};
 use crate::syntax::{yaml, Tree};
@@ -159,21 +160,31 @@ impl FileTokenStore {
 }
 
 impl TokenStore for FileTokenStore {
-    fn save<'a>(&'a self, account: &'a Account, token: &'a StoredToken) -> BoxFuture<'a, Result<(), String>> {
+    fn save<'a>(
+        &'a self,
+        account: &'a Account,
+        token: &'a StoredToken,
+        replaces: &'a [Secret],
+    ) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async move {
             let _locked = self.writer.lock([&self.path]).await;
-            self.save_locked(account, token)
+            self.save_locked(account, token, replaces)
         })
     }
 }
 
 impl FileTokenStore {
-    fn save_locked(&self, account: &Account, token: &StoredToken) -> Result<(), String> {
+    fn save_locked(&self, account: &Account, token: &StoredToken, replaces: &[Secret]) -> Result<(), String> {
         let file = ConfigFile::load(&self.path).map_err(|e| e.to_string())?;
         let id = account.account_id.ok_or("the account has no numeric accountId")?;
         let Some(current) = file.config.by_id(id) else {
             return Err(format!("account {id} is no longer in {}", self.path.display()));
         };
+        let held = current.token_info().and_then(|t| t.refresh_token.as_ref());
+        if !replaces.is_empty() && !held.is_some_and(|r| replaces.contains(r)) {
+            tracing::debug!(account = id, "the config holds a newer grant: the refreshed token is not written");
+            return Ok(());
+        }
         let pointer = format!("{}/auth/tokenInfo", current.pointer);
         let mut fields = vec![
             ("accessToken", Value::String(token.access_token.expose().to_string())),

@@ -122,7 +122,15 @@ pub struct StoredToken {
 /// env-var mode (the CLI never persists refreshes there).
 /// Async because a file store waits for the file's lock (other commands may be writing it).
 pub trait TokenStore: Send + Sync {
-    fn save<'a>(&'a self, account: &'a Account, token: &'a StoredToken) -> BoxFuture<'a, Result<(), String>>;
+    /// Writes `token` into `account`'s entry. With `replaces` not empty, only while the entry's
+    /// refresh token is one of them: another one is a newer grant (authenticated again), and
+    /// then there is nothing to write.
+    fn save<'a>(
+        &'a self,
+        account: &'a Account,
+        token: &'a StoredToken,
+        replaces: &'a [Secret],
+    ) -> BoxFuture<'a, Result<(), String>>;
 }
 
 /// Env-var mode and callers that must not write (`hubspot.account.info`). Never "saved": the
@@ -130,7 +138,7 @@ pub trait TokenStore: Send + Sync {
 pub struct NoStore;
 
 impl TokenStore for NoStore {
-    fn save<'a>(&'a self, _: &'a Account, _: &'a StoredToken) -> BoxFuture<'a, Result<(), String>> {
+    fn save<'a>(&'a self, _: &'a Account, _: &'a StoredToken, _: &'a [Secret]) -> BoxFuture<'a, Result<(), String>> {
         Box::pin(async {
             Err("tokens are not written here (environment-variable mode, or a call that only reads)".into())
         })
@@ -171,10 +179,18 @@ pub fn fresh_config_token(account: &Account, now: DateTime<Utc>) -> Option<Secre
 pub struct TokenCache {
     tokens: Mutex<HashMap<CacheKey, (Secret, DateTime<Utc>)>>,
     locks: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
-    /// Refreshed tokens the config could not take yet (it had unsaved changes in the editor,
-    /// say), with the refresh token the config held then: an OAuth2 refresh rotates it, and
-    /// the old one no longer works.
-    unsaved: Mutex<HashMap<CacheKey, (Option<Secret>, StoredToken)>>,
+    /// Per OAuth2 account, the refresh tokens HubSpot retired by rotating them and the one it
+    /// gave last: a config (or a command's copy of it) holding a retired one is behind.
+    rotations: Mutex<HashMap<CacheKey, Rotation>>,
+    /// The last refreshed token a config could not take yet (it had unsaved changes in the
+    /// editor, say), written by a later call.
+    unsaved: Mutex<HashMap<CacheKey, StoredToken>>,
+}
+
+#[derive(Default)]
+struct Rotation {
+    retired: Vec<Secret>,
+    newest: Option<Secret>,
 }
 
 /// One cache slot per account id, env and credential: a re-authenticated account (new PAK)
@@ -220,30 +236,48 @@ impl TokenCache {
         self.tokens.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
     }
 
-    /// The refresh token to send: the one the config holds, unless a refresh rotated it and
-    /// the config could not take the new one yet.
+    /// The refresh token to send for the one a config holds: the newest, if HubSpot retired it.
     pub fn refresh_token(&self, key: &CacheKey, in_config: Secret) -> Secret {
-        let unsaved = self.unsaved.lock().unwrap_or_else(|p| p.into_inner());
-        match unsaved.get(key) {
-            Some((Some(from), t)) if *from == in_config => t.refresh_token.clone().unwrap_or(in_config),
+        let rotations = self.rotations.lock().unwrap_or_else(|p| p.into_inner());
+        match rotations.get(key) {
+            Some(Rotation { retired, newest: Some(newest) }) if retired.contains(&in_config) => newest.clone(),
             _ => in_config,
         }
     }
 
-    /// A refreshed token the config did not take, kept until it does.
-    pub fn keep_unsaved(&self, key: CacheKey, in_config: Option<Secret>, token: StoredToken) {
-        self.unsaved.lock().unwrap_or_else(|p| p.into_inner()).insert(key, (in_config, token));
+    /// A refresh sent `used` and got `new` (the same token when HubSpot did not rotate it).
+    pub fn rotated(&self, key: &CacheKey, used: &Secret, new: &Secret) {
+        let mut rotations = self.rotations.lock().unwrap_or_else(|p| p.into_inner());
+        let r = rotations.entry(key.clone()).or_default();
+        if used != new && !r.retired.contains(used) {
+            r.retired.push(used.clone());
+        }
+        r.newest = Some(new.clone());
+    }
+
+    /// The refresh tokens a write-back may replace: every one this account has had here (none
+    /// for a personal access key account, whose write-back is unconditional).
+    pub fn replaceable(&self, key: &CacheKey) -> Vec<Secret> {
+        let rotations = self.rotations.lock().unwrap_or_else(|p| p.into_inner());
+        rotations.get(key).map(|r| r.retired.iter().chain(&r.newest).cloned().collect()).unwrap_or_default()
+    }
+
+    /// The newest refresh token, for what must not be shown.
+    pub fn newest_refresh_token(&self, key: &CacheKey) -> Option<Secret> {
+        self.rotations.lock().unwrap_or_else(|p| p.into_inner()).get(key).and_then(|r| r.newest.clone())
+    }
+
+    pub fn keep_unsaved(&self, key: CacheKey, token: StoredToken) {
+        self.unsaved.lock().unwrap_or_else(|p| p.into_inner()).insert(key, token);
     }
 
     pub fn unsaved(&self, key: &CacheKey) -> Option<StoredToken> {
-        self.unsaved.lock().unwrap_or_else(|p| p.into_inner()).get(key).map(|(_, t)| t.clone())
+        self.unsaved.lock().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
     }
 
-    pub fn saved(&self, key: &CacheKey, token: &StoredToken) {
-        let mut unsaved = self.unsaved.lock().unwrap_or_else(|p| p.into_inner());
-        if unsaved.get(key).is_some_and(|(_, t)| t == token) {
-            unsaved.remove(key);
-        }
+    /// A write-back landed (or was no longer needed): an older kept token must not follow it.
+    pub fn saved(&self, key: &CacheKey) {
+        self.unsaved.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
     }
 
     /// The lock that serialises refreshes of one account.

@@ -9,12 +9,12 @@
 //! error that quotes the account's credentials or a secret's value is scrubbed before it
 //! reaches a message, a result or a log.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use serde_json::Value;
 
-use super::auth::{self, CacheKey, StoredToken, TokenCache};
+use super::auth::TokenCache;
 use super::error::ApiError;
 use super::http::{redirect_policy, retry_after, transport_error, Head};
 use super::origin::Origins;
@@ -56,16 +56,19 @@ pub fn account_credentials(a: &Account) -> Vec<Secret> {
     .collect()
 }
 
+/// Cheap to clone: the clones share one connection pool and one token cache.
+#[derive(Clone)]
 pub struct HubSpotClient {
     pub(super) http: reqwest::Client,
     pub origins: Origins,
-    pub(super) tokens: TokenCache,
+    pub(super) tokens: Arc<TokenCache>,
     waits: Waits,
     /// [`MAX_DOWNLOAD_BYTES`], lower in tests.
     download_limit: u64,
 }
 
 /// How a 429's wait is spent: asleep, or (in tests) noted and skipped.
+#[derive(Clone)]
 enum Waits {
     Sleep,
     #[cfg(test)]
@@ -80,13 +83,7 @@ impl HubSpotClient {
             .redirect(redirect_policy())
             .build()
             .unwrap_or_default();
-        HubSpotClient {
-            http,
-            origins,
-            tokens: TokenCache::default(),
-            waits: Waits::Sleep,
-            download_limit: MAX_DOWNLOAD_BYTES,
-        }
+        HubSpotClient { http, origins, tokens: Arc::default(), waits: Waits::Sleep, download_limit: MAX_DOWNLOAD_BYTES }
     }
 
     /// The client with downloads cut off at `bytes`.
@@ -228,75 +225,6 @@ impl HubSpotClient {
             Some(AuthType::PersonalAccessKey) | Some(AuthType::OAuth2) => self.access_token(caller, rejected).await.map(Credential::Bearer),
             Some(AuthType::Other(t)) => Err(ApiError::Auth { account: label, message: format!("authType \"{t}\" is not one of personalaccesskey, oauth2, apikey (the CLI compares it case-sensitively).") }),
             None => Err(ApiError::Auth { account: label, message: "the account has no authType; authenticate it again with hubspot.account.auth.".into() }),
-        }
-    }
-
-    /// A valid access token for a PAK or OAuth2 account: the in-process cache, else the
-    /// config's cached token, else a refresh (written back through the caller's store).
-    pub async fn access_token(&self, caller: &Caller, rejected: Option<&Secret>) -> Result<Secret, ApiError> {
-        let a = &caller.account;
-        let key = CacheKey::of(a);
-        let now = Utc::now();
-        if let Some((k, t)) = key.as_ref().and_then(|k| Some((k, self.tokens.get(k, rejected, now)?))) {
-            self.save_unsaved(caller, k).await;
-            return Ok(t);
-        }
-        if let Some(t) = auth::fresh_config_token(a, now).filter(|t| Some(t) != rejected) {
-            return Ok(t);
-        }
-        let Some(key) = key else {
-            return Err(ApiError::Auth { account: a.label(), message: missing_credential(a) });
-        };
-        let lock = self.tokens.lock_for(&key);
-        let _guard = lock.lock().await;
-        // Someone else may have refreshed while we waited for the lock.
-        if let Some(t) = self.tokens.get(&key, rejected, Utc::now()) {
-            return Ok(t);
-        }
-        let stored = match a.auth_type {
-            Some(AuthType::OAuth2) => self.refresh_oauth(caller).await?,
-            _ => {
-                let pak = a
-                    .personal_access_key
-                    .clone()
-                    .ok_or_else(|| ApiError::Auth { account: a.label(), message: missing_credential(a) })?;
-                let t = self.exchange(&pak, a.env, a.account_id, caller.timeout).await?;
-                StoredToken { access_token: t.token, expires_at: auth::iso_millis(t.expires_at), refresh_token: None }
-            }
-        };
-        let expires = auth::parse_expiry(&stored.expires_at).unwrap_or_else(Utc::now);
-        self.tokens.put(key.clone(), stored.access_token.clone(), expires);
-        if let Err(e) = caller.store.save(a, &stored).await {
-            tracing::warn!(
-                account = a.account_id,
-                "could not write the refreshed token back to the config (tried again on the next call): {e}"
-            );
-            let in_config = a.token_info().and_then(|t| t.refresh_token.clone());
-            self.tokens.keep_unsaved(key, in_config, stored.clone());
-        } else {
-            self.tokens.saved(&key, &stored);
-        }
-        Ok(stored.access_token)
-    }
-
-    /// The tokens this client holds for `account` beyond what its config entry has: one
-    /// obtained during a call, which the answer may echo.
-    pub fn held_credentials(&self, account: &Account) -> Vec<Secret> {
-        let Some(key) = CacheKey::of(account) else { return Vec::new() };
-        let unsaved = self.tokens.unsaved(&key);
-        let rotated = unsaved.and_then(|t| t.refresh_token);
-        self.tokens.held(&key).into_iter().chain(rotated).collect()
-    }
-
-    /// Writes a refreshed token the config could not take before, now that it may.
-    async fn save_unsaved(&self, caller: &Caller, key: &CacheKey) {
-        let Some(token) = self.tokens.unsaved(key) else { return };
-        match caller.store.save(&caller.account, &token).await {
-            Ok(()) => self.tokens.saved(key, &token),
-            Err(e) => tracing::debug!(
-                account = caller.account.account_id,
-                "the refreshed token still cannot be written back: {e}"
-            ),
         }
     }
 }

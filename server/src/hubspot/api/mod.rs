@@ -22,3 +22,5 @@ mod hostile_tests;
 mod local_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod token_tests;

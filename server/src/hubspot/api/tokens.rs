@@ -1,22 +1,108 @@
-//! The two token endpoints (docs/hubspot-cli.md, *Token exchange* and *OAuth2 accounts*): the personal-access-key exchange and the OAuth2
-//! refresh. Their errors are scrubbed of what they sent (the key, the client secret, the
-//! refresh token), since HubSpot may echo it.
+//! Access tokens (docs/hubspot-cli.md, *Token exchange*, *Token cache and refresh* and *OAuth2
+//! accounts*): where a call's token comes from, the personal-access-key exchange and the OAuth2
+//! refresh, and the write-back to the config. The endpoints' errors are scrubbed of what they
+//! sent (the key, the client secret, the refresh token), since HubSpot may echo it.
 
 use std::time::Duration;
 
 use chrono::Utc;
 
 use super::auth::{self, AccessToken, CacheKey, ExchangeBody, OAuthBody, StoredToken};
-use super::client::{build_url, Caller, HubSpotClient};
+use super::client::{build_url, missing_credential, Caller, HubSpotClient};
 use super::error::{ApiError, RequestContext};
 use super::http::{retry_after, transport_error, Head};
 use super::origin::Origins;
 use super::ApiResponse;
 use crate::hubspot::limits::{MAX_API_BODY_BYTES, MAX_RATE_LIMIT_RETRIES};
-use crate::hubspot::model::HubEnv;
+use crate::hubspot::model::{Account, AuthType, HubEnv};
 use crate::hubspot::secret::Secret;
 
 impl HubSpotClient {
+    /// A valid access token for a PAK or OAuth2 account: the in-process cache, else the
+    /// config's cached token, else a refresh (written back through the caller's store).
+    pub async fn access_token(&self, caller: &Caller, rejected: Option<&Secret>) -> Result<Secret, ApiError> {
+        let a = &caller.account;
+        let key = CacheKey::of(a);
+        let now = Utc::now();
+        if let Some(k) = &key {
+            if let Some(t) = self.tokens.get(k, rejected, now) {
+                self.save_unsaved(caller, k).await;
+                return Ok(t);
+            }
+        }
+        if let Some(t) = auth::fresh_config_token(a, now).filter(|t| Some(t) != rejected) {
+            return Ok(t);
+        }
+        let Some(key) = key else {
+            return Err(ApiError::Auth { account: a.label(), message: missing_credential(a) });
+        };
+        // On a task of its own: a command cancelled halfway through, after HubSpot rotated an
+        // OAuth2 refresh token, would otherwise lose the new one.
+        let (client, caller, rejected) = (self.clone(), caller.clone(), rejected.cloned());
+        match tokio::spawn(async move { client.refresh(&caller, key, rejected.as_ref()).await }).await {
+            Ok(token) => token,
+            Err(e) => Err(ApiError::Local { message: format!("The token refresh stopped: {e}") }),
+        }
+    }
+
+    async fn refresh(&self, caller: &Caller, key: CacheKey, rejected: Option<&Secret>) -> Result<Secret, ApiError> {
+        let a = &caller.account;
+        let lock = self.tokens.lock_for(&key);
+        let _guard = lock.lock().await;
+        // Someone else may have refreshed while we waited for the lock.
+        if let Some(t) = self.tokens.get(&key, rejected, Utc::now()) {
+            return Ok(t);
+        }
+        let stored = match a.auth_type {
+            Some(AuthType::OAuth2) => self.refresh_oauth(caller, &key).await?,
+            _ => {
+                let pak = a
+                    .personal_access_key
+                    .clone()
+                    .ok_or_else(|| ApiError::Auth { account: a.label(), message: missing_credential(a) })?;
+                let t = self.exchange(&pak, a.env, a.account_id, caller.timeout).await?;
+                StoredToken { access_token: t.token, expires_at: auth::iso_millis(t.expires_at), refresh_token: None }
+            }
+        };
+        let expires = auth::parse_expiry(&stored.expires_at).unwrap_or_else(Utc::now);
+        self.tokens.put(key.clone(), stored.access_token.clone(), expires);
+        match caller.store.save(a, &stored, &self.tokens.replaceable(&key)).await {
+            Ok(()) => self.tokens.saved(&key),
+            Err(e) => {
+                tracing::warn!(
+                    account = a.account_id,
+                    "could not write the refreshed token back to the config (tried again on the next call): {e}"
+                );
+                self.tokens.keep_unsaved(key, stored.clone());
+            }
+        }
+        Ok(stored.access_token)
+    }
+
+    /// Writes a refreshed token the config could not take before, now that it may.
+    async fn save_unsaved(&self, caller: &Caller, key: &CacheKey) {
+        if self.tokens.unsaved(key).is_none() {
+            return;
+        }
+        let lock = self.tokens.lock_for(key);
+        let _guard = lock.lock().await;
+        let Some(token) = self.tokens.unsaved(key) else { return };
+        match caller.store.save(&caller.account, &token, &self.tokens.replaceable(key)).await {
+            Ok(()) => self.tokens.saved(key),
+            Err(e) => tracing::debug!(
+                account = caller.account.account_id,
+                "the refreshed token still cannot be written back: {e}"
+            ),
+        }
+    }
+
+    /// The tokens this client holds for `account` beyond what its config entry has: those
+    /// obtained during a call, which the answer may echo.
+    pub fn held_credentials(&self, account: &Account) -> Vec<Secret> {
+        let Some(key) = CacheKey::of(account) else { return Vec::new() };
+        self.tokens.held(&key).into_iter().chain(self.tokens.newest_refresh_token(&key)).collect()
+    }
+
     /// The key exchange: `POST localdevauth/v1/auth/refresh` (with `portalId` once the id is known).
     pub async fn exchange(
         &self,
@@ -64,7 +150,7 @@ impl HubSpotClient {
     }
 
     /// The OAuth2 refresh: `POST oauth/v1/token` with the refresh token.
-    pub(super) async fn refresh_oauth(&self, caller: &Caller) -> Result<StoredToken, ApiError> {
+    async fn refresh_oauth(&self, caller: &Caller, key: &CacheKey) -> Result<StoredToken, ApiError> {
         let a = &caller.account;
         let auth = a.auth.as_ref();
         let (Some(client_id), Some(secret), Some(refresh)) = (
@@ -74,12 +160,16 @@ impl HubSpotClient {
         ) else {
             return Err(ApiError::Auth { account: a.label(), message: "an oauth2 account needs auth.clientId, auth.clientSecret and auth.tokenInfo.refreshToken; authenticate it again.".into() });
         };
-        let refresh = match CacheKey::of(a) {
-            Some(key) => self.tokens.refresh_token(&key, refresh),
-            None => refresh,
-        };
+        let refresh = self.tokens.refresh_token(key, refresh);
         let sent = [secret.clone(), refresh.clone()];
-        self.refresh_oauth_unscrubbed(caller, &client_id, &secret, refresh).await.map_err(|e| e.scrub(&sent))
+        let stored = self
+            .refresh_oauth_unscrubbed(caller, &client_id, &secret, refresh.clone())
+            .await
+            .map_err(|e| e.scrub(&sent))?;
+        if let Some(new) = &stored.refresh_token {
+            self.tokens.rotated(key, &refresh, new);
+        }
+        Ok(stored)
     }
 
     async fn refresh_oauth_unscrubbed(

@@ -60,7 +60,7 @@ fn auths_sent_together_all_land_in_the_config() {
     };
     fake.add_account(AccountSpec::new(1005, pak(1005)));
     let (saved, authed) = rt.block_on(async {
-        futures::join!(store.save(&account, &token), accounts::auth(&client, &writer, &path, auth_args(1005)))
+        futures::join!(store.save(&account, &token, &[]), accounts::auth(&client, &writer, &path, auth_args(1005)))
     });
     saved.unwrap();
     authed.unwrap();
