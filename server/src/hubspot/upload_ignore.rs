@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
+/// The library's list as it is written, `Icon\\r` included: to the `ignore` package that is a
+/// file named `Iconr`, not `Icon` and a carriage return.
 const BUILT_IN: &[&str] = &[
     "fields.output.json",
     "hubspot.config.yml",
@@ -15,7 +17,7 @@ const BUILT_IN: &[&str] = &[
     "*.log",
     "*.swp",
     ".env",
-    "Icon\r",
+    "Icon\\r",
     "__MACOSX",
     "~",
     "*~",

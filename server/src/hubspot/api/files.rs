@@ -36,6 +36,8 @@ pub type OnProgress<'a> = &'a (dyn Fn(Progress) + Send + Sync);
 #[derive(Deserialize, Debug)]
 struct RemoteFile {
     #[serde(default)]
+    id: Value,
+    #[serde(default)]
     name: String,
     #[serde(default)]
     extension: Option<String>,
@@ -172,8 +174,9 @@ async fn fetch_folder(
         enter_dir(local)?;
     }
     let mut offset = 0usize;
-    // A folder holds each name once: a page of names already seen is HubSpot repeating itself
-    // (a `total_count` never reached), which would otherwise never end.
+    // A page of files all listed before is HubSpot repeating itself (a `total_count` never
+    // reached), which would otherwise never end. (Pages may overlap when files are added
+    // meanwhile; a live and an archived file may share a name.)
     let mut seen = std::collections::HashSet::new();
     loop {
         let mut req = ApiRequest::new(Method::GET, "filemanager/api/v2/files/", what.clone())
@@ -192,7 +195,7 @@ async fn fetch_folder(
             .collect::<Result<_, _>>()
             .map_err(|e| bad(format!("file: {e}")))?;
         let before = seen.len();
-        seen.extend(files.iter().map(|f| (f.name.clone(), f.extension.clone())));
+        seen.extend(files.iter().map(|f| (f.id.to_string(), f.name.clone(), f.extension.clone(), f.url.clone())));
         if !files.is_empty() && seen.len() == before {
             return Err(bad(format!("the files at offset {offset} were listed before; stopping")));
         }

@@ -265,11 +265,12 @@ fn upload_a_folder_then_fetch_it_back() {
     let seen = std::sync::Mutex::new(Vec::new());
     let progress = |p: files::Progress| seen.lock().unwrap().push(p.done);
     let uploaded = rt.block_on(files::upload(&s.client, &caller, &site, "/assets/", &progress)).unwrap();
-    assert_eq!(uploaded, ["assets/css/main.css", "assets/index.html"]);
+    // As the CLI's path.join: an absolute dest stays absolute.
+    assert_eq!(uploaded, ["/assets/css/main.css", "/assets/index.html"]);
     let up = s.fake.uploaded();
     assert_eq!(
         up.iter().map(|u| (u.folder_path.as_str(), u.file_name.as_str())).collect::<Vec<_>>(),
-        [("assets/css", "main.css"), ("assets", "index.html")]
+        [("/assets/css", "main.css"), ("/assets", "index.html")]
     );
     assert_eq!(up[0].content_type.as_deref(), Some("text/css"));
     assert_eq!(up[0].options, json!({"access": "PUBLIC_INDEXABLE", "overwrite": true}));

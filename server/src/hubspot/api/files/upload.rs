@@ -85,6 +85,7 @@ fn plan(src: &Path, dest: &str) -> Result<Vec<(PathBuf, String)>, ApiError> {
         return Err(not_a_file(src, &meta));
     }
     let rules = IgnoreRules::for_upload(src);
+    let whole_dest = dest;
     let dest = dest.replace('\\', "/");
     let dest = dest.trim_matches('/');
     let plan: Vec<(PathBuf, String)> = if meta.is_dir() {
@@ -94,7 +95,7 @@ fn plan(src: &Path, dest: &str) -> Result<Vec<(PathBuf, String)>, ApiError> {
             .into_iter()
             .filter_map(|f| {
                 let rel = f.strip_prefix(src).ok()?.to_string_lossy().replace('\\', "/");
-                Some((f, joined(dest, &rel)))
+                Some((f, joined(whole_dest, &rel)))
             })
             .collect()
     } else {
@@ -119,9 +120,11 @@ fn plan(src: &Path, dest: &str) -> Result<Vec<(PathBuf, String)>, ApiError> {
     Ok(plan)
 }
 
-/// `dest` and `rel` joined and normalised as the CLI's `path.join` does for a folder's files:
-/// `a/../b` is `b`, `./s` is `s`, `a//b` is `a/b`.
+/// Where the CLI uploads a folder's file: `path.join(dest, rel)` normalised (`a/../b` is `b`,
+/// `./s` is `s`; `/site` stays absolute and `..` stops there), then made a Unix path
+/// (`unixify`: backslashes become slashes, a leading `C:` or `./` goes).
 fn joined(dest: &str, rel: &str) -> String {
+    let absolute = dest.starts_with('/');
     let mut parts: Vec<&str> = Vec::new();
     for part in dest.split('/').chain(rel.split('/')) {
         match part {
@@ -129,10 +132,22 @@ fn joined(dest: &str, rel: &str) -> String {
             ".." if parts.last().is_some_and(|p| *p != "..") => {
                 parts.pop();
             }
+            ".." if absolute => {}
             _ => parts.push(part),
         }
     }
-    parts.join("/")
+    let normal = format!("{}{}", if absolute { "/" } else { "" }, parts.join("/")).replace('\\', "/");
+    let mut unix = String::with_capacity(normal.len());
+    for c in normal.chars() {
+        if !(c == '/' && unix.ends_with('/')) {
+            unix.push(c);
+        }
+    }
+    let drive = unix.find(':').filter(|&i| i > 0 && unix[..i].chars().all(|c| c.is_ascii_alphabetic()));
+    match drive {
+        Some(i) => unix[i + 1..].to_string(),
+        None => unix.strip_prefix("./").map(str::to_string).unwrap_or(unix),
+    }
 }
 
 /// A regular file's bytes, checked again on the open handle (the path may have been replaced
@@ -298,6 +313,17 @@ mod tests {
             assert_eq!(joined(dest, "f.txt"), remote, "{dest}");
         }
         assert_eq!(joined("../x", "d/f.txt"), "../x/d/f.txt");
+        for (dest, remote) in [
+            ("/site", "/site/f.txt"),
+            ("/assets/", "/assets/f.txt"),
+            ("/..", "/f.txt"),
+            ("//..//x", "/x/f.txt"),
+            ("/a/../..", "/f.txt"),
+            ("a\\..\\b", "a/../b/f.txt"),
+            ("C:\\x", "/x/f.txt"),
+        ] {
+            assert_eq!(joined(dest, "f.txt"), remote, "{dest}");
+        }
     }
 
     #[cfg(unix)]
