@@ -233,6 +233,39 @@ fn a_listing_that_repeats_itself_ends() {
 }
 
 #[test]
+fn pages_that_overlap_are_not_a_repeat() {
+    // A live and an archived file of one name; then the first page again, shifted by a file
+    // added meanwhile.
+    let s = Setup::new();
+    let rt = rt();
+    let raw = |body: String| FaultKind::Raw { status: 200, headers: vec![], body };
+    let file = |id: u32, name: &str, archived: bool| {
+        format!(
+            r#"{{"id": {id}, "name": "{name}", "extension": "txt", "archived": {archived}, "url": "{}/__cdn/x"}}"#,
+            s.fake.url()
+        )
+    };
+    s.fake.fault(
+        Fault::new("/filemanager/api/v2/files/stat/", raw(r#"{"folder": {"id": 7, "name": "docs"}}"#.into())).times(1),
+    );
+    let pages = [
+        format!(r#"{{"objects": [{}], "total_count": 3}}"#, file(1, "a", false)),
+        format!(r#"{{"objects": [{}], "total_count": 3}}"#, file(2, "a", true)),
+        format!(r#"{{"objects": [{}, {}], "total_count": 4}}"#, file(2, "a", true), file(3, "b", false)),
+    ];
+    for page in pages {
+        s.fake.fault(Fault::new("/filemanager/api/v2/files/", raw(page)).times(1));
+    }
+    s.fake.fault(Fault::new("/filemanager/api/v2/folders/", raw(r#"{"objects": []}"#.into())).times(1));
+    s.fake.fault(Fault::new("/__cdn/x", raw("content".into())));
+    let out = s.dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let opts = files::FetchOptions { overwrite: true, include_archived: true, buffers: Default::default() };
+    let got = rt.block_on(files::fetch(&s.client(), &s.pak_caller(), "/docs", &out, &opts, &|_| {})).unwrap();
+    assert!(out.join("docs/b.txt").is_file(), "{:?}", got.written);
+}
+
+#[test]
 fn a_key_exchange_naming_no_account_is_refused() {
     let s = Setup::new();
     let rt = rt();
