@@ -133,15 +133,13 @@ pub trait TokenStore: Send + Sync {
     ) -> BoxFuture<'a, Result<(), String>>;
 }
 
-/// Env-var mode and callers that must not write (`hubspot.account.info`). Never "saved": the
-/// client then keeps a rotated refresh token in memory, the only place it is.
+/// Env-var mode and callers that must not write (`hubspot.account.info`): nothing to write, and
+/// nothing to keep for later (a rotated refresh token stays in the client's `TokenCache`).
 pub struct NoStore;
 
 impl TokenStore for NoStore {
     fn save<'a>(&'a self, _: &'a Account, _: &'a StoredToken, _: &'a [Secret]) -> BoxFuture<'a, Result<(), String>> {
-        Box::pin(async {
-            Err("tokens are not written here (environment-variable mode, or a call that only reads)".into())
-        })
+        Box::pin(async { Ok(()) })
     }
 }
 
