@@ -13,3 +13,5 @@ pub mod cli;
 pub mod hubspot;
 pub mod lsp;
 pub mod syntax;
+#[cfg(test)]
+mod test_support;

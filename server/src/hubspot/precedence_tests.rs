@@ -226,7 +226,7 @@ fn serialises_as_the_resolve_command_answers() {
 }
 
 proptest::proptest! {
-    #![proptest_config(crate::hubspot::test_support::proptest_config(200))]
+    #![proptest_config(crate::test_support::proptest_config(200))]
 
     /// Any content in any of the three files, in or out of env mode: an answer, never a panic.
     #[test]

@@ -48,17 +48,3 @@ impl Files for MemFiles {
 pub fn env_of(vars: &[(&str, &str)], cwd: &str) -> Env {
     Env::from_vars(|k| vars.iter().rev().find(|(n, _)| *n == k).map(|(_, v)| OsString::from(v)), Path::new(cwd), None)
 }
-
-/// The property tests' settings: a fixed seed, so a run fails only when the code changed, with
-/// `cases` cases. `PROPTEST_RNG_SEED` and `PROPTEST_CASES` explore further.
-pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
-    // The default reads both variables.
-    let mut config = proptest::test_runner::Config::default();
-    if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = cases;
-    }
-    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
-        config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x6873_6c73);
-    }
-    config
-}

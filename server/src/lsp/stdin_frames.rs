@@ -189,7 +189,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(crate::hubspot::test_support::proptest_config(256))]
+        #![proptest_config(crate::test_support::proptest_config(256))]
         /// Any byte changed, dropped or doubled in real messages: still the same verdict.
         #[test]
         fn mutated_messages_get_the_servers_verdict(which in 0usize..3, at in 0usize..200, byte in proptest::num::u8::ANY, op in 0u8..3) {

@@ -18,3 +18,6 @@ pub const MAX_NESTING: usize = 100;
 
 pub use range::TextRange;
 pub use tree::{Node, Spans, SyntaxError, Tree};
+
+#[cfg(test)]
+mod saphyr_input_tests;

@@ -50,7 +50,7 @@ pub fn mutate(seed: &str, edits: &[(prop::sample::Index, u8, char)]) -> String {
 }
 
 proptest! {
-    #![proptest_config(crate::hubspot::test_support::proptest_config(300))]
+    #![proptest_config(crate::test_support::proptest_config(300))]
 
     #[test]
     fn random_text_never_panics(kind in kinds(), text in "\\PC{0,200}") {

@@ -149,7 +149,7 @@ fn every_edit_of_odd_files_parses() {
 }
 
 proptest::proptest! {
-    #![proptest_config(crate::hubspot::test_support::proptest_config(200))]
+    #![proptest_config(crate::test_support::proptest_config(200))]
     #[test]
     fn random_json_never_panics(text in "[\\[\\]{}:, \n\"a1é]{0,40}") {
         exercise(&text);

@@ -53,7 +53,7 @@ fn mutated() -> impl Strategy<Value = (usize, String)> {
 }
 
 proptest! {
-    #![proptest_config(crate::hubspot::test_support::proptest_config(150))]
+    #![proptest_config(crate::test_support::proptest_config(150))]
 
     #[test]
     fn mutated_files_never_panic_and_edits_keep_them_parsing((seed, text) in mutated(), a in any::<prop::sample::Index>(), b in any::<prop::sample::Index>()) {

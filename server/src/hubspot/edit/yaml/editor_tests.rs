@@ -235,7 +235,7 @@ fn odd_documents_survive_every_edit() {
 }
 
 proptest::proptest! {
-    #![proptest_config(crate::hubspot::test_support::proptest_config(200))]
+    #![proptest_config(crate::test_support::proptest_config(200))]
     #[test]
     fn random_yaml_never_panics(text in "[a-c:#\\-\\[\\]{}, '\"\n\r\t0-9|>&*é]{0,60}") {
         exercise(&text);
@@ -290,7 +290,7 @@ fn structured_doc() -> impl proptest::strategy::Strategy<Value = String> {
 }
 
 proptest::proptest! {
-    #![proptest_config(crate::hubspot::test_support::proptest_config(200))]
+    #![proptest_config(crate::test_support::proptest_config(200))]
     #[test]
     fn random_structured_yaml_edits_succeed_and_read_back(text in structured_doc()) {
         exercise(&text);
