@@ -42,10 +42,14 @@ pub fn account(e: &Entry<'_>, node: Node<'_>, tree: &Tree, out: &mut Vec<Diagnos
         out.push(Diagnostic::error(Code::Required, place(key), msg));
         return; // the CLI checks nothing else of this account
     }
-    let id_text = id.map(|v| v.to_string());
-    let parent = serde_json::json!({ "accountId": id_text.as_deref().map(|t| t.trim_matches('"')) });
+    // The message names the account by id; built only for an account that has a finding.
+    let message = |key: &str| {
+        let id_text = id.map(|v| v.to_string());
+        let parent = serde_json::json!({ "accountId": id_text.as_deref().map(|t| t.trim_matches('"')) });
+        required_message(key, Some(&parent))
+    };
     if missing("authType") {
-        out.push(Diagnostic::error(Code::Required, place("authType"), required_message("authType", Some(&parent))));
+        out.push(Diagnostic::error(Code::Required, place("authType"), message("authType")));
         return;
     }
     let needs = match e.auth_type() {
@@ -55,7 +59,7 @@ pub fn account(e: &Entry<'_>, node: Node<'_>, tree: &Tree, out: &mut Vec<Diagnos
         _ => return,
     };
     if missing(needs) {
-        let mut msg = required_message(needs, Some(&parent));
+        let mut msg = message(needs);
         if map.contains_key(needs) {
             msg.push_str(" An empty value counts as missing.");
         }
