@@ -249,16 +249,15 @@ impl<'t> Builder<'t> {
                 if self.may_be_unprintable {
                     self.check_printable(range, matches!(style, ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted));
                 }
-                // Copied, not moved: the scanner's string has room for 128 more bytes, and a
-                // tree of 2,000 accounts holding that room per scalar would be 10 MiB larger.
-                let v = scalar_value(&value, style, tag.as_ref()).unwrap_or_else(|reason| {
+                let merge_key = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
+                let (v, refused) = scalar_value(value, style, tag.as_ref());
+                if let Some(reason) = refused {
                     self.refused(range, "A tag the CLI does not read here".into(), &reason, "Remove the tag.");
-                    Value::String(value.to_string())
-                });
+                }
                 if anchor > 0 {
                     self.anchors.insert(anchor, v.clone());
                 }
-                self.last_merge_key = style == ScalarStyle::Plain && tag.is_none() && value == "<<";
+                self.last_merge_key = merge_key;
                 self.attach(v, range, Vec::new());
                 self.last_merge_key = false;
             }

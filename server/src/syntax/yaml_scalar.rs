@@ -27,12 +27,12 @@ pub fn dates_as_text(v: &mut Value) {
     }
 }
 
-/// A plain scalar without a tag, or with one of the core tags (`!!int '5'` is the number 5).
-pub fn resolve(raw: &str, plain: bool, core_tag: Option<&str>) -> Value {
-    let text = || Value::String(raw.to_string());
+/// A plain scalar without a tag, or one with a core tag (`!!int '5'` is the number 5), when
+/// it is not the text itself.
+fn typed(raw: &str, plain: bool, core_tag: Option<&str>) -> Option<Value> {
     let kind = match core_tag {
         Some(tag) => tag,
-        None if !plain => return text(),
+        None if !plain => return None,
         None => "",
     };
     let try_null = matches!(kind, "" | "null");
@@ -41,33 +41,33 @@ pub fn resolve(raw: &str, plain: bool, core_tag: Option<&str>) -> Value {
     let try_float = matches!(kind, "" | "float");
     let try_date = matches!(kind, "" | "timestamp");
     if try_null && (matches!(raw, "~" | "null" | "Null" | "NULL") || (plain && raw.is_empty())) {
-        return Value::Null;
+        return Some(Value::Null);
     }
     if try_bool {
         match raw {
-            "true" | "True" | "TRUE" => return Value::Bool(true),
-            "false" | "False" | "FALSE" => return Value::Bool(false),
+            "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
             _ => {}
         }
     }
     if try_int {
         if let Some(n) = int(raw) {
-            return number(n);
+            return Some(number(n));
         }
     }
     if try_float {
         if let Some(f) = float(raw) {
             return match f {
-                f if f.is_nan() => Value::Null,
-                f if f.is_infinite() => text(),
-                f => number(f),
+                f if f.is_nan() => Some(Value::Null),
+                f if f.is_infinite() => None,
+                f => Some(number(f)),
             };
         }
     }
     if try_date && is_timestamp(raw) {
-        return json!({ DATE_KEY: raw });
+        return Some(json!({ DATE_KEY: raw }));
     }
-    text()
+    None
 }
 
 /// A JavaScript number as JSON: an integer when it is one and exact, else a float.
@@ -245,17 +245,28 @@ pub fn core_tag(tag: &saphyr::Tag, kind: NodeKind) -> Result<String, String> {
     }
 }
 
-/// The value of a scalar as js-yaml reads it, or the reason it refuses the file.
-pub fn scalar_value(raw: &str, style: ScalarStyle, tag: Option<&Cow<'_, saphyr::Tag>>) -> Result<Value, String> {
-    let core = tag.map(|t| core_tag(t, NodeKind::Scalar)).transpose()?;
-    let value = resolve(raw, style == ScalarStyle::Plain, core.as_deref());
-    // A core type that does not take the text (`!!int x`) is an error, not a string.
-    match core.as_deref() {
-        Some(name @ ("null" | "bool" | "int" | "float" | "timestamp")) if value.is_string() => {
-            Err(format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"))
-        }
-        _ => Ok(value),
+/// The value of a scalar as js-yaml reads it, and the reason it refuses the file when it does
+/// (the value is then the text). `raw` becomes the value's string without a copy.
+pub fn scalar_value(
+    raw: Cow<'_, str>,
+    style: ScalarStyle,
+    tag: Option<&Cow<'_, saphyr::Tag>>,
+) -> (Value, Option<String>) {
+    let core = match tag.map(|t| core_tag(t, NodeKind::Scalar)).transpose() {
+        Ok(core) => core,
+        Err(reason) => return (Value::String(raw.into_owned()), Some(reason)),
+    };
+    if let Some(value) = typed(&raw, style == ScalarStyle::Plain, core.as_deref()) {
+        return (value, None);
     }
+    // A core type that does not take the text (`!!int x`) is an error, not a string.
+    let refused = match core.as_deref() {
+        Some(name @ ("null" | "bool" | "int" | "float" | "timestamp")) => {
+            Some(format!("cannot resolve a node with !<tag:yaml.org,2002:{name}> explicit tag"))
+        }
+        _ => None,
+    };
+    (Value::String(raw.into_owned()), refused)
 }
 
 /// Whether `text` has a byte that may start a character [`unprintable`] looks for (a control
@@ -289,6 +300,10 @@ pub fn unprintable(text: &str, quoted: bool) -> Option<(usize, char, &'static st
 mod tests {
     use super::*;
     use serde_json::json;
+
+    fn resolve(raw: &str, plain: bool, core_tag: Option<&str>) -> Value {
+        typed(raw, plain, core_tag).unwrap_or_else(|| Value::String(raw.to_string()))
+    }
 
     fn plain(raw: &str) -> Value {
         resolve(raw, true, None)
